@@ -1,0 +1,4 @@
+//! Maintainer tasks of enmeshed-conformance: the use-case page parser, the
+//! Gherkin generator and the `gen` / `check` / `bench-gen` commands.
+
+pub mod spec;
