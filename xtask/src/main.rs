@@ -1,1 +1,142 @@
-fn main() {}
+//! `cargo xtask`: maintainer commands of enmeshed-conformance.
+//!
+//! - `gen`: parse the use-case pages and write the generated features;
+//! - `check`: exit 1 when the generated features are stale, missing or orphaned;
+//! - `bench-gen`: time parse + generate against the parse-only floor.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use xtask::pipeline::{self, Drift, Select};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Maintainer tasks of enmeshed-conformance"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct Paths {
+    /// Directory of use-case pages (`*.md`). Default: spec/use-cases of this workspace.
+    #[arg(long, value_name = "DIR")]
+    spec: Option<PathBuf>,
+    /// Directory of generated features. Default: features/generated of this workspace.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Only pages whose property KEY has VALUE, e.g. "tech category=IdentityDeletionProcesses". Repeatable; all must match.
+    #[arg(long, value_name = "KEY=VALUE")]
+    select: Vec<Select>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the Gherkin features from the use-case pages.
+    Gen(Paths),
+    /// Fail when the generated features differ from what `gen` would write.
+    Check(Paths),
+    /// Time parse + generate over a directory of pages against the parse-only floor.
+    BenchGen {
+        /// Directory of use-case pages. Default: spec/use-cases of this workspace.
+        #[arg(long, value_name = "DIR")]
+        spec: Option<PathBuf>,
+        /// Timed repetitions of each measurement.
+        #[arg(long, default_value_t = 30)]
+        iterations: u32,
+    },
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn spec_dir(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| workspace_root().join("spec/use-cases"))
+}
+
+fn out_dir(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| workspace_root().join("features/generated"))
+}
+
+/// The `gen` command line that reproduces `paths`, quoted for a shell.
+fn gen_command(paths: &Paths) -> String {
+    let mut command = String::from("cargo xtask gen");
+    if let Some(spec) = &paths.spec {
+        command.push_str(&format!(" --spec '{}'", spec.display()));
+    }
+    if let Some(out) = &paths.out {
+        command.push_str(&format!(" --out '{}'", out.display()));
+    }
+    for select in &paths.select {
+        command.push_str(&format!(" --select '{select}'"));
+    }
+    command
+}
+
+fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
+    match cli.command {
+        Command::Gen(paths) => {
+            let plan = pipeline::plan(&spec_dir(paths.spec.clone()), &paths.select)?;
+            for warning in &plan.warnings {
+                eprintln!("warning: {warning}");
+            }
+            let out = out_dir(paths.out.clone());
+            let changed = pipeline::write(&plan, &out)?;
+            println!(
+                "{} (files changed: {changed}, in {})",
+                plan.summary(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(paths) => {
+            let plan = pipeline::plan(&spec_dir(paths.spec.clone()), &paths.select)?;
+            let drifts = pipeline::check(&plan, &out_dir(paths.out.clone()))?;
+            if drifts.is_empty() {
+                println!(
+                    "generated features are up to date ({} files)",
+                    plan.features.len()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            for drift in &drifts {
+                eprintln!("{drift}");
+            }
+            let fix = if drifts
+                .iter()
+                .any(|d| matches!(d, Drift::NotGenerated { .. }))
+            {
+                format!(
+                    "move the files without the do-not-edit header elsewhere, then run: {}",
+                    gen_command(&paths)
+                )
+            } else {
+                format!("run: {}", gen_command(&paths))
+            };
+            eprintln!(
+                "generated features are out of date ({} problems); to fix, {fix}",
+                drifts.len()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Command::BenchGen { spec, iterations } => {
+            let report = xtask::bench::run(&spec_dir(spec), iterations.max(1))?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -60,7 +60,11 @@ impl Bullet {
         if self.children.is_empty() {
             return self.text.clone();
         }
-        let children: Vec<String> = self.children.iter().map(Bullet::full_text).collect();
+        let children: Vec<String> = self
+            .children
+            .iter()
+            .map(|c| c.full_text().trim_end_matches([';', ',']).to_owned())
+            .collect();
         let head = self.text.trim_end_matches(':');
         format!("{head}: {}", children.join("; "))
     }
@@ -151,14 +155,14 @@ pub fn parse(body: &str, first_line: usize, description: Option<&str>) -> Body {
                 None
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, line, title)) = heading.take() {
-                    if level == HeadingLevel::H2 {
-                        out.sections.push(Section {
-                            kind: SectionKind::from_title(&fold(&title)),
-                            line,
-                            bullets: Vec::new(),
-                        });
-                    }
+                if let Some((level, line, title)) = heading.take()
+                    && level == HeadingLevel::H2
+                {
+                    out.sections.push(Section {
+                        kind: SectionKind::from_title(&fold(&title)),
+                        line,
+                        bullets: Vec::new(),
+                    });
                 }
                 None
             }
@@ -191,7 +195,9 @@ pub fn parse(body: &str, first_line: usize, description: Option<&str>) -> Body {
             }
             Event::Text(t) => Some(t.as_ref()),
             Event::Code(_) => Some(&resolved[range.clone()]),
-            Event::SoftBreak | Event::HardBreak | Event::Html(_) | Event::InlineHtml(_) => Some(" "),
+            Event::SoftBreak | Event::HardBreak | Event::Html(_) | Event::InlineHtml(_) => {
+                Some(" ")
+            }
             _ => None,
         };
         let Some(text) = text else { continue };
@@ -223,11 +229,17 @@ mod tests {
         assert_eq!(section.kind, SectionKind::OnFailure);
         assert_eq!(section.line, 11);
         assert_eq!(section.bullets.len(), 2);
-        assert_eq!(section.bullets[0].text, "No X can be made if `\"Active\"` is set here. Really.");
+        assert_eq!(
+            section.bullets[0].text,
+            "No X can be made if `\"Active\"` is set here. Really."
+        );
         assert_eq!(section.bullets[0].line, 13);
         assert_eq!(section.bullets[1].line, 15);
         assert_eq!(section.bullets[1].children.len(), 2);
-        assert_eq!(section.bullets[1].full_text(), "Parent: child one; child `two`");
+        assert_eq!(
+            section.bullets[1].full_text(),
+            "Parent: child one; child `two`"
+        );
     }
 
     #[test]

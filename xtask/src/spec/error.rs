@@ -18,7 +18,12 @@ pub struct SpecError {
 
 impl SpecError {
     /// Builds an error for `path` at `line` (and `column`).
-    pub fn new(path: &Path, line: usize, column: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn new(
+        path: &Path,
+        line: usize,
+        column: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             path: path.to_path_buf(),
             line,

@@ -24,7 +24,12 @@ fn is_fence(line: &str) -> bool {
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, SpecError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(SpecError::new(path, 1, None, "file is empty: a use-case page starts with a `---` line"));
+        return Err(SpecError::new(
+            path,
+            1,
+            None,
+            "file is empty: a use-case page starts with a `---` line",
+        ));
     }
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or_default();
@@ -55,6 +60,8 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, SpecError> {
         path,
         1,
         None,
-        format!("no closing `---`: the front matter opened on line 1 is never closed (file has {line_no} lines)"),
+        format!(
+            "no closing `---`: the front matter opened on line 1 is never closed (file has {line_no} lines)"
+        ),
     ))
 }

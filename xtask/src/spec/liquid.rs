@@ -52,14 +52,20 @@ mod tests {
     #[test]
     fn link_tags_become_their_target() {
         assert_eq!(
-            resolve_line("see [X]({% link _docs/a.md %}#x) and [Y]({%link b.md%})", None),
+            resolve_line(
+                "see [X]({% link _docs/a.md %}#x) and [Y]({%link b.md%})",
+                None
+            ),
             "see [X](_docs/a.md#x) and [Y](b.md)"
         );
     }
 
     #[test]
     fn description_placeholder_and_includes() {
-        assert_eq!(resolve_line("{{properties.description}}", Some("Do it")), "Do it");
+        assert_eq!(
+            resolve_line("{{properties.description}}", Some("Do it")),
+            "Do it"
+        );
         assert_eq!(resolve_line("{{ properties.description }}", None), "");
         assert_eq!(resolve_line("{% include properties_list.html %}", None), "");
         assert_eq!(resolve_line("{{ page.other }}", None), "{{ page.other }}");

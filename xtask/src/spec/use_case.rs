@@ -1,8 +1,8 @@
 //! The typed use case built from a page's front matter and body.
 
+use super::SpecError;
 use super::body::{Body, SectionKind};
 use super::yaml_value::{Node, Value};
-use super::SpecError;
 use std::path::{Path, PathBuf};
 
 /// The 23 property keys of a use-case page, in the order the pages list them.
@@ -115,7 +115,10 @@ impl UseCase {
                                 path,
                                 node.line,
                                 Some(node.column),
-                                format!("`published` must be true or false, found {}", other.kind()),
+                                format!(
+                                    "`published` must be true or false, found {}",
+                                    other.kind()
+                                ),
                             ));
                         }
                     }
@@ -143,6 +146,13 @@ impl UseCase {
         self.property("id")
     }
 
+    /// What the actor calls: the `function` property, or for pages that
+    /// document a REST route instead, the `api_route_regex` property.
+    pub fn callable(&self) -> Option<&str> {
+        self.property("function")
+            .or_else(|| self.property("api_route_regex"))
+    }
+
     /// A page with outcome sections must name its id, title and function:
     /// the generated feature cannot be written without them.
     pub(super) fn check_executable(&self) -> Result<(), SpecError> {
@@ -152,7 +162,7 @@ impl UseCase {
         let missing: Vec<&str> = [
             ("id", self.id().is_none()),
             ("title", self.title.is_none()),
-            ("function", self.property("function").is_none()),
+            ("function (or api_route_regex)", self.callable().is_none()),
         ]
         .into_iter()
         .filter_map(|(name, absent)| absent.then_some(name))
@@ -166,9 +176,18 @@ impl UseCase {
             .iter()
             .find(|s| s.kind != SectionKind::Parameters)
             .map_or(self.properties_line, |s| s.line);
+        let line = self
+            .properties
+            .iter()
+            .find(|p| {
+                missing
+                    .first()
+                    .is_some_and(|m| m.starts_with(p.key.as_str()))
+            })
+            .map_or(self.properties_line, |p| p.line);
         Err(SpecError::new(
             &self.path,
-            self.properties_line,
+            line,
             None,
             format!(
                 "the page has outcome sections (from line {first_outcome}) but no {}",

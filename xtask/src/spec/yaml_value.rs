@@ -164,7 +164,9 @@ impl RawNode {
             RawValue::Int(i) => Value::Int(i),
             RawValue::Float(f) => Value::Float(f),
             RawValue::Str(s) => Value::Str(s),
-            RawValue::Seq(items) => Value::Seq(items.into_iter().map(|n| n.into_node(first_line)).collect()),
+            RawValue::Seq(items) => {
+                Value::Seq(items.into_iter().map(|n| n.into_node(first_line)).collect())
+            }
             RawValue::Map(entries) => Value::Map(
                 entries
                     .into_iter()
@@ -182,27 +184,63 @@ impl RawNode {
 
 /// Parses the front matter `yaml` (which starts on page line `first_line`) into
 /// its top-level mapping.
-pub fn parse_mapping(path: &Path, yaml: &str, first_line: usize) -> Result<Vec<(String, Node)>, SpecError> {
+pub fn parse_mapping(
+    path: &Path,
+    yaml: &str,
+    first_line: usize,
+) -> Result<Vec<(String, Node)>, SpecError> {
     let raw: RawNode = serde_saphyr::from_str(yaml).map_err(|e| {
         let (line, column) = e
             .location()
-            .map(|l| (first_line + to_usize(l.line()).saturating_sub(1), Some(to_usize(l.column()))))
+            .map(|l| {
+                (
+                    first_line + to_usize(l.line()).saturating_sub(1),
+                    Some(to_usize(l.column())),
+                )
+            })
             .unwrap_or((first_line, None));
-        SpecError::new(path, line, column, format!("invalid YAML front matter: {}", first_line_of(&e.without_snippet().to_string())))
+        SpecError::new(
+            path,
+            line,
+            column,
+            format!(
+                "invalid YAML front matter: {}",
+                first_line_of(&e.without_snippet().to_string())
+            ),
+        )
     })?;
     let node = raw.into_node(first_line);
     match node.value {
         Value::Map(entries) => Ok(entries),
-        Value::Null => Err(SpecError::new(path, first_line, None, "the front matter is empty")),
+        Value::Null => Err(SpecError::new(
+            path,
+            first_line,
+            None,
+            "the front matter is empty",
+        )),
         other => Err(SpecError::new(
             path,
             node.line,
             Some(node.column),
-            format!("the front matter must be a mapping of keys to values, found {}", other.kind()),
+            format!(
+                "the front matter must be a mapping of keys to values, found {}",
+                other.kind()
+            ),
         )),
     }
 }
 
+/// The first line of a serde-saphyr message, without its trailing position
+/// (which counts from the start of the YAML, not of the page).
 fn first_line_of(message: &str) -> String {
-    message.lines().next().unwrap_or(message).trim().to_owned()
+    let line = message.lines().next().unwrap_or(message).trim();
+    let line = match line.rfind(" at line ") {
+        Some(i) if line[i..].contains(", column ") => &line[..i],
+        _ => line,
+    };
+    let line = line
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(line);
+    line.trim_end_matches(',').to_owned()
 }

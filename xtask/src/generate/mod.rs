@@ -1,0 +1,13 @@
+//! Turning a parsed use case into a Gherkin feature.
+//!
+//! The rules are general: they apply to every page of the enmeshed docs, and
+//! no file, id or bullet text is treated specially (see [`steps`]).
+
+mod escape;
+mod feature;
+mod header;
+mod steps;
+
+pub use feature::{GeneratedFeature, render};
+pub use header::{HEADER_PREFIX, header_line, source_of};
+pub use steps::{StepKeyword, scenario_steps, split_failure};

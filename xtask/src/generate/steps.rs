@@ -1,0 +1,181 @@
+//! The general rules that turn a bullet into Given / When / Then steps.
+//!
+//! - Given: the `precondition` property for a success bullet; for a failure
+//!   bullet, its condition clause (the text after the first `if`, `when` or
+//!   `unless`; the whole bullet when it has none).
+//! - When: the `actor` calls the `function` (or the `api_route_regex` of a
+//!   page that documents a REST route instead), with the parameters named by the
+//!   `Parameters` section (each bullet's first inline code, else its text).
+//! - Then: a success bullet as written; for a failure bullet, that the call
+//!   fails, and its consequence clause.
+
+use crate::spec::{SectionKind, UseCase};
+
+/// The keyword a step is written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKeyword {
+    /// `Given`
+    Given,
+    /// `When`
+    When,
+    /// `Then`
+    Then,
+    /// `And`
+    And,
+}
+
+impl StepKeyword {
+    /// The keyword as written in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Given => "Given",
+            Self::When => "When",
+            Self::Then => "Then",
+            Self::And => "And",
+        }
+    }
+}
+
+/// The step that every failure scenario ends its Then part with.
+pub const CALL_FAILS_STEP: &str = "the call fails";
+
+/// Words that open a failure bullet's condition clause.
+const CONDITION_WORDS: [&str; 3] = ["if", "when", "unless"];
+
+/// A failure bullet cut into consequence and condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureParts {
+    /// What cannot happen ("No X can be initiated"), if the bullet says it.
+    pub consequence: Option<String>,
+    /// The condition under which the call fails.
+    pub condition: String,
+    /// Whether the condition was introduced by `unless` (the call fails when it does not hold).
+    pub negated: bool,
+}
+
+/// Cuts a failure bullet at its first condition word.
+pub fn split_failure(bullet: &str) -> FailureParts {
+    let mut offset = 0;
+    for word in bullet.split_inclusive(char::is_whitespace) {
+        let bare = word.trim().trim_matches(|c: char| c == ',' || c == ':');
+        let lower = bare.to_ascii_lowercase();
+        if let Some(found) = CONDITION_WORDS.iter().find(|w| **w == lower) {
+            let consequence = bullet[..offset].trim().trim_end_matches(',').trim();
+            let condition = bullet[offset + word.len()..].trim();
+            if !condition.is_empty() {
+                return FailureParts {
+                    consequence: (!consequence.is_empty()).then(|| consequence.to_owned()),
+                    condition: condition.to_owned(),
+                    negated: *found == "unless",
+                };
+            }
+        }
+        offset += word.len();
+    }
+    FailureParts {
+        consequence: None,
+        condition: bullet.trim().to_owned(),
+        negated: false,
+    }
+}
+
+/// The When step shared by every scenario of a use case.
+fn when_step(use_case: &UseCase) -> String {
+    let actor = use_case.property("actor").unwrap_or("caller");
+    let function = use_case.callable().unwrap_or("the use case");
+    let params: Vec<String> = use_case
+        .body
+        .section(&SectionKind::Parameters)
+        .map(|section| {
+            section
+                .bullets
+                .iter()
+                .map(|b| {
+                    first_code_span(&b.text)
+                        .unwrap_or_else(|| b.full_text().trim_end_matches('.').to_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut text = format!("the {actor} calls {function}");
+    if let Some((last, rest)) = params.split_last() {
+        text.push_str(" with ");
+        if !rest.is_empty() {
+            text.push_str(&rest.join(", "));
+            text.push_str(" and ");
+        }
+        text.push_str(last);
+    }
+    text
+}
+
+/// The first inline code span of `text`, backticks included.
+fn first_code_span(text: &str) -> Option<String> {
+    let start = text.find('`')?;
+    let len = text[start + 1..].find('`')?;
+    Some(text[start..start + len + 2].to_owned())
+}
+
+/// The steps of the scenario for one bullet of section `kind`.
+pub fn scenario_steps(
+    use_case: &UseCase,
+    kind: &SectionKind,
+    bullet: &str,
+) -> Vec<(StepKeyword, String)> {
+    let mut steps = Vec::new();
+    if *kind == SectionKind::OnFailure {
+        let parts = split_failure(bullet);
+        let condition = if parts.negated {
+            format!("it is not the case that {}", parts.condition)
+        } else {
+            parts.condition
+        };
+        steps.push((StepKeyword::Given, condition));
+        steps.push((StepKeyword::When, when_step(use_case)));
+        steps.push((StepKeyword::Then, CALL_FAILS_STEP.to_owned()));
+        if let Some(consequence) = parts.consequence {
+            steps.push((StepKeyword::And, consequence));
+        }
+    } else {
+        if let Some(precondition) = use_case.property("precondition") {
+            steps.push((StepKeyword::Given, precondition.to_owned()));
+        }
+        steps.push((StepKeyword::When, when_step(use_case)));
+        steps.push((StepKeyword::Then, bullet.to_owned()));
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_bullets_split_at_the_first_condition_word() {
+        let parts = split_failure("No X can be initiated if there is already one, if ever.");
+        assert_eq!(parts.consequence.as_deref(), Some("No X can be initiated"));
+        assert_eq!(parts.condition, "there is already one, if ever.");
+        assert!(!parts.negated);
+
+        let parts = split_failure("The decisions do not match the RequestItems.");
+        assert_eq!(parts.consequence, None);
+        assert_eq!(
+            parts.condition,
+            "The decisions do not match the RequestItems."
+        );
+
+        let parts = split_failure("Nothing happens, unless it is set.");
+        assert_eq!(parts.consequence.as_deref(), Some("Nothing happens"));
+        assert!(parts.negated);
+
+        let parts = split_failure("Notify when\n");
+        assert_eq!(parts.condition, "Notify when");
+    }
+
+    #[test]
+    fn code_spans_name_parameters() {
+        assert_eq!(first_code_span("The `id` of it"), Some("`id`".to_owned()));
+        assert_eq!(first_code_span("no code"), None);
+        assert_eq!(first_code_span("unclosed `x"), None);
+    }
+}
