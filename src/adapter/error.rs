@@ -1,0 +1,96 @@
+//! Failures of a call: the implementation's domain error, or the adapter's own fault.
+
+use super::Capability;
+use crate::domain::DomainError;
+use std::fmt;
+
+/// What kind of adapter fault happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AdapterFault {
+    /// A reply did not come in time.
+    Timeout,
+    /// The implementation process exited or closed its output.
+    Crash,
+    /// The implementation broke the protocol.
+    Protocol,
+    /// The implementation said it could not do the request at all.
+    Errored,
+    /// The call needs a capability the implementation lacks.
+    Unsupported,
+    /// Anything else in the adapter (an unknown identity handle, I/O).
+    Internal,
+}
+
+impl AdapterFault {
+    /// The label used in reports.
+    pub const fn label(self) -> &'static str {
+        match self {
+            AdapterFault::Timeout => "TIMEOUT",
+            AdapterFault::Crash => "CRASH",
+            AdapterFault::Protocol => "PROTOCOL",
+            AdapterFault::Errored => "ERRORED",
+            AdapterFault::Unsupported => "UNSUPPORTED",
+            AdapterFault::Internal => "ADAPTER",
+        }
+    }
+}
+
+/// The adapter could not make a call: never a conformance verdict by itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", fault.label())]
+pub struct AdapterError {
+    /// The kind of fault.
+    pub fault: AdapterFault,
+    /// The cause, in words.
+    pub message: String,
+}
+
+impl AdapterError {
+    /// An error of `fault` with `message`.
+    pub fn new(fault: AdapterFault, message: impl Into<String>) -> Self {
+        Self {
+            fault,
+            message: message.into(),
+        }
+    }
+
+    /// The call needs `capability`, which the implementation lacks.
+    pub fn unsupported(capability: Capability) -> Self {
+        Self::new(
+            AdapterFault::Unsupported,
+            format!("the implementation lacks the `{capability}` capability"),
+        )
+    }
+}
+
+/// Why a facade call did not return a result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The implementation answered with a domain error.
+    Domain(DomainError),
+    /// The adapter failed to make the call.
+    Adapter(AdapterError),
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::Domain(e) => write!(f, "domain error {e}"),
+            CallError::Adapter(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+impl From<DomainError> for CallError {
+    fn from(e: DomainError) -> Self {
+        CallError::Domain(e)
+    }
+}
+
+impl From<AdapterError> for CallError {
+    fn from(e: AdapterError) -> Self {
+        CallError::Adapter(e)
+    }
+}

@@ -1,0 +1,99 @@
+//! The seam between the suite and any implementation under test.
+//!
+//! [`Adapter`] is async and object-safe (`Arc<dyn Adapter>`). It keeps two
+//! kinds of failure apart: [`CallError::Domain`] is the implementation's
+//! answer (the suite asserts on its code and message), [`CallError::Adapter`]
+//! means the call could not be made at all (the scenario is reported as
+//! errored, with the cause).
+
+mod capability;
+mod error;
+
+pub use capability::{Capability, ImplementationInfo};
+pub use error::{AdapterError, AdapterFault, CallError};
+
+use crate::domain::IdentityDeletionProcess;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A boxed, sendable future: what the object-safe [`Adapter`] methods return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The result of one facade call.
+pub type CallResult<T> = Result<T, CallError>;
+
+/// An Identity of the implementation under test, as the adapter names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IdentityHandle(pub String);
+
+/// A `transport.identityDeletionProcessStatusChanged` event (see [`Capability::Events`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChangedEvent {
+    /// The event name.
+    pub name: String,
+    /// The DTO the event carries.
+    pub data: IdentityDeletionProcess,
+}
+
+/// An implementation of the IdentityDeletionProcess facade under test.
+pub trait Adapter: Send + Sync + 'static {
+    /// Name, version and capabilities of the implementation.
+    fn describe(&self) -> BoxFuture<'_, Result<ImplementationInfo, AdapterError>>;
+
+    /// Creates a fresh Identity (with one Device) and returns its handle.
+    fn new_identity(&self) -> BoxFuture<'_, Result<IdentityHandle, AdapterError>>;
+
+    /// RID1 `initiateIdentityDeletionProcess`.
+    fn initiate<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        length_of_grace_period_in_days: Option<u32>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>>;
+
+    /// RID2 `cancelIdentityDeletionProcess`.
+    fn cancel<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>>;
+
+    /// RID3 `getIdentityDeletionProcess`; `id` is passed as given, well-formed or not.
+    fn get<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        id: &'a str,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>>;
+
+    /// RID4 `getActiveIdentityDeletionProcess`.
+    fn get_active<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>>;
+
+    /// RID5 `getIdentityDeletionProcesses`.
+    fn get_all<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<Vec<IdentityDeletionProcess>>>;
+
+    /// [`Capability::Clock`]: stops the Identity's clock following real time
+    /// and moves it forward by `by` (zero just stops it).
+    fn advance_clock<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        by: Duration,
+    ) -> BoxFuture<'a, Result<(), AdapterError>> {
+        let _ = (identity, by);
+        Box::pin(async { Err(AdapterError::unsupported(Capability::Clock)) })
+    }
+
+    /// [`Capability::Events`]: the status-changed events published for the
+    /// Identity since the last call, oldest first.
+    fn take_events<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, Result<Vec<StatusChangedEvent>, AdapterError>> {
+        let _ = identity;
+        Box::pin(async { Err(AdapterError::unsupported(Capability::Events)) })
+    }
+}

@@ -1,0 +1,20 @@
+//! The domain model of IdentityDeletionProcesses: the one source of truth for
+//! status names, the id format, the DTO, the error codes and messages, and the
+//! default grace period.
+
+mod error;
+mod grace_period;
+mod process;
+mod process_id;
+mod status;
+mod timestamp;
+
+pub use error::{DomainError, ErrorKind};
+pub use grace_period::DEFAULT_GRACE_PERIOD_DAYS;
+pub use process::IdentityDeletionProcess;
+pub use process_id::{PROCESS_ID_PREFIX, PROCESS_ID_SUFFIX_LEN, ProcessId, ProcessIdError};
+pub use status::Status;
+pub use timestamp::{format_timestamp, parse_timestamp};
+
+/// The event the runtime publishes on initiate and on cancel; its data is the DTO.
+pub const STATUS_CHANGED_EVENT: &str = "transport.identityDeletionProcessStatusChanged";

@@ -1,0 +1,214 @@
+//! Running the features against an implementation and reporting.
+//!
+//! [`run`] builds the cucumber runner: our [`features::FeatureFiles`] parser,
+//! the step definitions of [`crate::steps`], a before-hook that gives every
+//! scenario a fresh Identity, and the console writer teed with JUnit,
+//! Cucumber JSON and the [`tally::Tally`] that counts scenarios.
+
+pub mod features;
+pub mod tally;
+
+use crate::adapter::{Adapter, ImplementationInfo};
+use crate::steps::{CAPABILITY_STEPS, ConformanceWorld, RunContext, StepKind};
+use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::tag::Ext as _;
+use cucumber::{World as _, WriterExt as _, writer};
+use features::{FeatureFiles, feature_files, is_capability_skip};
+use regex::Regex;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tally::{Tally, TallyData, Verdict};
+
+/// The version of this suite.
+pub const SUITE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What to run and where to report.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Feature files or directories (searched recursively).
+    pub features: Vec<PathBuf>,
+    /// A cucumber tag expression, e.g. `@RID1 and not @requires.clock`.
+    pub tags: Option<TagOperation>,
+    /// Only scenarios whose name matches.
+    pub name: Option<Regex>,
+    /// Where to write a JUnit XML report.
+    pub junit: Option<PathBuf>,
+    /// Where to write a Cucumber JSON report.
+    pub json: Option<PathBuf>,
+    /// How many scenarios run at once.
+    pub concurrency: usize,
+}
+
+impl RunOptions {
+    /// The defaults: the `features/` directory, no filter, no report files.
+    pub fn new(features: Vec<PathBuf>) -> Self {
+        Self {
+            features,
+            tags: None,
+            name: None,
+            junit: None,
+            json: None,
+            concurrency: 64,
+        }
+    }
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// The implementation that was tested.
+    pub implementation: ImplementationInfo,
+    /// What happened to each scenario.
+    pub tally: TallyData,
+}
+
+impl RunReport {
+    /// Whether the run is green: something ran, nothing failed or errored,
+    /// and every feature file parsed.
+    pub fn passed(&self) -> bool {
+        self.tally.parse_errors.is_empty()
+            && self.tally.count(Verdict::Failed) == 0
+            && self.tally.count(Verdict::Errored) == 0
+            && self.tally.count(Verdict::Passed) > 0
+    }
+
+    /// The closing lines: implementation, suite version, scenario counts.
+    pub fn summary(&self) -> String {
+        let t = &self.tally;
+        let failed = t.count(Verdict::Failed) + t.count(Verdict::Errored);
+        let mut out = format!(
+            "implementation: {} {}\nsuite: enmeshed-conformance {SUITE_VERSION}\n",
+            self.implementation.name, self.implementation.version
+        );
+        for s in t.scenarios.iter().filter(|s| s.verdict != Verdict::Passed) {
+            let label = match s.verdict {
+                Verdict::Failed => "FAILED",
+                Verdict::Errored => "ERRORED",
+                Verdict::Skipped => "SKIPPED",
+                Verdict::Passed => "PASSED",
+            };
+            out.push_str(&format!(
+                "{label} {} ({}): {}\n",
+                s.scenario,
+                s.location,
+                s.message.as_deref().unwrap_or("")
+            ));
+        }
+        for e in &t.parse_errors {
+            out.push_str(&format!("PARSE ERROR {e}\n"));
+        }
+        if t.count(Verdict::Passed) + failed == 0 && t.parse_errors.is_empty() {
+            out.push_str("no scenario ran: check --features, --tags and --name\n");
+        }
+        if t.count(Verdict::Errored) > 0 {
+            out.push_str(&format!(
+                "({} of the failed scenarios errored in the adapter)\n",
+                t.count(Verdict::Errored)
+            ));
+        }
+        out.push_str(&format!(
+            "{} passed, {failed} failed, {} skipped",
+            t.count(Verdict::Passed),
+            t.count(Verdict::Skipped)
+        ));
+        out
+    }
+}
+
+/// A run that could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The adapter could not describe the implementation.
+    #[error("cannot start: the implementation does not describe itself: {0}")]
+    Describe(crate::adapter::AdapterError),
+    /// Bad feature paths.
+    #[error("{0}")]
+    Features(String),
+    /// A report file cannot be created.
+    #[error("cannot create report file {path}: {source}")]
+    Report {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+fn report_file(path: &Option<PathBuf>) -> Result<Box<dyn Write>, RunError> {
+    match path {
+        None => Ok(Box::new(io::sink())),
+        Some(path) => File::create(path)
+            .map(|f| Box::new(io::BufWriter::new(f)) as Box<dyn Write>)
+            .map_err(|source| RunError::Report {
+                path: path.clone(),
+                source,
+            }),
+    }
+}
+
+/// Runs the features of `options` against `adapter` and prints the report.
+pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
+    let info = adapter.describe().await.map_err(RunError::Describe)?;
+    let files = feature_files(&options.features).map_err(RunError::Features)?;
+    let junit = report_file(&options.junit)?;
+    let json = report_file(&options.json)?;
+    let tally = Tally::default();
+    let context = Arc::new(RunContext {
+        adapter,
+        info: info.clone(),
+    });
+
+    let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
+        .summarized()
+        .tee::<ConformanceWorld, _>(writer::JUnit::for_tee(junit, 0))
+        .tee::<ConformanceWorld, _>(writer::Json::for_tee(json))
+        .tee::<ConformanceWorld, _>(
+            tally
+                .clone()
+                .discard_stats_writes()
+                .discard_arbitrary_writes(),
+        )
+        .normalized();
+
+    let mut cucumber = ConformanceWorld::cucumber::<PathBuf>()
+        .with_parser::<_, Vec<PathBuf>>(FeatureFiles::for_implementation(&info))
+        .with_writer(writer);
+    for (_, kind, pattern, step) in CAPABILITY_STEPS {
+        let regex =
+            Regex::new(pattern).unwrap_or_else(|e| unreachable!("capability step pattern: {e}"));
+        cucumber = match kind {
+            StepKind::GivenOrWhen => cucumber.given(regex.clone(), *step).when(regex, *step),
+            StepKind::Then => cucumber.then(regex, *step),
+        };
+    }
+    let tags = options.tags.clone();
+    let name = options.name.clone();
+    cucumber
+        .max_concurrent_scenarios(options.concurrency.max(1))
+        .fail_on_skipped_with(|_, _, scenario| !is_capability_skip(scenario))
+        .before(move |_, _, _, world| {
+            let context = context.clone();
+            Box::pin(async move { world.attach(context).await })
+        })
+        .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
+        .filter_run(files, move |feature, rule, scenario| {
+            let tags_ok = tags.as_ref().is_none_or(|t| {
+                t.eval(
+                    feature
+                        .tags
+                        .iter()
+                        .chain(rule.iter().flat_map(|r| &r.tags))
+                        .chain(&scenario.tags),
+                )
+            });
+            tags_ok && name.as_ref().is_none_or(|n| n.is_match(&scenario.name))
+        })
+        .await;
+
+    Ok(RunReport {
+        implementation: info,
+        tally: tally.data(),
+    })
+}

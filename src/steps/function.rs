@@ -1,0 +1,52 @@
+//! The five facade functions, by the names the spec pages use.
+
+/// A function of the IdentityDeletionProcess facade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    /// RID1
+    Initiate,
+    /// RID2
+    Cancel,
+    /// RID3
+    Get,
+    /// RID4
+    GetActive,
+    /// RID5
+    GetAll,
+}
+
+impl Function {
+    /// Every function.
+    pub const ALL: [Function; 5] = [
+        Function::Initiate,
+        Function::Cancel,
+        Function::Get,
+        Function::GetActive,
+        Function::GetAll,
+    ];
+
+    /// The name the spec pages and the runtime use.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Function::Initiate => "initiateIdentityDeletionProcess",
+            Function::Cancel => "cancelIdentityDeletionProcess",
+            Function::Get => "getIdentityDeletionProcess",
+            Function::GetActive => "getActiveIdentityDeletionProcess",
+            Function::GetAll => "getIdentityDeletionProcesses",
+        }
+    }
+
+    /// The function called `name`.
+    pub fn parse(name: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The parameters it takes.
+    pub const fn parameters(self) -> &'static [&'static str] {
+        match self {
+            Function::Initiate => &["lengthOfGracePeriodInDays"],
+            Function::Get => &["id"],
+            Function::Cancel | Function::GetActive | Function::GetAll => &[],
+        }
+    }
+}
