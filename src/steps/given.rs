@@ -128,3 +128,19 @@ pub fn parse_days(text: &str) -> u32 {
     text.parse()
         .unwrap_or_else(|_| panic!("`{text}` is not a number of days"))
 }
+
+/// Another Identity has a process; its id becomes the subject (RID3 must not find it).
+#[given(regex = r"^another Identity has initiated an IdentityDeletionProcess$")]
+async fn other_identity_has_process(world: &mut ConformanceWorld) {
+    let adapter = world.adapter();
+    let other = match adapter.new_identity().await {
+        Ok(other) => other,
+        Err(e) => super::world::errored("creating another Identity", &e),
+    };
+    let process = ConformanceWorld::setup(
+        adapter.initiate(&other, None).await,
+        "initiating for another Identity",
+    );
+    world.subject_id = Some(process.id);
+    world.condition = Some(Condition::UnknownId);
+}

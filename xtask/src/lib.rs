@@ -2,6 +2,7 @@
 //! Gherkin generator and the `gen` / `check` / `bench-gen` commands.
 
 pub mod bench;
+pub mod bench_suite;
 pub mod generate;
 pub mod pipeline;
 pub mod spec;

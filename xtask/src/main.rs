@@ -2,7 +2,8 @@
 //!
 //! - `gen`: parse the use-case pages and write the generated features;
 //! - `check`: exit 1 when the generated features are stale, missing or orphaned;
-//! - `bench-gen`: time parse + generate against the parse-only floor.
+//! - `bench-gen`: time parse + generate against the parse-only floor;
+//! - `bench-suite`: time whole runs of the suite against the reference implementation.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -46,6 +47,15 @@ enum Command {
         /// Timed repetitions of each measurement.
         #[arg(long, default_value_t = 30)]
         iterations: u32,
+    },
+    /// Time whole `enmeshed-conformance run` invocations (release build, excluded from the time).
+    BenchSuite {
+        /// How many runs.
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        /// Extra arguments for `run`, after `--`.
+        #[arg(last = true)]
+        args: Vec<String>,
     },
 }
 
@@ -122,6 +132,13 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                 drifts.len()
             );
             Ok(ExitCode::FAILURE)
+        }
+        Command::BenchSuite { runs, args } => {
+            println!(
+                "{}",
+                xtask::bench_suite::run(&workspace_root(), runs, &args)?
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::BenchGen { spec, iterations } => {
             let report = xtask::bench::run(&spec_dir(spec), iterations.max(1))?;

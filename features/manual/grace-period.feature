@@ -1,0 +1,52 @@
+# Hand-written: what DOMAIN.md states about the grace period and the pages leave implicit.
+@manual
+Feature: Grace period of an IdentityDeletionProcess
+  The grace period lasts `lengthOfGracePeriodInDays` days from `createdAt` (14 when not given,
+  0 allowed). Cancelling is allowed up to and including `gracePeriodEndsAt`.
+
+  Scenario: The default grace period is 14 days
+    When the Identity calls initiateIdentityDeletionProcess
+    Then the call succeeds
+    And its `gracePeriodEndsAt` is 14 days after its `createdAt`
+
+  Scenario: A grace period of 1 day
+    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
+    Then the call succeeds
+    And its `gracePeriodEndsAt` is 1 day after its `createdAt`
+
+  Scenario: A grace period of 0 days
+    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 0
+    Then the call succeeds
+    And its `gracePeriodEndsAt` is 0 days after its `createdAt`
+
+  @requires.clock
+  Scenario: Cancelling after the grace period fails
+    Given the Identity's clock is stopped
+    And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
+    And the Identity's clock advances by 1 day and 1 millisecond
+    When the Identity calls cancelIdentityDeletionProcess
+    Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
+
+  @requires.clock
+  Scenario: Cancelling exactly at the end of the grace period is allowed
+    Given the Identity's clock is stopped
+    And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
+    And the Identity's clock advances by 1 day
+    When the Identity calls cancelIdentityDeletionProcess
+    Then the call succeeds
+    And the returned IdentityDeletionProcess has `"Cancelled"` as `status`
+
+  @requires.clock
+  Scenario: With 0 days of grace, cancelling at the same instant is allowed
+    Given the Identity's clock is stopped
+    And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 0
+    When the Identity calls cancelIdentityDeletionProcess
+    Then the call succeeds
+
+  @requires.clock
+  Scenario: The default grace period ends after 14 days, not before
+    Given the Identity's clock is stopped
+    And the Identity has initiated an IdentityDeletionProcess
+    And the Identity's clock advances by 14 days
+    When the Identity calls cancelIdentityDeletionProcess
+    Then the call succeeds

@@ -1,0 +1,156 @@
+//! `enmeshed-conformance run` as a user runs it: exit codes, reports, filters,
+//! and red runs for undefined steps and wrong expectations.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .arg("run")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn scratch_feature(dir: &Path, body: &str) -> String {
+    let path = dir.join("scratch.feature");
+    std::fs::write(&path, body).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_whole_suite_passes_with_a_junit_and_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("report.xml");
+    let json = dir.path().join("report.json");
+    let output = run(&[
+        "--junit",
+        junit.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("implementation: enmeshed-conformance reference implementation"),
+        "{out}"
+    );
+    assert!(out.contains("suite: enmeshed-conformance "), "{out}");
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.ends_with(" passed, 0 failed, 0 skipped"), "{last}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<testsuites") && xml.contains("RID1 On Success 1"),
+        "{xml}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(
+        json.as_array().is_some_and(|features| features.len() >= 5),
+        "{json}"
+    );
+}
+
+#[test]
+fn an_undefined_step_fails_the_run_and_the_junit_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let feature = scratch_feature(
+        dir.path(),
+        "Feature: Scratch\n  Scenario: Undefined\n    When the Identity calls initiateIdentityDeletionProcess\n    Then the moon is made of cheese\n",
+    );
+    let junit = dir.path().join("report.xml");
+    let output = run(&["--features", &feature, "--junit", junit.to_str().unwrap()]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(out.contains("FAILED Undefined"), "{out}");
+    assert!(
+        out.contains("no step definition matches this step"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with("0 passed, 1 failed, 0 skipped"),
+        "{out}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("Undefined") && (xml.contains("<failure") || xml.contains("<skipped")),
+        "{xml}"
+    );
+}
+
+#[test]
+fn a_wrong_expectation_fails_the_run_and_the_junit_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let feature = scratch_feature(
+        dir.path(),
+        "Feature: Scratch\n  Scenario: Wrong\n    When the Identity calls initiateIdentityDeletionProcess\n    Then the returned IdentityDeletionProcess has `\"Cancelled\"` as `status`\n",
+    );
+    let junit = dir.path().join("report.xml");
+    let output = run(&["--features", &feature, "--junit", junit.to_str().unwrap()]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(out.contains("FAILED Wrong"), "{out}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("<failure"), "{xml}");
+    assert!(xml.contains("Cancelled"), "{xml}");
+}
+
+#[test]
+fn tags_and_name_select_scenarios() {
+    let output = run(&["--tags", "@RID1"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with("3 passed, 0 failed, 0 skipped"),
+        "{out}"
+    );
+
+    let output = run(&["--name", "^RID3 On Failure", "--concurrency", "1"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with("2 passed, 0 failed, 0 skipped"),
+        "{out}"
+    );
+}
+
+#[test]
+fn nothing_selected_is_a_failure() {
+    let output = run(&["--tags", "@no-such-tag"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(out.contains("no scenario ran"), "{out}");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    for args in [
+        vec!["--tags", "@a and and"],
+        vec!["--name", "("],
+        vec!["--features", "no/such/dir"],
+        vec!["--concurrency", "0"],
+        vec!["--junit", "no/such/dir/report.xml"],
+    ] {
+        let output = run(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
