@@ -1,6 +1,7 @@
 //! The command line of `enmeshed-conformance`.
 
 use crate::adapter::Adapter;
+use crate::fuzz::{self, FuzzOptions};
 use crate::reference::ReferenceImplementation;
 use crate::runner::{self, RunError, RunOptions};
 use clap::{Parser, Subcommand};
@@ -31,6 +32,74 @@ pub struct Cli {
 pub enum Command {
     /// Run the conformance features against an implementation (default: the reference implementation).
     Run(RunArgs),
+    /// Fuzz the invariant "at most one Active process per Identity" with random operation sequences and concurrent calls.
+    Fuzz(FuzzArgs),
+}
+
+/// Options of `fuzz`.
+#[derive(Debug, clap::Args)]
+pub struct FuzzArgs {
+    /// Random operation sequences to run.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub cases: u32,
+    /// The longest operation sequence.
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_ops: u32,
+    /// Seed (printed by every run); the same seed reproduces the same cases.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Cases of each concurrency property.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub concurrency_cases: u32,
+    /// A regression file (proptest format): its seeds are replayed first, new failures appended.
+    #[arg(long, value_name = "FILE")]
+    pub regressions: Option<PathBuf>,
+}
+
+impl FuzzArgs {
+    /// The fuzzer options these arguments ask for.
+    pub fn options(&self) -> FuzzOptions {
+        FuzzOptions {
+            cases: self.cases,
+            max_ops: self.max_ops as usize,
+            seed: self.seed.unwrap_or_else(fuzz::random_seed),
+            concurrency_cases: self.concurrency_cases,
+            regressions: self.regressions.clone(),
+        }
+    }
+}
+
+/// Runs `fuzz` against `adapter`: prints the report and returns the exit code.
+pub async fn fuzz_command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
+    let info = match adapter.describe().await {
+        Ok(info) => info,
+        Err(e) => {
+            eprintln!("error: cannot start: the implementation does not describe itself: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let options = args.options();
+    println!(
+        "fuzzing {} {} (seed {})",
+        info.name, info.version, options.seed
+    );
+    let runtime = tokio::runtime::Handle::current();
+    let report =
+        match tokio::task::spawn_blocking(move || fuzz::fuzz(adapter, &info, &runtime, &options))
+            .await
+        {
+            Ok(report) => report,
+            Err(e) => {
+                eprintln!("error: the fuzzer stopped: {e}");
+                return ExitCode::from(EXIT_FAILED);
+            }
+        };
+    println!("{}", report.render());
+    ExitCode::from(if report.failure.is_none() {
+        EXIT_PASSED
+    } else {
+        EXIT_FAILED
+    })
 }
 
 /// Options of `run`.
@@ -86,6 +155,7 @@ impl RunArgs {
             junit: self.junit.clone(),
             json: self.json.clone(),
             concurrency: usize::from(self.concurrency),
+            console: true,
         }
     }
 }
@@ -116,5 +186,6 @@ pub async fn run_command(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
 pub async fn main(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Run(args) => run_command(Arc::new(ReferenceImplementation::new()), &args).await,
+        Command::Fuzz(args) => fuzz_command(Arc::new(ReferenceImplementation::new()), &args).await,
     }
 }

@@ -10,6 +10,7 @@
 pub mod adapter;
 pub mod cli;
 pub mod domain;
+pub mod fuzz;
 pub mod reference;
 pub mod runner;
 pub mod steps;

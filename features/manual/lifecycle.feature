@@ -11,6 +11,14 @@ Feature: Life cycle of IdentityDeletionProcesses
     Then the call succeeds
     And the returned IdentityDeletionProcess has `"Active"` as `status`
 
+  Scenario: After cancelling and initiating again, a further initiate still fails
+    Given the Identity has initiated an IdentityDeletionProcess
+    And the Identity has cancelled its active IdentityDeletionProcess
+    And the Identity has initiated an IdentityDeletionProcess
+    When the Identity calls initiateIdentityDeletionProcess
+    Then the call fails with `error.runtime.identityDeletionProcess.activeIdentityDeletionProcessAlreadyExists`
+    And the Identity has exactly one IdentityDeletionProcess with `"Active"` as `status`
+
   Scenario: Initiating while a process is active fails with the exact code and message
     Given the Identity has initiated an IdentityDeletionProcess
     When the Identity calls initiateIdentityDeletionProcess

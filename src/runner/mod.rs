@@ -39,6 +39,8 @@ pub struct RunOptions {
     pub json: Option<PathBuf>,
     /// How many scenarios run at once.
     pub concurrency: usize,
+    /// Whether to print the cucumber report on standard output.
+    pub console: bool,
 }
 
 impl RunOptions {
@@ -51,6 +53,7 @@ impl RunOptions {
             junit: None,
             json: None,
             concurrency: 64,
+            console: true,
         }
     }
 }
@@ -160,7 +163,12 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         info: info.clone(),
     });
 
-    let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
+    let console: Box<dyn Write> = if options.console {
+        Box::new(io::stdout())
+    } else {
+        Box::new(io::sink())
+    };
+    let writer = writer::Basic::raw(console, writer::Coloring::Auto, 0)
         .summarized()
         .tee::<ConformanceWorld, _>(writer::JUnit::for_tee(junit, 0))
         .tee::<ConformanceWorld, _>(writer::Json::for_tee(json))

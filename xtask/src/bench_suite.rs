@@ -1,12 +1,13 @@
-//! `cargo xtask bench-suite`: wall time of a whole `enmeshed-conformance run`
-//! against the reference implementation, build excluded.
+//! `cargo xtask bench-suite` and `bench-fuzz`: wall time of whole
+//! `enmeshed-conformance` invocations against the reference implementation,
+//! build excluded.
 
 use crate::pipeline::PipelineError;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Builds the release binary, then times `runs` runs of `enmeshed-conformance run ARGS`.
+/// Builds the release binary, then times `runs` invocations of `enmeshed-conformance ARGS`.
 pub fn run(workspace: &Path, runs: u32, args: &[String]) -> Result<String, PipelineError> {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
@@ -27,7 +28,6 @@ pub fn run(workspace: &Path, runs: u32, args: &[String]) -> Result<String, Pipel
     for _ in 0..runs.max(1) {
         let start = Instant::now();
         let output = Command::new(&binary)
-            .arg("run")
             .args(args)
             .current_dir(workspace)
             .stdout(Stdio::piped())

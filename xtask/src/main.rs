@@ -3,7 +3,8 @@
 //! - `gen`: parse the use-case pages and write the generated features;
 //! - `check`: exit 1 when the generated features are stale, missing or orphaned;
 //! - `bench-gen`: time parse + generate against the parse-only floor;
-//! - `bench-suite`: time whole runs of the suite against the reference implementation.
+//! - `bench-suite`: time whole runs of the suite against the reference implementation;
+//! - `bench-fuzz`: time the fuzzer against the reference implementation.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -56,6 +57,15 @@ enum Command {
         /// Extra arguments for `run`, after `--`.
         #[arg(last = true)]
         args: Vec<String>,
+    },
+    /// Time `enmeshed-conformance fuzz` (model property only, seed 1) against the reference implementation.
+    BenchFuzz {
+        /// How many runs.
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+        /// Operation sequences per run.
+        #[arg(long, default_value_t = 1000)]
+        cases: u32,
     },
 }
 
@@ -134,10 +144,21 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
             Ok(ExitCode::FAILURE)
         }
         Command::BenchSuite { runs, args } => {
+            let args: Vec<String> = std::iter::once("run".to_owned()).chain(args).collect();
             println!(
                 "{}",
                 xtask::bench_suite::run(&workspace_root(), runs, &args)?
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchFuzz { runs, cases } => {
+            let args: Vec<String> = ["fuzz", "--seed", "1", "--concurrency-cases", "0", "--cases"]
+                .into_iter()
+                .map(str::to_owned)
+                .chain([cases.to_string()])
+                .collect();
+            let timing = xtask::bench_suite::run(&workspace_root(), runs, &args)?;
+            println!("{cases} cases of up to 50 operations; {timing}");
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchGen { spec, iterations } => {

@@ -1,0 +1,215 @@
+//! Concurrent calls: the invariant must hold under races, not only in sequence.
+
+use crate::adapter::{Adapter, CallError, IdentityHandle};
+use crate::domain::{ErrorKind, IdentityDeletionProcess, Status};
+use std::sync::Arc;
+use tokio::sync::Barrier;
+
+/// One call of a burst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BurstCall {
+    /// RID1 on the Identity with this index.
+    Initiate(usize),
+    /// RID2 on the Identity with this index.
+    Cancel(usize),
+    /// RID5 on the Identity with this index, checking the invariant mid-burst.
+    Observe(usize),
+}
+
+fn adapter_failure(e: &crate::adapter::AdapterError) -> String {
+    format!("ERRORED: {e}")
+}
+
+fn active_count(list: &[IdentityDeletionProcess]) -> usize {
+    list.iter()
+        .filter(|p| p.status == Status::Active.as_str())
+        .count()
+}
+
+/// `k` initiate calls at once on a fresh Identity: exactly one succeeds, the
+/// others get `activeIdentityDeletionProcessAlreadyExists`, and exactly one
+/// process is Active afterwards.
+pub async fn concurrent_initiates(adapter: Arc<dyn Adapter>, k: usize) -> Result<(), String> {
+    let identity = adapter
+        .new_identity()
+        .await
+        .map_err(|e| adapter_failure(&e))?;
+    let barrier = Arc::new(Barrier::new(k));
+    let tasks: Vec<_> = (0..k)
+        .map(|_| {
+            let (adapter, identity, barrier) = (adapter.clone(), identity.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                adapter.initiate(&identity, None).await
+            })
+        })
+        .collect();
+    let mut succeeded = 0;
+    for task in tasks {
+        match task
+            .await
+            .map_err(|e| format!("ERRORED: a concurrent call panicked: {e}"))?
+        {
+            Ok(_) => succeeded += 1,
+            Err(CallError::Domain(e)) if ErrorKind::ActiveProcessAlreadyExists.matches(&e) => {}
+            Err(CallError::Domain(e)) => return Err(format!("a losing initiate failed with {e}")),
+            Err(CallError::Adapter(e)) => return Err(adapter_failure(&e)),
+        }
+    }
+    if succeeded != 1 {
+        return Err(format!("{succeeded} of {k} concurrent initiates succeeded"));
+    }
+    let all = adapter
+        .get_all(&identity)
+        .await
+        .map_err(|e| e.to_string())?;
+    let active = active_count(&all);
+    if active != 1 || all.len() != 1 {
+        return Err(format!(
+            "after {k} concurrent initiates: {} processes, {active} Active",
+            all.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Per Identity: how the burst's calls ended.
+#[derive(Debug, Default, Clone, Copy)]
+struct Outcome {
+    initiated: usize,
+    initiate_refused: usize,
+    cancelled: usize,
+    cancel_refused: usize,
+}
+
+/// Runs `bursts` of concurrent calls on `identities` fresh Identities. After
+/// each burst the state must be one that some serial order of the successful
+/// calls explains, and no observation may ever see two Active processes.
+pub async fn bursts(
+    adapter: Arc<dyn Adapter>,
+    identities: usize,
+    bursts: &[Vec<BurstCall>],
+) -> Result<(), String> {
+    let mut handles: Vec<IdentityHandle> = Vec::new();
+    for _ in 0..identities {
+        handles.push(
+            adapter
+                .new_identity()
+                .await
+                .map_err(|e| adapter_failure(&e))?,
+        );
+    }
+    let mut active = vec![false; identities];
+    let mut totals = vec![0usize; identities];
+    for (number, burst) in bursts.iter().enumerate() {
+        let barrier = Arc::new(Barrier::new(burst.len().max(1)));
+        let tasks: Vec<_> = burst
+            .iter()
+            .map(|call| {
+                let (adapter, handles, barrier, call) =
+                    (adapter.clone(), handles.clone(), barrier.clone(), *call);
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    match call {
+                        BurstCall::Initiate(i) => {
+                            (call, adapter.initiate(&handles[i], None).await.map(|_| 0))
+                        }
+                        BurstCall::Cancel(i) => {
+                            (call, adapter.cancel(&handles[i]).await.map(|_| 0))
+                        }
+                        BurstCall::Observe(i) => (
+                            call,
+                            adapter.get_all(&handles[i]).await.map(|l| active_count(&l)),
+                        ),
+                    }
+                })
+            })
+            .collect();
+        let mut outcomes = vec![Outcome::default(); identities];
+        for task in tasks {
+            let (call, result) = task
+                .await
+                .map_err(|e| format!("ERRORED: a concurrent call panicked: {e}"))?;
+            match (call, result) {
+                (_, Err(CallError::Adapter(e))) => return Err(adapter_failure(&e)),
+                (BurstCall::Observe(i), Ok(count)) if count > 1 => {
+                    return Err(format!(
+                        "burst {}: Identity {} was seen with {count} Active processes",
+                        number + 1,
+                        i + 1
+                    ));
+                }
+                (BurstCall::Observe(_), Ok(_)) => {}
+                (BurstCall::Observe(i), Err(CallError::Domain(e))) => {
+                    return Err(format!(
+                        "burst {}: getIdentityDeletionProcesses of Identity {} failed: {e}",
+                        number + 1,
+                        i + 1
+                    ));
+                }
+                (BurstCall::Initiate(i), Ok(_)) => outcomes[i].initiated += 1,
+                (BurstCall::Cancel(i), Ok(_)) => outcomes[i].cancelled += 1,
+                (BurstCall::Initiate(i), Err(CallError::Domain(e)))
+                    if ErrorKind::ActiveProcessAlreadyExists.matches(&e) =>
+                {
+                    outcomes[i].initiate_refused += 1;
+                }
+                (BurstCall::Cancel(i), Err(CallError::Domain(e)))
+                    if ErrorKind::NoActiveProcess.matches(&e) =>
+                {
+                    outcomes[i].cancel_refused += 1;
+                }
+                (call, Err(CallError::Domain(e))) => {
+                    return Err(format!("burst {}: {call:?} failed with {e}", number + 1));
+                }
+            }
+        }
+        for i in 0..identities {
+            let o = outcomes[i];
+            explain(active[i], o)
+                .map_err(|e| format!("burst {}, Identity {}: {e} ({o:?})", number + 1, i + 1))?;
+            let now_active = (active[i] as usize + o.initiated) - o.cancelled == 1;
+            totals[i] += o.initiated;
+            let all = adapter
+                .get_all(&handles[i])
+                .await
+                .map_err(|e| e.to_string())?;
+            if all.len() != totals[i] || active_count(&all) != usize::from(now_active) {
+                return Err(format!(
+                    "burst {}, Identity {}: {} processes with {} Active, expected {} with {}",
+                    number + 1,
+                    i + 1,
+                    all.len(),
+                    active_count(&all),
+                    totals[i],
+                    usize::from(now_active)
+                ));
+            }
+            active[i] = now_active;
+        }
+    }
+    Ok(())
+}
+
+/// Whether some serial order explains the outcome: successful initiates and
+/// cancels alternate (starting with a cancel when a process was Active), a
+/// refused initiate needs an Active moment, a refused cancel a moment without.
+fn explain(was_active: bool, o: Outcome) -> Result<(), String> {
+    let (first, second) = if was_active {
+        (o.cancelled, o.initiated)
+    } else {
+        (o.initiated, o.cancelled)
+    };
+    if !(first == second || first == second + 1) {
+        return Err("successful initiates and cancels cannot alternate".to_owned());
+    }
+    let ever_active = was_active || o.initiated > 0;
+    let ever_inactive = !was_active || o.cancelled > 0;
+    if o.initiate_refused > 0 && !ever_active {
+        return Err("an initiate was refused although no process was ever Active".to_owned());
+    }
+    if o.cancel_refused > 0 && !ever_inactive {
+        return Err("a cancel was refused although a process was Active throughout".to_owned());
+    }
+    Ok(())
+}

@@ -1,0 +1,297 @@
+//! Fuzzing the central invariant against any adapter.
+//!
+//! Three properties, each run by a proptest [`TestRunner`] seeded from one
+//! `--seed`:
+//! - **model**: random operation sequences from [`ops::FuzzMachine`]
+//!   (proptest-state-machine) on 1–3 Identities; every answer must equal the
+//!   pure [`model`]'s and at most one process per Identity may be Active after
+//!   every step. Failures shrink to a minimal sequence;
+//! - **concurrent initiates**: K from 2 to 64 at once, exactly one succeeds;
+//! - **bursts**: concurrent initiate/cancel/observe bursts on several
+//!   Identities; every state must be one some serial order explains.
+
+pub mod concurrency;
+pub mod exec;
+pub mod model;
+pub mod ops;
+pub mod render;
+
+use crate::adapter::{Adapter, Capability, ImplementationInfo};
+use concurrency::BurstCall;
+use model::ModelState;
+use ops::{FuzzMachine, Op};
+use proptest::prelude::*;
+use proptest::test_runner::{
+    Config, FileFailurePersistence, RngAlgorithm, TestError, TestRng, TestRunner,
+};
+use proptest_state_machine::ReferenceStateMachine;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::runtime::Handle;
+
+/// What to fuzz and how much.
+#[derive(Debug, Clone)]
+pub struct FuzzOptions {
+    /// Operation sequences to run.
+    pub cases: u32,
+    /// The longest sequence.
+    pub max_ops: usize,
+    /// Seed of all three properties.
+    pub seed: u64,
+    /// Cases of each concurrency property.
+    pub concurrency_cases: u32,
+    /// A proptest regression file: its seeds are replayed first, new failures appended.
+    pub regressions: Option<PathBuf>,
+}
+
+impl FuzzOptions {
+    /// `cases` sequences of up to 50 operations, 32 cases per concurrency property.
+    pub fn new(cases: u32, seed: u64) -> Self {
+        Self {
+            cases,
+            max_ops: 50,
+            seed,
+            concurrency_cases: 32,
+            regressions: None,
+        }
+    }
+}
+
+/// A seed from the clock, for runs without `--seed`.
+pub fn random_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// A property that failed, shrunk.
+#[derive(Debug, Clone)]
+pub struct FuzzFailure {
+    /// Which property.
+    pub property: &'static str,
+    /// What went wrong on the minimal case.
+    pub message: String,
+    /// Whether the adapter itself failed.
+    pub errored: bool,
+    /// The minimal case as numbered steps (model property only).
+    pub steps: Option<String>,
+    /// The minimal case as a Gherkin scenario (model property only).
+    pub gherkin: Option<String>,
+}
+
+/// The result of a fuzz run.
+#[derive(Debug, Clone)]
+pub struct FuzzReport {
+    /// The seed; `--seed` with it reproduces the run.
+    pub seed: u64,
+    /// Sequences run by the model property.
+    pub cases: u32,
+    /// Operations those sequences executed (shrinking included).
+    pub operations: u64,
+    /// The first property that failed.
+    pub failure: Option<FuzzFailure>,
+}
+
+impl FuzzReport {
+    /// The report as printed by `enmeshed-conformance fuzz`.
+    pub fn render(&self) -> String {
+        match &self.failure {
+            None => format!(
+                "fuzz: passed: {} operation sequences ({} operations) and the concurrency properties (seed {})",
+                self.cases, self.operations, self.seed
+            ),
+            Some(f) => {
+                let mut out = format!(
+                    "fuzz: {} in property `{}` (seed {}; rerun with --seed {})\n{}\n",
+                    if f.errored { "ERRORED" } else { "FAILED" },
+                    f.property,
+                    self.seed,
+                    self.seed,
+                    f.message
+                );
+                if let Some(steps) = &f.steps {
+                    out.push_str(&format!("\nminimal operation sequence:\n{steps}"));
+                }
+                if let Some(gherkin) = &f.gherkin {
+                    out.push_str(&format!(
+                        "\nas a scenario to paste into a feature file:\n{gherkin}"
+                    ));
+                }
+                out
+            }
+        }
+    }
+}
+
+fn runner(cases: u32, seed: u64, regressions: Option<&PathBuf>) -> TestRunner {
+    let mut bytes = [0u8; 32];
+    for chunk in bytes.chunks_mut(8) {
+        chunk.copy_from_slice(&seed.to_le_bytes());
+    }
+    let persistence = regressions.map(|path| {
+        let path: &'static str = Box::leak(path.display().to_string().into_boxed_str());
+        Box::new(FileFailurePersistence::Direct(path))
+            as Box<dyn proptest::test_runner::FailurePersistence>
+    });
+    let config = Config {
+        cases,
+        failure_persistence: persistence,
+        max_shrink_iters: 4096,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
+}
+
+fn reason<T: std::fmt::Debug>(error: &TestError<T>) -> String {
+    match error {
+        TestError::Abort(reason) => format!("aborted: {reason}"),
+        TestError::Fail(reason, _) => reason.to_string(),
+    }
+}
+
+fn run_model<M>(
+    adapter: &Arc<dyn Adapter>,
+    runtime: &Handle,
+    options: &FuzzOptions,
+    operations: &AtomicU64,
+) -> Option<FuzzFailure>
+where
+    M: ReferenceStateMachine<State = ModelState, Transition = Op>,
+{
+    let mut runner = runner(options.cases, options.seed, options.regressions.as_ref());
+    let strategy = M::sequential_strategy(1..=options.max_ops.max(1));
+    let result = runner.run(&strategy, |(initial, ops, seen)| {
+        let count = |()| {
+            operations.fetch_add(1, Ordering::Relaxed);
+            if let Some(seen) = &seen {
+                seen.fetch_add(1, Ordering::SeqCst);
+            }
+        };
+        runtime
+            .block_on(exec::execute(
+                adapter.as_ref(),
+                &initial,
+                &ops,
+                || count(()),
+            ))
+            .map_err(|d| TestCaseError::fail(d.to_string()))
+    });
+    let error = result.err()?;
+    let TestError::Fail(_, (initial, ops, _)) = &error else {
+        return Some(FuzzFailure {
+            property: "model",
+            message: reason(&error),
+            errored: false,
+            steps: None,
+            gherkin: None,
+        });
+    };
+    let divergence = runtime.block_on(exec::execute(adapter.as_ref(), initial, ops, || ()));
+    let (message, errored) = match divergence {
+        Err(d) => (d.to_string(), d.errored),
+        Ok(()) => (
+            format!("{} (did not fail again on replay: flaky)", reason(&error)),
+            false,
+        ),
+    };
+    Some(FuzzFailure {
+        property: "model",
+        message,
+        errored,
+        steps: Some(render::numbered_steps(initial, ops)),
+        gherkin: Some(render::gherkin_scenario(initial, ops)),
+    })
+}
+
+fn run_concurrent_initiates(
+    adapter: &Arc<dyn Adapter>,
+    runtime: &Handle,
+    options: &FuzzOptions,
+) -> Option<FuzzFailure> {
+    let mut runner = runner(
+        options.concurrency_cases,
+        options.seed.wrapping_add(1),
+        None,
+    );
+    let result = runner.run(&(2usize..=64), |k| {
+        runtime
+            .block_on(concurrency::concurrent_initiates(adapter.clone(), k))
+            .map_err(|e| TestCaseError::fail(format!("K = {k}: {e}")))
+    });
+    result.err().map(|e| {
+        let message = reason(&e);
+        FuzzFailure {
+            property: "concurrent initiates",
+            errored: message.contains("ERRORED"),
+            message,
+            steps: None,
+            gherkin: None,
+        }
+    })
+}
+
+fn burst_strategy() -> impl Strategy<Value = (usize, Vec<Vec<BurstCall>>)> {
+    (1usize..=3).prop_flat_map(|n| {
+        let call = prop_oneof![
+            3 => (0..n).prop_map(BurstCall::Initiate),
+            3 => (0..n).prop_map(BurstCall::Cancel),
+            1 => (0..n).prop_map(BurstCall::Observe),
+        ];
+        (
+            Just(n),
+            prop::collection::vec(prop::collection::vec(call, 2..24), 1..6),
+        )
+    })
+}
+
+fn run_bursts(
+    adapter: &Arc<dyn Adapter>,
+    runtime: &Handle,
+    options: &FuzzOptions,
+) -> Option<FuzzFailure> {
+    let mut runner = runner(
+        options.concurrency_cases,
+        options.seed.wrapping_add(2),
+        None,
+    );
+    let result = runner.run(&burst_strategy(), |(n, bursts)| {
+        runtime
+            .block_on(concurrency::bursts(adapter.clone(), n, &bursts))
+            .map_err(|e| TestCaseError::fail(format!("{n} Identities, bursts {bursts:?}: {e}")))
+    });
+    result.err().map(|e| {
+        let message = reason(&e);
+        FuzzFailure {
+            property: "bursts",
+            errored: message.contains("ERRORED"),
+            message,
+            steps: None,
+            gherkin: None,
+        }
+    })
+}
+
+/// Runs the three properties against `adapter`; blocks, so call it off the
+/// runtime's worker threads (e.g. in `spawn_blocking`).
+pub fn fuzz(
+    adapter: Arc<dyn Adapter>,
+    info: &ImplementationInfo,
+    runtime: &Handle,
+    options: &FuzzOptions,
+) -> FuzzReport {
+    let operations = AtomicU64::new(0);
+    let failure = if info.has(Capability::Clock) {
+        run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations)
+    } else {
+        run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations)
+    }
+    .or_else(|| run_concurrent_initiates(&adapter, runtime, options))
+    .or_else(|| run_bursts(&adapter, runtime, options));
+    FuzzReport {
+        seed: options.seed,
+        cases: options.cases,
+        operations: operations.into_inner(),
+        failure,
+    }
+}

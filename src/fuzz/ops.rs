@@ -1,0 +1,234 @@
+//! The operations the fuzzer generates, and the state machine that generates
+//! them from the model (proptest-state-machine).
+
+use super::model::{DAY_MS, Expected, ModelState};
+use crate::domain::ErrorKind;
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest_state_machine::ReferenceStateMachine;
+
+/// Ids that are not IdentityDeletionProcess ids.
+pub const MALFORMED_IDS: &[&str] = &[
+    "",
+    "IDP",
+    "IDP123",
+    "idpAAAAAAAAAAAAAAAAA",
+    "IDPAAAAAAAAAAAAAAAA-",
+    "IDPAAAAAAAAAAAAAAAAAA",
+    "XYZAAAAAAAAAAAAAAAAA",
+    "IDPÄAAAAAAAAAAAAAAA",
+    " IDPAAAAAAAAAAAAAAAA",
+];
+
+/// How far the clock moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockStep {
+    /// A few milliseconds.
+    Millis(u32),
+    /// Whole days.
+    Days(u8),
+    /// Exactly to the end of the Active process's grace period (or nowhere).
+    ToGraceEnd,
+    /// One millisecond past the end of the Active process's grace period.
+    PastGraceEnd,
+}
+
+/// One generated operation on the Identity with index `identity`.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// RID1, with an optional grace period.
+    Initiate {
+        /// Which Identity.
+        identity: usize,
+        /// `lengthOfGracePeriodInDays`.
+        days: Option<u32>,
+    },
+    /// RID2.
+    Cancel {
+        /// Which Identity.
+        identity: usize,
+    },
+    /// RID3 with the id of a process that exists (maybe of another Identity).
+    GetKnown {
+        /// Which Identity asks.
+        identity: usize,
+        /// Which existing process, over all Identities.
+        which: Index,
+    },
+    /// RID3 with a well-formed id no process has.
+    GetUnknown {
+        /// Which Identity asks.
+        identity: usize,
+        /// Seed of the id.
+        seed: u64,
+    },
+    /// RID3 with a malformed id.
+    GetMalformed {
+        /// Which Identity asks.
+        identity: usize,
+        /// Which of [`MALFORMED_IDS`].
+        which: Index,
+    },
+    /// RID4.
+    GetActive {
+        /// Which Identity.
+        identity: usize,
+    },
+    /// RID5.
+    GetAll {
+        /// Which Identity.
+        identity: usize,
+    },
+    /// Moves the Identity's clock (only with the clock capability).
+    AdvanceClock {
+        /// Which Identity.
+        identity: usize,
+        /// How far.
+        step: ClockStep,
+    },
+}
+
+impl Op {
+    /// The Identity the operation is made on.
+    pub fn identity(&self) -> usize {
+        match self {
+            Op::Initiate { identity, .. }
+            | Op::Cancel { identity }
+            | Op::GetKnown { identity, .. }
+            | Op::GetUnknown { identity, .. }
+            | Op::GetMalformed { identity, .. }
+            | Op::GetActive { identity }
+            | Op::GetAll { identity }
+            | Op::AdvanceClock { identity, .. } => *identity,
+        }
+    }
+}
+
+/// The existing process `which` picks: (owner Identity, index).
+pub fn resolve_known(state: &ModelState, which: &Index) -> Option<(usize, usize)> {
+    let all: Vec<(usize, usize)> = state
+        .identities
+        .iter()
+        .enumerate()
+        .flat_map(|(owner, m)| (0..m.processes.len()).map(move |i| (owner, i)))
+        .collect();
+    if all.is_empty() {
+        None
+    } else {
+        Some(all[which.index(all.len())])
+    }
+}
+
+/// How many milliseconds `step` moves the clock of `identity` in `state`.
+pub fn clock_advance_ms(state: &ModelState, identity: usize, step: ClockStep) -> i64 {
+    let Some(model) = state.identities.get(identity) else {
+        return 0;
+    };
+    let grace_end = model.active().and_then(|i| model.processes[i].grace_end_ms);
+    match step {
+        ClockStep::Millis(ms) => i64::from(ms),
+        ClockStep::Days(days) => i64::from(days) * DAY_MS,
+        ClockStep::ToGraceEnd => grace_end.map_or(0, |end| (end - model.now_ms).max(0)),
+        ClockStep::PastGraceEnd => grace_end.map_or(1, |end| (end - model.now_ms).max(0) + 1),
+    }
+}
+
+/// Applies `op` to `state` and says what the implementation must answer.
+pub fn step(state: &mut ModelState, op: &Op) -> Expected {
+    match op {
+        Op::Initiate { identity, days } => state.initiate(*identity, *days),
+        Op::Cancel { identity } => state.cancel(*identity),
+        Op::GetKnown { identity, which } => match resolve_known(state, which) {
+            Some((owner, index)) if owner == *identity => Expected::Process(index),
+            _ => Expected::Error(ErrorKind::RecordNotFound),
+        },
+        Op::GetUnknown { .. } => Expected::Error(ErrorKind::RecordNotFound),
+        Op::GetMalformed { .. } => Expected::Error(ErrorKind::InvalidPropertyValue),
+        Op::GetActive { identity } => state.get_active(*identity),
+        Op::GetAll { .. } => Expected::All,
+        Op::AdvanceClock { identity, step } => {
+            let by = clock_advance_ms(state, *identity, *step);
+            state.advance(*identity, by);
+            Expected::Nothing
+        }
+    }
+}
+
+/// The state machine; `CLOCK` says whether clock operations are generated.
+#[derive(Debug, Clone, Copy)]
+pub struct FuzzMachine<const CLOCK: bool>;
+
+impl<const CLOCK: bool> ReferenceStateMachine for FuzzMachine<CLOCK> {
+    type State = ModelState;
+    type Transition = Op;
+
+    fn init_state() -> BoxedStrategy<ModelState> {
+        (1usize..=3).prop_map(|n| ModelState::new(n, CLOCK)).boxed()
+    }
+
+    fn transitions(state: &ModelState) -> BoxedStrategy<Op> {
+        let n = state.identities.len().max(1);
+        let identity = 0..n;
+        // Without a controllable clock, 0 days would race real time.
+        let days = if CLOCK {
+            prop_oneof![Just(None), (0u32..=30).prop_map(Some)].boxed()
+        } else {
+            prop_oneof![Just(None), (1u32..=30).prop_map(Some)].boxed()
+        };
+        let initiate =
+            (identity.clone(), days).prop_map(|(identity, days)| Op::Initiate { identity, days });
+        let cancel = identity
+            .clone()
+            .prop_map(|identity| Op::Cancel { identity });
+        let get_known = (identity.clone(), any::<Index>())
+            .prop_map(|(identity, which)| Op::GetKnown { identity, which });
+        let get_unknown = (identity.clone(), any::<u64>())
+            .prop_map(|(identity, seed)| Op::GetUnknown { identity, seed });
+        let get_malformed = (identity.clone(), any::<Index>())
+            .prop_map(|(identity, which)| Op::GetMalformed { identity, which });
+        let get_active = identity
+            .clone()
+            .prop_map(|identity| Op::GetActive { identity });
+        let get_all = identity
+            .clone()
+            .prop_map(|identity| Op::GetAll { identity });
+        if CLOCK {
+            let clock_step = prop_oneof![
+                (0u32..2_000).prop_map(ClockStep::Millis),
+                (1u8..=20).prop_map(ClockStep::Days),
+                Just(ClockStep::ToGraceEnd),
+                Just(ClockStep::PastGraceEnd),
+            ];
+            let advance = (identity, clock_step)
+                .prop_map(|(identity, step)| Op::AdvanceClock { identity, step });
+            prop_oneof![
+                4 => initiate, 4 => cancel, 2 => get_known, 1 => get_unknown, 1 => get_malformed,
+                2 => get_active, 2 => get_all, 3 => advance,
+            ]
+            .boxed()
+        } else {
+            prop_oneof![
+                4 => initiate, 4 => cancel, 2 => get_known, 1 => get_unknown, 1 => get_malformed,
+                2 => get_active, 2 => get_all,
+            ]
+            .boxed()
+        }
+    }
+
+    fn preconditions(state: &ModelState, op: &Op) -> bool {
+        // Shrinking may drop Identities that later operations name.
+        if op.identity() >= state.identities.len() {
+            return false;
+        }
+        match op {
+            Op::GetKnown { which, .. } => resolve_known(state, which).is_some(),
+            Op::AdvanceClock { .. } => state.clock,
+            _ => true,
+        }
+    }
+
+    fn apply(mut state: ModelState, op: &Op) -> ModelState {
+        step(&mut state, op);
+        state
+    }
+}

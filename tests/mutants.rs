@@ -1,0 +1,138 @@
+//! Suite sharpness: every deliberately faulty implementation is caught by the
+//! cucumber features, the fuzzer, or both; the reference passes both.
+
+#[path = "support/mutant.rs"]
+mod mutant;
+
+use enmeshed_conformance::adapter::Adapter;
+use enmeshed_conformance::fuzz::{self, FuzzOptions};
+use enmeshed_conformance::reference::ReferenceImplementation;
+use enmeshed_conformance::runner::{self, RunOptions};
+use mutant::{Mutant, Mutation};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A fixed seed keeps the table the same from run to run.
+const SEED: u64 = 20_261_128;
+
+async fn caught_by_features(adapter: Arc<dyn Adapter>) -> bool {
+    let mut options = RunOptions::new(vec![
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features"),
+    ]);
+    options.console = false;
+    let report = runner::run(adapter, &options)
+        .await
+        .expect("the run starts");
+    !report.passed()
+}
+
+async fn fuzz_report(adapter: Arc<dyn Adapter>, regressions: Option<PathBuf>) -> fuzz::FuzzReport {
+    let info = adapter.describe().await.expect("describe");
+    let mut options = FuzzOptions::new(256, SEED);
+    options.concurrency_cases = 16;
+    options.regressions = regressions;
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || fuzz::fuzz(adapter, &info, &runtime, &options))
+        .await
+        .expect("the fuzzer runs")
+}
+
+async fn caught_by_fuzzing(adapter: Arc<dyn Adapter>) -> bool {
+    fuzz_report(adapter, None).await.failure.is_some()
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_mutant_is_caught_and_the_reference_passes() {
+    let reference: Arc<dyn Adapter> = Arc::new(ReferenceImplementation::new());
+    assert!(
+        !caught_by_features(reference.clone()).await,
+        "the reference implementation fails the features"
+    );
+    assert!(
+        !caught_by_fuzzing(reference).await,
+        "the reference implementation fails the fuzzer"
+    );
+
+    let mut table =
+        String::from("| mutant | caught by features | caught by fuzzing |\n|---|---|---|\n");
+    let mut holes = Vec::new();
+    for mutation in Mutation::ALL {
+        let features = caught_by_features(Arc::new(Mutant::new(mutation))).await;
+        let fuzzing = caught_by_fuzzing(Arc::new(Mutant::new(mutation))).await;
+        table.push_str(&format!(
+            "| {mutation:?} | {} | {} |\n",
+            yes(features),
+            yes(fuzzing)
+        ));
+        if !features && !fuzzing {
+            holes.push(mutation);
+        }
+    }
+    println!("{table}");
+    assert!(
+        holes.is_empty(),
+        "mutants nothing catches (holes in the suite): {holes:?}\n{table}"
+    );
+}
+
+/// A fuzzer failure reads as numbered steps, a pasteable scenario and a seed;
+/// the scenario fails against the mutant and passes against the reference;
+/// the failing seed lands in the regression file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fuzzer_failure_is_readable_and_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let regressions = dir.path().join("regressions.txt");
+    let mutation = Mutation::SecondActiveAfterCancelInitiate;
+    let report = fuzz_report(Arc::new(Mutant::new(mutation)), Some(regressions.clone())).await;
+    let failure = report.failure.clone().expect("the mutant is caught");
+    let text = report.render();
+    println!("{text}");
+    assert!(
+        text.contains(&format!("rerun with --seed {SEED}")),
+        "{text}"
+    );
+    let steps = failure.steps.expect("numbered steps");
+    assert!(
+        steps.contains("  1. Identity 1: initiateIdentityDeletionProcess"),
+        "{steps}"
+    );
+    assert!(steps.lines().count() <= 8, "not shrunk: {steps}");
+    assert!(
+        failure.message.contains("FAILED at step"),
+        "{}",
+        failure.message
+    );
+    let saved = std::fs::read_to_string(&regressions).expect("the failing seed is saved");
+    assert!(saved.lines().any(|l| l.starts_with("cc ")), "{saved}");
+
+    let feature = dir.path().join("repro.feature");
+    std::fs::write(
+        &feature,
+        format!(
+            "Feature: Fuzzer reproduction\n\n{}",
+            failure.gherkin.expect("gherkin")
+        ),
+    )
+    .unwrap();
+    let mut options = RunOptions::new(vec![feature]);
+    options.console = false;
+    let against_mutant = runner::run(Arc::new(Mutant::new(mutation)), &options)
+        .await
+        .unwrap();
+    assert!(
+        !against_mutant.passed(),
+        "the reproduction passes against the mutant"
+    );
+    let against_reference = runner::run(Arc::new(ReferenceImplementation::new()), &options)
+        .await
+        .unwrap();
+    assert!(
+        against_reference.passed(),
+        "{}",
+        against_reference.summary()
+    );
+}

@@ -1,0 +1,435 @@
+//! Deliberately faulty implementations: each is the reference behaviour with
+//! one small change ([`Mutation`]). The suite must catch every one.
+//!
+//! This is a compact copy of the reference rules, not the reference itself:
+//! the mutations must not reach into the shipped implementation.
+#![allow(dead_code)]
+
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use enmeshed_conformance::adapter::{
+    Adapter, AdapterError, AdapterFault, BoxFuture, CallResult, Capability, IdentityHandle,
+    ImplementationInfo, StatusChangedEvent,
+};
+use enmeshed_conformance::domain::{
+    DEFAULT_GRACE_PERIOD_DAYS, DomainError, ErrorKind, IdentityDeletionProcess, ProcessId,
+    STATUS_CHANGED_EVENT, Status, format_timestamp,
+};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// One deliberate fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mutation {
+    /// Initiate checks, yields, then creates: the 2024 race.
+    CheckThenActInitiate,
+    /// Only the first process counts as "the Active one", so after a cancel
+    /// and a new initiate a further initiate succeeds.
+    SecondActiveAfterCancelInitiate,
+    /// Status written `active` / `cancelled`.
+    WrongStatusCasing,
+    /// `gracePeriodEndsAt` never sent.
+    GracePeriodEndsAtMissing,
+    /// A 7-day default grace period.
+    SevenDayDefault,
+    /// Cancel keeps `gracePeriodEndsAt`.
+    CancelKeepsGracePeriodEnd,
+    /// Cancel ignores the end of the grace period.
+    CancelAfterExpiry,
+    /// Get all lists newest first.
+    GetAllReversed,
+    /// Initiate-while-active answers with another code.
+    WrongInitiateErrorCode,
+    /// Initiate-while-active has the right code, another message.
+    WrongInitiateMessage,
+    /// Get finds processes of other Identities too.
+    GetReturnsOtherIdentitysProcess,
+    /// Get active falls back to the newest process when none is Active.
+    GetActiveReturnsCancelled,
+}
+
+impl Mutation {
+    /// Every mutation.
+    pub const ALL: [Mutation; 12] = [
+        Mutation::CheckThenActInitiate,
+        Mutation::SecondActiveAfterCancelInitiate,
+        Mutation::WrongStatusCasing,
+        Mutation::GracePeriodEndsAtMissing,
+        Mutation::SevenDayDefault,
+        Mutation::CancelKeepsGracePeriodEnd,
+        Mutation::CancelAfterExpiry,
+        Mutation::GetAllReversed,
+        Mutation::WrongInitiateErrorCode,
+        Mutation::WrongInitiateMessage,
+        Mutation::GetReturnsOtherIdentitysProcess,
+        Mutation::GetActiveReturnsCancelled,
+    ];
+}
+
+#[derive(Debug, Clone)]
+struct Process {
+    id: String,
+    status: Status,
+    created_at: DateTime<Utc>,
+    grace_period_ends_at: Option<DateTime<Utc>>,
+    cancelled_at: Option<DateTime<Utc>>,
+    cancelled: bool,
+}
+
+#[derive(Debug, Default)]
+struct Identity {
+    device: String,
+    processes: Vec<Process>,
+    stopped_clock: Option<DateTime<Utc>>,
+    events: Vec<StatusChangedEvent>,
+}
+
+impl Identity {
+    fn now(&self) -> DateTime<Utc> {
+        let now = self.stopped_clock.unwrap_or_else(Utc::now);
+        now.duration_trunc(TimeDelta::milliseconds(1))
+            .unwrap_or(now)
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    next: u64,
+    identities: HashMap<IdentityHandle, Identity>,
+}
+
+/// A faulty implementation.
+#[derive(Debug)]
+pub struct Mutant {
+    mutation: Mutation,
+    state: Mutex<State>,
+}
+
+fn missing(identity: &IdentityHandle) -> AdapterError {
+    AdapterError::new(
+        AdapterFault::Internal,
+        format!("unknown identity {}", identity.0),
+    )
+}
+
+impl Mutant {
+    /// The implementation with `mutation`.
+    pub fn new(mutation: Mutation) -> Self {
+        Self {
+            mutation,
+            state: Mutex::new(State {
+                next: 7_000_000,
+                identities: HashMap::new(),
+            }),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn dto(&self, device: &str, p: &Process) -> IdentityDeletionProcess {
+        let status = if self.mutation == Mutation::WrongStatusCasing {
+            p.status.as_str().to_lowercase()
+        } else {
+            p.status.as_str().to_owned()
+        };
+        let grace = if self.mutation == Mutation::GracePeriodEndsAtMissing {
+            None
+        } else {
+            p.grace_period_ends_at
+        };
+        IdentityDeletionProcess {
+            id: p.id.clone(),
+            status,
+            created_at: format_timestamp(p.created_at),
+            created_by_device: device.to_owned(),
+            grace_period_ends_at: grace.map(format_timestamp),
+            cancelled_at: p.cancelled_at.map(format_timestamp),
+            cancelled_by_device: p.cancelled.then(|| device.to_owned()),
+        }
+    }
+
+    fn has_active(&self, identity: &Identity) -> bool {
+        if self.mutation == Mutation::SecondActiveAfterCancelInitiate {
+            identity
+                .processes
+                .first()
+                .is_some_and(|p| p.status == Status::Active)
+        } else {
+            identity
+                .processes
+                .iter()
+                .any(|p| p.status == Status::Active)
+        }
+    }
+
+    fn already_active(&self) -> DomainError {
+        let mut error = ErrorKind::ActiveProcessAlreadyExists.error();
+        match self.mutation {
+            Mutation::WrongInitiateErrorCode => {
+                error.code = "error.runtime.identityDeletionProcess.alreadyActive".into()
+            }
+            Mutation::WrongInitiateMessage => {
+                error.message = "An IdentityDeletionProcess is already active.".into()
+            }
+            _ => {}
+        }
+        error
+    }
+
+    fn create(
+        &self,
+        state: &mut State,
+        handle: &IdentityHandle,
+        days: Option<u32>,
+    ) -> CallResult<IdentityDeletionProcess> {
+        state.next += 1;
+        let id = ProcessId::from_seed(state.next).as_str().to_owned();
+        let default = if self.mutation == Mutation::SevenDayDefault {
+            7
+        } else {
+            DEFAULT_GRACE_PERIOD_DAYS
+        };
+        let identity = state
+            .identities
+            .get_mut(handle)
+            .ok_or_else(|| missing(handle))?;
+        let now = identity.now();
+        let process = Process {
+            id,
+            status: Status::Active,
+            created_at: now,
+            grace_period_ends_at: Some(now + TimeDelta::days(i64::from(days.unwrap_or(default)))),
+            cancelled_at: None,
+            cancelled: false,
+        };
+        identity.processes.push(process.clone());
+        let dto = self.dto(&identity.device, &process);
+        identity.events.push(StatusChangedEvent {
+            name: STATUS_CHANGED_EVENT.into(),
+            data: dto.clone(),
+        });
+        Ok(dto)
+    }
+
+    fn check_initiate(&self, handle: &IdentityHandle) -> CallResult<()> {
+        let state = self.state();
+        let identity = state
+            .identities
+            .get(handle)
+            .ok_or_else(|| missing(handle))?;
+        if self.has_active(identity) {
+            Err(self.already_active().into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Adapter for Mutant {
+    fn describe(&self) -> BoxFuture<'_, Result<ImplementationInfo, AdapterError>> {
+        Box::pin(async move {
+            Ok(ImplementationInfo {
+                name: format!("mutant {:?}", self.mutation),
+                version: "0".into(),
+                capabilities: Capability::ALL.into_iter().collect(),
+            })
+        })
+    }
+
+    fn new_identity(&self) -> BoxFuture<'_, Result<IdentityHandle, AdapterError>> {
+        Box::pin(async move {
+            let mut state = self.state();
+            state.next += 1;
+            let handle = IdentityHandle(format!("mutant-identity-{}", state.next));
+            let device = format!("DVC{}", &ProcessId::from_seed(state.next).as_str()[3..]);
+            state.identities.insert(
+                handle.clone(),
+                Identity {
+                    device,
+                    ..Identity::default()
+                },
+            );
+            Ok(handle)
+        })
+    }
+
+    fn initiate<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+        days: Option<u32>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(async move {
+            if self.mutation == Mutation::CheckThenActInitiate {
+                self.check_initiate(handle)?;
+                tokio::task::yield_now().await;
+                return self.create(&mut self.state(), handle, days);
+            }
+            let mut state = self.state();
+            let identity = state
+                .identities
+                .get(handle)
+                .ok_or_else(|| missing(handle))?;
+            if self.has_active(identity) {
+                return Err(self.already_active().into());
+            }
+            self.create(&mut state, handle, days)
+        })
+    }
+
+    fn cancel<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(async move {
+            let mut state = self.state();
+            let identity = state
+                .identities
+                .get_mut(handle)
+                .ok_or_else(|| missing(handle))?;
+            let now = identity.now();
+            let Some(index) = identity
+                .processes
+                .iter()
+                .position(|p| p.status == Status::Active)
+            else {
+                return Err(ErrorKind::NoActiveProcess.error().into());
+            };
+            let expired = identity.processes[index]
+                .grace_period_ends_at
+                .is_some_and(|end| now > end);
+            if expired && self.mutation != Mutation::CancelAfterExpiry {
+                return Err(ErrorKind::GracePeriodExpired.error().into());
+            }
+            let process = &mut identity.processes[index];
+            process.status = Status::Cancelled;
+            process.cancelled_at = Some(now);
+            process.cancelled = true;
+            if self.mutation != Mutation::CancelKeepsGracePeriodEnd {
+                process.grace_period_ends_at = None;
+            }
+            let process = process.clone();
+            let dto = self.dto(&identity.device, &process);
+            identity.events.push(StatusChangedEvent {
+                name: STATUS_CHANGED_EVENT.into(),
+                data: dto.clone(),
+            });
+            Ok(dto)
+        })
+    }
+
+    fn get<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+        id: &'a str,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(async move {
+            let state = self.state();
+            let identity = state
+                .identities
+                .get(handle)
+                .ok_or_else(|| missing(handle))?;
+            ProcessId::parse(id).map_err(|_| ErrorKind::InvalidPropertyValue.error())?;
+            let own = identity
+                .processes
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| self.dto(&identity.device, p));
+            let other = || {
+                state.identities.values().find_map(|i| {
+                    i.processes
+                        .iter()
+                        .find(|p| p.id == id)
+                        .map(|p| self.dto(&i.device, p))
+                })
+            };
+            let found = if self.mutation == Mutation::GetReturnsOtherIdentitysProcess {
+                own.or_else(other)
+            } else {
+                own
+            };
+            found.ok_or_else(|| ErrorKind::RecordNotFound.error().into())
+        })
+    }
+
+    fn get_active<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(async move {
+            let state = self.state();
+            let identity = state
+                .identities
+                .get(handle)
+                .ok_or_else(|| missing(handle))?;
+            let active = identity
+                .processes
+                .iter()
+                .find(|p| p.status == Status::Active);
+            let found = if self.mutation == Mutation::GetActiveReturnsCancelled {
+                active.or(identity.processes.last())
+            } else {
+                active
+            };
+            found
+                .map(|p| self.dto(&identity.device, p))
+                .ok_or_else(|| ErrorKind::NoActiveProcess.error().into())
+        })
+    }
+
+    fn get_all<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<Vec<IdentityDeletionProcess>>> {
+        Box::pin(async move {
+            let state = self.state();
+            let identity = state
+                .identities
+                .get(handle)
+                .ok_or_else(|| missing(handle))?;
+            let mut all: Vec<_> = identity
+                .processes
+                .iter()
+                .map(|p| self.dto(&identity.device, p))
+                .collect();
+            if self.mutation == Mutation::GetAllReversed {
+                all.reverse();
+            }
+            Ok(all)
+        })
+    }
+
+    fn advance_clock<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+        by: Duration,
+    ) -> BoxFuture<'a, Result<(), AdapterError>> {
+        Box::pin(async move {
+            let mut state = self.state();
+            let identity = state
+                .identities
+                .get_mut(handle)
+                .ok_or_else(|| missing(handle))?;
+            identity.stopped_clock =
+                Some(identity.now() + TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX));
+            Ok(())
+        })
+    }
+
+    fn take_events<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+    ) -> BoxFuture<'a, Result<Vec<StatusChangedEvent>, AdapterError>> {
+        Box::pin(async move {
+            let mut state = self.state();
+            let identity = state
+                .identities
+                .get_mut(handle)
+                .ok_or_else(|| missing(handle))?;
+            Ok(std::mem::take(&mut identity.events))
+        })
+    }
+}
