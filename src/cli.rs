@@ -2,14 +2,17 @@
 
 use crate::adapter::Adapter;
 use crate::fuzz::{self, FuzzOptions};
+use crate::process::ProcessAdapter;
 use crate::reference::ReferenceImplementation;
 use crate::runner::{self, RunError, RunOptions};
+use crate::smoke;
 use clap::{Parser, Subcommand};
 use cucumber::gherkin::tagexpr::TagOperation;
 use regex::Regex;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Exit code: everything passed.
 pub const EXIT_PASSED: u8 = 0;
@@ -34,6 +37,58 @@ pub enum Command {
     Run(RunArgs),
     /// Fuzz the invariant "at most one Active process per Identity" with random operation sequences and concurrent calls.
     Fuzz(FuzzArgs),
+    /// Check that an adapter speaks the stdio protocol (one call of each kind), without judging conformance.
+    Smoke(SmokeArgs),
+}
+
+/// Which implementation to test.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AdapterArgs {
+    /// Test an implementation run as this command, speaking the stdio protocol (PROTOCOL.md),
+    /// e.g. "python3 examples/python/enmeshed_idp.py". Default: the reference implementation.
+    #[arg(long, value_name = "COMMAND ARGS")]
+    pub adapter_cmd: Option<String>,
+    /// Seconds to wait for each reply of the adapter command.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_timeout)]
+    pub timeout: f64,
+}
+
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs.is_finite() && secs <= 86_400.0 => Ok(secs),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 86400"
+        )),
+    }
+}
+
+impl AdapterArgs {
+    /// The per-reply timeout.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout)
+    }
+
+    /// Starts the implementation under test.
+    pub async fn adapter(&self) -> Result<Arc<dyn Adapter>, String> {
+        match &self.adapter_cmd {
+            None => Ok(Arc::new(ReferenceImplementation::new())),
+            Some(command) => ProcessAdapter::start(command, self.timeout())
+                .await
+                .map(|a| Arc::new(a) as Arc<dyn Adapter>)
+                .map_err(|e| format!("cannot start the implementation `{command}`: {e}")),
+        }
+    }
+}
+
+/// Options of `smoke`.
+#[derive(Debug, clap::Args)]
+pub struct SmokeArgs {
+    /// The implementation, run as this command, e.g. "python3 examples/python/enmeshed_idp.py".
+    #[arg(long, value_name = "COMMAND ARGS")]
+    pub adapter_cmd: String,
+    /// Seconds to wait for each reply.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_timeout)]
+    pub timeout: f64,
 }
 
 /// Options of `fuzz`.
@@ -54,6 +109,9 @@ pub struct FuzzArgs {
     /// A regression file (proptest format): its seeds are replayed first, new failures appended.
     #[arg(long, value_name = "FILE")]
     pub regressions: Option<PathBuf>,
+    /// The implementation under test.
+    #[command(flatten)]
+    pub adapter: AdapterArgs,
 }
 
 impl FuzzArgs {
@@ -120,9 +178,13 @@ pub struct RunArgs {
     /// Write a Cucumber JSON report here.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// How many scenarios run at once.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
-    pub concurrency: u16,
+    /// How many scenarios run at once. Default: 64 in process, 1 with --adapter-cmd (scenarios then
+    /// share one child process, and a fault in one errors the others).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: Option<u16>,
+    /// The implementation under test.
+    #[command(flatten)]
+    pub adapter: AdapterArgs,
 }
 
 fn parse_tags(text: &str) -> Result<TagOperation, String> {
@@ -154,7 +216,13 @@ impl RunArgs {
             name: self.name.clone(),
             junit: self.junit.clone(),
             json: self.json.clone(),
-            concurrency: usize::from(self.concurrency),
+            concurrency: usize::from(self.concurrency.unwrap_or(
+                if self.adapter.adapter_cmd.is_some() {
+                    1
+                } else {
+                    64
+                },
+            )),
             console: true,
         }
     }
@@ -182,10 +250,45 @@ pub async fn run_command(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
     }
 }
 
+/// Runs `smoke`: prints what worked and the verdict.
+pub async fn smoke_command(args: &SmokeArgs) -> ExitCode {
+    let report = smoke::smoke(&args.adapter_cmd, Duration::from_secs_f64(args.timeout)).await;
+    println!("{}", report.render());
+    ExitCode::from(if report.broken.is_none() {
+        EXIT_PASSED
+    } else {
+        EXIT_FAILED
+    })
+}
+
+/// Starts the implementation, runs `command` against it and stops it again.
+async fn with_adapter<'a, F>(args: &AdapterArgs, command: F) -> ExitCode
+where
+    F: FnOnce(
+        Arc<dyn Adapter>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ExitCode> + 'a>>,
+{
+    let adapter = match args.adapter().await {
+        Ok(adapter) => adapter,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let code = command(adapter.clone()).await;
+    adapter.close().await;
+    code
+}
+
 /// Entry point of the binary.
 pub async fn main(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Run(args) => run_command(Arc::new(ReferenceImplementation::new()), &args).await,
-        Command::Fuzz(args) => fuzz_command(Arc::new(ReferenceImplementation::new()), &args).await,
+        Command::Run(args) => {
+            with_adapter(&args.adapter, |a| Box::pin(run_command(a, &args))).await
+        }
+        Command::Fuzz(args) => {
+            with_adapter(&args.adapter, |a| Box::pin(fuzz_command(a, &args))).await
+        }
+        Command::Smoke(args) => smoke_command(&args).await,
     }
 }

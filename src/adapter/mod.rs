@@ -96,4 +96,9 @@ pub trait Adapter: Send + Sync + 'static {
         let _ = identity;
         Box::pin(async { Err(AdapterError::unsupported(Capability::Events)) })
     }
+
+    /// Releases what the adapter holds (stops a child process and reaps it).
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
 }

@@ -1,0 +1,373 @@
+//! The process adapter: an implementation in any language, run as a child
+//! process that speaks the JSON-lines protocol on stdin/stdout.
+//!
+//! A fault (TIMEOUT, CRASH, PROTOCOL) breaks the current process; the next
+//! scenario (its `new_identity`) starts a fresh one, so a run always
+//! finishes. Identity handles carry the process generation they belong to.
+
+mod connection;
+mod lines;
+mod stderr_tail;
+
+pub use stderr_tail::{KEPT_LINE_BYTES, KEPT_LINES};
+
+use crate::adapter::{
+    Adapter, AdapterError, AdapterFault, BoxFuture, CallError, CallResult, Capability,
+    IdentityHandle, ImplementationInfo, StatusChangedEvent,
+};
+use crate::domain::IdentityDeletionProcess;
+use crate::protocol::{PROTOCOL_VERSION, ReplyBody, Request, words};
+use connection::Connection;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+/// The default time to wait for one reply.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StartResult {
+    name: String,
+    version: String,
+    protocol_version: u32,
+    #[serde(default)]
+    capabilities: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct NewIdentityResult {
+    identity: String,
+}
+
+#[derive(Deserialize)]
+struct EventResult {
+    name: String,
+    data: IdentityDeletionProcess,
+}
+
+struct Current {
+    generation: u64,
+    connection: Arc<Connection>,
+}
+
+/// An implementation behind the stdio protocol.
+pub struct ProcessAdapter {
+    words: Vec<String>,
+    timeout: Duration,
+    info: ImplementationInfo,
+    current: Mutex<Current>,
+}
+
+fn protocol(message: String) -> AdapterError {
+    AdapterError::new(AdapterFault::Protocol, message)
+}
+
+/// Decodes a `result`; optional DTO fields must be absent, not `null`.
+fn decode<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, AdapterError> {
+    if let Some(path) = find_null(&value, String::new()) {
+        return Err(protocol(format!(
+            "the result of `{kind}` has `null` at {path}: unset optional fields must be absent"
+        )));
+    }
+    serde_json::from_value(value.clone()).map_err(|e| {
+        protocol(format!(
+            "the result of `{kind}` has the wrong shape ({e}): {value}"
+        ))
+    })
+}
+
+fn find_null(value: &Value, path: String) -> Option<String> {
+    match value {
+        Value::Null => Some(if path.is_empty() {
+            "the top level".to_owned()
+        } else {
+            path
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_null(v, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(k, v)| find_null(v, format!("{path}.{k}"))),
+        _ => None,
+    }
+}
+
+impl ProcessAdapter {
+    /// Starts `command` (split like a shell would, no expansion) and does the handshake.
+    pub async fn start(command: &str, timeout: Duration) -> Result<ProcessAdapter, AdapterError> {
+        let words =
+            words::split(command).map_err(|e| AdapterError::new(AdapterFault::Internal, e))?;
+        let (connection, info) = Self::launch(&words, timeout).await?;
+        Ok(ProcessAdapter {
+            words,
+            timeout,
+            info,
+            current: Mutex::new(Current {
+                generation: 1,
+                connection,
+            }),
+        })
+    }
+
+    async fn launch(
+        words: &[String],
+        timeout: Duration,
+    ) -> Result<(Arc<Connection>, ImplementationInfo), AdapterError> {
+        let connection = Arc::new(Connection::spawn(words, timeout)?);
+        match Self::handshake(&connection).await {
+            Ok(info) => Ok((connection, info)),
+            Err(e) => {
+                connection.shutdown().await;
+                Err(AdapterError::new(
+                    e.fault,
+                    format!("during the handshake: {}", e.message),
+                ))
+            }
+        }
+    }
+
+    async fn handshake(connection: &Connection) -> Result<ImplementationInfo, AdapterError> {
+        let reply = connection
+            .request(&Request::Start {
+                protocol_version: PROTOCOL_VERSION,
+            })
+            .await?;
+        let result: StartResult = match reply {
+            ReplyBody::Result(value) => decode("start", value)?,
+            ReplyBody::Error(e) => {
+                return Err(protocol(format!(
+                    "`start` answered with a domain error: {e}"
+                )));
+            }
+            ReplyBody::Errored(message) => {
+                return Err(AdapterError::new(AdapterFault::Errored, message));
+            }
+        };
+        if result.protocol_version != PROTOCOL_VERSION {
+            return Err(protocol(format!(
+                "the implementation speaks protocol version {}, this suite speaks version {PROTOCOL_VERSION}",
+                result.protocol_version
+            )));
+        }
+        let mut capabilities = std::collections::BTreeSet::new();
+        for name in &result.capabilities {
+            match Capability::parse(name) {
+                Some(c) => {
+                    capabilities.insert(c);
+                }
+                None => {
+                    // Unknown capabilities are ignored so that the protocol can grow.
+                }
+            }
+        }
+        Ok(ImplementationInfo {
+            name: result.name,
+            version: result.version,
+            capabilities,
+        })
+    }
+
+    /// The current connection, replaced by a fresh process when it has a fault.
+    async fn fresh(&self) -> Result<(u64, Arc<Connection>), AdapterError> {
+        let mut current = self.current.lock().await;
+        if current.connection.fault().is_some() {
+            let old = current.connection.clone();
+            tokio::spawn(async move { old.shutdown().await });
+            let (connection, _) = Self::launch(&self.words, self.timeout).await?;
+            current.generation += 1;
+            current.connection = connection;
+        }
+        Ok((current.generation, current.connection.clone()))
+    }
+
+    /// The connection an Identity handle belongs to, and the implementation's name for it.
+    async fn connection_for(
+        &self,
+        identity: &IdentityHandle,
+    ) -> Result<(Arc<Connection>, String), AdapterError> {
+        let (generation, name) = identity
+            .0
+            .split_once(':')
+            .and_then(|(g, n)| g.parse::<u64>().ok().map(|g| (g, n.to_owned())))
+            .ok_or_else(|| {
+                AdapterError::new(
+                    AdapterFault::Internal,
+                    format!("malformed identity handle `{}`", identity.0),
+                )
+            })?;
+        let current = self.current.lock().await;
+        if current.generation != generation {
+            return Err(AdapterError::new(
+                AdapterFault::Crash,
+                "the implementation was restarted after a fault; this Identity is gone",
+            ));
+        }
+        Ok((current.connection.clone(), name))
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        identity: &IdentityHandle,
+        make: impl FnOnce(String) -> Request,
+    ) -> CallResult<T> {
+        let (connection, name) = self.connection_for(identity).await?;
+        let request = make(name);
+        match connection.request(&request).await? {
+            ReplyBody::Result(value) => Ok(decode(request.kind(), value)?),
+            ReplyBody::Error(e) => Err(CallError::Domain(e)),
+            ReplyBody::Errored(message) => Err(CallError::Adapter(AdapterError::new(
+                AdapterFault::Errored,
+                message,
+            ))),
+        }
+    }
+
+    async fn call_unit(
+        &self,
+        identity: &IdentityHandle,
+        make: impl FnOnce(String) -> Request,
+    ) -> Result<Value, AdapterError> {
+        match self.call::<Value>(identity, make).await {
+            Ok(value) => Ok(value),
+            Err(CallError::Adapter(e)) => Err(e),
+            Err(CallError::Domain(e)) => Err(protocol(format!(
+                "a domain error where none is possible: {e}"
+            ))),
+        }
+    }
+}
+
+impl ProcessAdapter {
+    /// Sends a request kind the protocol does not define; the implementation
+    /// must answer `errored`. Returns what it answered instead, if anything else.
+    pub async fn probe_unknown_kind(&self) -> Result<(), AdapterError> {
+        let (_, connection) = self.fresh().await?;
+        match connection.request(&Request::UnknownKindProbe).await? {
+            ReplyBody::Errored(_) => Ok(()),
+            other => Err(protocol(format!(
+                "an unknown request kind must get an `errored` reply, got {other:?}"
+            ))),
+        }
+    }
+}
+
+impl Adapter for ProcessAdapter {
+    fn describe(&self) -> BoxFuture<'_, Result<ImplementationInfo, AdapterError>> {
+        Box::pin(async move { Ok(self.info.clone()) })
+    }
+
+    fn new_identity(&self) -> BoxFuture<'_, Result<IdentityHandle, AdapterError>> {
+        Box::pin(async move {
+            let (generation, connection) = self.fresh().await?;
+            let result: NewIdentityResult = match connection.request(&Request::NewIdentity).await? {
+                ReplyBody::Result(value) => decode("newIdentity", value)?,
+                ReplyBody::Error(e) => {
+                    return Err(protocol(format!(
+                        "`newIdentity` answered with a domain error: {e}"
+                    )));
+                }
+                ReplyBody::Errored(message) => {
+                    return Err(AdapterError::new(AdapterFault::Errored, message));
+                }
+            };
+            Ok(IdentityHandle(format!("{generation}:{}", result.identity)))
+        })
+    }
+
+    fn initiate<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        days: Option<u32>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(self.call(identity, move |identity| Request::Initiate {
+            identity,
+            length_of_grace_period_in_days: days,
+        }))
+    }
+
+    fn cancel<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(self.call(identity, |identity| Request::Cancel { identity }))
+    }
+
+    fn get<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        id: &'a str,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(self.call(identity, move |identity| Request::Get {
+            identity,
+            id: id.to_owned(),
+        }))
+    }
+
+    fn get_active<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(self.call(identity, |identity| Request::GetActive { identity }))
+    }
+
+    fn get_all<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<Vec<IdentityDeletionProcess>>> {
+        Box::pin(self.call(identity, |identity| Request::GetAll { identity }))
+    }
+
+    fn advance_clock<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        by: Duration,
+    ) -> BoxFuture<'a, Result<(), AdapterError>> {
+        Box::pin(async move {
+            if !self.info.has(Capability::Clock) {
+                return Err(AdapterError::unsupported(Capability::Clock));
+            }
+            let milliseconds = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
+            self.call_unit(identity, |identity| Request::AdvanceClock {
+                identity,
+                milliseconds,
+            })
+            .await
+            .map(|_| ())
+        })
+    }
+
+    fn take_events<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, Result<Vec<StatusChangedEvent>, AdapterError>> {
+        Box::pin(async move {
+            if !self.info.has(Capability::Events) {
+                return Err(AdapterError::unsupported(Capability::Events));
+            }
+            let value = self
+                .call_unit(identity, |identity| Request::TakeEvents { identity })
+                .await?;
+            let events: Vec<EventResult> = decode("takeEvents", value)?;
+            Ok(events
+                .into_iter()
+                .map(|e| StatusChangedEvent {
+                    name: e.name,
+                    data: e.data,
+                })
+                .collect())
+        })
+    }
+
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let current = self.current.lock().await;
+            current.connection.shutdown().await;
+        })
+    }
+}

@@ -1,0 +1,128 @@
+//! Replies from the implementation, checked for shape.
+
+use crate::domain::DomainError;
+use serde_json::Value;
+
+/// What a reply says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplyBody {
+    /// `result`: the answer (shape depends on the request).
+    Result(Value),
+    /// `error`: a domain error.
+    Error(DomainError),
+    /// `errored`: the implementation could not do the request.
+    Errored(String),
+}
+
+/// A reply line, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// The request it answers.
+    pub seq: u64,
+    /// Its content.
+    pub body: ReplyBody,
+}
+
+/// Parses one reply line; `Err` says why it is not a valid reply.
+pub fn parse_reply(line: &str) -> Result<Reply, String> {
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| format!("not JSON ({e}): {}", excerpt(line)))?;
+    let Value::Object(object) = value else {
+        return Err(format!("not a JSON object: {}", excerpt(line)));
+    };
+    let seq = object
+        .get("seq")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| format!("no numeric `seq`: {}", excerpt(line)))?;
+    let present: Vec<&str> = ["result", "error", "errored"]
+        .into_iter()
+        .filter(|k| object.contains_key(*k))
+        .collect();
+    let body = match present.as_slice() {
+        ["result"] => ReplyBody::Result(object["result"].clone()),
+        ["error"] => {
+            let error: DomainError =
+                serde_json::from_value(object["error"].clone()).map_err(|e| {
+                    format!("`error` is not {{code, message}} ({e}): {}", excerpt(line))
+                })?;
+            ReplyBody::Error(error)
+        }
+        ["errored"] => {
+            let message = object["errored"]
+                .get("message")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("`errored` has no `message`: {}", excerpt(line)))?;
+            ReplyBody::Errored(message.to_owned())
+        }
+        [] => {
+            return Err(format!(
+                "reply to seq {seq} has none of `result`, `error`, `errored`: {}",
+                excerpt(line)
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "reply to seq {seq} has more than one of `result`, `error`, `errored`: {}",
+                excerpt(line)
+            ));
+        }
+    };
+    Ok(Reply { seq, body })
+}
+
+/// The start of a line, for error messages.
+pub fn excerpt(line: &str) -> String {
+    const MAX: usize = 200;
+    if line.len() <= MAX {
+        return line.to_owned();
+    }
+    let mut end = MAX;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &line[..end], line.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_replies() {
+        assert_eq!(
+            parse_reply(r#"{"seq":1,"result":{"a":1},"extra":true}"#)
+                .unwrap()
+                .body,
+            ReplyBody::Result(serde_json::json!({"a":1}))
+        );
+        let r = parse_reply(r#"{"seq":2,"error":{"code":"c","message":"m"}}"#).unwrap();
+        assert_eq!(
+            r.body,
+            ReplyBody::Error(DomainError {
+                code: "c".into(),
+                message: "m".into()
+            })
+        );
+        assert_eq!(
+            parse_reply(r#"{"seq":3,"errored":{"message":"no"}}"#)
+                .unwrap()
+                .body,
+            ReplyBody::Errored("no".into())
+        );
+    }
+
+    #[test]
+    fn malformed_replies() {
+        for line in [
+            "garbage",
+            "[1]",
+            r#"{"result":1}"#,
+            r#"{"seq":1}"#,
+            r#"{"seq":1,"result":1,"errored":{"message":"x"}}"#,
+            r#"{"seq":1,"error":{"code":1}}"#,
+            r#"{"seq":1,"errored":{}}"#,
+        ] {
+            assert!(parse_reply(line).is_err(), "{line}");
+        }
+    }
+}
