@@ -291,7 +291,7 @@ async fn exit_status(shared: &Shared) -> String {
         return "the process is gone".to_owned();
     };
     match tokio::time::timeout(Duration::from_secs(2), child.wait()).await {
-        Ok(Ok(status)) => format!("exit status: {status}"),
+        Ok(Ok(status)) => status.to_string(),
         Ok(Err(e)) => format!("exit status unknown: {e}"),
         Err(_) => {
             let _ = child.start_kill();

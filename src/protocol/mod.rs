@@ -17,3 +17,59 @@ pub const PROTOCOL_VERSION: u32 = 1;
 
 /// The longest line accepted in either direction, in bytes.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON Schema in the repository names the same request kinds and version.
+    #[test]
+    fn the_schema_matches_the_code() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../protocol/protocol.schema.json"))
+                .expect("the schema is JSON");
+        let kinds: Vec<&str> = schema["$defs"]["Request"]["properties"]["kind"]["enum"]
+            .as_array()
+            .expect("kinds")
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let requests = [
+            Request::Start {
+                protocol_version: PROTOCOL_VERSION,
+            },
+            Request::NewIdentity,
+            Request::Initiate {
+                identity: String::new(),
+                length_of_grace_period_in_days: None,
+            },
+            Request::Cancel {
+                identity: String::new(),
+            },
+            Request::Get {
+                identity: String::new(),
+                id: String::new(),
+            },
+            Request::GetActive {
+                identity: String::new(),
+            },
+            Request::GetAll {
+                identity: String::new(),
+            },
+            Request::AdvanceClock {
+                identity: String::new(),
+                milliseconds: 0,
+            },
+            Request::TakeEvents {
+                identity: String::new(),
+            },
+            Request::Stop,
+        ];
+        let ours: Vec<&str> = requests.iter().map(Request::kind).collect();
+        assert_eq!(kinds, ours);
+        assert!(!kinds.contains(&Request::UnknownKindProbe.kind()));
+        let version = &schema["$defs"]["Request"]["allOf"][0]["then"]["properties"]["protocolVersion"]
+            ["const"];
+        assert_eq!(version.as_u64(), Some(u64::from(PROTOCOL_VERSION)));
+    }
+}

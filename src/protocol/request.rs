@@ -85,13 +85,13 @@ impl Request {
 
     /// The request as one line (without the newline), with `seq` first.
     pub fn line(&self, seq: u64) -> String {
-        let body = serde_json::to_value(self).unwrap_or_default();
-        let mut object = serde_json::Map::new();
-        object.insert("seq".to_owned(), seq.into());
-        if let serde_json::Value::Object(fields) = body {
-            object.extend(fields);
-        }
-        serde_json::Value::Object(object).to_string()
+        // A tagged enum always serializes to an object starting with `{"kind":`.
+        let body = serde_json::to_string(self)
+            .unwrap_or_else(|_| format!("{{\"kind\":\"{}\"}}", self.kind()));
+        format!(
+            "{{\"seq\":{seq},{}",
+            body.strip_prefix('{').unwrap_or(&body)
+        )
     }
 }
 
