@@ -1,6 +1,7 @@
 //! The command line of `enmeshed-conformance`.
 
 use crate::adapter::Adapter;
+use crate::coverage;
 use crate::fuzz::{self, FuzzOptions};
 use crate::process::ProcessAdapter;
 use crate::reference::ReferenceImplementation;
@@ -39,6 +40,54 @@ pub enum Command {
     Fuzz(FuzzArgs),
     /// Check that an adapter speaks the stdio protocol (one call of each kind), without judging conformance.
     Smoke(SmokeArgs),
+    /// Trace every outcome bullet of the use-case pages to its scenario: executable? passing?
+    Coverage(CoverageArgs),
+}
+
+/// Options of `coverage`.
+#[derive(Debug, clap::Args)]
+pub struct CoverageArgs {
+    /// Directory of use-case pages. Default: ./spec/use-cases.
+    #[arg(long, value_name = "DIR")]
+    pub spec: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The implementation the executable scenarios run against.
+    #[command(flatten)]
+    pub adapter: AdapterArgs,
+}
+
+/// Runs `coverage`: prints the table (or JSON) and returns the exit code.
+pub async fn coverage_command(adapter: Arc<dyn Adapter>, args: &CoverageArgs) -> ExitCode {
+    let spec = args
+        .spec
+        .clone()
+        .unwrap_or_else(|| local_or_source("spec/use-cases"));
+    match coverage::coverage(&spec, adapter).await {
+        Ok(report) => {
+            if args.json {
+                match serde_json::to_string_pretty(&report) {
+                    Ok(json) => println!("{json}"),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(EXIT_FAILED);
+                    }
+                }
+            } else {
+                println!("{}", report.render());
+            }
+            ExitCode::from(if report.green() {
+                EXIT_PASSED
+            } else {
+                EXIT_FAILED
+            })
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
 }
 
 /// Which implementation to test.
@@ -192,13 +241,13 @@ fn parse_tags(text: &str) -> Result<TagOperation, String> {
         .map_err(|e| format!("not a tag expression: {e}"))
 }
 
-/// `./features` when it exists, else the features of this source tree.
-fn default_features() -> PathBuf {
-    let local = PathBuf::from("features");
+/// `./<relative>` when it exists, else that directory of this source tree.
+fn local_or_source(relative: &str) -> PathBuf {
+    let local = PathBuf::from(relative);
     if local.is_dir() {
         local
     } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features")
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
     }
 }
 
@@ -206,7 +255,7 @@ impl RunArgs {
     /// The runner options these arguments ask for.
     pub fn options(&self) -> RunOptions {
         let features = if self.features.is_empty() {
-            vec![default_features()]
+            vec![local_or_source("features")]
         } else {
             self.features.clone()
         };
@@ -290,5 +339,8 @@ pub async fn main(cli: Cli) -> ExitCode {
             with_adapter(&args.adapter, |a| Box::pin(fuzz_command(a, &args))).await
         }
         Command::Smoke(args) => smoke_command(&args).await,
+        Command::Coverage(args) => {
+            with_adapter(&args.adapter, |a| Box::pin(coverage_command(a, &args))).await
+        }
     }
 }

@@ -5,15 +5,22 @@
 //! - [`adapter`]: the trait every implementation under test is reached through;
 //! - [`reference`]: the reference implementation;
 //! - [`steps`]: the cucumber world and step definitions;
-//! - [`runner`]: running the features and reporting.
+//! - [`runner`]: running the features and reporting;
+//! - [`fuzz`]: fuzzing the invariant against any adapter;
+//! - [`protocol`], [`process`], [`smoke`]: implementations in other languages over stdio;
+//! - [`spec`], [`generate`]: the use-case page parser and the Gherkin generator
+//!   (used by `cargo xtask gen` and by the `coverage` command).
 
 pub mod adapter;
 pub mod cli;
+pub mod coverage;
 pub mod domain;
 pub mod fuzz;
+pub mod generate;
 pub mod process;
 pub mod protocol;
 pub mod reference;
 pub mod runner;
 pub mod smoke;
+pub mod spec;
 pub mod steps;

@@ -154,3 +154,63 @@ fn bad_usage_exits_2() {
         );
     }
 }
+
+fn binary(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn coverage_of_our_spec_is_complete() {
+    let output = binary(&["coverage"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(
+        out.trim_end().ends_with(
+            "outcome bullets executable: 16/16 (RID1, RID2, RID3, RID4, RID5); passing against enmeshed-conformance reference implementation 0.1.0: 16/16"
+        ),
+        "{out}"
+    );
+    let output = binary(&["coverage", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let bullets = json["bullets"].as_array().expect("bullets");
+    assert_eq!(bullets.len(), 16);
+    assert!(
+        bullets
+            .iter()
+            .all(|b| b["executable"] == true && b["passes"] == true)
+    );
+    assert_eq!(
+        bullets[0]["page"],
+        "use-case-transport-cancel-identitydeletionprocess.md"
+    );
+}
+
+#[test]
+fn coverage_lists_the_undefined_steps_of_other_use_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("xtask/tests/fixtures/good-page.md");
+    std::fs::copy(fixture, dir.path().join("widget.md")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("spec/use-cases/use-case-transport-get-active-identitydeletionprocess.md"),
+        dir.path().join("rid4.md"),
+    )
+    .unwrap();
+    let output = binary(&["coverage", "--spec", dir.path().to_str().unwrap()]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(out.contains("| TST1 | widget.md:"), "{out}");
+    assert!(
+        out.contains("undefined steps (")
+            && out.contains("× When the Identity calls frobnicateWidget"),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("outcome bullets executable: 2/6 (RID4); passing against enmeshed-conformance reference implementation 0.1.0: 2/2"), "{out}");
+
+    let output = binary(&["coverage", "--spec", "no/such/dir"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -9,7 +9,7 @@ pub mod features;
 pub mod tally;
 
 use crate::adapter::{Adapter, ImplementationInfo};
-use crate::steps::{CAPABILITY_STEPS, ConformanceWorld, RunContext, StepKind};
+use crate::steps::{self, ConformanceWorld, RunContext};
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _, writer};
@@ -180,17 +180,10 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         )
         .normalized();
 
-    let mut cucumber = ConformanceWorld::cucumber::<PathBuf>()
+    let cucumber = ConformanceWorld::cucumber::<PathBuf>()
         .with_parser::<_, Vec<PathBuf>>(FeatureFiles::for_implementation(&info))
-        .with_writer(writer);
-    for (_, kind, pattern, step) in CAPABILITY_STEPS {
-        let regex =
-            Regex::new(pattern).unwrap_or_else(|e| unreachable!("capability step pattern: {e}"));
-        cucumber = match kind {
-            StepKind::GivenOrWhen => cucumber.given(regex.clone(), *step).when(regex, *step),
-            StepKind::Then => cucumber.then(regex, *step),
-        };
-    }
+        .with_writer(writer)
+        .steps(steps::collection());
     let tags = options.tags.clone();
     let name = options.name.clone();
     cucumber

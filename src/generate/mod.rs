@@ -8,6 +8,6 @@ mod feature;
 mod header;
 mod steps;
 
-pub use feature::{GeneratedFeature, render};
+pub use feature::{GeneratedFeature, feature_file_name, render};
 pub use header::{HEADER_PREFIX, header_line, source_of};
 pub use steps::{StepKeyword, scenario_steps, split_failure};
