@@ -15,6 +15,7 @@ pub mod adapter;
 pub mod cli;
 pub mod coverage;
 pub mod domain;
+pub mod expectations;
 pub mod fuzz;
 pub mod generate;
 pub mod process;

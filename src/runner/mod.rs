@@ -6,6 +6,7 @@
 //! Cucumber JSON and the [`tally::Tally`] that counts scenarios.
 
 pub mod features;
+pub mod reports;
 pub mod tally;
 
 use crate::adapter::{Adapter, ImplementationInfo};
@@ -41,6 +42,8 @@ pub struct RunOptions {
     pub concurrency: usize,
     /// Whether to print the cucumber report on standard output.
     pub console: bool,
+    /// Stop after the first failing scenario.
+    pub fail_fast: bool,
 }
 
 impl RunOptions {
@@ -54,6 +57,7 @@ impl RunOptions {
             json: None,
             concurrency: 64,
             console: true,
+            fail_fast: false,
         }
     }
 }
@@ -65,6 +69,21 @@ pub struct RunReport {
     pub implementation: ImplementationInfo,
     /// What happened to each scenario.
     pub tally: TallyData,
+    /// The feature files the run read.
+    pub files: Vec<PathBuf>,
+}
+
+impl RunReport {
+    /// The metadata the reports carry.
+    pub fn metadata(&self) -> reports::RunMetadata {
+        reports::RunMetadata {
+            implementation: self.implementation.name.clone(),
+            implementation_version: self.implementation.version.clone(),
+            suite_version: SUITE_VERSION.to_owned(),
+            spec_digest: reports::spec_digest(&self.files),
+            feature_files: self.files.len(),
+        }
+    }
 }
 
 impl RunReport {
@@ -155,6 +174,7 @@ fn report_file(path: &Option<PathBuf>) -> Result<Box<dyn Write>, RunError> {
 pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
     let info = adapter.describe().await.map_err(RunError::Describe)?;
     let files = feature_files(&options.features).map_err(RunError::Features)?;
+    let run_files = files.clone();
     let junit = report_file(&options.junit)?;
     let json = report_file(&options.json)?;
     let tally = Tally::default();
@@ -186,6 +206,11 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         .steps(steps::collection());
     let tags = options.tags.clone();
     let name = options.name.clone();
+    let cucumber = if options.fail_fast {
+        cucumber.fail_fast()
+    } else {
+        cucumber
+    };
     cucumber
         .max_concurrent_scenarios(options.concurrency.max(1))
         .fail_on_skipped_with(|_, _, scenario| !is_capability_skip(scenario))
@@ -211,5 +236,60 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     Ok(RunReport {
         implementation: info,
         tally: tally.data(),
+        files: run_files,
     })
+}
+
+/// The scenarios a run with `options` would execute, one line each
+/// (`path:line  name  @tags`), without running them.
+pub fn list(info: &ImplementationInfo, options: &RunOptions) -> Result<Vec<String>, RunError> {
+    use cucumber::Parser as _;
+    use futures::StreamExt as _;
+    let files = feature_files(&options.features).map_err(RunError::Features)?;
+    let parsed: Vec<_> = futures::executor::block_on(
+        FeatureFiles::for_implementation(info)
+            .parse(files, cucumber::cli::Empty)
+            .collect::<Vec<_>>(),
+    );
+    let mut lines = Vec::new();
+    for feature in parsed {
+        let feature = feature.map_err(|e| RunError::Features(e.to_string()))?;
+        let path = feature
+            .path
+            .as_ref()
+            .map_or_else(String::new, |p| p.display().to_string());
+        let scenarios = feature.scenarios.iter().map(|s| (None, s)).chain(
+            feature
+                .rules
+                .iter()
+                .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s))),
+        );
+        for (rule, scenario) in scenarios {
+            let tags: Vec<&String> = feature
+                .tags
+                .iter()
+                .chain(rule.iter().flat_map(|r| &r.tags))
+                .chain(&scenario.tags)
+                .collect();
+            if options
+                .tags
+                .as_ref()
+                .is_some_and(|t| !t.eval(tags.iter().copied()))
+                || options
+                    .name
+                    .as_ref()
+                    .is_some_and(|n| !n.is_match(&scenario.name))
+            {
+                continue;
+            }
+            let tag_text: Vec<String> = tags.iter().map(|t| format!("@{t}")).collect();
+            lines.push(format!(
+                "{path}:{}  {}  {}",
+                scenario.position.line,
+                scenario.name,
+                tag_text.join(" ")
+            ));
+        }
+    }
+    Ok(lines)
 }

@@ -34,8 +34,10 @@ pub struct ScenarioResult {
     pub location: String,
     /// The verdict.
     pub verdict: Verdict,
-    /// Why it did not pass.
+    /// Why it did not pass: where and why.
     pub message: Option<String>,
+    /// Why it did not pass: only the cause (the failed check's or the adapter's message).
+    pub cause: Option<String>,
 }
 
 /// Everything the tally saw.
@@ -118,6 +120,7 @@ impl Tally {
                             .map(|s| s.value.clone())
                             .unwrap_or_default()
                     }),
+                    cause: None,
                 });
             }
             Scenario::Step(step, Step::Failed(_, _, _, error))
@@ -139,6 +142,7 @@ impl Tally {
                         step.keyword.trim(),
                         step.value
                     ));
+                    result.cause = Some(cause_of(&message));
                 }
             }
             Scenario::Hook(_, event::Hook::Failed(_, info)) => {
@@ -154,6 +158,7 @@ impl Tally {
                         Verdict::Failed
                     };
                     result.message = Some(format!("hook failed: {message}"));
+                    result.cause = Some(cause_of(&message));
                 }
             }
             Scenario::Finished => {
@@ -180,6 +185,18 @@ fn location(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String 
         .as_ref()
         .map_or_else(|| feature.name.clone(), |p| p.display().to_string());
     format!("{path}:{}", scenario.position.line)
+}
+
+/// The cause without the `assert_eq!` boilerplate, so that it starts with the check's own words.
+fn cause_of(message: &str) -> String {
+    [
+        "assertion `left == right` failed: ",
+        "assertion `left != right` failed: ",
+    ]
+    .iter()
+    .find_map(|prefix| message.strip_prefix(prefix))
+    .unwrap_or(message)
+    .to_owned()
 }
 
 /// The text of a panic payload.

@@ -1,15 +1,17 @@
 //! The command line of `enmeshed-conformance`.
 
+mod run;
+
+pub use run::{RunArgs, run_command};
+
 use crate::adapter::Adapter;
 use crate::coverage;
 use crate::fuzz::{self, FuzzOptions};
 use crate::process::ProcessAdapter;
 use crate::reference::ReferenceImplementation;
-use crate::runner::{self, RunError, RunOptions};
 use crate::smoke;
 use clap::{Parser, Subcommand};
 use cucumber::gherkin::tagexpr::TagOperation;
-use regex::Regex;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -209,93 +211,18 @@ pub async fn fuzz_command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCod
     })
 }
 
-/// Options of `run`.
-#[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// Feature file or directory (searched recursively); repeatable. Default: ./features.
-    #[arg(long = "features", value_name = "DIR")]
-    pub features: Vec<PathBuf>,
-    /// Only scenarios matching this tag expression, e.g. "@RID1 and not @requires.clock".
-    #[arg(long, value_name = "EXPR", value_parser = parse_tags)]
-    pub tags: Option<TagOperation>,
-    /// Only scenarios whose name matches this regular expression.
-    #[arg(long, value_name = "REGEX")]
-    pub name: Option<Regex>,
-    /// Write a JUnit XML report here (also when the run fails).
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Write a Cucumber JSON report here.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// How many scenarios run at once. Default: 64 in process, 1 with --adapter-cmd (scenarios then
-    /// share one child process, and a fault in one errors the others).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub concurrency: Option<u16>,
-    /// The implementation under test.
-    #[command(flatten)]
-    pub adapter: AdapterArgs,
-}
-
-fn parse_tags(text: &str) -> Result<TagOperation, String> {
+pub(crate) fn parse_tags(text: &str) -> Result<TagOperation, String> {
     text.parse::<TagOperation>()
         .map_err(|e| format!("not a tag expression: {e}"))
 }
 
 /// `./<relative>` when it exists, else that directory of this source tree.
-fn local_or_source(relative: &str) -> PathBuf {
+pub(crate) fn local_or_source(relative: &str) -> PathBuf {
     let local = PathBuf::from(relative);
     if local.is_dir() {
         local
     } else {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
-    }
-}
-
-impl RunArgs {
-    /// The runner options these arguments ask for.
-    pub fn options(&self) -> RunOptions {
-        let features = if self.features.is_empty() {
-            vec![local_or_source("features")]
-        } else {
-            self.features.clone()
-        };
-        RunOptions {
-            features,
-            tags: self.tags.clone(),
-            name: self.name.clone(),
-            junit: self.junit.clone(),
-            json: self.json.clone(),
-            concurrency: usize::from(self.concurrency.unwrap_or(
-                if self.adapter.adapter_cmd.is_some() {
-                    1
-                } else {
-                    64
-                },
-            )),
-            console: true,
-        }
-    }
-}
-
-/// Runs `run` against `adapter`: prints the report and returns the exit code.
-pub async fn run_command(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
-    match runner::run(adapter, &args.options()).await {
-        Ok(report) => {
-            println!("\n{}", report.summary());
-            ExitCode::from(if report.passed() {
-                EXIT_PASSED
-            } else {
-                EXIT_FAILED
-            })
-        }
-        Err(e @ (RunError::Features(_) | RunError::Report { .. })) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_FAILED)
-        }
     }
 }
 

@@ -1,0 +1,209 @@
+//! `enmeshed-conformance run`: the conformance run and its CI gate
+//! (expectations, reports, listing).
+
+use super::{AdapterArgs, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE, local_or_source, parse_tags};
+use crate::adapter::Adapter;
+use crate::expectations::{self, Expectations, Finding};
+use crate::runner::{self, RunError, RunOptions, RunReport, reports};
+use cucumber::gherkin::tagexpr::TagOperation;
+use regex::Regex;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Options of `run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Feature file or directory (searched recursively); repeatable. Default: ./features.
+    #[arg(long = "features", value_name = "DIR")]
+    pub features: Vec<PathBuf>,
+    /// Only scenarios matching this cucumber tag expression, e.g. "@RID1 and not @requires.clock".
+    #[arg(long, value_name = "EXPR", value_parser = parse_tags)]
+    pub tags: Option<TagOperation>,
+    /// Only scenarios whose name matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub name: Option<Regex>,
+    /// Write a JUnit XML report here (also when the run fails).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a Cucumber JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a Markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Known failures (TOML); the run passes when the failures are exactly these.
+    #[arg(long, value_name = "FILE")]
+    pub expectations: Option<PathBuf>,
+    /// Rewrite the --expectations file from this run's failures (complete runs only).
+    #[arg(long, requires = "expectations")]
+    pub update_expectations: bool,
+    /// Print the scenarios (with tags) the run would execute, without running them.
+    #[arg(long)]
+    pub list: bool,
+    /// Stop after the first failing scenario.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// How many scenarios run at once. Default: 64 in process, 1 with --adapter-cmd (scenarios then
+    /// share one child process, and a fault in one errors the others).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: Option<u16>,
+    /// The implementation under test.
+    #[command(flatten)]
+    pub adapter: AdapterArgs,
+}
+
+impl RunArgs {
+    /// The runner options these arguments ask for.
+    pub fn options(&self) -> RunOptions {
+        let features = if self.features.is_empty() {
+            vec![local_or_source("features")]
+        } else {
+            self.features.clone()
+        };
+        let default_concurrency = if self.adapter.adapter_cmd.is_some() {
+            1
+        } else {
+            64
+        };
+        RunOptions {
+            features,
+            tags: self.tags.clone(),
+            name: self.name.clone(),
+            junit: self.junit.clone(),
+            json: self.json.clone(),
+            concurrency: usize::from(self.concurrency.unwrap_or(default_concurrency)),
+            console: true,
+            fail_fast: self.fail_fast,
+        }
+    }
+
+    /// Whether the run leaves scenarios out.
+    fn partial(&self) -> bool {
+        self.tags.is_some() || self.name.is_some() || self.fail_fast
+    }
+}
+
+fn usage(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// Runs `run` against `adapter`: prints the report and returns the exit code.
+pub async fn run_command(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
+    if args.update_expectations && args.partial() {
+        return usage(
+            "--update-expectations needs a complete run: drop --tags, --name and --fail-fast",
+        );
+    }
+    let expectations = match (&args.expectations, args.update_expectations) {
+        (Some(path), false) => match expectations::load(path) {
+            Ok(e) => Some(e),
+            Err(e) => return usage(e),
+        },
+        _ => None,
+    };
+    let options = args.options();
+    if args.list {
+        let info = match adapter.describe().await {
+            Ok(info) => info,
+            Err(e) => return usage(e),
+        };
+        return match runner::list(&info, &options) {
+            Ok(lines) => {
+                for line in &lines {
+                    println!("{line}");
+                }
+                println!("{} scenarios", lines.len());
+                ExitCode::from(EXIT_PASSED)
+            }
+            Err(e) => usage(e),
+        };
+    }
+    let report = match runner::run(adapter, &options).await {
+        Ok(report) => report,
+        Err(e @ (RunError::Features(_) | RunError::Report { .. })) => return usage(e),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    finish(args, &report, expectations.as_ref())
+}
+
+/// Reports, expectations, exit code.
+fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations>) -> ExitCode {
+    let meta = report.metadata();
+    let mut problems = Vec::new();
+    if let Some(path) = &args.junit {
+        problems.extend(reports::annotate_junit(path, &meta).err());
+    }
+    if let Some(path) = &args.json {
+        problems.extend(reports::annotate_json(path, &meta).err());
+    }
+    let findings: Option<Vec<Finding>> =
+        expectations.map(|e| expectations::check(e, &report.tally.scenarios));
+    let gate_passed = match &findings {
+        Some(findings) => {
+            let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();
+            println!(
+                "expectations ({}): {} expected failures, {} problems",
+                expectations
+                    .map(|e| e.path.display().to_string())
+                    .unwrap_or_default(),
+                findings.len() - failing.len(),
+                failing.len()
+            );
+            for f in &failing {
+                println!("  {}", f.render());
+            }
+            failing.is_empty()
+                && report.tally.parse_errors.is_empty()
+                && report
+                    .tally
+                    .scenarios
+                    .iter()
+                    .any(|s| s.verdict != runner::tally::Verdict::Skipped)
+        }
+        None => report.passed(),
+    };
+    println!("\n{}", report.summary());
+    if let Some(path) = &args.summary {
+        let markdown = reports::summary_markdown(report, &meta, findings.as_deref(), gate_passed);
+        problems.extend(
+            std::fs::write(path, markdown)
+                .err()
+                .map(|e| format!("cannot write {}: {e}", path.display())),
+        );
+    }
+    if args.update_expectations
+        && let Some(path) = &args.expectations
+    {
+        match expectations::update(path, &report.tally.scenarios) {
+            Ok(s) => {
+                println!(
+                    "updated {}: kept {}, removed {}, added {} entries",
+                    path.display(),
+                    s.kept,
+                    s.removed,
+                    s.added
+                );
+                if s.added > 0 {
+                    println!("fill in the `reason` of the added entries");
+                }
+            }
+            Err(e) => problems.push(e),
+        }
+        if problems.is_empty() {
+            return ExitCode::from(EXIT_PASSED);
+        }
+    }
+    for problem in &problems {
+        eprintln!("error: {problem}");
+    }
+    ExitCode::from(if gate_passed && problems.is_empty() {
+        EXIT_PASSED
+    } else {
+        EXIT_FAILED
+    })
+}

@@ -1,0 +1,195 @@
+//! Comparing a run's results with the expectations, strictly both ways.
+
+use super::MAX_PATTERN_MATCHES;
+use super::file::{Expectations, Outcome};
+use crate::runner::tally::{ScenarioResult, Verdict};
+
+/// What the comparison found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// A listed failure failed as listed.
+    Expected {
+        /// The scenario.
+        scenario: String,
+    },
+    /// A failure no entry lists.
+    Unexpected {
+        /// The scenario.
+        scenario: String,
+        /// How it failed.
+        outcome: &'static str,
+        /// Why.
+        cause: String,
+    },
+    /// A listed scenario passed: the entry has gone stale.
+    Stale {
+        /// The entry.
+        entry: String,
+        /// The scenario.
+        scenario: String,
+    },
+    /// A listed scenario failed otherwise than listed.
+    Mismatch {
+        /// The entry.
+        entry: String,
+        /// The scenario.
+        scenario: String,
+        /// What differs.
+        detail: String,
+    },
+    /// An entry matched no scenario of the run.
+    Unmatched {
+        /// The entry.
+        entry: String,
+    },
+    /// A pattern matched more scenarios than allowed.
+    TooBroad {
+        /// The entry.
+        entry: String,
+        /// How many it matched.
+        matched: usize,
+    },
+}
+
+impl Finding {
+    /// Whether the finding fails the gate.
+    pub fn fails(&self) -> bool {
+        !matches!(self, Finding::Expected { .. })
+    }
+
+    /// The finding as a report line.
+    pub fn render(&self) -> String {
+        match self {
+            Finding::Expected { scenario } => format!("expected failure: {scenario}"),
+            Finding::Unexpected {
+                scenario,
+                outcome,
+                cause,
+            } => {
+                format!(
+                    "UNEXPECTED {outcome}: {scenario}: {}",
+                    cause.lines().next().unwrap_or_default()
+                )
+            }
+            Finding::Stale { entry, .. } => {
+                format!("STALE {entry}: the scenario passed; remove the entry")
+            }
+            Finding::Mismatch {
+                entry,
+                scenario,
+                detail,
+            } => format!("MISMATCH {entry}: {scenario}: {detail}"),
+            Finding::Unmatched { entry } => {
+                format!("UNMATCHED {entry}: no scenario of this run has that name")
+            }
+            Finding::TooBroad { entry, matched } => {
+                format!(
+                    "TOO BROAD {entry}: matches {matched} scenarios, at most {MAX_PATTERN_MATCHES} allowed"
+                )
+            }
+        }
+    }
+}
+
+/// The outcome of a scenario that did not pass, in the file's terms.
+pub fn outcome_of(result: &ScenarioResult) -> Option<Outcome> {
+    match result.verdict {
+        Verdict::Passed | Verdict::Skipped => None,
+        Verdict::Failed => Some(Outcome::Failed),
+        Verdict::Errored
+            if result
+                .cause
+                .as_deref()
+                .is_some_and(|c| c.contains("TIMEOUT: ")) =>
+        {
+            Some(Outcome::Timeout)
+        }
+        Verdict::Errored => Some(Outcome::Errored),
+    }
+}
+
+/// Compares `results` with `expectations`.
+pub fn check(expectations: &Expectations, results: &[ScenarioResult]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut matched = vec![0usize; expectations.entries.len()];
+    for result in results.iter().filter(|r| r.verdict != Verdict::Skipped) {
+        let entry = expectations
+            .entries
+            .iter()
+            .find(|e| e.matches(&result.scenario, &result.tags));
+        if let Some(entry) = entry {
+            matched[entry.index] += 1;
+        }
+        let outcome = outcome_of(result);
+        let cause = result.cause.clone().unwrap_or_default();
+        findings.push(match (entry, outcome) {
+            (None, None) => continue,
+            (None, Some(outcome)) => Finding::Unexpected {
+                scenario: result.scenario.clone(),
+                outcome: outcome.name(),
+                cause,
+            },
+            (Some(entry), None) => Finding::Stale {
+                entry: entry.label(),
+                scenario: result.scenario.clone(),
+            },
+            (Some(entry), Some(outcome)) if outcome != entry.outcome => Finding::Mismatch {
+                entry: entry.label(),
+                scenario: result.scenario.clone(),
+                detail: format!(
+                    "expected to be {}, it {}: {}",
+                    entry.outcome,
+                    match outcome {
+                        Outcome::Failed => "failed",
+                        Outcome::Errored => "errored",
+                        Outcome::Timeout => "timed out",
+                    },
+                    cause.lines().next().unwrap_or_default()
+                ),
+            },
+            (Some(entry), Some(_))
+                if entry
+                    .message
+                    .as_ref()
+                    .is_some_and(|m| !cause.starts_with(m.as_str())) =>
+            {
+                Finding::Mismatch {
+                    entry: entry.label(),
+                    scenario: result.scenario.clone(),
+                    detail: format!(
+                        "fails with another message: {:?} does not start with {:?}",
+                        cause.lines().next().unwrap_or_default(),
+                        entry.message.as_deref().unwrap_or_default()
+                    ),
+                }
+            }
+            (Some(_), Some(_)) => Finding::Expected {
+                scenario: result.scenario.clone(),
+            },
+        });
+    }
+    let ran: Vec<&ScenarioResult> = results
+        .iter()
+        .filter(|r| r.verdict != Verdict::Skipped)
+        .collect();
+    for entry in &expectations.entries {
+        let by_pattern = match entry.pattern {
+            Some(_) => ran
+                .iter()
+                .filter(|r| entry.matches(&r.scenario, &r.tags))
+                .count(),
+            None => 0,
+        };
+        if by_pattern > MAX_PATTERN_MATCHES {
+            findings.push(Finding::TooBroad {
+                entry: entry.label(),
+                matched: by_pattern,
+            });
+        } else if matched[entry.index] == 0 {
+            findings.push(Finding::Unmatched {
+                entry: entry.label(),
+            });
+        }
+    }
+    findings
+}

@@ -1,0 +1,204 @@
+//! Reading and validating an expectations file.
+
+use regex::Regex;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml_edit::{Document, Item, Table};
+
+/// How an expected failure fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A check failed.
+    Failed,
+    /// The adapter failed (CRASH, PROTOCOL, ERRORED, ...), but not by a timeout.
+    Errored,
+    /// The adapter timed out.
+    Timeout,
+}
+
+impl Outcome {
+    /// The name used in the file.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Outcome::Failed => "failed",
+            Outcome::Errored => "errored",
+            Outcome::Timeout => "timeout",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Outcome> {
+        [Outcome::Failed, Outcome::Errored, Outcome::Timeout]
+            .into_iter()
+            .find(|o| o.name() == name)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One known failure.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// Position in the file's `[[expected]]` list (0-based).
+    pub index: usize,
+    /// The file line of its `[[expected]]` header.
+    pub line: usize,
+    /// The use-case id tag the scenario must carry.
+    pub id: Option<String>,
+    /// The exact scenario name.
+    pub scenario: Option<String>,
+    /// A pattern over scenario names.
+    pub pattern: Option<Regex>,
+    /// How it must fail.
+    pub outcome: Outcome,
+    /// How the cause must start.
+    pub message: Option<String>,
+    /// Why the failure is tolerated.
+    pub reason: String,
+    /// Where it is tracked.
+    pub issue: Option<String>,
+}
+
+impl Expectation {
+    /// Whether this entry names the scenario `name` with `tags`.
+    pub fn matches(&self, name: &str, tags: &[String]) -> bool {
+        let id_ok = self
+            .id
+            .as_ref()
+            .is_none_or(|id| tags.iter().any(|t| t.trim_start_matches('@') == id));
+        let name_ok = match (&self.scenario, &self.pattern) {
+            (Some(scenario), _) => scenario == name,
+            (None, Some(pattern)) => pattern.is_match(name),
+            (None, None) => false,
+        };
+        id_ok && name_ok
+    }
+
+    /// How the entry is named in messages.
+    pub fn label(&self) -> String {
+        let what = match (&self.scenario, &self.pattern) {
+            (Some(s), _) => format!("scenario {s:?}"),
+            (None, Some(p)) => format!("pattern {:?}", p.as_str()),
+            (None, None) => "nothing".to_owned(),
+        };
+        format!("entry {} (line {}): {what}", self.index + 1, self.line)
+    }
+}
+
+/// A loaded expectations file.
+#[derive(Debug, Clone)]
+pub struct Expectations {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its entries in file order.
+    pub entries: Vec<Expectation>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+const KEYS: [&str; 7] = [
+    "id", "scenario", "pattern", "outcome", "message", "reason", "issue",
+];
+
+fn string(table: &Table, key: &str, at: &str) -> Result<Option<String>, String> {
+    match table.get(key) {
+        None => Ok(None),
+        Some(item) => item
+            .as_str()
+            .map(|s| Some(s.to_owned()))
+            .ok_or_else(|| format!("{at}: `{key}` must be a string")),
+    }
+}
+
+/// Reads `path`; every defect is an error naming the file and line.
+pub fn load(path: &Path) -> Result<Expectations, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let document = Document::parse(text.clone()).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(&text, s.start));
+        format!("{}:{line}: not valid TOML: {}", path.display(), e.message())
+    })?;
+    let mut entries = Vec::new();
+    for (key, item) in document.as_table().iter() {
+        if key != "expected" {
+            let line = item.span().map_or(1, |s| line_of(&text, s.start));
+            return Err(format!(
+                "{}:{line}: unknown key `{key}`: the file holds `[[expected]]` entries only",
+                path.display()
+            ));
+        }
+    }
+    let list = match document.as_table().get("expected") {
+        None => {
+            return Ok(Expectations {
+                path: path.to_path_buf(),
+                entries,
+            });
+        }
+        Some(Item::ArrayOfTables(list)) => list,
+        Some(other) => {
+            let line = other.span().map_or(1, |s| line_of(&text, s.start));
+            return Err(format!(
+                "{}:{line}: `expected` must be a list of tables (`[[expected]]`)",
+                path.display()
+            ));
+        }
+    };
+    for (index, table) in list.iter().enumerate() {
+        let line = table.span().map_or(1, |s| line_of(&text, s.start));
+        let at = format!("{}:{line}: entry {}", path.display(), index + 1);
+        for (key, _) in table.iter() {
+            if !KEYS.contains(&key) {
+                return Err(format!(
+                    "{at}: unknown key `{key}` (known: {})",
+                    KEYS.join(", ")
+                ));
+            }
+        }
+        let scenario = string(table, "scenario", &at)?;
+        let pattern = string(table, "pattern", &at)?
+            .map(|p| {
+                Regex::new(&p)
+                    .map_err(|e| format!("{at}: `pattern` is not a regular expression: {e}"))
+            })
+            .transpose()?;
+        if scenario.is_some() == pattern.is_some() {
+            return Err(format!(
+                "{at}: give exactly one of `scenario` and `pattern`"
+            ));
+        }
+        let outcome_name =
+            string(table, "outcome", &at)?.ok_or_else(|| format!("{at}: `outcome` is missing"))?;
+        let outcome = Outcome::parse(&outcome_name).ok_or_else(|| {
+            format!("{at}: `outcome` must be failed, errored or timeout, not {outcome_name:?}")
+        })?;
+        let reason = string(table, "reason", &at)?
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| {
+                format!("{at}: `reason` is mandatory: say why this failure is tolerated")
+            })?;
+        entries.push(Expectation {
+            index,
+            line,
+            id: string(table, "id", &at)?,
+            scenario,
+            pattern,
+            outcome,
+            message: string(table, "message", &at)?,
+            reason,
+            issue: string(table, "issue", &at)?,
+        });
+    }
+    Ok(Expectations {
+        path: path.to_path_buf(),
+        entries,
+    })
+}

@@ -1,0 +1,24 @@
+//! Expectations files: the known failures a CI gate tolerates, checked strictly
+//! in both directions (the Protocol Buffers conformance runner is the model).
+//!
+//! ```toml
+//! [[expected]]
+//! id = "RID2"                 # optional: the scenario carries the tag @RID2
+//! scenario = "RID2 On Failure 2: ..."   # the exact scenario name, or
+//! pattern = "^RID2 On Failure"          # a regular expression over names (at most 20 matches)
+//! outcome = "failed"          # failed | errored | timeout
+//! message = "wrong error code"          # optional: how the cause must start
+//! reason = "not implemented yet"        # mandatory
+//! issue = "https://tracker/123"         # optional
+//! ```
+
+mod check;
+mod file;
+mod update;
+
+pub use check::{Finding, check};
+pub use file::{Expectation, Expectations, Outcome, load};
+pub use update::{UpdateSummary, update};
+
+/// The most scenarios one pattern may match.
+pub const MAX_PATTERN_MATCHES: usize = 20;

@@ -1,0 +1,128 @@
+//! `--update-expectations`: rewrites the file from a complete run's results,
+//! keeping comments and reasons of the entries that still hold.
+
+use super::check::outcome_of;
+use super::file::{Expectations, load};
+use crate::runner::tally::ScenarioResult;
+use std::path::Path;
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+/// What an update did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpdateSummary {
+    /// Entries kept (possibly with a corrected outcome or message).
+    pub kept: usize,
+    /// Entries removed (stale or unmatched).
+    pub removed: usize,
+    /// Entries added for unlisted failures.
+    pub added: usize,
+}
+
+/// How a new entry's `message` is cut: the first line of the cause, at most this many characters.
+const MESSAGE_PREFIX_CHARS: usize = 80;
+
+fn use_case_tag(tags: &[String]) -> Option<String> {
+    tags.iter()
+        .map(|t| t.trim_start_matches('@'))
+        .find(|t| t.len() > 3 && t.starts_with("RID") && t[3..].bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_owned)
+}
+
+fn message_prefix(cause: &str) -> String {
+    cause
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(MESSAGE_PREFIX_CHARS)
+        .collect()
+}
+
+/// Rewrites `path` (created when missing) so that it lists exactly the
+/// failures of `results`.
+pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+    };
+    let expectations = if text.is_empty() {
+        Expectations {
+            path: path.to_path_buf(),
+            entries: Vec::new(),
+        }
+    } else {
+        load(path)?
+    };
+    let mut document: DocumentMut = text
+        .parse()
+        .map_err(|e| format!("{}: not valid TOML: {e}", path.display()))?;
+    let failures: Vec<&ScenarioResult> =
+        results.iter().filter(|r| outcome_of(r).is_some()).collect();
+    let mut summary = UpdateSummary::default();
+    let mut covered = vec![false; failures.len()];
+
+    let mut list = match document.remove("expected") {
+        Some(Item::ArrayOfTables(list)) => list,
+        _ => ArrayOfTables::new(),
+    };
+    // Walk backwards so that removals keep the indices of earlier entries.
+    for entry in expectations.entries.iter().rev() {
+        let hits: Vec<usize> = failures
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| entry.matches(&r.scenario, &r.tags))
+            .map(|(i, _)| i)
+            .collect();
+        let Some(&first) = hits.first() else {
+            list.remove(entry.index);
+            summary.removed += 1;
+            continue;
+        };
+        for &i in &hits {
+            covered[i] = true;
+        }
+        let result = failures[first];
+        if let Some(table) = list.get_mut(entry.index) {
+            if let Some(outcome) = outcome_of(result) {
+                table["outcome"] = value(outcome.name());
+            }
+            let cause = result.cause.clone().unwrap_or_default();
+            if entry
+                .message
+                .as_ref()
+                .is_some_and(|m| !cause.starts_with(m.as_str()))
+            {
+                table["message"] = value(message_prefix(&cause));
+            }
+        }
+        summary.kept += 1;
+    }
+    for (result, _) in failures
+        .iter()
+        .zip(&covered)
+        .filter(|(_, covered)| !**covered)
+    {
+        let mut table = Table::new();
+        if let Some(id) = use_case_tag(&result.tags) {
+            table["id"] = value(id);
+        }
+        table["scenario"] = value(result.scenario.clone());
+        if let Some(outcome) = outcome_of(result) {
+            table["outcome"] = value(outcome.name());
+        }
+        table["message"] = value(message_prefix(result.cause.as_deref().unwrap_or_default()));
+        table["reason"] =
+            value("TODO: say why this failure is tolerated (added by --update-expectations)");
+        list.push(table);
+        summary.added += 1;
+    }
+    if !list.is_empty() {
+        document.insert("expected", Item::ArrayOfTables(list));
+    }
+    let temp = path.with_extension("toml.tmp");
+    std::fs::write(&temp, document.to_string())
+        .and_then(|()| std::fs::rename(&temp, path))
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    Ok(summary)
+}

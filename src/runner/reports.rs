@@ -1,0 +1,175 @@
+//! What a run writes besides the console: metadata in the JUnit and Cucumber
+//! JSON files, and a Markdown summary for CI step summaries.
+
+use super::RunReport;
+use super::tally::Verdict;
+use crate::expectations::Finding;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Who was tested with what.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunMetadata {
+    /// The implementation's name.
+    pub implementation: String,
+    /// The implementation's version.
+    pub implementation_version: String,
+    /// This suite's version.
+    pub suite_version: String,
+    /// A digest of the feature files that ran (`fnv1a64:` + hex).
+    pub spec_digest: String,
+    /// How many feature files the digest covers.
+    pub feature_files: usize,
+}
+
+/// FNV-1a (64 bit) over each file's name and content, in the given order.
+pub fn spec_digest(files: &[PathBuf]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for file in files {
+        feed(
+            file.file_name()
+                .map(|n| n.as_encoded_bytes())
+                .unwrap_or_default(),
+        );
+        feed(&[0]);
+        feed(&std::fs::read(file).unwrap_or_default());
+        feed(&[0]);
+    }
+    format!("fnv1a64:{hash:016x}")
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Adds a `<properties>` block with the metadata to every `<testsuite>` of the JUnit file.
+pub fn annotate_junit(path: &Path, meta: &RunMetadata) -> Result<(), String> {
+    let xml = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let properties = format!(
+        "<properties><property name=\"implementation\" value=\"{}\"/><property name=\"implementation.version\" value=\"{}\"/><property name=\"suite.version\" value=\"{}\"/><property name=\"spec.digest\" value=\"{}\"/></properties>",
+        xml_escape(&meta.implementation),
+        xml_escape(&meta.implementation_version),
+        xml_escape(&meta.suite_version),
+        xml_escape(&meta.spec_digest)
+    );
+    let mut out = String::with_capacity(xml.len() + properties.len() * 8);
+    let mut rest = xml.as_str();
+    while let Some(start) = rest
+        .find("<testsuite ")
+        .or_else(|| rest.find("<testsuite>"))
+    {
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        let tag_end = start + end + 1;
+        out.push_str(&rest[..tag_end]);
+        if !rest[..tag_end].ends_with("/>") {
+            out.push_str(&properties);
+        }
+        rest = &rest[tag_end..];
+    }
+    out.push_str(rest);
+    std::fs::write(path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Adds the metadata to every feature of the Cucumber JSON file (as `enmeshedConformance`).
+pub fn annotate_json(path: &Path, meta: &RunMetadata) -> Result<(), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+    let meta = serde_json::to_value(meta).map_err(|e| e.to_string())?;
+    if let Some(features) = json.as_array_mut() {
+        for feature in features
+            .iter_mut()
+            .filter_map(serde_json::Value::as_object_mut)
+        {
+            feature.insert("enmeshedConformance".to_owned(), meta.clone());
+        }
+    }
+    let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn cell(text: &str) -> String {
+    text.lines().next().unwrap_or_default().replace('|', "\\|")
+}
+
+/// A Markdown summary for a CI step summary (GitHub's `$GITHUB_STEP_SUMMARY`).
+pub fn summary_markdown(
+    report: &RunReport,
+    meta: &RunMetadata,
+    findings: Option<&[Finding]>,
+    gate_passed: bool,
+) -> String {
+    let t = &report.tally;
+    let mut out = format!(
+        "## enmeshed-conformance: {}\n\n| | |\n|---|---|\n| implementation | {} {} |\n| suite | enmeshed-conformance {} |\n| spec digest | `{}` ({} feature files) |\n| passed | {} |\n| failed | {} |\n| errored | {} |\n| skipped (capability) | {} |\n",
+        if gate_passed {
+            "passed ✅"
+        } else {
+            "FAILED ❌"
+        },
+        meta.implementation,
+        meta.implementation_version,
+        meta.suite_version,
+        meta.spec_digest,
+        meta.feature_files,
+        t.count(Verdict::Passed),
+        t.count(Verdict::Failed),
+        t.count(Verdict::Errored),
+        t.count(Verdict::Skipped),
+    );
+    let problems: Vec<_> = t
+        .scenarios
+        .iter()
+        .filter(|s| matches!(s.verdict, Verdict::Failed | Verdict::Errored))
+        .collect();
+    if !problems.is_empty() {
+        out.push_str("\n### Failed scenarios\n\n| scenario | location | verdict | cause |\n|---|---|---|---|\n");
+        for s in problems {
+            let verdict = if s.verdict == Verdict::Errored {
+                "errored"
+            } else {
+                "failed"
+            };
+            out.push_str(&format!(
+                "| {} | `{}` | {verdict} | {} |\n",
+                cell(&s.scenario),
+                s.location,
+                cell(
+                    s.cause
+                        .as_deref()
+                        .or(s.message.as_deref())
+                        .unwrap_or_default()
+                )
+            ));
+        }
+    }
+    if let Some(findings) = findings {
+        let failing: Vec<_> = findings.iter().filter(|f| f.fails()).collect();
+        let expected = findings.len() - failing.len();
+        out.push_str(&format!(
+            "\n### Expectations\n\n{expected} expected failures; {} problems\n",
+            failing.len()
+        ));
+        for f in failing {
+            out.push_str(&format!("- {}\n", cell(&f.render())));
+        }
+    }
+    for e in &t.parse_errors {
+        out.push_str(&format!("\nParse error: {}\n", cell(e)));
+    }
+    out
+}
