@@ -45,8 +45,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The cucumber parser of this suite: reads the given files and rewrites the
-/// scenarios the implementation cannot run into an explained skip.
+/// The cucumber parser of this suite: reads the given files, tags every
+/// scenario that needs a capability with `@requires.<capability>`, and
+/// rewrites the scenarios the implementation cannot run into an explained skip.
 #[derive(Debug, Clone)]
 pub struct FeatureFiles {
     /// What the implementation can do.
@@ -84,6 +85,15 @@ impl FeatureFiles {
     ) {
         let tags = feature_tags.iter().chain(rule_tags).chain(&scenario.tags);
         let needed = required_capabilities(tags, scenario.steps.iter().map(|s| s.value.as_str()));
+        // A scenario whose steps need a capability carries its tag, so that tag
+        // expressions such as `not @requires.clock` select it like a tagged one.
+        for capability in &needed {
+            let tag = capability.tag();
+            let inherited = feature_tags.iter().chain(rule_tags).any(|t| *t == tag);
+            if !inherited && !scenario.tags.contains(&tag) {
+                scenario.tags.push(tag);
+            }
+        }
         let missing: Vec<&str> = needed
             .difference(&self.capabilities)
             .map(|c| c.name())
