@@ -351,10 +351,19 @@ fn timeouts_are_their_own_outcome() {
 fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     let output = run(&["--list", "--tags", "@requires.clock"]);
     let text = out(&output);
-    assert!(text.contains("RID2 On Failure 2") && text.trim_end().ends_with("5 scenarios"), "{text}");
+    assert!(
+        text.contains("RID2 On Failure 2") && text.trim_end().ends_with("5 scenarios"),
+        "{text}"
+    );
     let output = run(&["--tags", "not @requires.clock and not @requires.events"]);
     assert_eq!(output.status.code(), Some(0));
-    assert!(out(&output).trim_end().ends_with("35 passed, 0 failed, 0 skipped"), "{}", out(&output));
+    assert!(
+        out(&output)
+            .trim_end()
+            .ends_with("35 passed, 0 failed, 0 skipped"),
+        "{}",
+        out(&output)
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
@@ -366,10 +375,22 @@ fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     ]);
     let text = out(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(text.trim_end().ends_with("35 passed, 0 failed, 7 skipped"), "{text}");
-    assert!(text.contains("SKIPPED Cancelling after the grace period fails"), "{text}");
-    assert!(text.contains("lacks the `clock` capability this scenario needs"), "{text}");
-    assert!(text.contains("lacks the `events` capability this scenario needs"), "{text}");
+    assert!(
+        text.trim_end().ends_with("35 passed, 0 failed, 7 skipped"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SKIPPED Cancelling after the grace period fails"),
+        "{text}"
+    );
+    assert!(
+        text.contains("lacks the `clock` capability this scenario needs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("lacks the `events` capability this scenario needs"),
+        "{text}"
+    );
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.contains("<skipped"), "{xml}");
 }

@@ -59,8 +59,13 @@ fn expectation(expected: &Expected) -> String {
 pub fn numbered_steps(initial: &ModelState, ops: &[Op]) -> String {
     let mut state = initial.clone();
     let mut out = format!(
-        "{} Identities, clock {}\n",
+        "{} {}, clock {}\n",
         initial.identities.len(),
+        if initial.identities.len() == 1 {
+            "Identity"
+        } else {
+            "Identities"
+        },
         if initial.clock {
             "stopped and controlled"
         } else {
