@@ -204,31 +204,45 @@ where
     })
 }
 
-fn run_concurrent_initiates(
-    adapter: &Arc<dyn Adapter>,
-    runtime: &Handle,
-    options: &FuzzOptions,
+/// Runs one concurrency property: `cases` values of `strategy`, each checked by `property`.
+fn run_concurrency_property<S: Strategy>(
+    name: &'static str,
+    cases: u32,
+    seed: u64,
+    strategy: &S,
+    property: impl Fn(S::Value) -> Result<(), String>,
 ) -> Option<FuzzFailure> {
-    let mut runner = runner(
-        options.concurrency_cases,
-        options.seed.wrapping_add(1),
-        None,
-    );
-    let result = runner.run(&(2usize..=64), |k| {
-        runtime
-            .block_on(concurrency::concurrent_initiates(adapter.clone(), k))
-            .map_err(|e| TestCaseError::fail(format!("K = {k}: {e}")))
+    let result = runner(cases, seed, None).run(strategy, |value| {
+        property(value).map_err(TestCaseError::fail)
     });
     result.err().map(|e| {
         let message = reason(&e);
         FuzzFailure {
-            property: "concurrent initiates",
+            property: name,
             errored: message.contains("ERRORED"),
             message,
             steps: None,
             gherkin: None,
         }
     })
+}
+
+fn run_concurrent_initiates(
+    adapter: &Arc<dyn Adapter>,
+    runtime: &Handle,
+    options: &FuzzOptions,
+) -> Option<FuzzFailure> {
+    run_concurrency_property(
+        "concurrent initiates",
+        options.concurrency_cases,
+        options.seed.wrapping_add(1),
+        &(2usize..=64),
+        |k| {
+            runtime
+                .block_on(concurrency::concurrent_initiates(adapter.clone(), k))
+                .map_err(|e| format!("K = {k}: {e}"))
+        },
+    )
 }
 
 fn burst_strategy() -> impl Strategy<Value = (usize, Vec<Vec<BurstCall>>)> {
@@ -250,26 +264,17 @@ fn run_bursts(
     runtime: &Handle,
     options: &FuzzOptions,
 ) -> Option<FuzzFailure> {
-    let mut runner = runner(
+    run_concurrency_property(
+        "bursts",
         options.concurrency_cases,
         options.seed.wrapping_add(2),
-        None,
-    );
-    let result = runner.run(&burst_strategy(), |(n, bursts)| {
-        runtime
-            .block_on(concurrency::bursts(adapter.clone(), n, &bursts))
-            .map_err(|e| TestCaseError::fail(format!("{n} Identities, bursts {bursts:?}: {e}")))
-    });
-    result.err().map(|e| {
-        let message = reason(&e);
-        FuzzFailure {
-            property: "bursts",
-            errored: message.contains("ERRORED"),
-            message,
-            steps: None,
-            gherkin: None,
-        }
-    })
+        &burst_strategy(),
+        |(n, bursts)| {
+            runtime
+                .block_on(concurrency::bursts(adapter.clone(), n, &bursts))
+                .map_err(|e| format!("{n} Identities, bursts {bursts:?}: {e}"))
+        },
+    )
 }
 
 /// Runs the three properties against `adapter`; blocks, so call it off the
