@@ -125,8 +125,8 @@ pub fn plan(spec_dir: &Path, selects: &[Select]) -> Result<Plan, PipelineError> 
     let mut plan = Plan::default();
     let mut errors = Vec::new();
     let mut pages: Vec<UseCase> = Vec::new();
-    for path in page_paths(spec_dir)? {
-        match read_page(&path) {
+    for result in parallel_map(&page_paths(spec_dir)?, |path| read_page(path)) {
+        match result {
             Ok(page) => pages.push(page),
             Err(e) => errors.push(e),
         }
@@ -150,13 +150,16 @@ pub fn plan(spec_dir: &Path, selects: &[Select]) -> Result<Plan, PipelineError> 
                 .push(page.file_name.clone());
         }
         match render(page) {
-            Some(feature) => {
-                verify(&feature)
-                    .map_err(|m| PipelineError::Other(format!("{}: {m}", page.path.display())))?;
-                plan.features.push(feature);
-            }
+            Some(feature) => plan.features.push(feature),
             None => plan.skipped += 1,
         }
+    }
+    for (feature, verified) in plan
+        .features
+        .iter()
+        .zip(parallel_map(&plan.features, verify))
+    {
+        verified.map_err(|m| PipelineError::Other(format!("{}: {m}", feature.source)))?;
     }
     for (id, sources) in ids {
         if sources.len() > 1 {
@@ -169,6 +172,30 @@ pub fn plan(spec_dir: &Path, selects: &[Select]) -> Result<Plan, PipelineError> 
     }
     plan.features.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     Ok(plan)
+}
+
+/// `f` over `items` on the machine's cores, results in the order of `items`.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    // Below a few dozen items a thread costs more than it saves.
+    const ITEMS_PER_THREAD: usize = 16;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len() / ITEMS_PER_THREAD)
+        .max(1);
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Parses a generated feature back with the `gherkin` crate and checks that it
