@@ -6,7 +6,7 @@ use crate::adapter::Adapter;
 use crate::generate::render;
 use crate::runner::tally::Verdict;
 use crate::runner::{self, RunOptions};
-use crate::spec::{SpecError, read_page};
+use crate::spec::read_page;
 use crate::steps;
 use cucumber::gherkin::{Feature, GherkinEnv};
 use serde::Serialize;
@@ -180,7 +180,7 @@ pub async fn coverage(
         let page = match read_page(path) {
             Ok(page) => page,
             Err(e) => {
-                report.page_errors.push(SpecError::to_string(&e));
+                report.page_errors.push(e.to_string());
                 continue;
             }
         };
