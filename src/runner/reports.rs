@@ -102,8 +102,20 @@ pub fn annotate_json(path: &Path, meta: &RunMetadata) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// A table cell: the lines joined with "; ", cut at 300 characters, pipes escaped.
 fn cell(text: &str) -> String {
-    text.lines().next().unwrap_or_default().replace('|', "\\|")
+    const MAX_CHARS: usize = 300;
+    let joined = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut cut: String = joined.chars().take(MAX_CHARS).collect();
+    if joined.chars().count() > MAX_CHARS {
+        cut.push('…');
+    }
+    cut.replace('|', "\\|")
 }
 
 /// A Markdown summary for a CI step summary (GitHub's `$GITHUB_STEP_SUMMARY`).
