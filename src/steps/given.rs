@@ -52,7 +52,7 @@ async fn has_cancelled_then_active(world: &mut ConformanceWorld) {
 
 /// No Active process (RID2 and RID4 failures): a fresh Identity, checked.
 #[given(
-    regex = r"^(?:[Tt]he Identity has no|none has|there is no) (?:active IdentityDeletionProcess|IdentityDeletionProcess with `.Active.` as `status`)(?: for this Identity)?\.?$"
+    regex = r"^(?:[Tt]he Identity has no|none has|there is no|none is) (?:active IdentityDeletionProcess|IdentityDeletionProcess with `.Active.` as `status`|`.Active.` as `status`|active)(?: for this Identity)?\.?$"
 )]
 async fn has_no_active(world: &mut ConformanceWorld) {
     let all = world.all_processes("listing the processes").await;
@@ -75,7 +75,9 @@ async fn has_none(world: &mut ConformanceWorld) {
 }
 
 /// The given id names no process of the Identity (RID3 failure).
-#[given(regex = r"^[Tt]he Identity has no IdentityDeletionProcess with the given `id`\.?$")]
+#[given(
+    regex = r"^(?:[Tt]he Identity has no IdentityDeletionProcess with the given `id`|none exists with the given `id`(?: for this Identity)?)\.?$"
+)]
 async fn unknown_id(world: &mut ConformanceWorld) {
     let known: Vec<String> = world
         .all_processes("listing the processes")

@@ -40,10 +40,10 @@ mod tests {
     use super::*;
     use cucumber::gherkin::{LineCol, Span, Step, StepType};
 
-    fn when(text: &str) -> Step {
+    fn step(ty: StepType, text: &str) -> Step {
         Step {
-            keyword: "When ".into(),
-            ty: StepType::When,
+            keyword: "* ".into(),
+            ty,
             value: text.into(),
             docstring: None,
             table: None,
@@ -56,16 +56,71 @@ mod tests {
     fn the_call_step_knows_exactly_the_five_functions() {
         let steps = collection();
         for function in Function::ALL {
-            let step = when(&format!("the Identity calls {}", function.name()));
+            let step = step(
+                StepType::When,
+                &format!("the Identity calls {}", function.name()),
+            );
             assert!(
                 matches!(steps.find(&step), Ok(Some(_))),
                 "{}",
                 function.name()
             );
         }
-        assert!(matches!(
-            steps.find(&when("the Identity calls uploadOwnFile with `content`")),
-            Ok(None)
-        ));
+        let other = step(
+            StepType::When,
+            "the Identity calls uploadOwnFile with `content`",
+        );
+        assert!(matches!(steps.find(&other), Ok(None)));
+    }
+
+    /// Each wording the phrase grammar accepts finds exactly one definition.
+    #[test]
+    fn alternative_wordings_are_defined_once() {
+        let steps = collection();
+        for (ty, text) in [
+            (StepType::Given, "none is active for this Identity."),
+            (
+                StepType::Given,
+                "none has `\"Active\"` as `status` for this Identity.",
+            ),
+            (
+                StepType::Given,
+                "the Identity has no IdentityDeletionProcess with `\"Active\"` as `status`.",
+            ),
+            (
+                StepType::Given,
+                "none exists with the given `id` for this Identity.",
+            ),
+            (
+                StepType::Given,
+                "The Identity has no IdentityDeletionProcess with the given `id`.",
+            ),
+            (
+                StepType::Then,
+                "Returns the active IdentityDeletionProcess.",
+            ),
+            (
+                StepType::Then,
+                "Returns the IdentityDeletionProcess of the Identity that has `\"Active\"` as `status`.",
+            ),
+            (
+                StepType::Then,
+                "Returns the IdentityDeletionProcess corresponding to the provided `id`.",
+            ),
+            (
+                StepType::Then,
+                "Returns the IdentityDeletionProcess with the given `id`.",
+            ),
+            (
+                StepType::Then,
+                "Returns a list with all IdentityDeletionProcesses of your Identity.",
+            ),
+            (
+                StepType::Then,
+                "Returns the initiated IdentityDeletionProcess.",
+            ),
+        ] {
+            assert!(matches!(steps.find(&step(ty, text)), Ok(Some(_))), "{text}");
+        }
     }
 }

@@ -177,7 +177,9 @@ async fn removes(world: &mut ConformanceWorld, field: String) {
 }
 
 /// RID3: the process with the requested id, exactly as stored.
-#[then(regex = r"^Returns the IdentityDeletionProcess with the given `id`\.?$")]
+#[then(
+    regex = r"^Returns the IdentityDeletionProcess (?:with the given `id`|corresponding to the (?:given|provided) `id`)\.?$"
+)]
 async fn returns_by_id(world: &mut ConformanceWorld) {
     let returned = world.returned_one().clone();
     let Some(id) = world.subject_id.clone() else {
@@ -192,12 +194,17 @@ async fn returns_by_id(world: &mut ConformanceWorld) {
     );
 }
 
-/// RID4: the process with the given status.
+/// RID4: the process with the given status (or "the active" one).
 #[then(
-    regex = r"^Returns the IdentityDeletionProcess of the Identity that has `.(\w+).` as `status`\.?$"
+    regex = r"^Returns the (?:active IdentityDeletionProcess|IdentityDeletionProcess of the Identity that has `.(\w+).` as `status`)\.?$"
 )]
 async fn returns_with_status(world: &mut ConformanceWorld, expected: String) {
-    let expected = status(&expected);
+    // "Returns the active IdentityDeletionProcess" names no status: it is `Active`.
+    let expected = if expected.is_empty() {
+        Status::Active
+    } else {
+        status(&expected)
+    };
     let returned = world.returned_one().clone();
     assert_eq!(
         returned.status,
@@ -218,7 +225,7 @@ async fn returns_with_status(world: &mut ConformanceWorld, expected: String) {
 
 /// RID5: every process, whatever its status.
 #[then(
-    regex = r"^Returns every IdentityDeletionProcess of the Identity, whatever its `status`\.?$"
+    regex = r"^Returns (?:every IdentityDeletionProcess of the Identity, whatever its `status`|a list with all IdentityDeletionProcesses of (?:your|the) Identity)\.?$"
 )]
 async fn returns_every(world: &mut ConformanceWorld) {
     let list = world.returned_list().to_vec();
