@@ -4,7 +4,11 @@
 //! answers one error with the wrong message (4 scenarios fail).
 
 use std::path::Path;
-use std::process::{Command, Output};
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::run;
+use std::process::Output;
 
 const WRONG_MESSAGE: &str = "python3 tests/fixtures/adapters/wrong_message.py";
 const FAILING: [&str; 4] = [
@@ -13,15 +17,6 @@ const FAILING: [&str; 4] = [
     "Initiating while a process is active fails with the exact code and message",
     "32 concurrent initiates on one Identity: exactly one succeeds",
 ];
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
-        .arg("run")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
 
 fn out(output: &Output) -> String {
     format!(

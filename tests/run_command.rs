@@ -2,20 +2,10 @@
 //! and red runs for undefined steps and wrong expectations.
 
 use std::path::Path;
-use std::process::{Command, Output};
+#[path = "support/cli.rs"]
+mod cli;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
-        .arg("run")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use cli::{binary, run, stdout};
 
 fn scratch_feature(dir: &Path, body: &str) -> String {
     let path = dir.join("scratch.feature");
@@ -153,14 +143,6 @@ fn bad_usage_exits_2() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-}
-
-fn binary(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
 }
 
 #[test]

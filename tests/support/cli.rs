@@ -1,0 +1,25 @@
+//! Running the `enmeshed-conformance` binary from the tests, in the workspace root.
+#![allow(dead_code)]
+
+use std::process::{Command, Output};
+
+/// Runs the binary with `args`.
+pub fn binary(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+/// Runs `enmeshed-conformance run` with `args`.
+pub fn run(args: &[&str]) -> Output {
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    binary(&all)
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
