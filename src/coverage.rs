@@ -4,7 +4,7 @@
 
 use crate::adapter::Adapter;
 use crate::generate::render;
-use crate::runner::tally::Verdict;
+use crate::outcome::Outcome;
 use crate::runner::{self, RunOptions};
 use crate::spec::read_page;
 use crate::steps;
@@ -251,7 +251,7 @@ pub async fn coverage(
                 .scenarios
                 .iter()
                 .find(|s| s.scenario == bullet.scenario && s.location.contains(&file));
-            bullet.passes = Some(result.is_some_and(|s| s.verdict == Verdict::Passed));
+            bullet.passes = Some(result.is_some_and(|s| s.outcome == Outcome::Passed));
         }
     } else {
         let _ = std::fs::remove_dir_all(&scratch);

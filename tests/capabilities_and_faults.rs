@@ -4,9 +4,11 @@
 #[path = "support/limited.rs"]
 mod limited;
 
+use enmeshed_conformance::adapter::AdapterFault;
 use enmeshed_conformance::reference::ReferenceImplementation;
-use enmeshed_conformance::runner::tally::Verdict;
+use enmeshed_conformance::runner::tally::Outcome;
 use enmeshed_conformance::runner::{self, RunOptions};
+use enmeshed_conformance::verdict::FaultKind;
 use limited::Limited;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,10 +32,10 @@ async fn scenarios_needing_a_missing_capability_are_skipped_with_the_reason() {
         .tally
         .scenarios
         .iter()
-        .filter(|s| s.verdict == Verdict::Skipped)
+        .filter(|s| s.outcome == Outcome::Skipped)
         .collect();
-    // RID2's expired-grace-period bullet, four clock scenarios and two event scenarios.
-    assert_eq!(skipped.len(), 7, "{}", report.summary());
+    // RID2's expired-grace-period bullet, four clock scenarios and five event scenarios.
+    assert_eq!(skipped.len(), 10, "{}", report.summary());
     for s in &skipped {
         let message = s.message.as_deref().unwrap_or_default();
         assert!(message.contains("limited lacks the `"), "{message}");
@@ -48,20 +50,22 @@ async fn scenarios_needing_a_missing_capability_are_skipped_with_the_reason() {
             .any(|s| s.scenario.starts_with("RID2 On Failure 2"))
     );
     assert_eq!(
-        report.tally.count(Verdict::Failed),
+        report.tally.count(Outcome::Failed),
         0,
         "{}",
         report.summary()
     );
     assert_eq!(
-        report.tally.count(Verdict::Errored),
+        report.tally.count(Outcome::Errored),
         0,
         "{}",
         report.summary()
     );
     assert!(report.passed());
     assert!(
-        report.summary().ends_with("35 passed, 0 failed, 7 skipped"),
+        report
+            .summary()
+            .ends_with("35 passed, 0 failed, 10 skipped"),
         "{}",
         report.summary()
     );
@@ -79,18 +83,22 @@ async fn adapter_faults_are_errored_with_their_cause() {
         .tally
         .scenarios
         .iter()
-        .filter(|s| s.verdict == Verdict::Errored)
+        .filter(|s| s.outcome == Outcome::Errored)
         .collect();
     assert!(!errored.is_empty());
     for s in &errored {
         let message = s.message.as_deref().unwrap_or_default();
-        assert!(
-            message.contains("ERRORED") && message.contains("TIMEOUT: no reply to get-all"),
+        assert_eq!(
+            s.fault(),
+            Some(FaultKind::Adapter(AdapterFault::Timeout)),
             "{message}"
         );
+        assert!(message.contains("no reply to get-all"), "{message}");
     }
     assert!(
-        report.summary().contains("errored in the adapter"),
+        report
+            .summary()
+            .contains("errored: the implementation could not be judged"),
         "{}",
         report.summary()
     );

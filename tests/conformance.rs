@@ -14,7 +14,7 @@ async fn main() -> ExitCode {
     match runner::run(Arc::new(ReferenceImplementation::new()), &options).await {
         Ok(report) => {
             println!("\n{}", report.summary());
-            if report.passed() && report.tally.count(runner::tally::Verdict::Skipped) == 0 {
+            if report.passed() && report.tally.count(runner::tally::Outcome::Skipped) == 0 {
                 ExitCode::SUCCESS
             } else {
                 eprintln!(

@@ -1,7 +1,7 @@
 //! The CI gate through the binary: expectations files in both directions,
 //! `--update-expectations`, the Markdown summary, report metadata, `--list`
 //! and `--fail-fast`. The failing implementation is a fixture adapter that
-//! answers one error with the wrong message (4 scenarios fail).
+//! answers one error with the wrong message (5 scenarios fail).
 
 use std::path::Path;
 #[path = "support/cli.rs"]
@@ -11,11 +11,12 @@ use cli::run;
 use std::process::Output;
 
 const WRONG_MESSAGE: &str = "python3 tests/fixtures/adapters/wrong_message.py";
-const FAILING: [&str; 4] = [
+const FAILING: [&str; 5] = [
     "RID1 On Failure 1: No IdentityDeletionProcess can be initiated if there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `\"Active\"` as `status`, for this Identity.",
     "After cancelling and initiating again, a further initiate still fails",
     "Initiating while a process is active fails with the exact code and message",
     "32 concurrent initiates on one Identity: exactly one succeeds",
+    "A refused initiate publishes no event",
 ];
 
 fn out(output: &Output) -> String {
@@ -60,7 +61,7 @@ fn listed_failures_pass_the_gate_and_unlisted_ones_fail_it() {
     let output = gate(&write(dir.path(), &all));
     assert_eq!(output.status.code(), Some(0), "{}", out(&output));
     assert!(
-        out(&output).contains("4 expected failures, 0 problems"),
+        out(&output).contains("5 expected failures, 0 problems"),
         "{}",
         out(&output)
     );
@@ -81,12 +82,12 @@ fn stale_mismatched_unmatched_and_too_broad_entries_fail_the_gate() {
     let dir = tempfile::tempdir().unwrap();
     let all: String = FAILING.iter().map(|s| entry(s, "")).collect();
     let cases = [
-        (entry("Get by a malformed id", ""), "STALE entry 5"),
-        (entry("No such scenario", ""), "UNMATCHED entry 5"),
+        (entry("Get by a malformed id", ""), "STALE entry 6"),
+        (entry("No such scenario", ""), "UNMATCHED entry 6"),
         (
             "[[expected]]\npattern = \".\"\noutcome = \"failed\"\nreason = \"too much\"\n"
                 .to_owned(),
-            "TOO BROAD entry 5",
+            "TOO BROAD entry 6",
         ),
     ];
     for (extra, finding) in cases {
@@ -103,7 +104,7 @@ fn stale_mismatched_unmatched_and_too_broad_entries_fail_the_gate() {
     let output = gate(&write(dir.path(), &mismatched));
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        out(&output).contains("MISMATCH entry 4")
+        out(&output).contains("MISMATCH entry 5")
             && out(&output).contains("fails with another message"),
         "{}",
         out(&output)
@@ -184,7 +185,7 @@ fn update_rewrites_the_file_and_keeps_comments_and_reasons() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", out(&output));
     assert!(
-        out(&output).contains("kept 1, removed 1, added 3 entries"),
+        out(&output).contains("kept 1, removed 1, added 4 entries"),
         "{}",
         out(&output)
     );
@@ -198,7 +199,7 @@ fn update_rewrites_the_file_and_keeps_comments_and_reasons() {
     assert!(updated.contains("https://tracker.invalid/7"), "{updated}");
     assert!(!updated.contains("Get by a malformed id"), "{updated}");
     assert!(updated.contains("id = \"RID1\""), "{updated}");
-    assert_eq!(updated.matches("TODO: say why").count(), 3, "{updated}");
+    assert_eq!(updated.matches("TODO: say why").count(), 4, "{updated}");
     // The updated file passes the gate.
     let output = gate(&path);
     assert_eq!(output.status.code(), Some(0), "{}\n{updated}", out(&output));
@@ -236,7 +237,7 @@ fn the_summary_and_the_reports_carry_the_failures_and_the_metadata() {
         "{markdown}"
     );
     assert!(
-        markdown.contains("| failed | 4 |") && markdown.contains("right code, wrong message"),
+        markdown.contains("| failed | 5 |") && markdown.contains("right code, wrong message"),
         "{markdown}"
     );
     let xml = std::fs::read_to_string(&junit).unwrap();
@@ -313,7 +314,7 @@ fn timeouts_are_their_own_outcome() {
     let written = std::fs::read_to_string(path).unwrap();
     assert_eq!(
         written.matches("outcome = \"timeout\"").count(),
-        5,
+        6,
         "{written}"
     );
     let output = run(&[
@@ -371,7 +372,7 @@ fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     let text = out(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(
-        text.trim_end().ends_with("35 passed, 0 failed, 7 skipped"),
+        text.trim_end().ends_with("35 passed, 0 failed, 10 skipped"),
         "{text}"
     );
     assert!(

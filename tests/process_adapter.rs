@@ -157,7 +157,10 @@ fn faulty_run(fixture: &str, extra: &[&str], label: &str) -> String {
         out.contains("ERRORED ") && out.contains(&format!("{label}: ")),
         "{fixture}: no {label} in {out}"
     );
-    assert!(out.contains("errored in the adapter"), "{out}");
+    assert!(
+        out.contains("errored: the implementation could not be judged"),
+        "{out}"
+    );
     assert!(
         finished_with_summary(&out),
         "{fixture}: the run did not finish with a summary: {out}"

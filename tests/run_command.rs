@@ -56,10 +56,10 @@ fn an_undefined_step_fails_the_run_and_the_junit_file() {
     let junit = dir.path().join("report.xml");
     let output = run(&["--features", &feature, "--junit", junit.to_str().unwrap()]);
     let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(1), "{out}");
-    assert!(out.contains("FAILED Undefined"), "{out}");
+    assert_eq!(output.status.code(), Some(3), "{out}");
+    assert!(out.contains("UNDEFINED Undefined"), "{out}");
     assert!(
-        out.contains("no step definition matches this step"),
+        out.contains("the suite has no step for this phrase"),
         "{out}"
     );
     assert!(

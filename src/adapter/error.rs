@@ -13,8 +13,9 @@ pub enum AdapterFault {
     Crash,
     /// The implementation broke the protocol.
     Protocol,
-    /// The implementation said it could not do the request at all.
-    Errored,
+    /// The implementation declined the request with an `errored` reply: it
+    /// cannot do it at all (not a domain answer).
+    Declined,
     /// The call needs a capability the implementation lacks.
     Unsupported,
     /// Anything else in the adapter (an unknown identity handle, I/O).
@@ -28,7 +29,7 @@ impl AdapterFault {
             AdapterFault::Timeout => "TIMEOUT",
             AdapterFault::Crash => "CRASH",
             AdapterFault::Protocol => "PROTOCOL",
-            AdapterFault::Errored => "ERRORED",
+            AdapterFault::Declined => "DECLINED",
             AdapterFault::Unsupported => "UNSUPPORTED",
             AdapterFault::Internal => "ADAPTER",
         }

@@ -1,9 +1,12 @@
 //! `enmeshed-conformance run`: the conformance run and its CI gate
 //! (expectations, reports, listing).
 
-use super::{AdapterArgs, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE, local_or_source, parse_tags};
+use super::{
+    AdapterArgs, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, EXIT_USAGE, local_or_source, parse_tags,
+};
 use crate::adapter::Adapter;
 use crate::expectations::{self, Expectations, Finding};
+use crate::outcome::Outcome;
 use crate::runner::{self, RunError, RunOptions, RunReport, reports};
 use cucumber::gherkin::tagexpr::TagOperation;
 use regex::Regex;
@@ -163,7 +166,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
                     .tally
                     .scenarios
                     .iter()
-                    .any(|s| s.verdict != runner::tally::Verdict::Skipped)
+                    .any(|s| s.outcome != Outcome::Skipped)
         }
         None => report.passed(),
     };
@@ -201,8 +204,13 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
     for problem in &problems {
         eprintln!("error: {problem}");
     }
+    let t = &report.tally;
+    let only_undefined = t.count(Outcome::Undefined) > 0
+        && t.count(Outcome::Failed) + t.count(Outcome::Errored) == 0;
     ExitCode::from(if gate_passed && problems.is_empty() {
         EXIT_PASSED
+    } else if only_undefined && problems.is_empty() {
+        EXIT_INCOMPLETE
     } else {
         EXIT_FAILED
     })

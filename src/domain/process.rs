@@ -33,18 +33,9 @@ pub struct IdentityDeletionProcess {
 }
 
 impl IdentityDeletionProcess {
-    /// The value of a field by its JSON name, `None` when unset; `Err` for an unknown name.
-    pub fn field(&self, name: &str) -> Result<Option<&str>, String> {
-        Ok(match name {
-            "id" => Some(self.id.as_str()),
-            "status" => Some(self.status.as_str()),
-            "createdAt" => Some(self.created_at.as_str()),
-            "createdByDevice" => Some(self.created_by_device.as_str()),
-            "gracePeriodEndsAt" => self.grace_period_ends_at.as_deref(),
-            "cancelledAt" => self.cancelled_at.as_deref(),
-            "cancelledByDevice" => self.cancelled_by_device.as_deref(),
-            other => return Err(format!("an IdentityDeletionProcess has no field `{other}`")),
-        })
+    /// The process as protocol JSON (for messages).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("<unserializable: {e}>"))
     }
 }
 

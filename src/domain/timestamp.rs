@@ -14,6 +14,22 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The documented timestamp rule, as the messages and PROTOCOL.md state it.
+pub const TIMESTAMP_RULE: &str =
+    "an RFC 3339 (ISO-8601) date-time in UTC written with `Z`, e.g. `2026-01-02T03:04:05.678Z`";
+
+/// Parses a timestamp under [`TIMESTAMP_RULE`]: RFC 3339, in UTC, with `Z`.
+/// The runtime writes `Date.toISOString()`; an offset such as `+00:00` names
+/// the same instant but is not the documented form.
+pub fn parse_utc_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
+    let at = parse_timestamp(text)
+        .ok_or_else(|| format!("{text:?} is not an RFC 3339 (ISO-8601) date-time"))?;
+    if !text.ends_with('Z') {
+        return Err(format!("{text:?} is not written in UTC with `Z`"));
+    }
+    Ok(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -23,5 +39,8 @@ mod tests {
         let t = parse_timestamp("2026-01-02T03:04:05.678+01:00").unwrap();
         assert_eq!(format_timestamp(t), "2026-01-02T02:04:05.678Z");
         assert_eq!(parse_timestamp("yesterday"), None);
+        assert!(parse_utc_timestamp("2026-01-02T02:04:05.678Z").is_ok());
+        assert!(parse_utc_timestamp("2026-01-02T02:04:05.678+00:00").is_err());
+        assert!(parse_utc_timestamp("2026-01-02").is_err());
     }
 }

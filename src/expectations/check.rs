@@ -2,7 +2,9 @@
 
 use super::MAX_PATTERN_MATCHES;
 use super::file::{Expectations, Outcome};
-use crate::runner::tally::{ScenarioResult, Verdict};
+use crate::adapter::AdapterFault;
+use crate::outcome::{Outcome as RunOutcome, ScenarioResult};
+use crate::verdict::FaultKind;
 
 /// What the comparison found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,18 +95,17 @@ impl Finding {
 
 /// The outcome of a scenario that did not pass, in the file's terms.
 pub fn outcome_of(result: &ScenarioResult) -> Option<Outcome> {
-    match result.verdict {
-        Verdict::Passed | Verdict::Skipped => None,
-        Verdict::Failed => Some(Outcome::Failed),
-        Verdict::Errored
-            if result
-                .cause
-                .as_deref()
-                .is_some_and(|c| c.contains("TIMEOUT: ")) =>
+    match result.outcome {
+        RunOutcome::Passed | RunOutcome::Skipped => None,
+        RunOutcome::Failed => Some(Outcome::Failed),
+        RunOutcome::Errored
+            if result.fault() == Some(FaultKind::Adapter(AdapterFault::Timeout)) =>
         {
             Some(Outcome::Timeout)
         }
-        Verdict::Errored => Some(Outcome::Errored),
+        RunOutcome::Errored => Some(Outcome::Errored),
+        // The suite's own gap is never an expected failure of the implementation.
+        RunOutcome::Undefined => Some(Outcome::Undefined),
     }
 }
 
@@ -112,7 +113,7 @@ pub fn outcome_of(result: &ScenarioResult) -> Option<Outcome> {
 pub fn check(expectations: &Expectations, results: &[ScenarioResult]) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut matched = vec![0usize; expectations.entries.len()];
-    for result in results.iter().filter(|r| r.verdict != Verdict::Skipped) {
+    for result in results.iter().filter(|r| r.outcome != RunOutcome::Skipped) {
         let entry = expectations
             .entries
             .iter()
@@ -143,6 +144,7 @@ pub fn check(expectations: &Expectations, results: &[ScenarioResult]) -> Vec<Fin
                         Outcome::Failed => "failed",
                         Outcome::Errored => "errored",
                         Outcome::Timeout => "timed out",
+                        Outcome::Undefined => "has an undefined step",
                     },
                     cause.lines().next().unwrap_or_default()
                 ),
@@ -170,7 +172,7 @@ pub fn check(expectations: &Expectations, results: &[ScenarioResult]) -> Vec<Fin
     }
     let ran: Vec<&ScenarioResult> = results
         .iter()
-        .filter(|r| r.verdict != Verdict::Skipped)
+        .filter(|r| r.outcome != RunOutcome::Skipped)
         .collect();
     for entry in &expectations.entries {
         let by_pattern = match entry.pattern {

@@ -14,6 +14,8 @@ pub enum Outcome {
     Errored,
     /// The adapter timed out.
     Timeout,
+    /// A step the suite does not define (never accepted in a file).
+    Undefined,
 }
 
 impl Outcome {
@@ -23,6 +25,7 @@ impl Outcome {
             Outcome::Failed => "failed",
             Outcome::Errored => "errored",
             Outcome::Timeout => "timeout",
+            Outcome::Undefined => "undefined",
         }
     }
 

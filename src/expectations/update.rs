@@ -2,8 +2,8 @@
 //! keeping comments and reasons of the entries that still hold.
 
 use super::check::outcome_of;
-use super::file::{Expectations, load};
-use crate::runner::tally::ScenarioResult;
+use super::file::{Expectations, Outcome, load};
+use crate::outcome::ScenarioResult;
 use std::path::Path;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
@@ -57,8 +57,10 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
     let mut document: DocumentMut = text
         .parse()
         .map_err(|e| format!("{}: not valid TOML: {e}", path.display()))?;
-    let failures: Vec<&ScenarioResult> =
-        results.iter().filter(|r| outcome_of(r).is_some()).collect();
+    let failures: Vec<&ScenarioResult> = results
+        .iter()
+        .filter(|r| outcome_of(r).is_some_and(|o| o != Outcome::Undefined))
+        .collect();
     let mut summary = UpdateSummary::default();
     let mut covered = vec![false; failures.len()];
 

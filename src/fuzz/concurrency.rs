@@ -1,7 +1,8 @@
 //! Concurrent calls: the invariant must hold under races, not only in sequence.
 
-use crate::adapter::{Adapter, CallError, IdentityHandle};
-use crate::domain::{ErrorKind, IdentityDeletionProcess, Status};
+use crate::adapter::{Adapter, AdapterError, CallError, IdentityHandle};
+use crate::domain::{ErrorKind, Function, IdentityDeletionProcess, Status};
+use crate::verdict::{Failure, Fault, RuleId, Verdict};
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
@@ -16,8 +17,30 @@ pub enum BurstCall {
     Observe(usize),
 }
 
-fn adapter_failure(e: &crate::adapter::AdapterError) -> String {
-    format!("ERRORED: {e}")
+fn fault(context: &str, e: &AdapterError) -> Verdict {
+    Fault::adapter(context, e).into()
+}
+
+fn failed(rule: &'static str, summary: String) -> Verdict {
+    Failure::new(RuleId::new(rule), summary).into()
+}
+
+fn panicked(e: &tokio::task::JoinError) -> Verdict {
+    Fault::suite(format!("a concurrent call panicked: {e}")).into()
+}
+
+async fn all(
+    adapter: &dyn Adapter,
+    handle: &IdentityHandle,
+) -> Result<Vec<IdentityDeletionProcess>, Verdict> {
+    match adapter.get_all(handle).await {
+        Ok(list) => Ok(list),
+        Err(CallError::Adapter(e)) => Err(fault(&format!("calling {}", Function::GetAll), &e)),
+        Err(CallError::Domain(e)) => Err(failed(
+            "RID5.succeeds",
+            format!("{} failed: {e}", Function::GetAll),
+        )),
+    }
 }
 
 fn active_count(list: &[IdentityDeletionProcess]) -> usize {
@@ -29,11 +52,11 @@ fn active_count(list: &[IdentityDeletionProcess]) -> usize {
 /// `k` initiate calls at once on a fresh Identity: exactly one succeeds, the
 /// others get `activeIdentityDeletionProcessAlreadyExists`, and exactly one
 /// process is Active afterwards.
-pub async fn concurrent_initiates(adapter: Arc<dyn Adapter>, k: usize) -> Result<(), String> {
+pub async fn concurrent_initiates(adapter: Arc<dyn Adapter>, k: usize) -> Result<(), Verdict> {
     let identity = adapter
         .new_identity()
         .await
-        .map_err(|e| adapter_failure(&e))?;
+        .map_err(|e| fault("creating an Identity", &e))?;
     let barrier = Arc::new(Barrier::new(k));
     let tasks: Vec<_> = (0..k)
         .map(|_| {
@@ -46,28 +69,36 @@ pub async fn concurrent_initiates(adapter: Arc<dyn Adapter>, k: usize) -> Result
         .collect();
     let mut succeeded = 0;
     for task in tasks {
-        match task
-            .await
-            .map_err(|e| format!("ERRORED: a concurrent call panicked: {e}"))?
-        {
+        match task.await.map_err(|e| panicked(&e))? {
             Ok(_) => succeeded += 1,
-            Err(CallError::Domain(e)) if ErrorKind::ActiveProcessAlreadyExists.matches(&e) => {}
-            Err(CallError::Domain(e)) => return Err(format!("a losing initiate failed with {e}")),
-            Err(CallError::Adapter(e)) => return Err(adapter_failure(&e)),
+            Err(CallError::Domain(e)) => {
+                crate::oracle::check_error("RID1", ErrorKind::ActiveProcessAlreadyExists, &e)
+                    .map_err(|f| {
+                        Failure {
+                            rule: RuleId::new("RID1.concurrent-loser-code"),
+                            ..f
+                        }
+                        .context("a losing initiate")
+                    })?;
+            }
+            Err(CallError::Adapter(e)) => return Err(fault("a concurrent initiate", &e)),
         }
     }
     if succeeded != 1 {
-        return Err(format!("{succeeded} of {k} concurrent initiates succeeded"));
+        return Err(failed(
+            "RID1.concurrent-one-winner",
+            format!("{succeeded} of {k} concurrent initiates succeeded"),
+        ));
     }
-    let all = adapter
-        .get_all(&identity)
-        .await
-        .map_err(|e| e.to_string())?;
+    let all = all(adapter.as_ref(), &identity).await?;
     let active = active_count(&all);
     if active != 1 || all.len() != 1 {
-        return Err(format!(
-            "after {k} concurrent initiates: {} processes, {active} Active",
-            all.len()
+        return Err(failed(
+            "INVARIANT.one-active",
+            format!(
+                "after {k} concurrent initiates: {} processes, {active} Active",
+                all.len()
+            ),
         ));
     }
     Ok(())
@@ -89,14 +120,14 @@ pub async fn bursts(
     adapter: Arc<dyn Adapter>,
     identities: usize,
     bursts: &[Vec<BurstCall>],
-) -> Result<(), String> {
+) -> Result<(), Verdict> {
     let mut handles: Vec<IdentityHandle> = Vec::new();
     for _ in 0..identities {
         handles.push(
             adapter
                 .new_identity()
                 .await
-                .map_err(|e| adapter_failure(&e))?,
+                .map_err(|e| fault("creating an Identity", &e))?,
         );
     }
     let mut active = vec![false; identities];
@@ -127,24 +158,30 @@ pub async fn bursts(
             .collect();
         let mut outcomes = vec![Outcome::default(); identities];
         for task in tasks {
-            let (call, result) = task
-                .await
-                .map_err(|e| format!("ERRORED: a concurrent call panicked: {e}"))?;
+            let (call, result) = task.await.map_err(|e| panicked(&e))?;
             match (call, result) {
-                (_, Err(CallError::Adapter(e))) => return Err(adapter_failure(&e)),
+                (call, Err(CallError::Adapter(e))) => {
+                    return Err(fault(&format!("burst {}: {call:?}", number + 1), &e));
+                }
                 (BurstCall::Observe(i), Ok(count)) if count > 1 => {
-                    return Err(format!(
-                        "burst {}: Identity {} was seen with {count} Active processes",
-                        number + 1,
-                        i + 1
+                    return Err(failed(
+                        "INVARIANT.one-active",
+                        format!(
+                            "burst {}: Identity {} was seen with {count} Active processes",
+                            number + 1,
+                            i + 1
+                        ),
                     ));
                 }
                 (BurstCall::Observe(_), Ok(_)) => {}
                 (BurstCall::Observe(i), Err(CallError::Domain(e))) => {
-                    return Err(format!(
-                        "burst {}: getIdentityDeletionProcesses of Identity {} failed: {e}",
-                        number + 1,
-                        i + 1
+                    return Err(failed(
+                        "RID5.succeeds",
+                        format!(
+                            "burst {}: getIdentityDeletionProcesses of Identity {} failed: {e}",
+                            number + 1,
+                            i + 1
+                        ),
                     ));
                 }
                 (BurstCall::Initiate(i), Ok(_)) => outcomes[i].initiated += 1,
@@ -160,29 +197,36 @@ pub async fn bursts(
                     outcomes[i].cancel_refused += 1;
                 }
                 (call, Err(CallError::Domain(e))) => {
-                    return Err(format!("burst {}: {call:?} failed with {e}", number + 1));
+                    return Err(failed(
+                        "INVARIANT.serializable",
+                        format!("burst {}: {call:?} failed with {e}", number + 1),
+                    ));
                 }
             }
         }
         for i in 0..identities {
             let o = outcomes[i];
-            explain(active[i], o)
-                .map_err(|e| format!("burst {}, Identity {}: {e} ({o:?})", number + 1, i + 1))?;
+            explain(active[i], o).map_err(|e| {
+                failed(
+                    "INVARIANT.serializable",
+                    format!("burst {}, Identity {}: {e} ({o:?})", number + 1, i + 1),
+                )
+            })?;
             let now_active = (active[i] as usize + o.initiated) - o.cancelled == 1;
             totals[i] += o.initiated;
-            let all = adapter
-                .get_all(&handles[i])
-                .await
-                .map_err(|e| e.to_string())?;
+            let all = all(adapter.as_ref(), &handles[i]).await?;
             if all.len() != totals[i] || active_count(&all) != usize::from(now_active) {
-                return Err(format!(
-                    "burst {}, Identity {}: {} processes with {} Active, expected {} with {}",
-                    number + 1,
-                    i + 1,
-                    all.len(),
-                    active_count(&all),
-                    totals[i],
-                    usize::from(now_active)
+                return Err(failed(
+                    "INVARIANT.serializable",
+                    format!(
+                        "burst {}, Identity {}: {} processes with {} Active, expected {} with {}",
+                        number + 1,
+                        i + 1,
+                        all.len(),
+                        active_count(&all),
+                        totals[i],
+                        usize::from(now_active)
+                    ),
                 ));
             }
             active[i] = now_active;

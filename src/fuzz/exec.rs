@@ -1,222 +1,27 @@
-//! Runs an operation sequence against an implementation and compares every
-//! answer with the model's.
+//! Runs an operation sequence against an implementation and judges every
+//! answer with the suite's oracle (the same one the step definitions use).
 
-use super::model::{Expected, ModelIdentity, ModelProcess, ModelState};
-use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known, step};
+use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known};
 use crate::adapter::{Adapter, CallError, IdentityHandle};
-use crate::domain::{IdentityDeletionProcess, ProcessId, Status, parse_timestamp};
-use chrono::{DateTime, TimeDelta, Utc};
-use std::collections::HashSet;
+use crate::domain::{Function, Status};
+use crate::oracle::model::ModelState;
+use crate::oracle::{Call, Oracle, Returned, measure};
+use crate::verdict::{Failure, Fault, RuleId, Verdict};
 use std::fmt;
 use std::time::Duration;
 
-/// Where and how the implementation and the model disagree.
+/// Where and how the implementation and the oracle disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Divergence {
     /// 1-based index of the operation (0: setting up the Identities).
     pub step: usize,
-    /// What differs.
-    pub message: String,
-    /// Whether the adapter itself failed (not a conformance verdict).
-    pub errored: bool,
+    /// The typed verdict.
+    pub verdict: Verdict,
 }
 
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = if self.errored { "ERRORED" } else { "FAILED" };
-        write!(f, "{kind} at step {}: {}", self.step, self.message)
-    }
-}
-
-/// What the executor learned about the implementation's side.
-struct Observed {
-    identities: Vec<IdentityHandle>,
-    /// Per Identity: the implementation's id of each model process.
-    ids: Vec<Vec<String>>,
-    all_ids: HashSet<String>,
-    /// Per Identity: the time its stopped clock stood at (clock capability).
-    base: Vec<Option<DateTime<Utc>>>,
-    device: Vec<Option<String>>,
-}
-
-type Check = Result<(), String>;
-
-fn ensure(ok: bool, message: impl FnOnce() -> String) -> Check {
-    if ok { Ok(()) } else { Err(message()) }
-}
-
-fn time(
-    dto: &IdentityDeletionProcess,
-    field: &str,
-    value: Option<&str>,
-) -> Result<DateTime<Utc>, String> {
-    let text = value.ok_or_else(|| format!("`{field}` of {} is missing", dto.id))?;
-    parse_timestamp(text).ok_or_else(|| {
-        format!(
-            "`{field}` of {} is not an ISO-8601 timestamp: {text}",
-            dto.id
-        )
-    })
-}
-
-impl Observed {
-    fn check_process(
-        &mut self,
-        clock: bool,
-        identity: usize,
-        index: usize,
-        model: &ModelProcess,
-        dto: &IdentityDeletionProcess,
-    ) -> Check {
-        match self.ids[identity].get(index) {
-            Some(id) => ensure(&dto.id == id, || {
-                format!("expected process {id}, got {}", dto.id)
-            })?,
-            None => {
-                ProcessId::parse(&dto.id).map_err(|e| e.to_string())?;
-                ensure(self.all_ids.insert(dto.id.clone()), || {
-                    format!("the new process reuses the id {}", dto.id)
-                })?;
-                ensure(self.ids[identity].len() == index, || {
-                    "processes appeared out of order".to_owned()
-                })?;
-                self.ids[identity].push(dto.id.clone());
-            }
-        }
-        ensure(dto.status == model.status.as_str(), || {
-            format!(
-                "{}: status is {:?}, the model says {:?}",
-                dto.id,
-                dto.status,
-                model.status.as_str()
-            )
-        })?;
-        ensure(dto.created_by_device.starts_with("DVC"), || {
-            format!(
-                "{}: createdByDevice {:?} is not a Device id",
-                dto.id, dto.created_by_device
-            )
-        })?;
-        let device = self.device[identity].get_or_insert_with(|| dto.created_by_device.clone());
-        ensure(&dto.created_by_device == device, || {
-            format!("{}: createdByDevice changed", dto.id)
-        })?;
-        let created = time(dto, "createdAt", Some(&dto.created_at))?;
-        if clock {
-            let base = *self.base[identity]
-                .get_or_insert(created - TimeDelta::milliseconds(model.created_ms));
-            ensure(
-                created == base + TimeDelta::milliseconds(model.created_ms),
-                || {
-                    format!(
-                        "{}: createdAt is {created}, expected {}",
-                        dto.id,
-                        base + TimeDelta::milliseconds(model.created_ms)
-                    )
-                },
-            )?;
-        }
-        match model.grace_end_ms {
-            Some(end) => {
-                let ends = time(
-                    dto,
-                    "gracePeriodEndsAt",
-                    dto.grace_period_ends_at.as_deref(),
-                )?;
-                let expected = created + TimeDelta::milliseconds(end - model.created_ms);
-                ensure(ends == expected, || {
-                    format!(
-                        "{}: gracePeriodEndsAt is {ends}, expected {expected}",
-                        dto.id
-                    )
-                })?;
-            }
-            None => ensure(dto.grace_period_ends_at.is_none(), || {
-                format!("{}: gracePeriodEndsAt is still set", dto.id)
-            })?,
-        }
-        match model.cancelled_ms {
-            Some(at) => {
-                let cancelled = time(dto, "cancelledAt", dto.cancelled_at.as_deref())?;
-                if clock {
-                    let expected = created + TimeDelta::milliseconds(at - model.created_ms);
-                    ensure(cancelled == expected, || {
-                        format!(
-                            "{}: cancelledAt is {cancelled}, expected {expected}",
-                            dto.id
-                        )
-                    })?;
-                } else {
-                    ensure(cancelled >= created, || {
-                        format!("{}: cancelledAt is before createdAt", dto.id)
-                    })?;
-                }
-                ensure(
-                    dto.cancelled_by_device.as_deref() == Some(dto.created_by_device.as_str()),
-                    || {
-                        format!(
-                            "{}: cancelledByDevice is {:?}, expected the Identity's Device",
-                            dto.id, dto.cancelled_by_device
-                        )
-                    },
-                )?;
-            }
-            None => {
-                ensure(dto.cancelled_at.is_none(), || {
-                    format!("{}: cancelledAt is set", dto.id)
-                })?;
-                ensure(dto.cancelled_by_device.is_none(), || {
-                    format!("{}: cancelledByDevice is set", dto.id)
-                })?;
-            }
-        }
-        Ok(())
-    }
-
-    fn check_list(
-        &mut self,
-        clock: bool,
-        identity: usize,
-        model: &ModelIdentity,
-        list: &[IdentityDeletionProcess],
-    ) -> Check {
-        ensure(list.len() == model.processes.len(), || {
-            format!(
-                "getIdentityDeletionProcesses returned {} processes, the model has {}",
-                list.len(),
-                model.processes.len()
-            )
-        })?;
-        for (index, (dto, process)) in list.iter().zip(&model.processes).enumerate() {
-            self.check_process(clock, identity, index, process, dto)
-                .map_err(|e| format!("entry {} of getIdentityDeletionProcesses: {e}", index + 1))?;
-        }
-        Ok(())
-    }
-
-    fn unknown_id(&self, seed: u64) -> String {
-        (seed..)
-            .map(|s| ProcessId::from_seed(s).as_str().to_owned())
-            .find(|id| !self.all_ids.contains(id))
-            .unwrap_or_default()
-    }
-}
-
-fn call_error(
-    result: Result<impl fmt::Debug, CallError>,
-    expected: crate::domain::ErrorKind,
-) -> Result<(), (String, bool)> {
-    match result {
-        Err(CallError::Domain(e)) if expected.matches(&e) => Ok(()),
-        Err(CallError::Domain(e)) => Err((format!("expected {}, got {e}", expected.code()), false)),
-        Err(CallError::Adapter(e)) => Err((e.to_string(), true)),
-        Ok(value) => Err((
-            format!(
-                "expected {}, the call succeeded: {value:?}",
-                expected.code()
-            ),
-            false,
-        )),
+        write!(f, "at step {}: {}", self.step, self.verdict)
     }
 }
 
@@ -227,144 +32,123 @@ pub async fn execute(
     ops: &[Op],
     seen: impl Fn(),
 ) -> Result<(), Divergence> {
-    let setup = |message: String| Divergence {
-        step: 0,
-        message,
-        errored: true,
-    };
-    let mut observed = Observed {
-        identities: Vec::new(),
-        ids: vec![Vec::new(); initial.identities.len()],
-        all_ids: HashSet::new(),
-        base: vec![None; initial.identities.len()],
-        device: vec![None; initial.identities.len()],
-    };
+    let at = |step: usize| move |verdict: Verdict| Divergence { step, verdict };
+    let mut oracle = Oracle::new();
+    let mut handles = Vec::new();
     for _ in &initial.identities {
-        let identity = adapter
+        let handle = adapter
             .new_identity()
             .await
-            .map_err(|e| setup(e.to_string()))?;
+            .map_err(|e| Fault::adapter("creating an Identity", &e).into())
+            .map_err(at(0))?;
+        let index = oracle.add_identity();
         if initial.clock {
-            adapter
-                .advance_clock(&identity, Duration::ZERO)
-                .await
-                .map_err(|e| setup(e.to_string()))?;
+            let (window, result) = measure(|| adapter.advance_clock(&handle, Duration::ZERO)).await;
+            result
+                .map_err(|e| Fault::adapter("stopping the clock", &e).into())
+                .map_err(at(0))?;
+            oracle.stop_clock(index, window);
         }
-        observed.identities.push(identity);
+        handles.push(handle);
     }
-    let mut model = initial.clone();
     for (index, op) in ops.iter().enumerate() {
         seen();
-        let number = index + 1;
-        run_op(adapter, &mut model, &mut observed, op)
+        run_op(adapter, &mut oracle, &handles, op)
             .await
-            .map_err(|(message, errored)| Divergence {
-                step: number,
-                message,
-                errored,
-            })?;
-        check_invariant(adapter, &observed)
+            .map_err(at(index + 1))?;
+        check_invariant(adapter, &handles)
             .await
-            .map_err(|(message, errored)| Divergence {
-                step: number,
-                message,
-                errored,
-            })?;
+            .map_err(at(index + 1))?;
     }
     Ok(())
 }
 
-async fn run_op(
+async fn call(
     adapter: &dyn Adapter,
-    model: &mut ModelState,
-    observed: &mut Observed,
-    op: &Op,
-) -> Result<(), (String, bool)> {
-    let i = op.identity();
-    let Some(handle) = observed.identities.get(i).cloned() else {
-        return Err((
-            format!(
-                "the operation names Identity {} of {}",
-                i + 1,
-                observed.identities.len()
-            ),
-            true,
-        ));
-    };
-    let clock = model.clock;
-    let known = match op {
-        Op::GetKnown { which, .. } => resolve_known(model, which),
-        _ => None,
-    };
-    let advance = match op {
-        Op::AdvanceClock { step, .. } => clock_advance_ms(model, i, *step),
-        _ => 0,
-    };
-    let expected = step(model, op);
-    let result = match op {
-        Op::Initiate { days, .. } => adapter.initiate(&handle, *days).await.map(Some),
-        Op::Cancel { .. } => adapter.cancel(&handle).await.map(Some),
-        Op::GetKnown { .. } => {
-            let Some((owner, index)) = known else {
-                return Ok(());
-            };
-            let id = observed.ids[owner].get(index).cloned().unwrap_or_default();
-            adapter.get(&handle, &id).await.map(Some)
-        }
-        Op::GetUnknown { seed, .. } => {
-            let id = observed.unknown_id(*seed);
-            adapter.get(&handle, &id).await.map(Some)
-        }
-        Op::GetMalformed { which, .. } => adapter
-            .get(&handle, MALFORMED_IDS[which.index(MALFORMED_IDS.len())])
-            .await
-            .map(Some),
-        Op::GetActive { .. } => adapter.get_active(&handle).await.map(Some),
-        Op::GetAll { .. } => {
-            let list = match adapter.get_all(&handle).await {
-                Ok(list) => list,
-                Err(CallError::Adapter(e)) => return Err((e.to_string(), true)),
-                Err(CallError::Domain(e)) => {
-                    return Err((format!("getIdentityDeletionProcesses failed: {e}"), false));
-                }
-            };
-            return observed
-                .check_list(clock, i, &model.identities[i], &list)
-                .map_err(|e| (e, false));
-        }
-        Op::AdvanceClock { .. } => {
-            let by = Duration::from_millis(u64::try_from(advance).unwrap_or(0));
-            return adapter
-                .advance_clock(&handle, by)
-                .await
-                .map_err(|e| (e.to_string(), true));
-        }
-    };
-    match expected {
-        Expected::Error(kind) => call_error(result, kind),
-        Expected::Process(index) => match result {
-            Ok(Some(dto)) => {
-                let process = model.identities[i].processes[index].clone();
-                observed
-                    .check_process(clock, i, index, &process, &dto)
-                    .map_err(|e| (e, false))
-            }
-            Ok(None) => Ok(()),
-            Err(CallError::Domain(e)) => Err((format!("expected success, got {e}"), false)),
-            Err(CallError::Adapter(e)) => Err((e.to_string(), true)),
-        },
-        Expected::All | Expected::Nothing => Ok(()),
+    handle: &IdentityHandle,
+    call: &Call,
+) -> Result<Returned, CallError> {
+    match call {
+        Call::Initiate(days) => adapter.initiate(handle, *days).await.map(Returned::One),
+        Call::Cancel => adapter.cancel(handle).await.map(Returned::One),
+        Call::Get(id) => adapter.get(handle, id).await.map(Returned::One),
+        Call::GetActive => adapter.get_active(handle).await.map(Returned::One),
+        Call::GetAll => adapter.get_all(handle).await.map(Returned::Many),
     }
 }
 
+async fn run_op(
+    adapter: &dyn Adapter,
+    oracle: &mut Oracle,
+    handles: &[IdentityHandle],
+    op: &Op,
+) -> Result<(), Verdict> {
+    let i = op.identity();
+    let Some(handle) = handles.get(i) else {
+        return Err(Fault::suite(format!(
+            "the operation names Identity {} of {}",
+            i + 1,
+            handles.len()
+        ))
+        .into());
+    };
+    let request = match op {
+        Op::Initiate { days, .. } => Call::Initiate(*days),
+        Op::Cancel { .. } => Call::Cancel,
+        Op::GetKnown { which, .. } => {
+            let Some((owner, index)) = resolve_known(&oracle.model, which) else {
+                return Ok(());
+            };
+            match oracle.id_of(owner, index) {
+                Some(id) => Call::Get(id.to_owned()),
+                None => return Err(Fault::suite("a known process has no id").into()),
+            }
+        }
+        Op::GetUnknown { seed, .. } => Call::Get(oracle.unknown_id(*seed)),
+        Op::GetMalformed { which, .. } => {
+            Call::Get(MALFORMED_IDS[which.index(MALFORMED_IDS.len())].to_owned())
+        }
+        Op::GetActive { .. } => Call::GetActive,
+        Op::GetAll { .. } => Call::GetAll,
+        Op::AdvanceClock { step, .. } => {
+            let by = clock_advance_ms(&oracle.model, i, *step);
+            let by_std = Duration::from_millis(u64::try_from(by).unwrap_or(0));
+            let (window, result) = measure(|| adapter.advance_clock(handle, by_std)).await;
+            result.map_err(|e| Verdict::from(Fault::adapter("moving the clock", &e)))?;
+            oracle.stop_clock(i, window);
+            oracle.advance_clock(i, by);
+            return Ok(());
+        }
+    };
+    let function = request.function();
+    let (window, result) = measure(|| call(adapter, handle, &request)).await;
+    if let Err(CallError::Adapter(e)) = &result {
+        return Err(Fault::adapter(format!("calling {function}"), e).into());
+    }
+    let expected = oracle.apply(i, &request, window);
+    oracle
+        .check_answer(i, function, &expected, &result)
+        .map_err(|f| f.context(&format!("Identity {}: {function}", i + 1)).into())
+}
+
 /// After every step: at most one Active process per Identity.
-async fn check_invariant(adapter: &dyn Adapter, observed: &Observed) -> Result<(), (String, bool)> {
-    for (i, handle) in observed.identities.iter().enumerate() {
+async fn check_invariant(adapter: &dyn Adapter, handles: &[IdentityHandle]) -> Result<(), Verdict> {
+    for (i, handle) in handles.iter().enumerate() {
         let all = match adapter.get_all(handle).await {
             Ok(all) => all,
-            Err(CallError::Adapter(e)) => return Err((e.to_string(), true)),
+            Err(CallError::Adapter(e)) => {
+                return Err(Fault::adapter(
+                    format!("checking the invariant ({})", Function::GetAll),
+                    &e,
+                )
+                .into());
+            }
             Err(CallError::Domain(e)) => {
-                return Err((format!("getIdentityDeletionProcesses failed: {e}"), false));
+                return Err(Failure::new(
+                    RuleId::new("RID5.succeeds"),
+                    format!("{} failed: {e}", Function::GetAll),
+                )
+                .into());
             }
         };
         let active = all
@@ -372,13 +156,11 @@ async fn check_invariant(adapter: &dyn Adapter, observed: &Observed) -> Result<(
             .filter(|p| p.status == Status::Active.as_str())
             .count();
         if active > 1 {
-            return Err((
-                format!(
-                    "invariant broken: Identity {} has {active} Active processes",
-                    i + 1
-                ),
-                false,
-            ));
+            return Err(Failure::new(
+                RuleId::new("INVARIANT.one-active"),
+                format!("Identity {} has {active} Active processes", i + 1),
+            )
+            .into());
         }
     }
     Ok(())

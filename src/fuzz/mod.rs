@@ -4,7 +4,7 @@
 //! `--seed`:
 //! - **model**: random operation sequences from [`ops::FuzzMachine`]
 //!   (proptest-state-machine) on 1–3 Identities; every answer must equal the
-//!   pure [`model`]'s and at most one process per Identity may be Active after
+//!   suite's oracle ([`crate::oracle`]) and at most one process per Identity may be Active after
 //!   every step. Failures shrink to a minimal sequence;
 //! - **concurrent initiates**: K from 2 to 64 at once, exactly one succeeds;
 //! - **bursts**: concurrent initiate/cancel/observe bursts on several
@@ -12,13 +12,13 @@
 
 pub mod concurrency;
 pub mod exec;
-pub mod model;
 pub mod ops;
 pub mod render;
 
 use crate::adapter::{Adapter, Capability, ImplementationInfo};
+use crate::oracle::model::ModelState;
+use crate::verdict::{Fault, Verdict};
 use concurrency::BurstCall;
-use model::ModelState;
 use ops::{FuzzMachine, Op};
 use proptest::prelude::*;
 use proptest::test_runner::{
@@ -71,9 +71,9 @@ pub struct FuzzFailure {
     /// Which property.
     pub property: &'static str,
     /// What went wrong on the minimal case.
-    pub message: String,
-    /// Whether the adapter itself failed.
-    pub errored: bool,
+    pub verdict: Verdict,
+    /// Where (the step of the minimal sequence), when known.
+    pub step: Option<usize>,
     /// The minimal case as numbered steps (model property only).
     pub steps: Option<String>,
     /// The minimal case as a Gherkin scenario (model property only).
@@ -103,12 +103,17 @@ impl FuzzReport {
             ),
             Some(f) => {
                 let mut out = format!(
-                    "fuzz: {} in property `{}` (seed {}; rerun with --seed {})\n{}\n",
-                    if f.errored { "ERRORED" } else { "FAILED" },
+                    "fuzz: {} in property `{}` (seed {}; rerun with --seed {})\n{}{}\n",
+                    match f.verdict {
+                        Verdict::Failed(_) => "FAILED",
+                        Verdict::Errored(_) => "ERRORED",
+                    },
                     f.property,
                     self.seed,
                     self.seed,
-                    f.message
+                    f.step
+                        .map_or_else(String::new, |s| format!("at step {s}: ")),
+                    f.verdict
                 );
                 if let Some(steps) = &f.steps {
                     out.push_str(&format!("\nminimal operation sequence:\n{steps}"));
@@ -181,24 +186,28 @@ where
     let TestError::Fail(_, (initial, ops, _)) = &error else {
         return Some(FuzzFailure {
             property: "model",
-            message: reason(&error),
-            errored: false,
+            verdict: Fault::suite(reason(&error)).into(),
+            step: None,
             steps: None,
             gherkin: None,
         });
     };
     let divergence = runtime.block_on(exec::execute(adapter.as_ref(), initial, ops, || ()));
-    let (message, errored) = match divergence {
-        Err(d) => (d.to_string(), d.errored),
+    let (verdict, step) = match divergence {
+        Err(d) => (d.verdict, Some(d.step)),
         Ok(()) => (
-            format!("{} (did not fail again on replay: flaky)", reason(&error)),
-            false,
+            Fault::suite(format!(
+                "{} (did not fail again on replay: flaky)",
+                reason(&error)
+            ))
+            .into(),
+            None,
         ),
     };
     Some(FuzzFailure {
         property: "model",
-        message,
-        errored,
+        verdict,
+        step,
         steps: Some(render::numbered_steps(initial, ops)),
         gherkin: Some(render::gherkin_scenario(initial, ops)),
     })
@@ -210,21 +219,52 @@ fn run_concurrency_property<S: Strategy>(
     cases: u32,
     seed: u64,
     strategy: &S,
-    property: impl Fn(S::Value) -> Result<(), String>,
-) -> Option<FuzzFailure> {
+    property: impl Fn(S::Value) -> Result<(), Verdict>,
+) -> Option<FuzzFailure>
+where
+    S::Value: Clone,
+{
+    let last = std::sync::Mutex::new(None);
     let result = runner(cases, seed, None).run(strategy, |value| {
-        property(value).map_err(TestCaseError::fail)
+        property(value).map_err(|verdict| {
+            let text = verdict.to_string();
+            *last
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(verdict);
+            TestCaseError::fail(text)
+        })
     });
-    result.err().map(|e| {
-        let message = reason(&e);
-        FuzzFailure {
-            property: name,
-            errored: message.contains("ERRORED"),
-            message,
-            steps: None,
-            gherkin: None,
-        }
+    let error = result.err()?;
+    // The minimal case is replayed for its typed verdict; a race may not
+    // repeat, so the last failing case's verdict stands in.
+    let replayed = match &error {
+        TestError::Fail(_, value) => property(value.clone()).err(),
+        TestError::Abort(_) => None,
+    };
+    let verdict = replayed
+        .or_else(|| {
+            last.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        })
+        .unwrap_or_else(|| Fault::suite(reason(&error)).into());
+    Some(FuzzFailure {
+        property: name,
+        verdict,
+        step: None,
+        steps: None,
+        gherkin: None,
     })
+}
+
+/// Names the case in a verdict.
+fn in_case(verdict: Verdict, case: &str) -> Verdict {
+    match verdict {
+        Verdict::Failed(f) => Verdict::Failed(f.context(case)),
+        Verdict::Errored(mut fault) => {
+            fault.context = format!("{case}: {}", fault.context);
+            Verdict::Errored(fault)
+        }
+    }
 }
 
 fn run_concurrent_initiates(
@@ -240,7 +280,7 @@ fn run_concurrent_initiates(
         |k| {
             runtime
                 .block_on(concurrency::concurrent_initiates(adapter.clone(), k))
-                .map_err(|e| format!("K = {k}: {e}"))
+                .map_err(|v| in_case(v, &format!("K = {k}")))
         },
     )
 }
@@ -272,7 +312,7 @@ fn run_bursts(
         |(n, bursts)| {
             runtime
                 .block_on(concurrency::bursts(adapter.clone(), n, &bursts))
-                .map_err(|e| format!("{n} Identities, bursts {bursts:?}: {e}"))
+                .map_err(|v| in_case(v, &format!("{n} Identities, bursts {bursts:?}")))
         },
     )
 }

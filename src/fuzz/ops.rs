@@ -1,8 +1,8 @@
 //! The operations the fuzzer generates, and the state machine that generates
 //! them from the model (proptest-state-machine).
 
-use super::model::{DAY_MS, Expected, ModelState};
 use crate::domain::ErrorKind;
+use crate::oracle::model::{DAY_MS, Expected, ModelState};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest_state_machine::ReferenceStateMachine;

@@ -1,48 +1,44 @@
-//! A failing operation sequence as numbered steps and as a Gherkin scenario.
+//! A failing operation sequence as numbered steps and as a Gherkin scenario,
+//! written with the phrase vocabulary.
 
-use super::model::{DAY_MS, Expected, ModelState};
 use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known, step};
-use crate::steps::Function;
+use crate::domain::Function;
+use crate::oracle::model::{DAY_MS, Expected, ModelState};
+use crate::vocabulary::{Param, Phrase};
 use std::fmt::Write as _;
 
 fn describe(state: &ModelState, op: &Op) -> String {
     let who = format!("Identity {}", op.identity() + 1);
     match op {
-        Op::Initiate { days: None, .. } => format!("{who}: {}()", Function::Initiate.name()),
+        Op::Initiate { days: None, .. } => format!("{who}: {}()", Function::Initiate),
         Op::Initiate { days: Some(d), .. } => {
             format!(
                 "{who}: {}(lengthOfGracePeriodInDays: {d})",
-                Function::Initiate.name()
+                Function::Initiate
             )
         }
-        Op::Cancel { .. } => format!("{who}: {}()", Function::Cancel.name()),
+        Op::Cancel { .. } => format!("{who}: {}()", Function::Cancel),
         Op::GetKnown { which, .. } => match resolve_known(state, which) {
             Some((owner, index)) => format!(
                 "{who}: {}(id of process {} of Identity {})",
-                Function::Get.name(),
+                Function::Get,
                 index + 1,
                 owner + 1
             ),
-            None => format!("{who}: {}(no process exists)", Function::Get.name()),
+            None => format!("{who}: {}(no process exists)", Function::Get),
         },
-        Op::GetUnknown { .. } => {
-            format!("{who}: {}(a well-formed unknown id)", Function::Get.name())
-        }
-        Op::GetMalformed { which, .. } => {
-            format!(
-                "{who}: {}({:?})",
-                Function::Get.name(),
-                MALFORMED_IDS[which.index(MALFORMED_IDS.len())]
-            )
-        }
-        Op::GetActive { .. } => format!("{who}: {}()", Function::GetActive.name()),
-        Op::GetAll { .. } => format!("{who}: {}()", Function::GetAll.name()),
-        Op::AdvanceClock { identity, step } => {
-            format!(
-                "{who}: the clock advances by {} ms ({step:?})",
-                clock_advance_ms(state, *identity, *step)
-            )
-        }
+        Op::GetUnknown { .. } => format!("{who}: {}(a well-formed unknown id)", Function::Get),
+        Op::GetMalformed { which, .. } => format!(
+            "{who}: {}({:?})",
+            Function::Get,
+            MALFORMED_IDS[which.index(MALFORMED_IDS.len())]
+        ),
+        Op::GetActive { .. } => format!("{who}: {}()", Function::GetActive),
+        Op::GetAll { .. } => format!("{who}: {}()", Function::GetAll),
+        Op::AdvanceClock { identity, step } => format!(
+            "{who}: the clock advances by {} ms ({step:?})",
+            clock_advance_ms(state, *identity, *step)
+        ),
     }
 }
 
@@ -89,66 +85,69 @@ pub fn numbered_steps(initial: &ModelState, ops: &[Op]) -> String {
     out
 }
 
-/// A scenario with the suite's step vocabulary that replays the sequence on
+/// The When phrase (and the Given that chooses an id) of an operation on Identity 1.
+fn phrases(state: &ModelState, op: &Op) -> Option<Vec<(&'static str, Phrase)>> {
+    Some(match op {
+        Op::Initiate { days, .. } => vec![(
+            "When",
+            Phrase::Calls(
+                Function::Initiate,
+                days.map(|d| vec![Param::GracePeriodDays(Some(d))])
+                    .unwrap_or_default(),
+            ),
+        )],
+        Op::Cancel { .. } => vec![("When", Phrase::Calls(Function::Cancel, vec![]))],
+        Op::GetKnown { .. } => return None,
+        Op::GetUnknown { .. } => vec![
+            ("Given", Phrase::UnknownId),
+            ("When", Phrase::Calls(Function::Get, vec![Param::Id(None)])),
+        ],
+        Op::GetMalformed { .. } => vec![
+            ("Given", Phrase::MalformedId),
+            ("When", Phrase::Calls(Function::Get, vec![Param::Id(None)])),
+        ],
+        Op::GetActive { .. } => vec![("When", Phrase::Calls(Function::GetActive, vec![]))],
+        Op::GetAll { .. } => vec![("When", Phrase::Calls(Function::GetAll, vec![]))],
+        Op::AdvanceClock { identity, step } => {
+            let ms = clock_advance_ms(state, *identity, *step);
+            let ms = u64::try_from(ms).unwrap_or(0);
+            let day = DAY_MS as u64;
+            vec![(
+                "When",
+                Phrase::ClockAdvances {
+                    days: ms / day,
+                    millis: ms % day,
+                },
+            )]
+        }
+    })
+}
+
+/// A scenario with the suite's phrase vocabulary that replays the sequence on
 /// one Identity (operations on other Identities become comments).
 pub fn gherkin_scenario(initial: &ModelState, ops: &[Op]) -> String {
     let mut state = initial.clone();
     let mut out = String::from("  Scenario: Fuzzer reproduction\n");
     if initial.clock {
-        out.push_str("    Given the Identity's clock is stopped\n");
+        let _ = writeln!(out, "    Given {}", Phrase::ClockStopped);
     }
     for (index, op) in ops.iter().enumerate() {
         let number = index + 1;
-        if op.identity() != 0 {
+        let Some(lines) = phrases(&state, op).filter(|_| op.identity() == 0) else {
             let _ = writeln!(out, "    # step {number}: {}", describe(&state, op));
             step(&mut state, op);
             continue;
+        };
+        for (keyword, phrase) in lines {
+            let _ = writeln!(out, "    {keyword} {phrase}");
         }
-        let when = match op {
-            Op::Initiate { days: None, .. } => {
-                format!("When the Identity calls {}", Function::Initiate.name())
-            }
-            Op::Initiate { days: Some(d), .. } => {
-                format!(
-                    "When the Identity calls {} with `lengthOfGracePeriodInDays` {d}",
-                    Function::Initiate.name()
-                )
-            }
-            Op::Cancel { .. } => format!("When the Identity calls {}", Function::Cancel.name()),
-            Op::GetKnown { .. } => {
-                let _ = writeln!(out, "    # step {number}: {}", describe(&state, op));
-                step(&mut state, op);
-                continue;
-            }
-            Op::GetUnknown { .. } => format!(
-                "Given the Identity has no IdentityDeletionProcess with the given `id`\n    When the Identity calls {} with `id`",
-                Function::Get.name()
-            ),
-            Op::GetMalformed { .. } => format!(
-                "Given the given `id` is not a valid IdentityDeletionProcess id\n    When the Identity calls {} with `id`",
-                Function::Get.name()
-            ),
-            Op::GetActive { .. } => {
-                format!("When the Identity calls {}", Function::GetActive.name())
-            }
-            Op::GetAll { .. } => format!("When the Identity calls {}", Function::GetAll.name()),
-            Op::AdvanceClock { identity, step: s } => {
-                let ms = clock_advance_ms(&state, *identity, *s);
-                format!(
-                    "When the Identity's clock advances by {} days and {} milliseconds",
-                    ms / DAY_MS,
-                    ms % DAY_MS
-                )
-            }
-        };
         let then = match step(&mut state, op) {
-            Expected::Error(kind) => format!("Then the call fails with `{}`", kind.code()),
-            Expected::Process(_) | Expected::All => "Then the call succeeds".to_owned(),
-            Expected::Nothing => String::new(),
+            Expected::Error(kind) => Some(Phrase::CallFailsWith(kind)),
+            Expected::Process(_) | Expected::All => Some(Phrase::CallSucceeds),
+            Expected::Nothing => None,
         };
-        let _ = writeln!(out, "    {when}");
-        if !then.is_empty() {
-            let _ = writeln!(out, "    {then}");
+        if let Some(then) = then {
+            let _ = writeln!(out, "    Then {then}");
         }
     }
     out

@@ -36,8 +36,8 @@ impl StepKeyword {
     }
 }
 
-/// The step that every failure scenario ends its Then part with.
-pub const CALL_FAILS_STEP: &str = "the call fails";
+/// The step that every failure scenario starts its Then part with (from the vocabulary).
+pub const CALL_FAILS_STEP: &str = crate::vocabulary::CALL_FAILS;
 
 /// Words that open a failure bullet's condition clause.
 const CONDITION_WORDS: [&str; 3] = ["if", "when", "unless"];
@@ -97,16 +97,7 @@ fn when_step(use_case: &UseCase) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    let mut text = format!("the {actor} calls {function}");
-    if let Some((last, rest)) = params.split_last() {
-        text.push_str(" with ");
-        if !rest.is_empty() {
-            text.push_str(&rest.join(", "));
-            text.push_str(" and ");
-        }
-        text.push_str(last);
-    }
-    text
+    crate::vocabulary::call_text(actor, function, &params)
 }
 
 /// The first inline code span of `text`, backticks included.

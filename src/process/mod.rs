@@ -146,7 +146,7 @@ impl ProcessAdapter {
                 )));
             }
             ReplyBody::Errored(message) => {
-                return Err(AdapterError::new(AdapterFault::Errored, message));
+                return Err(AdapterError::new(AdapterFault::Declined, message));
             }
         };
         if result.protocol_version != PROTOCOL_VERSION {
@@ -222,7 +222,7 @@ impl ProcessAdapter {
             ReplyBody::Result(value) => Ok(decode(request.kind(), value)?),
             ReplyBody::Error(e) => Err(CallError::Domain(e)),
             ReplyBody::Errored(message) => Err(CallError::Adapter(AdapterError::new(
-                AdapterFault::Errored,
+                AdapterFault::Declined,
                 message,
             ))),
         }
@@ -273,7 +273,7 @@ impl Adapter for ProcessAdapter {
                     )));
                 }
                 ReplyBody::Errored(message) => {
-                    return Err(AdapterError::new(AdapterFault::Errored, message));
+                    return Err(AdapterError::new(AdapterFault::Declined, message));
                 }
             };
             Ok(IdentityHandle(format!("{generation}:{}", result.identity)))

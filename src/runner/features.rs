@@ -2,7 +2,7 @@
 //! the implementation lacks into reported skips.
 
 use crate::adapter::{Capability, ImplementationInfo};
-use crate::steps::required_capabilities;
+use crate::vocabulary::required_capabilities;
 use cucumber::gherkin::{self, GherkinEnv, Step, StepType};
 use cucumber::parser;
 use futures::stream;

@@ -20,7 +20,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tally::{Tally, TallyData, Verdict};
+use tally::{Outcome, Tally, TallyData};
 
 /// The version of this suite.
 pub const SUITE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -91,26 +91,23 @@ impl RunReport {
     /// and every feature file parsed.
     pub fn passed(&self) -> bool {
         self.tally.parse_errors.is_empty()
-            && self.tally.count(Verdict::Failed) == 0
-            && self.tally.count(Verdict::Errored) == 0
-            && self.tally.count(Verdict::Passed) > 0
+            && self.tally.count(Outcome::Failed) == 0
+            && self.tally.count(Outcome::Errored) == 0
+            && self.tally.count(Outcome::Undefined) == 0
+            && self.tally.count(Outcome::Passed) > 0
     }
 
     /// The closing lines: implementation, suite version, scenario counts.
     pub fn summary(&self) -> String {
         let t = &self.tally;
-        let failed = t.count(Verdict::Failed) + t.count(Verdict::Errored);
+        let failed =
+            t.count(Outcome::Failed) + t.count(Outcome::Errored) + t.count(Outcome::Undefined);
         let mut out = format!(
             "implementation: {} {}\nsuite: enmeshed-conformance {SUITE_VERSION}\n",
             self.implementation.name, self.implementation.version
         );
-        for s in t.scenarios.iter().filter(|s| s.verdict != Verdict::Passed) {
-            let label = match s.verdict {
-                Verdict::Failed => "FAILED",
-                Verdict::Errored => "ERRORED",
-                Verdict::Skipped => "SKIPPED",
-                Verdict::Passed => "PASSED",
-            };
+        for s in t.scenarios.iter().filter(|s| s.outcome != Outcome::Passed) {
+            let label = s.outcome.label();
             out.push_str(&format!(
                 "{label} {} ({}): {}\n",
                 s.scenario,
@@ -121,19 +118,25 @@ impl RunReport {
         for e in &t.parse_errors {
             out.push_str(&format!("PARSE ERROR {e}\n"));
         }
-        if t.count(Verdict::Passed) + failed == 0 && t.parse_errors.is_empty() {
+        if t.count(Outcome::Passed) + failed == 0 && t.parse_errors.is_empty() {
             out.push_str("no scenario ran: check --features, --tags and --name\n");
         }
-        if t.count(Verdict::Errored) > 0 {
+        if t.count(Outcome::Errored) > 0 {
             out.push_str(&format!(
-                "({} of the failed scenarios errored in the adapter)\n",
-                t.count(Verdict::Errored)
+                "({} of the failed scenarios errored: the implementation could not be judged)\n",
+                t.count(Outcome::Errored)
+            ));
+        }
+        if t.count(Outcome::Undefined) > 0 {
+            out.push_str(&format!(
+                "({} of the failed scenarios have a step the suite does not define: the suite is incomplete, not the implementation)\n",
+                t.count(Outcome::Undefined)
             ));
         }
         out.push_str(&format!(
             "{} passed, {failed} failed, {} skipped",
-            t.count(Verdict::Passed),
-            t.count(Verdict::Skipped)
+            t.count(Outcome::Passed),
+            t.count(Outcome::Skipped)
         ));
         out
     }

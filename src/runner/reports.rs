@@ -2,7 +2,7 @@
 //! JSON files, and a Markdown summary for CI step summaries.
 
 use super::RunReport;
-use super::tally::Verdict;
+use super::tally::Outcome;
 use crate::expectations::Finding;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -138,24 +138,25 @@ pub fn summary_markdown(
         meta.suite_version,
         meta.spec_digest,
         meta.feature_files,
-        t.count(Verdict::Passed),
-        t.count(Verdict::Failed),
-        t.count(Verdict::Errored),
-        t.count(Verdict::Skipped),
+        t.count(Outcome::Passed),
+        t.count(Outcome::Failed),
+        t.count(Outcome::Errored),
+        t.count(Outcome::Skipped),
     );
     let problems: Vec<_> = t
         .scenarios
         .iter()
-        .filter(|s| matches!(s.verdict, Verdict::Failed | Verdict::Errored))
+        .filter(|s| {
+            matches!(
+                s.outcome,
+                Outcome::Failed | Outcome::Errored | Outcome::Undefined
+            )
+        })
         .collect();
     if !problems.is_empty() {
         out.push_str("\n### Failed scenarios\n\n| scenario | location | verdict | cause |\n|---|---|---|---|\n");
         for s in problems {
-            let verdict = if s.verdict == Verdict::Errored {
-                "errored"
-            } else {
-                "failed"
-            };
+            let verdict = s.outcome.label().to_ascii_lowercase();
             out.push_str(&format!(
                 "| {} | `{}` | {verdict} | {} |\n",
                 cell(&s.scenario),

@@ -2,62 +2,13 @@
 //! summary line and the reports.
 
 use super::features::is_capability_skip;
-use crate::steps::ERRORED_PREFIX;
+pub use crate::outcome::{Outcome, ScenarioResult, TallyData};
+use crate::steps::ConformanceWorld;
+use crate::verdict::{Fault, Verdict};
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::gherkin;
-use cucumber::{Event, World, parser};
+use cucumber::{Event, parser};
 use std::sync::{Arc, Mutex};
-
-/// How a scenario ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Every step passed.
-    Passed,
-    /// A check failed: the implementation does not conform.
-    Failed,
-    /// The adapter failed (transport, timeout, crash, missing setup).
-    Errored,
-    /// Skipped because the implementation lacks a capability.
-    Skipped,
-}
-
-/// One scenario's result.
-#[derive(Debug, Clone)]
-pub struct ScenarioResult {
-    /// The feature's name.
-    pub feature: String,
-    /// The scenario's name.
-    pub scenario: String,
-    /// The scenario's tags (own, rule's and feature's).
-    pub tags: Vec<String>,
-    /// The feature file and line.
-    pub location: String,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Why it did not pass: where and why.
-    pub message: Option<String>,
-    /// Why it did not pass: only the cause (the failed check's or the adapter's message).
-    pub cause: Option<String>,
-}
-
-/// Everything the tally saw.
-#[derive(Debug, Default, Clone)]
-pub struct TallyData {
-    /// Scenario results in the order they finished.
-    pub scenarios: Vec<ScenarioResult>,
-    /// Feature files that could not be parsed, with the cause.
-    pub parse_errors: Vec<String>,
-}
-
-impl TallyData {
-    /// How many scenarios have `verdict`.
-    pub fn count(&self, verdict: Verdict) -> usize {
-        self.scenarios
-            .iter()
-            .filter(|s| s.verdict == verdict)
-            .count()
-    }
-}
 
 /// The writer; clone the handle before handing it to cucumber.
 #[derive(Debug, Clone, Default)]
@@ -83,12 +34,12 @@ impl Tally {
         result.location == location(feature, scenario)
     }
 
-    fn on_scenario<W>(
+    fn on_scenario(
         &self,
         feature: &gherkin::Feature,
         rule: Option<&gherkin::Rule>,
         scenario: &gherkin::Scenario,
-        ev: &Scenario<W>,
+        ev: &Scenario<ConformanceWorld>,
     ) {
         let mut current = self
             .current
@@ -108,11 +59,12 @@ impl Tally {
                     scenario: scenario.name.clone(),
                     tags,
                     location: location(feature, scenario),
-                    verdict: if is_capability_skip(scenario) {
-                        Verdict::Skipped
+                    outcome: if is_capability_skip(scenario) {
+                        Outcome::Skipped
                     } else {
-                        Verdict::Passed
+                        Outcome::Passed
                     },
+                    verdict: None,
                     message: is_capability_skip(scenario).then(|| {
                         scenario
                             .steps
@@ -123,42 +75,47 @@ impl Tally {
                     cause: None,
                 });
             }
-            Scenario::Step(step, Step::Failed(_, _, _, error))
-            | Scenario::Background(step, Step::Failed(_, _, _, error)) => {
+            Scenario::Step(step, Step::Failed(_, _, world, error))
+            | Scenario::Background(step, Step::Failed(_, _, world, error)) => {
                 if let Some(result) = current
                     .iter_mut()
                     .rev()
                     .find(|r| Self::key_matches(r, feature, scenario))
-                    && matches!(result.verdict, Verdict::Passed | Verdict::Skipped)
+                    && matches!(result.outcome, Outcome::Passed | Outcome::Skipped)
                 {
-                    let message = step_error_message(error);
-                    result.verdict = if message.starts_with(ERRORED_PREFIX) {
-                        Verdict::Errored
-                    } else {
-                        Verdict::Failed
-                    };
+                    let typed = world.as_ref().and_then(|w| w.verdict.clone());
+                    let (outcome, verdict, cause) = classify(error, typed);
+                    result.outcome = outcome;
                     result.message = Some(format!(
-                        "step `{} {}` failed: {message}",
+                        "step `{} {}`: {}",
                         step.keyword.trim(),
-                        step.value
+                        step.value,
+                        verdict
+                            .as_ref()
+                            .map_or_else(|| cause.clone(), ToString::to_string)
                     ));
-                    result.cause = Some(cause_of(&message));
+                    result.cause = Some(cause);
+                    result.verdict = verdict;
                 }
             }
-            Scenario::Hook(_, event::Hook::Failed(_, info)) => {
+            Scenario::Hook(_, event::Hook::Failed(world, info)) => {
                 if let Some(result) = current
                     .iter_mut()
                     .rev()
                     .find(|r| Self::key_matches(r, feature, scenario))
                 {
-                    let message = panic_message(info);
-                    result.verdict = if message.starts_with(ERRORED_PREFIX) {
-                        Verdict::Errored
-                    } else {
-                        Verdict::Failed
-                    };
-                    result.message = Some(format!("hook failed: {message}"));
-                    result.cause = Some(cause_of(&message));
+                    let typed = world.as_ref().and_then(|w| w.verdict.clone());
+                    let (outcome, verdict, cause) =
+                        classify(&StepError::Panic(info.clone()), typed);
+                    result.outcome = outcome;
+                    result.message = Some(format!(
+                        "before the scenario: {}",
+                        verdict
+                            .as_ref()
+                            .map_or_else(|| cause.clone(), ToString::to_string)
+                    ));
+                    result.cause = Some(cause);
+                    result.verdict = verdict;
                 }
             }
             Scenario::Finished => {
@@ -187,16 +144,30 @@ fn location(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String 
     format!("{path}:{}", scenario.position.line)
 }
 
-/// The cause without the `assert_eq!` boilerplate, so that it starts with the check's own words.
-fn cause_of(message: &str) -> String {
-    [
-        "assertion `left == right` failed: ",
-        "assertion `left != right` failed: ",
-    ]
-    .iter()
-    .find_map(|prefix| message.strip_prefix(prefix))
-    .unwrap_or(message)
-    .to_owned()
+/// The outcome, typed verdict and cause of a failed step. A failure is
+/// read from the typed verdict the step recorded in its world; a panic
+/// without one is a fault of the suite, an unmatched step is undefined.
+fn classify(error: &StepError, typed: Option<Verdict>) -> (Outcome, Option<Verdict>, String) {
+    match (error, typed) {
+        (StepError::NotFound, _) => (
+            Outcome::Undefined,
+            None,
+            "UNDEFINED: the suite has no step for this phrase".to_owned(),
+        ),
+        (_, Some(verdict)) => {
+            let outcome = match verdict {
+                Verdict::Failed(_) => Outcome::Failed,
+                Verdict::Errored(_) => Outcome::Errored,
+            };
+            let cause = verdict.cause();
+            (outcome, Some(verdict), cause)
+        }
+        (other, None) => {
+            let verdict = Verdict::Errored(Fault::suite(step_error_message(other)));
+            let cause = verdict.cause();
+            (Outcome::Errored, Some(verdict), cause)
+        }
+    }
 }
 
 /// The text of a panic payload.
@@ -218,10 +189,14 @@ fn step_error_message(error: &StepError) -> String {
     }
 }
 
-impl<W: World> cucumber::Writer<W> for Tally {
+impl cucumber::Writer<ConformanceWorld> for Tally {
     type Cli = cucumber::cli::Empty;
 
-    async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<W>>>, _cli: &Self::Cli) {
+    async fn handle_event(
+        &mut self,
+        event: parser::Result<Event<Cucumber<ConformanceWorld>>>,
+        _cli: &Self::Cli,
+    ) {
         match event {
             Err(e) => {
                 self.data

@@ -1,148 +1,175 @@
-//! Given steps: put the scenario's Identity into a state.
+//! Given steps: put the scenario's Identity into a state, checking every
+//! answer of the implementation on the way against the oracle.
 
-use super::expect::Condition;
-use super::world::ConformanceWorld;
-use crate::domain::{ProcessId, Status};
-use cucumber::given;
+use super::world::{ConformanceWorld, SCENARIO_IDENTITY};
+use crate::domain::{Status, parse_timestamp};
+use crate::oracle::Call;
+use crate::oracle::Returned;
+use crate::oracle::model::DAY_MS;
+use crate::verdict::{Failure, RuleId};
+use chrono::Utc;
+use std::time::Duration;
 
-/// Initiates with the default (or given) grace period and remembers the process.
-async fn initiate(world: &mut ConformanceWorld, days: Option<u32>) {
-    let adapter = world.adapter();
-    let process = ConformanceWorld::setup(
-        adapter.initiate(&world.identity(), days).await,
-        "initiating a process",
-    );
-    world.remember(&process);
-    world.subject_id = Some(process.id.clone());
-}
+const ME: usize = SCENARIO_IDENTITY;
 
-async fn cancel(world: &mut ConformanceWorld) {
-    let adapter = world.adapter();
-    let process = ConformanceWorld::setup(
-        adapter.cancel(&world.identity()).await,
-        "cancelling the active process",
-    );
-    world.remember(&process);
-}
-
-/// The Identity has an Active process (RID1 failure, RID2 and RID4 preconditions).
-#[given(
-    regex = r"^(?:[Tt]he Identity has|there is already) (?:an active IdentityDeletionProcess|an IdentityDeletionProcess with `.Active.` as `status`)(?:, i\.e\. [^,]*,)?(?: for this Identity)?(?: whose grace period is not over)?\.?$"
-)]
-async fn has_active(world: &mut ConformanceWorld) {
-    initiate(world, None).await;
-    world.condition = Some(Condition::ActiveExists);
-}
-
-/// The Identity has a process (RID3 precondition).
-#[given(regex = r"^[Tt]he Identity has an IdentityDeletionProcess\.?$")]
-async fn has_process(world: &mut ConformanceWorld) {
-    initiate(world, None).await;
-}
-
-/// A cancelled process, then an Active one (RID5 precondition).
-#[given(
-    regex = r"^[Tt]he Identity has a cancelled IdentityDeletionProcess and (?:an active IdentityDeletionProcess|an IdentityDeletionProcess with `.Active.` as `status`) that was initiated after it\.?$"
-)]
-async fn has_cancelled_then_active(world: &mut ConformanceWorld) {
-    initiate(world, None).await;
-    cancel(world).await;
-    initiate(world, None).await;
-}
-
-/// No Active process (RID2 and RID4 failures): a fresh Identity, checked.
-#[given(
-    regex = r"^(?:[Tt]he Identity has no|none has|there is no|none is) (?:active IdentityDeletionProcess|IdentityDeletionProcess with `.Active.` as `status`|`.Active.` as `status`|active)(?: for this Identity)?\.?$"
-)]
-async fn has_no_active(world: &mut ConformanceWorld) {
-    let all = world.all_processes("listing the processes").await;
-    assert!(
-        all.iter().all(|p| p.status != Status::Active.as_str()),
-        "a fresh Identity already has an Active process: {all:?}"
-    );
-    world.condition = Some(Condition::NoActive);
-}
-
-/// A fresh Identity has no process at all.
-#[given(regex = r"^the Identity has no IdentityDeletionProcess$")]
-async fn has_none(world: &mut ConformanceWorld) {
-    let all = world.all_processes("listing the processes").await;
-    assert!(
-        all.is_empty(),
-        "a fresh Identity already has processes: {all:?}"
-    );
-    world.condition = Some(Condition::NoActive);
-}
-
-/// The given id names no process of the Identity (RID3 failure).
-#[given(
-    regex = r"^(?:[Tt]he Identity has no IdentityDeletionProcess with the given `id`|none exists with the given `id`(?: for this Identity)?)\.?$"
-)]
-async fn unknown_id(world: &mut ConformanceWorld) {
-    let known: Vec<String> = world
-        .all_processes("listing the processes")
+/// Initiates (checked) and makes the new process the subject of a later get.
+pub async fn initiate(world: &mut ConformanceWorld, days: Option<u32>) {
+    if let Returned::One(process) = world
+        .setup(ME, Call::Initiate(days), "initiating a process")
         .await
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let mut seed = 0x5eed_u64;
-    let id = loop {
-        let candidate = ProcessId::from_seed(seed).as_str().to_owned();
-        if !known.contains(&candidate) {
-            break candidate;
-        }
-        seed += 1;
-    };
-    world.subject_id = Some(id);
-    world.condition = Some(Condition::UnknownId);
+    {
+        world.subject_id = Some(process.id);
+    }
 }
 
-/// The given id is malformed (RID3 failure).
-#[given(regex = r"^the given `id` is not a valid IdentityDeletionProcess id\.?$")]
-async fn malformed_id(world: &mut ConformanceWorld) {
-    world.subject_id = Some("not-an-IdentityDeletionProcess-id".to_owned());
-    world.condition = Some(Condition::MalformedId);
+/// Cancels the Active process (checked).
+pub async fn cancel(world: &mut ConformanceWorld) {
+    world
+        .setup(ME, Call::Cancel, "cancelling the Active process")
+        .await;
 }
 
-/// The Identity initiated a process, optionally with a grace period.
-#[given(
-    regex = r"^the Identity has initiated an IdentityDeletionProcess(?: with `lengthOfGracePeriodInDays` (\d+))?$"
-)]
-async fn has_initiated(world: &mut ConformanceWorld, days: String) {
-    let days = if days.is_empty() {
-        None
+/// The Identity has an Active process (initiated here unless the scenario
+/// already made one). With the "i.e." definition, the process must have
+/// `"Active"` as `status`; with "whose grace period is not over", the present
+/// must not be later than its `gracePeriodEndsAt`. Both are checked on the
+/// implementation's answer.
+pub async fn has_active(world: &mut ConformanceWorld, defined: bool, grace_not_over: bool) {
+    let active = if world.oracle.model.identities[ME].active().is_some() {
+        let Returned::One(active) = world
+            .setup(ME, Call::GetActive, "reading the Active process")
+            .await
+        else {
+            world.suite_error("getActive returned a list")
+        };
+        active
     } else {
-        Some(parse_days(&days))
+        let Returned::One(active) = world
+            .setup(ME, Call::Initiate(None), "initiating a process")
+            .await
+        else {
+            world.suite_error("initiate returned a list")
+        };
+        world.subject_id = Some(active.id.clone());
+        active
     };
-    initiate(world, days).await;
-    world.condition = Some(Condition::ActiveExists);
+    if defined && active.status != Status::Active.as_str() {
+        world.fail(
+            Failure::new(
+                RuleId::new("RID1.status"),
+                "the active process does not have `\"Active\"` as `status`",
+            )
+            .expected_actual("\"Active\"", format!("{:?}", active.status)),
+        );
+    }
+    if grace_not_over {
+        let model = &world.oracle.model.identities[ME];
+        let over = model
+            .active()
+            .and_then(|i| model.processes[i].grace_end_ms)
+            .is_none_or(|end| model.now_ms > end);
+        let now = Utc::now();
+        let ends = active
+            .grace_period_ends_at
+            .as_deref()
+            .and_then(parse_timestamp);
+        let implementation_over =
+            !world.oracle.clock_stopped(ME) && ends.is_none_or(|end| end < now);
+        if over {
+            world.suite_error("the scenario's own clock is already past the grace period");
+        }
+        if implementation_over {
+            world.fail(
+                Failure::new(
+                    RuleId::new("RID1.gracePeriodEndsAt"),
+                    "the grace period of the Active process is already over",
+                )
+                .expected_actual(
+                    format!(
+                        "a `gracePeriodEndsAt` not before {:?}",
+                        crate::domain::format_timestamp(now)
+                    ),
+                    active.to_json(),
+                ),
+            );
+        }
+    }
 }
 
-/// The Identity cancelled its Active process.
-#[given(regex = r"^the Identity has cancelled its active IdentityDeletionProcess$")]
-async fn has_cancelled(world: &mut ConformanceWorld) {
+/// A cancelled process, then an Active one initiated after it.
+pub async fn has_cancelled_then_active(world: &mut ConformanceWorld) {
+    initiate(world, None).await;
     cancel(world).await;
-    world.condition = Some(Condition::NoActive);
+    initiate(world, None).await;
 }
 
-/// A day count from a step text.
-pub fn parse_days(text: &str) -> u32 {
-    text.parse()
-        .unwrap_or_else(|_| panic!("`{text}` is not a number of days"))
+/// The Identity has no Active process: the oracle says so, and the implementation agrees.
+pub async fn has_no_active(world: &mut ConformanceWorld) {
+    if world.oracle.model.identities[ME].active().is_some() {
+        world.suite_error("the scenario set up an Active process before saying there is none");
+    }
+    world.setup(ME, Call::GetAll, "listing the processes").await;
 }
 
-/// Another Identity has a process; its id becomes the subject (RID3 must not find it).
-#[given(regex = r"^another Identity has initiated an IdentityDeletionProcess$")]
-async fn other_identity_has_process(world: &mut ConformanceWorld) {
-    let adapter = world.adapter();
-    let other = match adapter.new_identity().await {
-        Ok(other) => other,
-        Err(e) => super::world::errored("creating another Identity", &e),
+/// The Identity has no process at all.
+pub async fn has_none(world: &mut ConformanceWorld) {
+    if !world.oracle.model.identities[ME].processes.is_empty() {
+        world.suite_error("the scenario created a process before saying there is none");
+    }
+    world.setup(ME, Call::GetAll, "listing the processes").await;
+}
+
+/// A well-formed id that names no process the suite has seen.
+pub fn unknown_id(world: &mut ConformanceWorld) {
+    world.subject_id = Some(world.oracle.unknown_id(0x5eed));
+}
+
+/// A malformed id.
+pub fn malformed_id(world: &mut ConformanceWorld) {
+    world.subject_id = Some("not-an-IdentityDeletionProcess-id".to_owned());
+}
+
+/// Another Identity initiates; its process's id becomes the one to get.
+pub async fn other_identity_has_initiated(world: &mut ConformanceWorld) {
+    let other = world.add_identity("creating another Identity").await;
+    if let Returned::One(process) = world
+        .setup(
+            other,
+            Call::Initiate(None),
+            "initiating for another Identity",
+        )
+        .await
+    {
+        world.subject_id = Some(process.id);
+    }
+}
+
+/// The grace period of the Active process is over: the clock is placed at
+/// the first instant the definition allows, 1 ms after `gracePeriodEndsAt`.
+pub async fn grace_period_over(world: &mut ConformanceWorld) {
+    world.advance_clock(ME, Duration::ZERO).await;
+    if world.oracle.model.identities[ME].active().is_none() {
+        initiate(world, None).await;
+    }
+    let model = &world.oracle.model.identities[ME];
+    let Some(end) = model.active().and_then(|i| model.processes[i].grace_end_ms) else {
+        world.suite_error("the Active process has no grace period in the model")
     };
-    let process = ConformanceWorld::setup(
-        adapter.initiate(&other, None).await,
-        "initiating for another Identity",
-    );
-    world.subject_id = Some(process.id);
-    world.condition = Some(Condition::UnknownId);
+    let by = (end - model.now_ms + 1).max(0);
+    world
+        .advance_clock(ME, Duration::from_millis(u64::try_from(by).unwrap_or(0)))
+        .await;
+}
+
+/// The clock moves forward by `days` and `millis`.
+pub async fn clock_advances(world: &mut ConformanceWorld, days: u64, millis: u64) {
+    let total = days
+        .checked_mul(DAY_MS as u64)
+        .and_then(|ms| ms.checked_add(millis));
+    let Some(total) = total else {
+        world.suite_error(format!(
+            "{days} days and {millis} ms do not fit a clock step"
+        ))
+    };
+    world.advance_clock(ME, Duration::from_millis(total)).await;
 }

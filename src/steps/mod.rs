@@ -1,126 +1,109 @@
-//! The cucumber world and step definitions.
+//! The cucumber world and the meaning of every phrase.
 //!
-//! Steps match the texts the generator writes from the spec pages by
-//! pattern (a phrase grammar per kind of statement), not one definition per
-//! file or bullet; the hand-written features use the same vocabulary plus a
-//! few precise checks. A step that no definition matches fails the run.
+//! The steps are registered from the phrase vocabulary
+//! ([`crate::vocabulary::DEFINITIONS`]): each definition's pattern becomes a
+//! step of its kinds, and every step runs [`perform`] on the typed phrase.
+//! A step that no definition matches fails the run as undefined.
 
-mod capabilities;
-mod expect;
-mod function;
 mod given;
 mod then;
 mod when;
 mod world;
 
-pub use capabilities::{CAPABILITY_STEPS, StepKind, required_capabilities};
-pub use function::Function;
-pub use world::{ConformanceWorld, ERRORED_PREFIX, RunContext};
+pub use world::{Burst, ConformanceWorld, LastCall, RunContext, SCENARIO_IDENTITY};
 
-/// Every step definition of the suite: the attribute-defined steps plus the
-/// capability steps, registered from [`CAPABILITY_STEPS`].
-pub fn collection() -> cucumber::step::Collection<ConformanceWorld> {
-    let mut steps = <ConformanceWorld as cucumber::World>::collection();
-    for (_, kind, pattern, step) in CAPABILITY_STEPS {
-        let Ok(regex) = regex::Regex::new(pattern) else {
-            continue; // every pattern compiles: tested in `capabilities`
-        };
-        steps = match kind {
-            StepKind::GivenOrWhen => steps
-                .given(None, regex.clone(), *step)
-                .when(None, regex, *step),
-            StepKind::Then => steps.then(None, regex, *step),
-        };
+use crate::vocabulary::{self, Phrase, StepKind};
+use cucumber::step::Context;
+use futures::future::LocalBoxFuture;
+
+/// Carries out `phrase` in `world`.
+pub async fn perform(world: &mut ConformanceWorld, phrase: Phrase) {
+    use Phrase as P;
+    match phrase {
+        P::HasActive {
+            defined,
+            grace_not_over,
+        } => given::has_active(world, defined, grace_not_over).await,
+        P::HasProcess => given::initiate(world, None).await,
+        P::HasCancelledThenActive => given::has_cancelled_then_active(world).await,
+        P::HasNoActive => given::has_no_active(world).await,
+        P::HasNone => given::has_none(world).await,
+        P::UnknownId => given::unknown_id(world),
+        P::MalformedId => given::malformed_id(world),
+        P::HasInitiated(days) => given::initiate(world, days).await,
+        P::HasCancelled => given::cancel(world).await,
+        P::OtherIdentityHasInitiated => given::other_identity_has_initiated(world).await,
+        P::GracePeriodOver { .. } => given::grace_period_over(world).await,
+        P::ClockAdvances { days, millis } => given::clock_advances(world, days, millis).await,
+        P::ClockStopped => given::clock_advances(world, 0, 0).await,
+        P::Calls(function, params) => when::calls(world, function, &params).await,
+        P::CallsInitiateConcurrently(times) => {
+            when::calls_initiate_concurrently(world, times).await;
+        }
+        P::Creates(status) => then::creates(world, status).await,
+        P::ReturnsChanged(status) => then::returns_changed(world, status).await,
+        P::ChangesStatus(from, to) => then::changes_status(world, from, to).await,
+        P::RecordsCancellation(time, device) => {
+            then::records_cancellation(world, time, device).await;
+        }
+        P::Removes(field) => then::removes(world, field).await,
+        P::ReturnsById => then::returns_by_id(world),
+        P::ReturnsWithStatus(status) => then::returns_with_status(world, status),
+        P::ReturnsEvery => then::returns_every(world),
+        P::ReturnsInCreationOrder => then::returns_in_creation_order(world),
+        P::CallFails => then::call_fails(world),
+        P::NoProcessCanBe(refusal) => then::no_process_can_be(world, refusal).await,
+        P::CallSucceeds => then::call_succeeds(world),
+        P::CallFailsWith(kind) => then::call_fails_with(world, kind),
+        P::ReturnedHasStatus(status) => then::returned_has_status(world, status),
+        P::GracePeriodLasts(days) => then::grace_period_lasts(world, days),
+        P::FieldPresence(field, set) => then::field_presence(world, field, set),
+        P::IdFormat => then::id_format(world),
+        P::TimestampsUtc(field) => then::timestamps_utc(world, field),
+        P::GetReturnsSame => then::get_returns_same(world).await,
+        P::GetActiveReturnsSame => then::get_active_returns_same(world).await,
+        P::ListEmpty => then::list_empty(world),
+        P::ListStatuses(statuses) => then::list_statuses(world, &statuses),
+        P::ExactlyOneSucceeds => then::exactly_one_succeeds(world),
+        P::OthersFailWith(kind) => then::others_fail_with(world, kind),
+        P::ExactlyOneActive => then::exactly_one_active(world).await,
+        P::EventCarriesReturned => then::event_carries_returned(world).await,
+        P::NoEvent => then::no_event(world).await,
     }
-    steps
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use cucumber::gherkin::{LineCol, Span, Step, StepType};
+async fn run_step(world: &mut ConformanceWorld, kind: StepKind, text: &str) {
+    match vocabulary::parse(kind, text) {
+        Ok(Some(phrase)) => perform(world, phrase).await,
+        Ok(None) => world.suite_error(format!("no phrase of the vocabulary matches `{text}`")),
+        Err(e) => world.suite_error(format!("the phrase `{text}` is not understood: {e}")),
+    }
+}
 
-    fn step(ty: StepType, text: &str) -> Step {
-        Step {
-            keyword: "* ".into(),
-            ty,
-            value: text.into(),
-            docstring: None,
-            table: None,
-            span: Span { start: 0, end: 0 },
-            position: LineCol { line: 1, col: 1 },
+fn given_step(world: &mut ConformanceWorld, context: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move { run_step(world, StepKind::Given, &context.step.value).await })
+}
+
+fn when_step(world: &mut ConformanceWorld, context: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move { run_step(world, StepKind::When, &context.step.value).await })
+}
+
+fn then_step(world: &mut ConformanceWorld, context: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move { run_step(world, StepKind::Then, &context.step.value).await })
+}
+
+/// Every step definition of the suite, one per vocabulary definition and kind.
+pub fn collection() -> cucumber::step::Collection<ConformanceWorld> {
+    let mut steps = cucumber::step::Collection::new();
+    for definition in vocabulary::DEFINITIONS.iter() {
+        for kind in definition.kinds {
+            let pattern = definition.pattern.clone();
+            steps = match kind {
+                StepKind::Given => steps.given(None, pattern, given_step),
+                StepKind::When => steps.when(None, pattern, when_step),
+                StepKind::Then => steps.then(None, pattern, then_step),
+            };
         }
     }
-
-    #[test]
-    fn the_call_step_knows_exactly_the_five_functions() {
-        let steps = collection();
-        for function in Function::ALL {
-            let step = step(
-                StepType::When,
-                &format!("the Identity calls {}", function.name()),
-            );
-            assert!(
-                matches!(steps.find(&step), Ok(Some(_))),
-                "{}",
-                function.name()
-            );
-        }
-        let other = step(
-            StepType::When,
-            "the Identity calls uploadOwnFile with `content`",
-        );
-        assert!(matches!(steps.find(&other), Ok(None)));
-    }
-
-    /// Each wording the phrase grammar accepts finds exactly one definition.
-    #[test]
-    fn alternative_wordings_are_defined_once() {
-        let steps = collection();
-        for (ty, text) in [
-            (StepType::Given, "none is active for this Identity."),
-            (
-                StepType::Given,
-                "none has `\"Active\"` as `status` for this Identity.",
-            ),
-            (
-                StepType::Given,
-                "the Identity has no IdentityDeletionProcess with `\"Active\"` as `status`.",
-            ),
-            (
-                StepType::Given,
-                "none exists with the given `id` for this Identity.",
-            ),
-            (
-                StepType::Given,
-                "The Identity has no IdentityDeletionProcess with the given `id`.",
-            ),
-            (
-                StepType::Then,
-                "Returns the active IdentityDeletionProcess.",
-            ),
-            (
-                StepType::Then,
-                "Returns the IdentityDeletionProcess of the Identity that has `\"Active\"` as `status`.",
-            ),
-            (
-                StepType::Then,
-                "Returns the IdentityDeletionProcess corresponding to the provided `id`.",
-            ),
-            (
-                StepType::Then,
-                "Returns the IdentityDeletionProcess with the given `id`.",
-            ),
-            (
-                StepType::Then,
-                "Returns a list with all IdentityDeletionProcesses of your Identity.",
-            ),
-            (
-                StepType::Then,
-                "Returns the initiated IdentityDeletionProcess.",
-            ),
-        ] {
-            assert!(matches!(steps.find(&step(ty, text)), Ok(Some(_))), "{text}");
-        }
-    }
+    steps
 }

@@ -1,505 +1,838 @@
-//! Then steps: what the call under test must have done.
+//! Then steps: what the call under test must have done, judged against the
+//! suite's oracle. Every answer the implementation gives here (also a read
+//! back or a list) is one more answer to check, never the reference.
 
-use super::expect::expected_error;
-use super::world::{ConformanceWorld, Returned, errored};
+use super::world::{ConformanceWorld, LastCall, SCENARIO_IDENTITY};
 use crate::adapter::CallError;
-use crate::domain::{ErrorKind, IdentityDeletionProcess, ProcessId, Status, parse_timestamp};
-use chrono::TimeDelta;
-use cucumber::then;
+use crate::domain::{
+    ErrorKind, Field, Function, IdentityDeletionProcess, ProcessId, STATUS_CHANGED_EVENT, Status,
+    TIMESTAMP_RULE, parse_utc_timestamp,
+};
+use crate::oracle::model::{DAY_MS as DAY_MS_I64, Expected};
+use crate::oracle::{
+    Call, GRACE_PERIOD_TOLERANCE_MS, Returned, check_error, check_fails_with, error_json,
+};
+use crate::verdict::{Failure, RuleId};
+use crate::vocabulary::Refusal;
 
-fn status(name: &str) -> Status {
-    Status::parse(name)
-        .unwrap_or_else(|| panic!("`{name}` is not a status of an IdentityDeletionProcess"))
+const ME: usize = SCENARIO_IDENTITY;
+
+fn rule(last: &LastCall, aspect: &str) -> RuleId {
+    RuleId::of(last.function.use_case(), aspect)
 }
 
-/// Reads the process with `id` back through RID3.
-async fn read_back(world: &ConformanceWorld, id: &str) -> IdentityDeletionProcess {
-    let adapter = world.adapter();
-    match adapter.get(&world.identity(), id).await {
-        Ok(p) => p,
-        Err(CallError::Adapter(e)) => errored("reading the process back", &e),
-        Err(CallError::Domain(e)) => panic!("getIdentityDeletionProcess({id}) failed with {e}"),
+/// The process the last call returned; a failure when it failed or returned a list.
+fn one(world: &mut ConformanceWorld, last: &LastCall) -> IdentityDeletionProcess {
+    match &last.result {
+        Ok(Returned::One(p)) => p.clone(),
+        Ok(Returned::Many(list)) => world.fail(
+            Failure::new(
+                rule(last, "answer"),
+                "the call returned a list, not one process",
+            )
+            .expected_actual("one process", Returned::Many(list.clone()).to_json()),
+        ),
+        Err(CallError::Domain(e)) => world.fail(
+            Failure::new(
+                rule(last, "succeeds"),
+                format!("{} failed; it must succeed", last.function),
+            )
+            .expected_actual("a process", error_json(&e.code, &e.message)),
+        ),
+        Err(CallError::Adapter(e)) => world.errored("the call under test", e),
     }
 }
 
-fn timestamp(p: &IdentityDeletionProcess, field: &str) -> chrono::DateTime<chrono::Utc> {
-    let text = p.field(field).unwrap_or_else(|e| panic!("{e}"));
-    let Some(text) = text else {
-        panic!("`{field}` is not set on {}", p.id)
-    };
-    parse_timestamp(text)
-        .unwrap_or_else(|| panic!("`{field}` of {} is not an ISO-8601 timestamp: {text}", p.id))
-}
-
-/// Checks that `field` holds a value of the right shape on `p`.
-fn check_recorded(p: &IdentityDeletionProcess, field: &str) {
-    let value = p.field(field).unwrap_or_else(|e| panic!("{e}"));
-    let Some(value) = value else {
-        panic!("`{field}` is not set on {}: {p:?}", p.id)
-    };
-    if field.ends_with("At") {
-        let at = timestamp(p, field);
-        let created = timestamp(p, "createdAt");
-        assert!(
-            at >= created,
-            "`{field}` ({value}) is before `createdAt` ({})",
-            p.created_at
-        );
-    } else if field.ends_with("ByDevice") {
-        assert!(
-            value.starts_with("DVC"),
-            "`{field}` ({value}) is not a Device id (DVC...)"
-        );
-        assert_eq!(
-            value, p.created_by_device,
-            "`{field}` is not the Identity's Device that initiated the process"
-        );
+/// The list the last call returned; a failure otherwise.
+fn list(world: &mut ConformanceWorld, last: &LastCall) -> Vec<IdentityDeletionProcess> {
+    match &last.result {
+        Ok(Returned::Many(list)) => list.clone(),
+        Ok(Returned::One(p)) => world.fail(
+            Failure::new(
+                rule(last, "answer"),
+                "the call returned one process, not a list",
+            )
+            .expected_actual("a list", p.to_json()),
+        ),
+        Err(CallError::Domain(e)) => world.fail(
+            Failure::new(
+                rule(last, "succeeds"),
+                format!("{} failed; it must succeed", last.function),
+            )
+            .expected_actual("a list", error_json(&e.code, &e.message)),
+        ),
+        Err(CallError::Adapter(e)) => world.errored("the call under test", e),
     }
 }
 
-/// RID1: the call created a new process with the given status.
-#[then(regex = r"^Creates an IdentityDeletionProcess with `.(\w+).` as `status`\.?$")]
-async fn creates(world: &mut ConformanceWorld, expected: String) {
-    let expected = status(&expected);
-    let created = world.returned_one().clone();
-    assert_eq!(
-        created.status,
-        expected.as_str(),
-        "the created process has the wrong status"
-    );
-    let before = world.last_call().before.clone();
-    assert!(
-        !before.iter().any(|p| p.id == created.id),
-        "the returned process {} existed before the call",
-        created.id
-    );
-    let after = world
-        .all_processes("listing the processes after the call")
+/// The index of the model process the last call acted on or returned.
+fn acted_on(world: &mut ConformanceWorld, last: &LastCall) -> usize {
+    match last.expected {
+        Expected::Process(index) => index,
+        _ => world.suite_error(format!(
+            "the oracle expects {} to fail here, so no process was {}",
+            last.function,
+            if last.function == Function::Cancel {
+                "cancelled"
+            } else {
+                "returned"
+            }
+        )),
+    }
+}
+
+/// Checks the returned process against the oracle.
+fn check_returned(world: &mut ConformanceWorld, last: &LastCall) -> IdentityDeletionProcess {
+    let dto = one(world, last);
+    let index = acted_on(world, last);
+    let checked = world
+        .oracle
+        .check_process(last.identity, index, &dto, last.function.use_case());
+    world.check(checked.map_err(|f| f.context("the returned process")));
+    dto
+}
+
+/// Reads process `index` back with getIdentityDeletionProcess and checks it
+/// against the oracle under the rules of the step's own use case.
+async fn read_back(
+    world: &mut ConformanceWorld,
+    last: &LastCall,
+    id: &str,
+) -> IdentityDeletionProcess {
+    let (result, expected, _) = world
+        .call(
+            last.identity,
+            Call::Get(id.to_owned()),
+            "reading the process back",
+        )
         .await;
-    let mut expected_after = before;
-    expected_after.push(created);
-    assert_eq!(
-        after, expected_after,
-        "getIdentityDeletionProcesses does not show exactly one new process"
-    );
+    let context = format!("reading the process back with {}", Function::Get);
+    match (&expected, &result) {
+        (Expected::Process(index), Ok(Returned::One(dto))) => {
+            let checked =
+                world
+                    .oracle
+                    .check_process(last.identity, *index, dto, last.function.use_case());
+            world.check(checked.map_err(|f| f.context(&context)));
+            dto.clone()
+        }
+        _ => {
+            let checked =
+                world
+                    .oracle
+                    .check_answer(last.identity, Function::Get, &expected, &result);
+            world.check(checked.map_err(|f| f.context(&context)));
+            world.suite_error(format!(
+                "{context}: the process {id} is unknown to the oracle"
+            ))
+        }
+    }
+}
+
+fn same(
+    world: &mut ConformanceWorld,
+    rule: RuleId,
+    what: &str,
+    expected: &IdentityDeletionProcess,
+    actual: &IdentityDeletionProcess,
+) {
+    if expected != actual {
+        world.fail(
+            Failure::new(rule, format!("{what} differs from the returned process"))
+                .expected_actual(expected.to_json(), actual.to_json()),
+        );
+    }
+}
+
+/// RID1: a new process with `status` was created, and the Identity now has
+/// exactly its earlier processes plus this one.
+pub async fn creates(world: &mut ConformanceWorld, status: Status) {
+    let last = world.last_call();
+    let dto = check_returned(world, &last);
+    if dto.status != status.as_str() {
+        world.fail(
+            Failure::new(
+                rule(&last, "status"),
+                "the created process has the wrong `status`",
+            )
+            .expected_actual(
+                format!("{:?}", status.as_str()),
+                format!("{:?}", dto.status),
+            ),
+        );
+    }
+    let before = last.model_before.identities[ME].processes.len();
+    if world.oracle.model.identities[ME].processes.len() != before + 1 {
+        world.suite_error("the oracle did not create a process for this call");
+    }
+    world
+        .check_all(ME, "listing the processes after the call")
+        .await;
 }
 
 /// RID1/RID2: the call returned the process it initiated or cancelled, as stored.
-#[then(regex = r"^Returns the (initiated|cancelled) IdentityDeletionProcess\.?$")]
-async fn returns_changed(world: &mut ConformanceWorld, verb: String) {
-    let returned = world.returned_one().clone();
-    let before = world.last_call().before.clone();
-    let expected_status = if verb == "initiated" {
-        Status::Active
-    } else {
-        Status::Cancelled
-    };
-    assert_eq!(
-        returned.status,
-        expected_status.as_str(),
-        "the {verb} process has the wrong status"
-    );
-    match expected_status {
-        Status::Active => assert!(
-            !before.iter().any(|p| p.id == returned.id),
-            "an existing process was returned"
-        ),
-        Status::Cancelled => assert!(
-            before
-                .iter()
-                .any(|p| p.id == returned.id && p.status == Status::Active.as_str()),
-            "the returned process {} was not the Active one",
-            returned.id
-        ),
-    }
-    assert_eq!(
-        read_back(world, &returned.id).await,
-        returned,
-        "the returned process differs from the stored one"
-    );
-}
-
-/// RID2: the status of the process changed.
-#[then(
-    regex = r"^Changes the `status` of the IdentityDeletionProcess from `.(\w+).` to `.(\w+).`\.?$"
-)]
-async fn changes_status(world: &mut ConformanceWorld, from: String, to: String) {
-    let (from, to) = (status(&from), status(&to));
-    let before = world.last_call().before.clone();
-    let was: Vec<&IdentityDeletionProcess> = before
-        .iter()
-        .filter(|p| p.status == from.as_str())
-        .collect();
-    let [was] = was.as_slice() else {
-        panic!(
-            "expected exactly one process with status {from} before the call, found {}",
-            was.len()
-        )
-    };
-    let returned = world.returned_one().clone();
-    assert_eq!(returned.id, was.id, "the call changed another process");
-    assert_eq!(
-        returned.status,
-        to.as_str(),
-        "the returned process has the wrong status"
-    );
-    assert_eq!(
-        read_back(world, &was.id).await.status,
-        to.as_str(),
-        "the stored process has the wrong status"
-    );
-}
-
-/// RID2: fields recorded by the call.
-#[then(regex = r"^Records .+? in `(\w+)`(?: and .+? in `(\w+)`)?\.?$")]
-async fn records(world: &mut ConformanceWorld, first: String, second: String) {
-    let returned = world.returned_one().clone();
-    let stored = read_back(world, &returned.id).await;
-    for field in [first, second].iter().filter(|f| !f.is_empty()) {
-        check_recorded(&returned, field);
-        check_recorded(&stored, field);
-    }
-}
-
-/// RID2: a field removed by the call.
-#[then(regex = r"^Removes `(\w+)` from the IdentityDeletionProcess\.?$")]
-async fn removes(world: &mut ConformanceWorld, field: String) {
-    let returned = world.returned_one().clone();
-    let stored = read_back(world, &returned.id).await;
-    for p in [&returned, &stored] {
-        let value = p.field(&field).unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            value.is_none(),
-            "`{field}` is still set on {}: {value:?}",
-            p.id
-        );
-    }
-}
-
-/// RID3: the process with the requested id, exactly as stored.
-#[then(
-    regex = r"^Returns the IdentityDeletionProcess (?:with the given `id`|corresponding to the (?:given|provided) `id`)\.?$"
-)]
-async fn returns_by_id(world: &mut ConformanceWorld) {
-    let returned = world.returned_one().clone();
-    let Some(id) = world.subject_id.clone() else {
-        panic!("no id was given")
-    };
-    assert_eq!(returned.id, id, "the call returned another process");
-    let expected = world.known.iter().find(|p| p.id == id).cloned();
-    assert_eq!(
-        Some(returned),
-        expected,
-        "the returned process differs from what the implementation returned before"
-    );
-}
-
-/// RID4: the process with the given status (or "the active" one).
-#[then(
-    regex = r"^Returns the (?:active IdentityDeletionProcess|IdentityDeletionProcess of the Identity that has `.(\w+).` as `status`)\.?$"
-)]
-async fn returns_with_status(world: &mut ConformanceWorld, expected: String) {
-    // "Returns the active IdentityDeletionProcess" names no status: it is `Active`.
-    let expected = if expected.is_empty() {
-        Status::Active
-    } else {
-        status(&expected)
-    };
-    let returned = world.returned_one().clone();
-    assert_eq!(
-        returned.status,
-        expected.as_str(),
-        "the returned process has the wrong status"
-    );
-    let before = world.last_call().before.clone();
-    let matching: Vec<&IdentityDeletionProcess> = before
-        .iter()
-        .filter(|p| p.status == expected.as_str())
-        .collect();
-    assert_eq!(
-        matching,
-        vec![&returned],
-        "the returned process is not the Identity's one with status {expected}"
-    );
-}
-
-/// RID5: every process, whatever its status.
-#[then(
-    regex = r"^Returns (?:every IdentityDeletionProcess of the Identity, whatever its `status`|a list with all IdentityDeletionProcesses of (?:your|the) Identity)\.?$"
-)]
-async fn returns_every(world: &mut ConformanceWorld) {
-    let list = world.returned_list().to_vec();
-    let mut returned: Vec<&str> = list.iter().map(|p| p.id.as_str()).collect();
-    let mut known: Vec<&str> = world.known.iter().map(|p| p.id.as_str()).collect();
-    returned.sort_unstable();
-    known.sort_unstable();
-    assert_eq!(
-        returned, known,
-        "the list does not hold exactly the Identity's processes"
-    );
-    for p in &list {
-        let known = world.known.iter().find(|k| k.id == p.id);
-        assert_eq!(
-            Some(p),
-            known,
-            "a listed process differs from what the implementation returned before"
-        );
-    }
-}
-
-/// RID5: creation order.
-#[then(
-    regex = r"^Returns the IdentityDeletionProcesses in the order in which they were created\.?$"
-)]
-async fn returns_in_creation_order(world: &mut ConformanceWorld) {
-    let list = world.returned_list().to_vec();
-    let returned: Vec<&str> = list.iter().map(|p| p.id.as_str()).collect();
-    let created: Vec<&str> = world.known.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(returned, created, "the list is not in creation order");
-    let times: Vec<_> = list.iter().map(|p| timestamp(p, "createdAt")).collect();
-    assert!(
-        times.windows(2).all(|w| w[0] <= w[1]),
-        "`createdAt` decreases along the list"
-    );
-}
-
-/// Every failure scenario: the call failed with the error its condition calls for.
-#[then(regex = r"^the call fails$")]
-async fn call_fails(world: &mut ConformanceWorld) {
+pub async fn returns_changed(world: &mut ConformanceWorld, status: Status) {
     let last = world.last_call();
-    let Some(condition) = world.condition else {
-        panic!("no Given step set up a failure condition for this scenario")
+    let expected_function = match status {
+        Status::Active => Function::Initiate,
+        Status::Cancelled => Function::Cancel,
     };
-    let Some(kind) = expected_error(last.function, condition) else {
-        panic!(
-            "{} is not expected to fail under {condition:?}",
-            last.function.name()
-        )
-    };
-    assert_error(&last.result, kind);
+    if last.function != expected_function {
+        world.suite_error(format!(
+            "the call under test is {}, not {expected_function}",
+            last.function
+        ));
+    }
+    let dto = check_returned(world, &last);
+    let stored = read_back(world, &last, &dto.id).await;
+    same(
+        world,
+        rule(&last, "stored"),
+        "the stored process",
+        &dto,
+        &stored,
+    );
 }
 
-fn assert_error(result: &Result<Returned, CallError>, kind: ErrorKind) {
-    match result {
-        Ok(returned) => panic!(
-            "expected the call to fail with {}, it succeeded: {returned:?}",
-            kind.code()
-        ),
-        Err(CallError::Adapter(e)) => errored("the call under test", e),
-        Err(CallError::Domain(e)) => {
-            assert_eq!(
-                e.code,
-                kind.code(),
-                "wrong error code (message: {})",
-                e.message
-            );
-            match kind.documented_message() {
-                Some(message) => assert_eq!(e.message, message, "right code, wrong message"),
-                None => assert!(
-                    !e.message.trim().is_empty(),
-                    "the error has an empty message"
-                ),
+/// RID2: the process that had `from` now has `to`, in the answer and in the store.
+pub async fn changes_status(world: &mut ConformanceWorld, from: Status, to: Status) {
+    let last = world.last_call();
+    let index = acted_on(world, &last);
+    let was = last.model_before.identities[ME]
+        .processes
+        .get(index)
+        .map(|p| p.status);
+    if was != Some(from) {
+        world.suite_error(format!(
+            "the oracle's process {} did not have {from} before the call",
+            index + 1
+        ));
+    }
+    let dto = check_returned(world, &last);
+    if dto.status != to.as_str() {
+        world.fail(
+            Failure::new(
+                rule(&last, "status"),
+                "the returned process has the wrong `status`",
+            )
+            .expected_actual(format!("{:?}", to.as_str()), format!("{:?}", dto.status)),
+        );
+    }
+    let stored = read_back(world, &last, &dto.id).await;
+    if stored.status != to.as_str() {
+        world.fail(
+            Failure::new(
+                rule(&last, "status"),
+                "the stored process has the wrong `status`",
+            )
+            .expected_actual(format!("{:?}", to.as_str()), format!("{:?}", stored.status)),
+        );
+    }
+}
+
+/// RID2: `time` holds the instant of the cancel call and `device` the Device
+/// that made it, in the answer and in the store.
+pub async fn records_cancellation(world: &mut ConformanceWorld, time: Field, device: Field) {
+    let last = world.last_call();
+    if last.function != Function::Cancel {
+        world.suite_error(format!(
+            "the call under test is {}, not a cancellation",
+            last.function
+        ));
+    }
+    let index = acted_on(world, &last);
+    let dto = one(world, &last);
+    let stored = read_back(world, &last, &dto.id).await;
+    let area = last.function.use_case();
+    for (what, p) in [
+        ("the returned process", &dto),
+        ("the stored process", &stored),
+    ] {
+        for field in [time, device] {
+            if field.value(p).is_none() {
+                world.fail(
+                    Failure::new(
+                        RuleId::of(area, field.name()),
+                        format!("`{field}` is not set on {what}"),
+                    )
+                    .expected_actual(format!("`{field}` set"), p.to_json()),
+                );
             }
+            let checked = world.oracle.check_field(ME, index, field, p, area);
+            world.check(checked.map_err(|f| f.context(what)));
         }
     }
 }
 
-/// Failure scenarios: nothing changed.
-#[then(regex = r"^No IdentityDeletionProcess can be (initiated|cancelled|returned)\.?$")]
-async fn nothing_changed(world: &mut ConformanceWorld, _verb: String) {
-    let last = world.last_call().clone();
-    assert!(
-        last.result.is_err(),
-        "the call returned something: {:?}",
-        last.result
-    );
-    let after = world
-        .all_processes("listing the processes after the call")
-        .await;
-    assert_eq!(
-        after, last.before,
-        "the failed call changed the Identity's processes"
-    );
+/// RID2: `field` is absent from the answer and from the store.
+pub async fn removes(world: &mut ConformanceWorld, field: Field) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    let stored = read_back(world, &last, &dto.id).await;
+    for (what, p) in [
+        ("the returned process", &dto),
+        ("the stored process", &stored),
+    ] {
+        if let Some(value) = field.value(p) {
+            world.fail(
+                Failure::new(
+                    rule(&last, field.name()),
+                    format!("`{field}` is still set on {what}"),
+                )
+                .expected_actual(format!("no `{field}`"), format!("{value:?}")),
+            );
+        }
+    }
+}
+
+/// RID3: the process with the requested id, exactly as the oracle knows it.
+pub fn returns_by_id(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    let Some(id) = world.subject_id.clone() else {
+        world.suite_error("no id was given")
+    };
+    let dto = check_returned(world, &last);
+    if dto.id != id {
+        world.fail(
+            Failure::new(rule(&last, "id"), "the call returned another process")
+                .expected_actual(format!("{id:?}"), format!("{:?}", dto.id)),
+        );
+    }
+}
+
+/// RID4: the Identity's one process with `status` (`Active` by default).
+pub fn returns_with_status(world: &mut ConformanceWorld, status: Option<Status>) {
+    let last = world.last_call();
+    let status = status.unwrap_or(Status::Active);
+    let with_status: Vec<usize> = last.model_before.identities[ME]
+        .processes
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.status == status)
+        .map(|(i, _)| i)
+        .collect();
+    let index = acted_on(world, &last);
+    if with_status != [index] {
+        world.suite_error(format!(
+            "the oracle does not have exactly one process with status {status}"
+        ));
+    }
+    let dto = check_returned(world, &last);
+    if dto.status != status.as_str() {
+        world.fail(
+            Failure::new(
+                rule(&last, "status"),
+                "the returned process has the wrong `status`",
+            )
+            .expected_actual(
+                format!("{:?}", status.as_str()),
+                format!("{:?}", dto.status),
+            ),
+        );
+    }
+}
+
+/// RID5: every process of the Identity, each exactly once and as the oracle knows it.
+pub fn returns_every(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    let listed = list(world, &last);
+    let area = last.function.use_case();
+    let count = world.oracle.model.identities[ME].processes.len();
+    let mut seen = vec![false; count];
+    for dto in &listed {
+        let index = match world.oracle.owner_of(&dto.id) {
+            Some((owner, index)) if owner == ME => index,
+            _ => world.fail(
+                Failure::new(
+                    RuleId::of(area, "complete"),
+                    "the list holds a process that is not the Identity's",
+                )
+                .expected_actual(world.oracle.describe_list(ME), dto.to_json()),
+            ),
+        };
+        if std::mem::replace(&mut seen[index], true) {
+            world.fail(
+                Failure::new(
+                    RuleId::of(area, "complete"),
+                    "the list holds a process twice",
+                )
+                .expected_actual(
+                    world.oracle.describe_list(ME),
+                    Returned::Many(listed.clone()).to_json(),
+                ),
+            );
+        }
+        let checked = world.oracle.check_process(ME, index, dto, area);
+        world.check(checked);
+    }
+    if seen.iter().any(|s| !s) {
+        world.fail(
+            Failure::new(
+                RuleId::of(area, "complete"),
+                "the list misses processes of the Identity",
+            )
+            .expected_actual(
+                world.oracle.describe_list(ME),
+                Returned::Many(listed).to_json(),
+            ),
+        );
+    }
+}
+
+/// RID5: the list is in creation order.
+pub fn returns_in_creation_order(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    let listed = list(world, &last);
+    let expected: Vec<Option<String>> = (0..world.oracle.model.identities[ME].processes.len())
+        .map(|i| world.oracle.id_of(ME, i).map(str::to_owned))
+        .collect();
+    let actual: Vec<Option<String>> = listed.iter().map(|p| Some(p.id.clone())).collect();
+    if expected != actual {
+        world.fail(
+            Failure::new(rule(&last, "order"), "the list is not in creation order")
+                .expected_actual(
+                    world.oracle.describe_list(ME),
+                    Returned::Many(listed).to_json(),
+                ),
+        );
+    }
+}
+
+/// Every failure scenario: the call failed with the error the oracle expects.
+pub fn call_fails(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    let Expected::Error(kind) = last.expected else {
+        world.suite_error(format!(
+            "the oracle expects {} to succeed in this scenario",
+            last.function
+        ))
+    };
+    let checked = check_fails_with(last.function.use_case(), kind, &last.result);
+    world.check(checked);
+}
+
+/// The consequence of a failure bullet: the call returned nothing, and
+/// (initiated, cancelled) the Identity's processes are unchanged.
+pub async fn no_process_can_be(world: &mut ConformanceWorld, refusal: Refusal) {
+    let last = world.last_call();
+    if let Ok(returned) = &last.result {
+        world.fail(
+            Failure::new(
+                rule(&last, "must-fail"),
+                format!("a process was {}", refusal.verb()),
+            )
+            .expected_actual("no process", returned.to_json()),
+        );
+    }
+    match refusal {
+        Refusal::Initiated | Refusal::Cancelled => {
+            if world.oracle.model.identities[ME].processes
+                != last.model_before.identities[ME].processes
+            {
+                world.suite_error("the oracle changed the Identity although the call must fail");
+            }
+            world
+                .check_all(ME, "listing the processes after the refused call")
+                .await;
+        }
+        Refusal::Returned => {}
+    }
 }
 
 /// The call succeeded.
-#[then(regex = r"^the call succeeds$")]
-async fn call_succeeds(world: &mut ConformanceWorld) {
-    match &world.last_call().result {
-        Ok(_) => {}
-        Err(CallError::Adapter(e)) => errored("the call under test", e),
-        Err(CallError::Domain(e)) => panic!("expected the call to succeed, it failed with {e}"),
-    }
-}
-
-/// The call failed with a named error code (and its documented message).
-#[then(regex = r"^the call fails with `([\w.]+)`$")]
-async fn call_fails_with(world: &mut ConformanceWorld, code: String) {
-    let Some(kind) = ErrorKind::from_code(&code) else {
-        panic!("`{code}` is not a known error code")
-    };
-    assert_error(&world.last_call().result, kind);
-}
-
-/// The returned process's status.
-#[then(regex = r"^the returned IdentityDeletionProcess has `.(\w+).` as `status`$")]
-async fn returned_status(world: &mut ConformanceWorld, expected: String) {
-    assert_eq!(world.returned_one().status, status(&expected).as_str());
-}
-
-/// Grace period arithmetic.
-#[then(regex = r"^its `gracePeriodEndsAt` is (\d+) days? after its `createdAt`$")]
-async fn grace_period_length(world: &mut ConformanceWorld, days: String) {
-    let p = world.returned_one();
-    let days: i64 = days
-        .parse()
-        .unwrap_or_else(|_| panic!("`{days}` is not a number"));
-    let length = timestamp(p, "gracePeriodEndsAt") - timestamp(p, "createdAt");
-    assert_eq!(
-        length,
-        TimeDelta::days(days),
-        "`gracePeriodEndsAt` - `createdAt` is {length}, not {days} days"
-    );
-}
-
-/// A field is set (and well-formed) or absent.
-#[then(regex = r"^its `(\w+)` is (set|absent)$")]
-async fn field_presence(world: &mut ConformanceWorld, field: String, presence: String) {
-    let p = world.returned_one();
-    if presence == "set" {
-        check_recorded(p, &field);
-    } else {
-        let value = p.field(&field).unwrap_or_else(|e| panic!("{e}"));
-        assert!(value.is_none(), "`{field}` is set: {value:?}");
-    }
-}
-
-/// The id format.
-#[then(regex = r"^its `id` is `IDP` followed by 17 letters or digits$")]
-async fn id_format(world: &mut ConformanceWorld) {
-    if let Err(e) = ProcessId::parse(&world.returned_one().id) {
-        panic!("{e}");
-    }
-}
-
-/// `cancelledAt` is not before `createdAt` and is an ISO-8601 timestamp.
-#[then(regex = r"^its `createdAt` and `(\w+)` are ISO-8601 timestamps in UTC$")]
-async fn timestamps_utc(world: &mut ConformanceWorld, other: String) {
-    let p = world.returned_one();
-    for field in ["createdAt", other.as_str()] {
-        let text = p
-            .field(field)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|| panic!("`{field}` is not set"));
-        timestamp(p, field);
-        assert!(
-            text.ends_with('Z'),
-            "`{field}` ({text}) is not in UTC (ending with Z)"
+pub fn call_succeeds(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    if let Err(CallError::Domain(e)) = &last.result {
+        world.fail(
+            Failure::new(
+                rule(&last, "succeeds"),
+                format!("{} failed; it must succeed", last.function),
+            )
+            .expected_actual("a successful answer", error_json(&e.code, &e.message)),
         );
     }
 }
 
-/// JSON shape: unset optional fields are absent, never `null`.
-#[then(regex = r"^its JSON form has no `null` value and no unset field$")]
-async fn json_shape(world: &mut ConformanceWorld) {
-    let p = world.returned_one();
-    let json =
-        serde_json::to_value(p).unwrap_or_else(|e| panic!("the process does not serialize: {e}"));
-    let Some(object) = json.as_object() else {
-        panic!("the process is not a JSON object: {json}")
-    };
-    for (key, value) in object {
-        assert!(!value.is_null(), "`{key}` is null in {json}");
-        assert!(
-            p.field(key).is_ok_and(|v| v.is_some()),
-            "`{key}` is present although unset in {json}"
+/// The call failed with `kind` and its documented message.
+pub fn call_fails_with(world: &mut ConformanceWorld, kind: ErrorKind) {
+    let last = world.last_call();
+    if last.expected != Expected::Error(kind) {
+        world.suite_error(format!(
+            "the oracle expects {:?} of {}, the scenario says {}",
+            last.expected,
+            last.function,
+            kind.code()
+        ));
+    }
+    let checked = check_fails_with(last.function.use_case(), kind, &last.result);
+    world.check(checked);
+}
+
+/// The returned process has `status`.
+pub fn returned_has_status(world: &mut ConformanceWorld, status: Status) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    if dto.status != status.as_str() {
+        world.fail(
+            Failure::new(
+                rule(&last, "status"),
+                "the returned process has the wrong `status`",
+            )
+            .expected_actual(
+                format!("{:?}", status.as_str()),
+                format!("{:?}", dto.status),
+            ),
         );
     }
 }
 
-/// RID3 returns exactly what the call returned.
-#[then(
-    regex = r"^getIdentityDeletionProcess with its `id` returns the same IdentityDeletionProcess$"
-)]
-async fn get_returns_same(world: &mut ConformanceWorld) {
-    let returned = world.returned_one().clone();
-    assert_eq!(read_back(world, &returned.id).await, returned);
+/// `gracePeriodEndsAt` − `createdAt` is exactly `days` × 24 h.
+pub fn grace_period_lasts(world: &mut ConformanceWorld, days: u32) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    let mut at = |field: Field| {
+        let text = field.value(&dto).unwrap_or_default().to_owned();
+        match parse_utc_timestamp(&text) {
+            Ok(t) => t,
+            Err(e) => world.fail(
+                Failure::new(RuleId::new("DTO.timestamp-utc"), format!("`{field}`: {e}"))
+                    .expected_actual(TIMESTAMP_RULE, dto.to_json()),
+            ),
+        }
+    };
+    let (created, ends) = (at(Field::CreatedAt), at(Field::GracePeriodEndsAt));
+    let length = (ends - created).num_milliseconds();
+    let expected = i64::from(days) * DAY_MS_I64;
+    if (length - expected).abs() > GRACE_PERIOD_TOLERANCE_MS {
+        world.fail(
+            Failure::new(
+                RuleId::of(Function::Initiate.use_case(), "gracePeriodEndsAt"),
+                format!("`gracePeriodEndsAt` − `createdAt` is not {days} × 24 h"),
+            )
+            .expected_actual(
+                format!("{expected} ms"),
+                format!("{length} ms ({})", dto.to_json()),
+            ),
+        );
+    }
 }
 
-/// RID4 returns exactly what the call returned.
-#[then(regex = r"^getActiveIdentityDeletionProcess returns the same IdentityDeletionProcess$")]
-async fn get_active_returns_same(world: &mut ConformanceWorld) {
-    let returned = world.returned_one().clone();
-    let adapter = world.adapter();
-    let active = ConformanceWorld::setup(
-        adapter.get_active(&world.identity()).await,
-        "getActiveIdentityDeletionProcess",
-    );
-    assert_eq!(active, returned);
+/// A field is set to the value the oracle expects, or absent.
+pub fn field_presence(world: &mut ConformanceWorld, field: Field, set: bool) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    let area = last.function.use_case();
+    match (set, field.value(&dto)) {
+        (true, None) => world.fail(
+            Failure::new(
+                RuleId::of(area, field.name()),
+                format!("`{field}` is not set"),
+            )
+            .expected_actual(format!("`{field}` set"), dto.to_json()),
+        ),
+        (false, Some(value)) => world.fail(
+            Failure::new(RuleId::of(area, field.name()), format!("`{field}` is set"))
+                .expected_actual(format!("no `{field}`"), format!("{value:?}")),
+        ),
+        (true, Some(_)) => {
+            let index = acted_on(world, &last);
+            let checked = world
+                .oracle
+                .check_field(last.identity, index, field, &dto, area);
+            world.check(checked);
+        }
+        (false, None) => {}
+    }
 }
 
-/// RID5 on a fresh Identity.
-#[then(regex = r"^the returned list is empty$")]
-async fn list_empty(world: &mut ConformanceWorld) {
-    let list = world.returned_list();
-    assert!(list.is_empty(), "expected no process, got {list:?}");
+/// The id is `IDP` and 17 ASCII letters or digits.
+pub fn id_format(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    if let Err(e) = ProcessId::parse(&dto.id) {
+        world.fail(
+            Failure::new(RuleId::new("DTO.id-format"), e.to_string()).expected_actual(
+                "`IDP` followed by 17 ASCII letters or digits",
+                format!("{:?}", dto.id),
+            ),
+        );
+    }
 }
 
-/// RID5 statuses in order, e.g. `"Cancelled", "Active"`.
-#[then(regex = r#"^the returned list has the statuses (.+) in this order$"#)]
-async fn list_statuses(world: &mut ConformanceWorld, statuses: String) {
-    let expected: Vec<&str> = statuses
-        .split(", ")
-        .map(|s| status(s.trim().trim_matches('"')).as_str())
-        .collect();
-    let got: Vec<&str> = world
-        .returned_list()
-        .iter()
-        .map(|p| p.status.as_str())
-        .collect();
-    assert_eq!(got, expected);
-}
-
-/// Concurrency: one winner.
-#[then(regex = r"^exactly one of the calls succeeds$")]
-async fn one_succeeds(world: &mut ConformanceWorld) {
-    for result in &world.burst {
-        if let Err(CallError::Adapter(e)) = result {
-            errored("a concurrent call", e);
+/// `createdAt` and `field` follow the timestamp rule.
+pub fn timestamps_utc(world: &mut ConformanceWorld, field: Field) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    for field in [Field::CreatedAt, field] {
+        let text = field.value(&dto).map(str::to_owned);
+        let result = match &text {
+            None => Err(format!("`{field}` is not set")),
+            Some(text) => parse_utc_timestamp(text).map(|_| ()),
+        };
+        if let Err(e) = result {
+            world.fail(
+                Failure::new(RuleId::new("DTO.timestamp-utc"), format!("`{field}`: {e}"))
+                    .expected_actual(TIMESTAMP_RULE, format!("{text:?}")),
+            );
         }
     }
-    let ok = world.burst.iter().filter(|r| r.is_ok()).count();
-    assert_eq!(
-        ok,
-        1,
-        "{ok} of {} concurrent initiate calls succeeded",
-        world.burst.len()
-    );
 }
 
-/// Concurrency: every loser gets the right error.
-#[then(regex = r"^every other call fails with `([\w.]+)`$")]
-async fn others_fail_with(world: &mut ConformanceWorld, code: String) {
-    let Some(kind) = ErrorKind::from_code(&code) else {
-        panic!("`{code}` is not a known error code")
-    };
-    for result in world.burst.iter().filter(|r| r.is_err()) {
-        assert_error(&result.clone().map(Returned::One), kind);
+/// getIdentityDeletionProcess with the returned id gives the same process.
+pub async fn get_returns_same(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    let (result, expected, _) = world
+        .call(ME, Call::Get(dto.id.clone()), "reading the process back")
+        .await;
+    let checked = world
+        .oracle
+        .check_answer(ME, Function::Get, &expected, &result);
+    world.check(checked.map_err(|f| f.context("getIdentityDeletionProcess with the returned id")));
+    if let Ok(Returned::One(got)) = &result {
+        same(
+            world,
+            RuleId::new("RID3.same"),
+            "getIdentityDeletionProcess's answer",
+            &dto,
+            got,
+        );
     }
 }
 
-/// The invariant: at most (here: exactly) one Active process.
-#[then(
-    regex = r"^the Identity has exactly one IdentityDeletionProcess with `.Active.` as `status`$"
-)]
-async fn exactly_one_active(world: &mut ConformanceWorld) {
-    let all = world.all_processes("listing the processes").await;
-    let active = all
+/// getActiveIdentityDeletionProcess gives the same process.
+pub async fn get_active_returns_same(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    let (result, expected, _) = world
+        .call(ME, Call::GetActive, "reading the Active process")
+        .await;
+    let checked = world
+        .oracle
+        .check_answer(ME, Function::GetActive, &expected, &result);
+    world.check(checked.map_err(|f| f.context("getActiveIdentityDeletionProcess")));
+    if let Ok(Returned::One(got)) = &result {
+        same(
+            world,
+            RuleId::new("RID4.same"),
+            "getActiveIdentityDeletionProcess's answer",
+            &dto,
+            got,
+        );
+    }
+}
+
+/// The returned list is empty.
+pub fn list_empty(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    if !last.model_before.identities[ME].processes.is_empty() {
+        world.suite_error("the oracle's Identity has processes; the list cannot be empty");
+    }
+    let listed = list(world, &last);
+    if !listed.is_empty() {
+        world.fail(
+            Failure::new(rule(&last, "complete"), "the list is not empty")
+                .expected_actual("[]", Returned::Many(listed).to_json()),
+        );
+    }
+}
+
+/// The list's statuses, in order.
+pub fn list_statuses(world: &mut ConformanceWorld, statuses: &[Status]) {
+    let last = world.last_call();
+    let model: Vec<Status> = last.model_before.identities[ME]
+        .processes
         .iter()
-        .filter(|p| p.status == Status::Active.as_str())
-        .count();
-    assert_eq!(
-        active, 1,
-        "the Identity has {active} Active processes: {all:?}"
-    );
+        .map(|p| p.status)
+        .collect();
+    if model != statuses {
+        world.suite_error(format!(
+            "the oracle's statuses are {model:?}, the scenario says {statuses:?}"
+        ));
+    }
+    let listed = list(world, &last);
+    let got: Vec<&str> = listed.iter().map(|p| p.status.as_str()).collect();
+    let want: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    if got != want {
+        world.fail(
+            Failure::new(rule(&last, "status"), "the list's statuses differ")
+                .expected_actual(format!("{want:?}"), Returned::Many(listed).to_json()),
+        );
+    }
+}
+
+fn burst(world: &mut ConformanceWorld) -> super::world::Burst {
+    match &world.burst {
+        Some(burst) => burst.clone(),
+        None => world.suite_error("no concurrent calls were made"),
+    }
+}
+
+/// Exactly one of the concurrent initiates succeeded, with the process the oracle expects.
+pub fn exactly_one_succeeds(world: &mut ConformanceWorld) {
+    let burst = burst(world);
+    let winners: Vec<&IdentityDeletionProcess> = burst
+        .results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .collect();
+    if winners.len() != 1 {
+        world.fail(
+            Failure::new(
+                RuleId::new("RID1.concurrent-one-winner"),
+                format!(
+                    "{} of {} concurrent initiates succeeded",
+                    winners.len(),
+                    burst.results.len()
+                ),
+            )
+            .expected_actual("exactly 1", format!("{}", winners.len())),
+        );
+    }
+    let Expected::Process(index) = burst.expected else {
+        world.suite_error("the oracle expects no initiate to win")
+    };
+    let winner = winners[0].clone();
+    let checked = world
+        .oracle
+        .check_process(ME, index, &winner, Function::Initiate.use_case());
+    world.check(checked.map_err(|f| f.context("the winning initiate")));
+}
+
+/// Every other concurrent call failed with `kind`.
+pub fn others_fail_with(world: &mut ConformanceWorld, kind: ErrorKind) {
+    let burst = burst(world);
+    let losers: Vec<&crate::domain::DomainError> = burst
+        .results
+        .iter()
+        .filter_map(|r| match r {
+            Err(CallError::Domain(e)) => Some(e),
+            _ => None,
+        })
+        .collect();
+    if losers.len() + 1 != burst.results.len() || losers.is_empty() {
+        world.fail(
+            Failure::new(
+                RuleId::new("RID1.concurrent-losers"),
+                format!(
+                    "{} of {} concurrent initiates failed",
+                    losers.len(),
+                    burst.results.len()
+                ),
+            )
+            .expected_actual(
+                format!("{}", burst.results.len().saturating_sub(1)),
+                format!("{}", losers.len()),
+            ),
+        );
+    }
+    for loser in losers {
+        let checked = check_error(Function::Initiate.use_case(), kind, loser);
+        world.check(checked.map_err(|f| Failure {
+            rule: RuleId::new("RID1.concurrent-loser-code"),
+            ..f
+        }));
+    }
+}
+
+/// The Identity has exactly one Active process, and otherwise what the oracle knows.
+pub async fn exactly_one_active(world: &mut ConformanceWorld) {
+    let (result, _, _) = world.call(ME, Call::GetAll, "listing the processes").await;
+    if let Ok(Returned::Many(list)) = &result {
+        let active = list
+            .iter()
+            .filter(|p| p.status == Status::Active.as_str())
+            .count();
+        if active != 1 {
+            world.fail(
+                Failure::new(
+                    RuleId::new("INVARIANT.one-active"),
+                    format!("the Identity has {active} Active processes"),
+                )
+                .expected_actual("exactly 1", Returned::Many(list.clone()).to_json()),
+            );
+        }
+    }
+    let checked = world
+        .oracle
+        .check_answer(ME, Function::GetAll, &Expected::All, &result);
+    world.check(checked.map_err(|f| f.context("listing the processes")));
+}
+
+async fn events(world: &mut ConformanceWorld) -> Vec<crate::adapter::StatusChangedEvent> {
+    if let Some(events) = &world.events {
+        return events.clone();
+    }
+    let events = world.take_events(ME).await;
+    world.events = Some(events.clone());
+    events
+}
+
+/// Exactly one status-changed event was published by the call, carrying the returned process.
+pub async fn event_carries_returned(world: &mut ConformanceWorld) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    let events = events(world).await;
+    let [event] = events.as_slice() else {
+        world.fail(
+            Failure::new(
+                RuleId::new("EVENT.once"),
+                format!("the call published {} status-changed events", events.len()),
+            )
+            .expected_actual(
+                format!("exactly one `{STATUS_CHANGED_EVENT}` event"),
+                format!(
+                    "{} events: [{}]",
+                    events.len(),
+                    events
+                        .iter()
+                        .map(|e| e.data.to_json())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+            ),
+        )
+    };
+    if event.name != STATUS_CHANGED_EVENT {
+        world.fail(
+            Failure::new(RuleId::new("EVENT.name"), "the event has the wrong name")
+                .expected_actual(
+                    format!("{STATUS_CHANGED_EVENT:?}"),
+                    format!("{:?}", event.name),
+                ),
+        );
+    }
+    if event.data != dto {
+        world.fail(
+            Failure::new(
+                RuleId::new("EVENT.data"),
+                "the event does not carry the returned process",
+            )
+            .expected_actual(dto.to_json(), event.data.to_json()),
+        );
+    }
+}
+
+/// The call published no status-changed event.
+pub async fn no_event(world: &mut ConformanceWorld) {
+    let events = events(world).await;
+    if !events.is_empty() {
+        world.fail(
+            Failure::new(
+                RuleId::new("EVENT.none-without-change"),
+                "an event was published although no status changed",
+            )
+            .expected_actual(
+                "no event",
+                format!(
+                    "[{}]",
+                    events
+                        .iter()
+                        .map(|e| e.data.to_json())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+            ),
+        );
+    }
 }

@@ -1,16 +1,17 @@
-//! The per-scenario state: a fresh Identity, what the scenario set up, and
-//! what the call under test returned.
+//! The per-scenario state: the scenario's Identities, the suite's oracle,
+//! and what the call under test returned.
 
-use super::Function;
-use super::expect::Condition;
-use crate::adapter::{Adapter, AdapterError, CallError, IdentityHandle, ImplementationInfo};
-use crate::domain::IdentityDeletionProcess;
+use crate::adapter::{
+    Adapter, AdapterError, CallError, Capability, IdentityHandle, ImplementationInfo,
+    StatusChangedEvent,
+};
+use crate::domain::Function;
+use crate::oracle::model::Expected;
+use crate::oracle::{Call, Oracle, Returned, Window, measure};
+use crate::verdict::{Failure, Fault, Verdict};
 use std::fmt;
 use std::sync::Arc;
-
-/// How a step message starts when the adapter (not the implementation's
-/// answer) failed; the report counts such scenarios as errored.
-pub const ERRORED_PREFIX: &str = "ERRORED";
+use std::time::Duration;
 
 /// What every scenario of a run shares: the implementation under test.
 pub struct RunContext {
@@ -28,140 +29,220 @@ impl fmt::Debug for RunContext {
     }
 }
 
-/// What the call under test returned.
-#[derive(Debug, Clone)]
-pub enum Returned {
-    /// One process (RID1–RID4).
-    One(IdentityDeletionProcess),
-    /// A list (RID5).
-    Many(Vec<IdentityDeletionProcess>),
-}
-
-/// The last call the scenario made with a When step.
+/// The call a When step made.
 #[derive(Debug, Clone)]
 pub struct LastCall {
+    /// The Identity (oracle index) that called.
+    pub identity: usize,
     /// Which function.
     pub function: Function,
     /// Its result.
     pub result: Result<Returned, CallError>,
-    /// All processes of the Identity just before the call.
-    pub before: Vec<IdentityDeletionProcess>,
+    /// What the oracle expected.
+    pub expected: Expected,
+    /// The real time the call took.
+    pub window: Window,
+    /// The oracle's model just before the call.
+    pub model_before: crate::oracle::model::ModelState,
+}
+
+/// The results of a concurrent burst of initiates.
+#[derive(Debug, Clone)]
+pub struct Burst {
+    /// Each call's result.
+    pub results: Vec<Result<crate::domain::IdentityDeletionProcess, CallError>>,
+    /// What the oracle expected of the one initiate that may win.
+    pub expected: Expected,
 }
 
 /// The cucumber world: one per scenario, with a fresh Identity.
 #[derive(Debug, Default, cucumber::World)]
 pub struct ConformanceWorld {
     run: Option<Arc<RunContext>>,
-    identity: Option<IdentityHandle>,
-    /// Processes the scenario created, in creation order, as last seen.
-    pub known: Vec<IdentityDeletionProcess>,
+    handles: Vec<IdentityHandle>,
+    /// The suite's model of the scenario's Identities.
+    pub oracle: Oracle,
     /// The id a `Get` call uses, when a Given step chose one.
     pub subject_id: Option<String>,
-    /// The situation a failure scenario set up.
-    pub condition: Option<Condition>,
     /// The last call of a When step.
     pub last: Option<LastCall>,
-    /// Results of the last concurrent burst.
-    pub burst: Vec<Result<IdentityDeletionProcess, CallError>>,
+    /// The last concurrent burst.
+    pub burst: Option<Burst>,
+    /// Events taken since the last call (events capability).
+    pub events: Option<Vec<StatusChangedEvent>>,
+    /// Why the scenario did not pass, once a step decided it.
+    pub verdict: Option<Verdict>,
 }
 
-/// Fails the step as errored: the adapter, not the implementation's answer, failed.
-pub fn errored(context: &str, error: &AdapterError) -> ! {
-    panic!("{ERRORED_PREFIX} ({context}): {error}")
-}
+/// How long a setup call on a real clock is followed by a pause (two DTO
+/// timestamp units, so the next call's window starts in a later millisecond).
+const SETTLE: Duration = Duration::from_millis(2);
+
+/// The Identity every scenario acts as (oracle index 0).
+pub const SCENARIO_IDENTITY: usize = 0;
 
 impl ConformanceWorld {
+    /// Ends the step with `verdict`: records it for the tally, then fails the
+    /// step with its text for the console and the reports.
+    pub fn fail(&mut self, verdict: impl Into<Verdict>) -> ! {
+        let verdict = verdict.into();
+        let text = verdict.to_string();
+        self.verdict = Some(verdict);
+        panic!("{text}")
+    }
+
+    /// Ends the step as errored: the adapter failed while doing `context`.
+    pub fn errored(&mut self, context: &str, error: &AdapterError) -> ! {
+        self.fail(Fault::adapter(context, error))
+    }
+
+    /// Ends the step as a fault of the suite (a scenario that contradicts itself).
+    pub fn suite_error(&mut self, message: impl Into<String>) -> ! {
+        self.fail(Fault::suite(message))
+    }
+
+    /// Ends the step with `result`'s failure, if any.
+    pub fn check(&mut self, result: Result<(), Failure>) {
+        if let Err(failure) = result {
+            self.fail(failure)
+        }
+    }
+
     /// Attaches the run's implementation and creates the scenario's Identity.
     pub async fn attach(&mut self, run: Arc<RunContext>) {
-        let identity = match run.adapter.new_identity().await {
-            Ok(identity) => identity,
-            Err(e) => errored("creating the scenario's Identity", &e),
-        };
         self.run = Some(run);
-        self.identity = Some(identity);
+        self.add_identity("creating the scenario's Identity").await;
+    }
+
+    /// Creates another Identity; returns its oracle index.
+    pub async fn add_identity(&mut self, context: &str) -> usize {
+        let adapter = self.adapter();
+        match adapter.new_identity().await {
+            Ok(handle) => {
+                self.handles.push(handle);
+                self.oracle.add_identity()
+            }
+            Err(e) => self.errored(context, &e),
+        }
     }
 
     /// The implementation under test.
-    pub fn adapter(&self) -> Arc<dyn Adapter> {
+    pub fn adapter(&mut self) -> Arc<dyn Adapter> {
         match &self.run {
             Some(run) => run.adapter.clone(),
-            None => panic!("{ERRORED_PREFIX}: no implementation is attached to the scenario"),
+            None => self.suite_error("no implementation is attached to the scenario"),
         }
     }
 
-    /// The implementation's self-description.
-    pub fn info(&self) -> &ImplementationInfo {
-        match &self.run {
-            Some(run) => &run.info,
-            None => panic!("{ERRORED_PREFIX}: no implementation is attached to the scenario"),
+    /// Whether the implementation has `capability`.
+    pub fn has(&self, capability: Capability) -> bool {
+        self.run
+            .as_ref()
+            .is_some_and(|r| r.info.capabilities.contains(&capability))
+    }
+
+    /// The handle of Identity `index`.
+    pub fn handle(&mut self, index: usize) -> IdentityHandle {
+        match self.handles.get(index) {
+            Some(handle) => handle.clone(),
+            None => self.suite_error(format!("the scenario has no Identity {}", index + 1)),
         }
     }
 
-    /// The scenario's Identity.
-    pub fn identity(&self) -> IdentityHandle {
-        match &self.identity {
-            Some(identity) => identity.clone(),
-            None => panic!("{ERRORED_PREFIX}: the scenario has no Identity"),
-        }
-    }
-
-    /// Unwraps a setup call: a domain error here is a failed precondition,
-    /// an adapter error makes the scenario errored.
-    pub fn setup<T>(result: Result<T, CallError>, what: &str) -> T {
-        match result {
-            Ok(value) => value,
-            Err(CallError::Adapter(e)) => errored(what, &e),
-            Err(CallError::Domain(e)) => {
-                panic!("setting up the scenario failed: {what} answered {e}")
-            }
-        }
-    }
-
-    /// All processes of the Identity now (a setup or observation call).
-    pub async fn all_processes(&self, what: &str) -> Vec<IdentityDeletionProcess> {
+    /// Makes `call` for Identity `identity`, applies it to the oracle and
+    /// returns the result with the oracle's expectation. Adapter faults end the step.
+    pub async fn call(
+        &mut self,
+        identity: usize,
+        call: Call,
+        context: &str,
+    ) -> (Result<Returned, CallError>, Expected, Window) {
         let adapter = self.adapter();
-        Self::setup(adapter.get_all(&self.identity()).await, what)
+        let handle = self.handle(identity);
+        let (window, result) = measure(|| async {
+            match &call {
+                Call::Initiate(days) => adapter.initiate(&handle, *days).await.map(Returned::One),
+                Call::Cancel => adapter.cancel(&handle).await.map(Returned::One),
+                Call::Get(id) => adapter.get(&handle, id).await.map(Returned::One),
+                Call::GetActive => adapter.get_active(&handle).await.map(Returned::One),
+                Call::GetAll => adapter.get_all(&handle).await.map(Returned::Many),
+            }
+        })
+        .await;
+        if let Err(CallError::Adapter(e)) = &result {
+            self.errored(&format!("{context} (calling {})", call.function()), e);
+        }
+        let expected = self.oracle.apply(identity, &call, window);
+        if let (Expected::Process(index), Ok(Returned::One(process))) = (&expected, &result) {
+            self.oracle.bind(identity, *index, &process.id);
+        }
+        (result, expected, window)
     }
 
-    /// Records the latest state of a process the scenario created.
-    pub fn remember(&mut self, process: &IdentityDeletionProcess) {
-        match self.known.iter_mut().find(|p| p.id == process.id) {
-            Some(known) => *known = process.clone(),
-            None => self.known.push(process.clone()),
+    /// A setup call: made, applied to the oracle, and its whole answer checked.
+    pub async fn setup(&mut self, identity: usize, call: Call, context: &str) -> Returned {
+        let function = call.function();
+        let (result, expected, _) = self.call(identity, call, context).await;
+        if !self.oracle.clock_stopped(identity) {
+            // Let the millisecond pass, so that the call under test never shares
+            // a timestamp with its setup: a `cancelledAt` copied from `createdAt`
+            // is then always outside the cancel call's window, not only by chance.
+            tokio::time::sleep(SETTLE).await;
+        }
+        let checked = self
+            .oracle
+            .check_answer(identity, function, &expected, &result);
+        if let Err(failure) = checked {
+            self.fail(failure.context(&format!("setting up the scenario ({context})")));
+        }
+        match result {
+            Ok(returned) => returned,
+            Err(e) => self.suite_error(format!(
+                "{context}: {function} failed ({e}) and the oracle expected it"
+            )),
         }
     }
 
-    /// The last call, or a failed step when there was none.
-    pub fn last_call(&self) -> &LastCall {
+    /// A read that checks the implementation's current state of `identity`
+    /// against the oracle (getAll), for Then steps.
+    pub async fn check_all(&mut self, identity: usize, context: &str) {
+        let (result, expected, _) = self.call(identity, Call::GetAll, context).await;
+        let checked = self
+            .oracle
+            .check_answer(identity, Function::GetAll, &expected, &result);
+        if let Err(failure) = checked {
+            self.fail(failure.context(context));
+        }
+    }
+
+    /// Moves the clock of `identity`: zero stops it.
+    pub async fn advance_clock(&mut self, identity: usize, by: Duration) {
+        let adapter = self.adapter();
+        let handle = self.handle(identity);
+        let (window, result) = measure(|| adapter.advance_clock(&handle, by)).await;
+        if let Err(e) = result {
+            self.errored("moving the Identity's clock", &e);
+        }
+        self.oracle.stop_clock(identity, window);
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.oracle.advance_clock(identity, ms);
+    }
+
+    /// The status-changed events of `identity` published since the last take.
+    pub async fn take_events(&mut self, identity: usize) -> Vec<StatusChangedEvent> {
+        let adapter = self.adapter();
+        let handle = self.handle(identity);
+        match adapter.take_events(&handle).await {
+            Ok(events) => events,
+            Err(e) => self.errored("reading the events", &e),
+        }
+    }
+
+    /// The last call, or a suite error when there was none.
+    pub fn last_call(&mut self) -> LastCall {
         match &self.last {
-            Some(last) => last,
-            None => panic!("no call was made: a When step must come first"),
-        }
-    }
-
-    /// The single process the last call returned; fails the step otherwise.
-    pub fn returned_one(&self) -> &IdentityDeletionProcess {
-        match &self.last_call().result {
-            Ok(Returned::One(p)) => p,
-            Ok(Returned::Many(list)) => panic!(
-                "expected one IdentityDeletionProcess, the call returned a list of {}",
-                list.len()
-            ),
-            Err(CallError::Adapter(e)) => errored("the call under test", e),
-            Err(CallError::Domain(e)) => panic!("expected the call to succeed, it failed with {e}"),
-        }
-    }
-
-    /// The list the last call returned; fails the step otherwise.
-    pub fn returned_list(&self) -> &[IdentityDeletionProcess] {
-        match &self.last_call().result {
-            Ok(Returned::Many(list)) => list,
-            Ok(Returned::One(p)) => panic!(
-                "expected a list, the call returned one IdentityDeletionProcess ({})",
-                p.id
-            ),
-            Err(CallError::Adapter(e)) => errored("the call under test", e),
-            Err(CallError::Domain(e)) => panic!("expected the call to succeed, it failed with {e}"),
+            Some(last) => last.clone(),
+            None => self.suite_error("no call was made: a When step must come first"),
         }
     }
 }

@@ -21,6 +21,8 @@ use std::time::Duration;
 /// One deliberate fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mutation {
+    /// No fault at all: the control, which must pass.
+    None,
     /// Initiate checks, yields, then creates: the 2024 race.
     CheckThenActInitiate,
     /// Only the first process counts as "the Active one", so after a cancel
@@ -46,11 +48,39 @@ pub enum Mutation {
     GetReturnsOtherIdentitysProcess,
     /// Get active falls back to the newest process when none is Active.
     GetActiveReturnsCancelled,
+    /// `cancelledAt` is a copy of `createdAt`.
+    CancelledAtIsCreatedAt,
+    /// Initiate publishes its event twice.
+    EventPublishedTwice,
+    /// A refused initiate still publishes an event (with the Active process).
+    EventOnRefusedInitiate,
+    /// `createdByDevice` is a new Device id for every process, not the caller's.
+    CreatedByDeviceNotCaller,
+    /// Cancel is refused already at `gracePeriodEndsAt` (off by one, early).
+    GraceBoundaryEarly,
+    /// Cancel is still allowed 1 ms after `gracePeriodEndsAt` (off by one, late).
+    GraceBoundaryLate,
+    /// Get ignores the id and returns the Identity's first process.
+    GetIgnoresId,
+    /// Get all leaves out cancelled processes.
+    GetAllDropsCancelled,
+    /// Ids have 18 characters after `IDP`.
+    BadIdFormat,
+    /// Timestamps are written with `+00:00` instead of `Z`.
+    TimestampWithOffset,
+    /// Get all lists the processes of every Identity.
+    GetAllOfEveryone,
+    /// Initiate never refuses: no Active check at all.
+    InitiateNeverRefuses,
+    /// Cancel records the cancellation but leaves the status `Active`.
+    CancelKeepsStatus,
+    /// Get active returns the Identity's first process, whatever its status.
+    GetActiveReturnsFirst,
 }
 
 impl Mutation {
-    /// Every mutation.
-    pub const ALL: [Mutation; 12] = [
+    /// Every mutation but the control.
+    pub const ALL: [Mutation; 26] = [
         Mutation::CheckThenActInitiate,
         Mutation::SecondActiveAfterCancelInitiate,
         Mutation::WrongStatusCasing,
@@ -63,6 +93,20 @@ impl Mutation {
         Mutation::WrongInitiateMessage,
         Mutation::GetReturnsOtherIdentitysProcess,
         Mutation::GetActiveReturnsCancelled,
+        Mutation::CancelledAtIsCreatedAt,
+        Mutation::EventPublishedTwice,
+        Mutation::EventOnRefusedInitiate,
+        Mutation::CreatedByDeviceNotCaller,
+        Mutation::GraceBoundaryEarly,
+        Mutation::GraceBoundaryLate,
+        Mutation::GetIgnoresId,
+        Mutation::GetAllDropsCancelled,
+        Mutation::BadIdFormat,
+        Mutation::TimestampWithOffset,
+        Mutation::GetAllOfEveryone,
+        Mutation::InitiateNeverRefuses,
+        Mutation::CancelKeepsStatus,
+        Mutation::GetActiveReturnsFirst,
     ];
 }
 
@@ -74,6 +118,8 @@ struct Process {
     grace_period_ends_at: Option<DateTime<Utc>>,
     cancelled_at: Option<DateTime<Utc>>,
     cancelled: bool,
+    /// The Device named in `createdByDevice` (the caller's unless mutated).
+    created_by: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -141,18 +187,33 @@ impl Mutant {
         } else {
             p.grace_period_ends_at
         };
+        let stamp = |t: DateTime<Utc>| {
+            let text = format_timestamp(t);
+            if self.mutation == Mutation::TimestampWithOffset {
+                text.replace('Z', "+00:00")
+            } else {
+                text
+            }
+        };
         IdentityDeletionProcess {
             id: p.id.clone(),
             status,
-            created_at: format_timestamp(p.created_at),
-            created_by_device: device.to_owned(),
-            grace_period_ends_at: grace.map(format_timestamp),
-            cancelled_at: p.cancelled_at.map(format_timestamp),
+            created_at: stamp(p.created_at),
+            created_by_device: p.created_by.clone().unwrap_or_else(|| device.to_owned()),
+            grace_period_ends_at: grace.map(stamp),
+            cancelled_at: if self.mutation == Mutation::CancelledAtIsCreatedAt {
+                p.cancelled_at.map(|_| stamp(p.created_at))
+            } else {
+                p.cancelled_at.map(stamp)
+            },
             cancelled_by_device: p.cancelled.then(|| device.to_owned()),
         }
     }
 
     fn has_active(&self, identity: &Identity) -> bool {
+        if self.mutation == Mutation::InitiateNeverRefuses {
+            return false;
+        }
         if self.mutation == Mutation::SecondActiveAfterCancelInitiate {
             identity
                 .processes
@@ -187,7 +248,10 @@ impl Mutant {
         days: Option<u32>,
     ) -> CallResult<IdentityDeletionProcess> {
         state.next += 1;
-        let id = ProcessId::from_seed(state.next).as_str().to_owned();
+        let mut id = ProcessId::from_seed(state.next).as_str().to_owned();
+        if self.mutation == Mutation::BadIdFormat {
+            id.push('X');
+        }
         let default = if self.mutation == Mutation::SevenDayDefault {
             7
         } else {
@@ -205,13 +269,26 @@ impl Mutant {
             grace_period_ends_at: Some(now + TimeDelta::days(i64::from(days.unwrap_or(default)))),
             cancelled_at: None,
             cancelled: false,
+            created_by: (self.mutation == Mutation::CreatedByDeviceNotCaller).then(|| {
+                format!(
+                    "DVC{}",
+                    &ProcessId::from_seed(state.next + 1_000_000).as_str()[3..]
+                )
+            }),
         };
         identity.processes.push(process.clone());
         let dto = self.dto(&identity.device, &process);
-        identity.events.push(StatusChangedEvent {
-            name: STATUS_CHANGED_EVENT.into(),
-            data: dto.clone(),
-        });
+        let copies = if self.mutation == Mutation::EventPublishedTwice {
+            2
+        } else {
+            1
+        };
+        for _ in 0..copies {
+            identity.events.push(StatusChangedEvent {
+                name: STATUS_CHANGED_EVENT.into(),
+                data: dto.clone(),
+            });
+        }
         Ok(dto)
     }
 
@@ -271,9 +348,21 @@ impl Adapter for Mutant {
             let mut state = self.state();
             let identity = state
                 .identities
-                .get(handle)
+                .get_mut(handle)
                 .ok_or_else(|| missing(handle))?;
             if self.has_active(identity) {
+                if self.mutation == Mutation::EventOnRefusedInitiate
+                    && let Some(active) = identity
+                        .processes
+                        .iter()
+                        .find(|p| p.status == Status::Active)
+                {
+                    let data = self.dto(&identity.device, active);
+                    identity.events.push(StatusChangedEvent {
+                        name: STATUS_CHANGED_EVENT.into(),
+                        data,
+                    });
+                }
                 return Err(self.already_active().into());
             }
             self.create(&mut state, handle, days)
@@ -300,12 +389,18 @@ impl Adapter for Mutant {
             };
             let expired = identity.processes[index]
                 .grace_period_ends_at
-                .is_some_and(|end| now > end);
+                .is_some_and(|end| match self.mutation {
+                    Mutation::GraceBoundaryEarly => now >= end,
+                    Mutation::GraceBoundaryLate => now > end + TimeDelta::milliseconds(1),
+                    _ => now > end,
+                });
             if expired && self.mutation != Mutation::CancelAfterExpiry {
                 return Err(ErrorKind::GracePeriodExpired.error().into());
             }
             let process = &mut identity.processes[index];
-            process.status = Status::Cancelled;
+            if self.mutation != Mutation::CancelKeepsStatus {
+                process.status = Status::Cancelled;
+            }
             process.cancelled_at = Some(now);
             process.cancelled = true;
             if self.mutation != Mutation::CancelKeepsGracePeriodEnd {
@@ -333,6 +428,11 @@ impl Adapter for Mutant {
                 .get(handle)
                 .ok_or_else(|| missing(handle))?;
             ProcessId::parse(id).map_err(|_| ErrorKind::InvalidPropertyValue.error())?;
+            if self.mutation == Mutation::GetIgnoresId
+                && let Some(first) = identity.processes.first()
+            {
+                return Ok(self.dto(&identity.device, first));
+            }
             let own = identity
                 .processes
                 .iter()
@@ -369,10 +469,10 @@ impl Adapter for Mutant {
                 .processes
                 .iter()
                 .find(|p| p.status == Status::Active);
-            let found = if self.mutation == Mutation::GetActiveReturnsCancelled {
-                active.or(identity.processes.last())
-            } else {
-                active
+            let found = match self.mutation {
+                Mutation::GetActiveReturnsCancelled => active.or(identity.processes.last()),
+                Mutation::GetActiveReturnsFirst => identity.processes.first(),
+                _ => active,
             };
             found
                 .map(|p| self.dto(&identity.device, p))
@@ -393,8 +493,18 @@ impl Adapter for Mutant {
             let mut all: Vec<_> = identity
                 .processes
                 .iter()
+                .filter(|p| {
+                    self.mutation != Mutation::GetAllDropsCancelled || p.status == Status::Active
+                })
                 .map(|p| self.dto(&identity.device, p))
                 .collect();
+            if self.mutation == Mutation::GetAllOfEveryone {
+                for (other_handle, other) in &state.identities {
+                    if other_handle != handle {
+                        all.extend(other.processes.iter().map(|p| self.dto(&other.device, p)));
+                    }
+                }
+            }
             if self.mutation == Mutation::GetAllReversed {
                 all.reverse();
             }

@@ -1,6 +1,6 @@
 //! A pure model of Identities and their IdentityDeletionProcesses.
 //!
-//! It is written from DOMAIN.md independently of the reference
+//! It is written from the domain facts (docs/domain.md) independently of the reference
 //! implementation and shares only the domain types with it. Time is counted
 //! in milliseconds from the moment each Identity's clock was stopped.
 

@@ -1,5 +1,7 @@
 //! The five facade functions, by the names the spec pages use.
 
+use std::fmt;
+
 /// A function of the IdentityDeletionProcess facade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Function {
@@ -36,6 +38,17 @@ impl Function {
         }
     }
 
+    /// The use-case id of its page (`RID1`–`RID5`), also the area of its rule ids.
+    pub const fn use_case(self) -> &'static str {
+        match self {
+            Function::Initiate => "RID1",
+            Function::Cancel => "RID2",
+            Function::Get => "RID3",
+            Function::GetActive => "RID4",
+            Function::GetAll => "RID5",
+        }
+    }
+
     /// The function called `name`.
     pub fn parse(name: &str) -> Option<Function> {
         Function::ALL.into_iter().find(|f| f.name() == name)
@@ -48,5 +61,11 @@ impl Function {
             Function::Get => &["id"],
             Function::Cancel | Function::GetActive | Function::GetAll => &[],
         }
+    }
+}
+
+impl fmt::Display for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }

@@ -1,0 +1,694 @@
+//! The suite's own oracle: what a conforming implementation must answer.
+//!
+//! [`model`] is a pure model of Identities and their processes (statuses,
+//! grace periods, errors), written from the domain facts. [`Oracle`] adds
+//! what the suite observed: which id the implementation gave each model
+//! process, each Identity's Device, and where every timestamp must lie (the
+//! window of real time around the call, or the exact instant of a stopped
+//! clock). The step definitions and the fuzzer both judge every answer of
+//! the implementation against it; the implementation is never its own
+//! reference.
+
+pub mod model;
+mod window;
+
+pub use window::{Window, measure};
+
+use crate::adapter::CallError;
+use crate::domain::{
+    DomainError, ErrorKind, Field, Function, IdentityDeletionProcess, ProcessId, Status,
+    TIMESTAMP_RULE, parse_utc_timestamp,
+};
+use crate::verdict::{Failure, RuleId};
+use chrono::{DateTime, TimeDelta, Utc};
+use model::{DAY_MS, Expected, ModelState};
+use std::collections::HashMap;
+
+/// How much `gracePeriodEndsAt − createdAt` may differ from the grace period.
+pub const GRACE_PERIOD_TOLERANCE_MS: i64 = 0;
+
+/// A facade call as the oracle models it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    /// RID1 with an optional `lengthOfGracePeriodInDays`.
+    Initiate(Option<u32>),
+    /// RID2.
+    Cancel,
+    /// RID3 with the id as sent.
+    Get(String),
+    /// RID4.
+    GetActive,
+    /// RID5.
+    GetAll,
+}
+
+impl Call {
+    /// The facade function.
+    pub fn function(&self) -> Function {
+        match self {
+            Call::Initiate(_) => Function::Initiate,
+            Call::Cancel => Function::Cancel,
+            Call::Get(_) => Function::Get,
+            Call::GetActive => Function::GetActive,
+            Call::GetAll => Function::GetAll,
+        }
+    }
+}
+
+/// What a call returned, when it succeeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Returned {
+    /// One process (RID1–RID4).
+    One(IdentityDeletionProcess),
+    /// A list (RID5).
+    Many(Vec<IdentityDeletionProcess>),
+}
+
+impl Returned {
+    /// As protocol JSON.
+    pub fn to_json(&self) -> String {
+        match self {
+            Returned::One(p) => p.to_json(),
+            Returned::Many(list) => format!(
+                "[{}]",
+                list.iter()
+                    .map(|p| p.to_json())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        }
+    }
+}
+
+/// Where a timestamp of a model process must lie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    /// Inside the window of real time the call took.
+    Real(Window),
+    /// At this many milliseconds of the Identity's stopped clock.
+    Stopped(i64),
+}
+
+/// An Identity's clock as the suite controls it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clock {
+    /// Follows real time; model milliseconds count from `origin`.
+    Real { origin: DateTime<Utc> },
+    /// Stopped: model millisecond 0 is an instant within `base` (exact once observed).
+    Stopped { base: Window },
+}
+
+#[derive(Debug, Clone)]
+struct Seen {
+    ids: Vec<Option<String>>,
+    created: Vec<Stamp>,
+    cancelled: Vec<Option<Stamp>>,
+    device: Option<String>,
+    clock: Clock,
+}
+
+/// The model plus what the suite observed.
+#[derive(Debug, Clone)]
+pub struct Oracle {
+    /// The pure model.
+    pub model: ModelState,
+    seen: Vec<Seen>,
+    owners: HashMap<String, (usize, usize)>,
+}
+
+impl Default for Oracle {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn millis(delta: TimeDelta) -> i64 {
+    delta.num_milliseconds()
+}
+
+fn rule(area: &str, aspect: &str) -> RuleId {
+    RuleId::of(area, aspect)
+}
+
+/// An error as protocol JSON.
+pub fn error_json(code: &str, message: &str) -> String {
+    serde_json::json!({ "code": code, "message": message }).to_string()
+}
+
+/// The documented answer of `kind` as protocol JSON.
+pub fn expected_error_json(kind: ErrorKind) -> String {
+    match kind.documented_message() {
+        Some(message) => error_json(kind.code(), message),
+        None => format!(
+            "{{\"code\":{:?},\"message\":<any non-empty message>}}",
+            kind.code()
+        ),
+    }
+}
+
+/// Checks that `error` is `kind` with the documented message.
+pub fn check_error(area: &str, kind: ErrorKind, error: &DomainError) -> Result<(), Failure> {
+    let actual = error_json(&error.code, &error.message);
+    if error.code != kind.code() {
+        return Err(Failure::new(
+            rule(area, "error-code"),
+            "the call failed with the wrong code",
+        )
+        .expected_actual(expected_error_json(kind), actual));
+    }
+    match kind.documented_message() {
+        Some(message) if error.message != message => Err(Failure::new(
+            rule(area, "error-message"),
+            "right code, wrong message",
+        )
+        .expected_actual(expected_error_json(kind), actual)),
+        None if error.message.trim().is_empty() => Err(Failure::new(
+            rule(area, "error-message"),
+            "the error has an empty message",
+        )
+        .expected_actual(expected_error_json(kind), actual)),
+        _ => Ok(()),
+    }
+}
+
+/// Checks that `result` failed with `kind`.
+pub fn check_fails_with(
+    area: &str,
+    kind: ErrorKind,
+    result: &Result<Returned, CallError>,
+) -> Result<(), Failure> {
+    match result {
+        Err(CallError::Domain(e)) => check_error(area, kind, e),
+        Ok(returned) => Err(Failure::new(
+            rule(area, "must-fail"),
+            "the call succeeded; it must fail",
+        )
+        .expected_actual(expected_error_json(kind), returned.to_json())),
+        // Faults are the caller's to report; a fault is never a pass.
+        Err(CallError::Adapter(e)) => Err(Failure::new(rule(area, "must-fail"), e.to_string())),
+    }
+}
+
+fn timestamp(
+    area: &str,
+    field: Field,
+    dto: &IdentityDeletionProcess,
+) -> Result<DateTime<Utc>, Failure> {
+    let Some(text) = field.value(dto) else {
+        return Err(
+            Failure::new(rule(area, field.name()), format!("`{field}` is not set"))
+                .expected_actual(format!("`{field}` set"), dto.to_json()),
+        );
+    };
+    parse_utc_timestamp(text).map_err(|e| {
+        Failure::new(
+            RuleId::new("DTO.timestamp-utc"),
+            format!("`{field}` breaks the timestamp rule: {e}"),
+        )
+        .expected_actual(TIMESTAMP_RULE, format!("{text:?}"))
+    })
+}
+
+impl Oracle {
+    /// An oracle with no Identity.
+    pub fn new() -> Self {
+        Self {
+            model: ModelState::new(0, false),
+            seen: Vec::new(),
+            owners: HashMap::new(),
+        }
+    }
+
+    /// Adds an Identity whose clock follows real time; returns its index.
+    pub fn add_identity(&mut self) -> usize {
+        self.model.identities.push(model::ModelIdentity::default());
+        self.seen.push(Seen {
+            ids: Vec::new(),
+            created: Vec::new(),
+            cancelled: Vec::new(),
+            device: None,
+            clock: Clock::Real { origin: Utc::now() },
+        });
+        self.seen.len() - 1
+    }
+
+    /// How many Identities the oracle knows.
+    pub fn identities(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// The Identity's clock was stopped by a call that took `window`.
+    pub fn stop_clock(&mut self, identity: usize, window: Window) {
+        let Some(seen) = self.seen.get_mut(identity) else {
+            return;
+        };
+        if let Clock::Real { origin } = seen.clock {
+            let now = millis(window.earliest - origin).max(self.model.identities[identity].now_ms);
+            self.model.identities[identity].now_ms = now;
+            seen.clock = Clock::Stopped {
+                base: window.shifted(-now),
+            };
+        }
+    }
+
+    /// Whether the Identity's clock is stopped.
+    pub fn clock_stopped(&self, identity: usize) -> bool {
+        self.seen
+            .get(identity)
+            .is_some_and(|s| matches!(s.clock, Clock::Stopped { .. }))
+    }
+
+    /// The stopped clock of `identity` moved forward by `ms`.
+    pub fn advance_clock(&mut self, identity: usize, ms: i64) {
+        self.model.advance(identity, ms);
+    }
+
+    /// The id the implementation gave process `index` of `identity`.
+    pub fn id_of(&self, identity: usize, index: usize) -> Option<&str> {
+        self.seen
+            .get(identity)
+            .and_then(|s| s.ids.get(index))
+            .and_then(|id| id.as_deref())
+    }
+
+    /// Which Identity's process has `id`, and its index.
+    pub fn owner_of(&self, id: &str) -> Option<(usize, usize)> {
+        self.owners.get(id).copied()
+    }
+
+    /// The Identity's Device, once an answer named it.
+    pub fn device(&self, identity: usize) -> Option<&str> {
+        self.seen.get(identity).and_then(|s| s.device.as_deref())
+    }
+
+    /// A well-formed id that names no process the suite has seen.
+    pub fn unknown_id(&self, seed: u64) -> String {
+        (seed..)
+            .map(|s| ProcessId::from_seed(s).as_str().to_owned())
+            .find(|id| !self.owners.contains_key(id))
+            .unwrap_or_default()
+    }
+
+    /// Applies `call` of `identity`, made during `window`, to the model;
+    /// returns what a conforming implementation answers.
+    pub fn apply(&mut self, identity: usize, call: &Call, window: Window) -> Expected {
+        let Some(seen) = self.seen.get(identity) else {
+            return Expected::Nothing;
+        };
+        if let Clock::Real { origin } = seen.clock {
+            let now = millis(window.earliest - origin).max(self.model.identities[identity].now_ms);
+            self.model.identities[identity].now_ms = now;
+        }
+        let stamp = match seen.clock {
+            Clock::Real { .. } => Stamp::Real(window),
+            Clock::Stopped { .. } => Stamp::Stopped(self.model.identities[identity].now_ms),
+        };
+        let expected = match call {
+            Call::Initiate(days) => self.model.initiate(identity, *days),
+            Call::Cancel => self.model.cancel(identity),
+            Call::Get(id) => {
+                if ProcessId::parse(id).is_err() {
+                    Expected::Error(ErrorKind::InvalidPropertyValue)
+                } else {
+                    match self.owner_of(id) {
+                        Some((owner, index)) if owner == identity => Expected::Process(index),
+                        _ => Expected::Error(ErrorKind::RecordNotFound),
+                    }
+                }
+            }
+            Call::GetActive => self.model.get_active(identity),
+            Call::GetAll => Expected::All,
+        };
+        let seen = &mut self.seen[identity];
+        match (call, &expected) {
+            (Call::Initiate(_), Expected::Process(_)) => {
+                seen.ids.push(None);
+                seen.created.push(stamp);
+                seen.cancelled.push(None);
+            }
+            (Call::Cancel, Expected::Process(index)) => {
+                if let Some(slot) = seen.cancelled.get_mut(*index) {
+                    *slot = Some(stamp);
+                }
+            }
+            _ => {}
+        }
+        expected
+    }
+
+    /// Checks a whole answer against what the model expected.
+    pub fn check_answer(
+        &mut self,
+        identity: usize,
+        function: Function,
+        expected: &Expected,
+        result: &Result<Returned, CallError>,
+    ) -> Result<(), Failure> {
+        let area = function.use_case();
+        match (expected, result) {
+            (_, Err(CallError::Adapter(e))) => {
+                Err(Failure::new(rule(area, "answer"), e.to_string()))
+            }
+            (Expected::Error(kind), result) => check_fails_with(area, *kind, result),
+            (Expected::Process(index), Ok(Returned::One(dto))) => {
+                self.check_process(identity, *index, dto, area)
+            }
+            (Expected::All, Ok(Returned::Many(list))) => self.check_list(identity, list, area),
+            (Expected::Nothing, _) => Ok(()),
+            (_, Err(CallError::Domain(e))) => Err(Failure::new(
+                rule(area, "succeeds"),
+                "the call failed; it must succeed",
+            )
+            .expected_actual("a successful answer", error_json(&e.code, &e.message))),
+            (_, Ok(other)) => Err(Failure::new(
+                rule(area, "answer"),
+                "the answer has the wrong shape",
+            )
+            .expected_actual(
+                if matches!(expected, Expected::All) {
+                    "a list of processes"
+                } else {
+                    "one process"
+                },
+                other.to_json(),
+            )),
+        }
+    }
+
+    /// Checks every field of `dto` against process `index` of `identity`,
+    /// and binds its id to that process the first time.
+    pub fn check_process(
+        &mut self,
+        identity: usize,
+        index: usize,
+        dto: &IdentityDeletionProcess,
+        area: &str,
+    ) -> Result<(), Failure> {
+        self.check_id(identity, index, dto, area)?;
+        for field in Field::ALL {
+            if field != Field::Id {
+                self.check_field(identity, index, field, dto, area)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Associates `id`, as the implementation returned it, with process
+    /// `index` of `identity`, without judging it (the Then steps do). An id
+    /// already bound, or owned by another process, is left alone.
+    pub fn bind(&mut self, identity: usize, index: usize, id: &str) {
+        if self.owners.contains_key(id) {
+            return;
+        }
+        if let Some(slot) = self
+            .seen
+            .get_mut(identity)
+            .and_then(|s| s.ids.get_mut(index))
+            && slot.is_none()
+        {
+            *slot = Some(id.to_owned());
+            self.owners.insert(id.to_owned(), (identity, index));
+        }
+    }
+
+    fn check_id(
+        &mut self,
+        identity: usize,
+        index: usize,
+        dto: &IdentityDeletionProcess,
+        area: &str,
+    ) -> Result<(), Failure> {
+        if let Some(id) = self.id_of(identity, index)
+            && id != dto.id
+        {
+            return Err(Failure::new(
+                rule(area, "id"),
+                format!(
+                    "the answer is another process than process {} of the Identity",
+                    index + 1
+                ),
+            )
+            .expected_actual(format!("the process with id {id:?}"), dto.to_json()));
+        }
+        if let Err(e) = ProcessId::parse(&dto.id) {
+            return Err(
+                Failure::new(RuleId::new("DTO.id-format"), e.to_string()).expected_actual(
+                    "`IDP` followed by 17 ASCII letters or digits",
+                    format!("{:?}", dto.id),
+                ),
+            );
+        }
+        match self.owner_of(&dto.id) {
+            Some(owner) if owner != (identity, index) => Err(Failure::new(
+                RuleId::new("DTO.id-unique"),
+                format!(
+                    "the process reuses the id of process {} of Identity {}",
+                    owner.1 + 1,
+                    owner.0 + 1
+                ),
+            )
+            .expected_actual("a fresh id", format!("{:?}", dto.id))),
+            Some(_) => Ok(()),
+            None => {
+                self.bind(identity, index, &dto.id);
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks one field of `dto` against process `index` of `identity`.
+    pub fn check_field(
+        &mut self,
+        identity: usize,
+        index: usize,
+        field: Field,
+        dto: &IdentityDeletionProcess,
+        area: &str,
+    ) -> Result<(), Failure> {
+        let Some(process) = self
+            .model
+            .identities
+            .get(identity)
+            .and_then(|m| m.processes.get(index))
+            .cloned()
+        else {
+            return Err(Failure::new(
+                rule(area, field.name()),
+                "the model has no such process",
+            ));
+        };
+        let absent = |what: &str| -> Result<(), Failure> {
+            match field.value(dto) {
+                None => Ok(()),
+                Some(value) => Err(Failure::new(
+                    rule(area, field.name()),
+                    format!("`{field}` must be absent ({what})"),
+                )
+                .expected_actual(format!("no `{field}`"), format!("{value:?}"))),
+            }
+        };
+        match field {
+            Field::Id => self.check_id(identity, index, dto, area),
+            Field::Status => {
+                if dto.status == process.status.as_str() {
+                    Ok(())
+                } else {
+                    Err(
+                        Failure::new(rule(area, "status"), "wrong `status`").expected_actual(
+                            format!("{:?}", process.status.as_str()),
+                            format!("{:?}", dto.status),
+                        ),
+                    )
+                }
+            }
+            Field::CreatedAt => {
+                let at = timestamp(area, field, dto)?;
+                let stamp = self.seen[identity].created.get(index).copied();
+                self.check_stamp(identity, stamp, at, area, field)
+            }
+            Field::CancelledAt => match process.cancelled_ms {
+                None => absent("the process is not cancelled"),
+                Some(_) => {
+                    let at = timestamp(area, field, dto)?;
+                    let stamp = self.seen[identity].cancelled.get(index).copied().flatten();
+                    self.check_stamp(identity, stamp, at, area, field)
+                }
+            },
+            Field::GracePeriodEndsAt => match process.grace_end_ms {
+                None => absent(if process.status == Status::Cancelled {
+                    "cancel removes it"
+                } else {
+                    "the process has no grace period"
+                }),
+                Some(end) => {
+                    let ends = timestamp(area, field, dto)?;
+                    let created = timestamp(area, Field::CreatedAt, dto)?;
+                    let length = end - process.created_ms;
+                    let expected = created + TimeDelta::milliseconds(length);
+                    if (millis(ends - expected)).abs() <= GRACE_PERIOD_TOLERANCE_MS {
+                        Ok(())
+                    } else {
+                        Err(Failure::new(
+                            rule(area, "gracePeriodEndsAt"),
+                            format!(
+                                "`gracePeriodEndsAt` is not `createdAt` + {} days",
+                                length as f64 / DAY_MS as f64
+                            ),
+                        )
+                        .expected_actual(
+                            format!("{:?}", crate::domain::format_timestamp(expected)),
+                            format!("{:?}", field.value(dto).unwrap_or_default()),
+                        ))
+                    }
+                }
+            },
+            Field::CreatedByDevice => {
+                let device = dto.created_by_device.clone();
+                self.check_device(identity, &device, area, field)
+            }
+            Field::CancelledByDevice => {
+                match (process.cancelled_ms, dto.cancelled_by_device.clone()) {
+                    (None, _) => absent("the process is not cancelled"),
+                    (Some(_), None) => Err(Failure::new(
+                        rule(area, field.name()),
+                        "`cancelledByDevice` is not set",
+                    )
+                    .expected_actual("the Device that cancelled", dto.to_json())),
+                    (Some(_), Some(device)) => self.check_device(identity, &device, area, field),
+                }
+            }
+        }
+    }
+
+    fn check_stamp(
+        &mut self,
+        identity: usize,
+        stamp: Option<Stamp>,
+        at: DateTime<Utc>,
+        area: &str,
+        field: Field,
+    ) -> Result<(), Failure> {
+        let expected = match (stamp, self.seen[identity].clock) {
+            (Some(Stamp::Real(window)), _) => window,
+            (Some(Stamp::Stopped(ms)), Clock::Stopped { base }) => base.shifted(ms),
+            _ => {
+                return Err(Failure::new(
+                    rule(area, field.name()),
+                    "the model has no time for it",
+                ));
+            }
+        };
+        if !expected.contains(at) {
+            return Err(Failure::new(
+                rule(area, field.name()),
+                format!("`{field}` is not the time of the call"),
+            )
+            .expected_actual(
+                expected.to_string(),
+                format!("{:?}", crate::domain::format_timestamp(at)),
+            ));
+        }
+        if let (Some(Stamp::Stopped(ms)), Clock::Stopped { .. }) =
+            (stamp, self.seen[identity].clock)
+        {
+            self.seen[identity].clock = Clock::Stopped {
+                base: Window::exact(at - TimeDelta::milliseconds(ms)),
+            };
+        }
+        Ok(())
+    }
+
+    fn check_device(
+        &mut self,
+        identity: usize,
+        device: &str,
+        area: &str,
+        field: Field,
+    ) -> Result<(), Failure> {
+        if !device.starts_with("DVC") || device.len() <= 3 {
+            return Err(Failure::new(
+                rule(area, field.name()),
+                format!("`{field}` is not a Device id"),
+            )
+            .expected_actual("a Device id (`DVC…`)", format!("{device:?}")));
+        }
+        match self.seen[identity].device.clone() {
+            Some(known) if known == device => Ok(()),
+            Some(known) => Err(Failure::new(
+                rule(area, field.name()),
+                format!("`{field}` is not the Device that made the call"),
+            )
+            .expected_actual(format!("{known:?}"), format!("{device:?}"))),
+            None => {
+                if let Some(other) = self
+                    .seen
+                    .iter()
+                    .position(|s| s.device.as_deref() == Some(device))
+                {
+                    return Err(Failure::new(
+                        rule(area, field.name()),
+                        format!(
+                            "`{field}` names the Device of Identity {}, not the caller's",
+                            other + 1
+                        ),
+                    )
+                    .expected_actual("the calling Identity's own Device", format!("{device:?}")));
+                }
+                self.seen[identity].device = Some(device.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks a whole list against the Identity's processes, in creation order.
+    pub fn check_list(
+        &mut self,
+        identity: usize,
+        list: &[IdentityDeletionProcess],
+        area: &str,
+    ) -> Result<(), Failure> {
+        let count = self
+            .model
+            .identities
+            .get(identity)
+            .map_or(0, |m| m.processes.len());
+        if list.len() != count {
+            return Err(Failure::new(
+                rule(area, "complete"),
+                format!(
+                    "the list has {} processes, the Identity has {count}",
+                    list.len()
+                ),
+            )
+            .expected_actual(
+                self.describe_list(identity),
+                Returned::Many(list.to_vec()).to_json(),
+            ));
+        }
+        for (index, dto) in list.iter().enumerate() {
+            self.check_process(identity, index, dto, area)
+                .map_err(|f| f.context(&format!("entry {} of the list", index + 1)))?;
+        }
+        Ok(())
+    }
+
+    /// The model's processes of `identity`, in words, for messages.
+    pub fn describe_list(&self, identity: usize) -> String {
+        let Some(model) = self.model.identities.get(identity) else {
+            return "[]".to_owned();
+        };
+        let items: Vec<String> = model
+            .processes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match self.id_of(identity, i) {
+                Some(id) => format!("{{\"id\":{id:?},\"status\":{:?}}}", p.status.as_str()),
+                None => format!("{{\"status\":{:?}}}", p.status.as_str()),
+            })
+            .collect();
+        format!("[{}]", items.join(","))
+    }
+}
+
+#[cfg(test)]
+mod tests;

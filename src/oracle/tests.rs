@@ -1,0 +1,227 @@
+use super::*;
+use crate::domain::format_timestamp;
+
+fn dto(
+    id: &str,
+    status: &str,
+    created: DateTime<Utc>,
+    days: Option<i64>,
+) -> IdentityDeletionProcess {
+    IdentityDeletionProcess {
+        id: id.to_owned(),
+        status: status.to_owned(),
+        created_at: format_timestamp(created),
+        created_by_device: "DVCaaaaaaaaaaaaaaaaa".to_owned(),
+        grace_period_ends_at: days.map(|d| format_timestamp(created + TimeDelta::days(d))),
+        cancelled_at: None,
+        cancelled_by_device: None,
+    }
+}
+
+const ID: &str = "IDPaaaaaaaaaaaaaaaaa";
+
+fn initiated() -> (Oracle, Window, IdentityDeletionProcess) {
+    let mut oracle = Oracle::new();
+    let me = oracle.add_identity();
+    let now = Utc::now();
+    let window = Window::between(now, now + TimeDelta::milliseconds(5));
+    let expected = oracle.apply(me, &Call::Initiate(None), window);
+    assert_eq!(expected, Expected::Process(0));
+    let created = window.earliest + TimeDelta::milliseconds(2);
+    (oracle, window, dto(ID, "Active", created, Some(14)))
+}
+
+#[test]
+fn a_conforming_answer_passes_and_binds_the_id() {
+    let (mut oracle, _, p) = initiated();
+    assert_eq!(oracle.check_process(0, 0, &p, "RID1"), Ok(()));
+    assert_eq!(oracle.id_of(0, 0), Some(ID));
+    assert_eq!(oracle.owner_of(ID), Some((0, 0)));
+}
+
+#[test]
+fn each_wrong_field_names_its_rule() {
+    let (oracle, window, p) = initiated();
+    type Mutate = Box<dyn Fn(&mut IdentityDeletionProcess)>;
+    let cases: Vec<(&str, Mutate)> = vec![
+        ("RID1.status", Box::new(|p| p.status = "active".into())),
+        ("DTO.id-format", Box::new(|p| p.id = "IDP123".into())),
+        (
+            "RID1.createdAt",
+            Box::new(move |p| {
+                p.created_at = format_timestamp(window.latest + TimeDelta::milliseconds(1));
+                p.grace_period_ends_at = Some(format_timestamp(
+                    window.latest + TimeDelta::milliseconds(1) + TimeDelta::days(14),
+                ));
+            }),
+        ),
+        (
+            "DTO.timestamp-utc",
+            Box::new(|p| p.created_at = p.created_at.replace('Z', "+00:00")),
+        ),
+        (
+            "RID1.gracePeriodEndsAt",
+            Box::new(|p| {
+                let end =
+                    crate::domain::parse_timestamp(p.grace_period_ends_at.as_deref().unwrap())
+                        .unwrap();
+                p.grace_period_ends_at = Some(format_timestamp(end + TimeDelta::milliseconds(1)));
+            }),
+        ),
+        (
+            "RID1.gracePeriodEndsAt",
+            Box::new(|p| p.grace_period_ends_at = None),
+        ),
+        (
+            "RID1.createdByDevice",
+            Box::new(|p| p.created_by_device = "device-1".into()),
+        ),
+        (
+            "RID1.cancelledAt",
+            Box::new(|p| p.cancelled_at = Some(p.created_at.clone())),
+        ),
+        (
+            "RID1.cancelledByDevice",
+            Box::new(|p| p.cancelled_by_device = Some(p.created_by_device.clone())),
+        ),
+    ];
+    for (rule, mutate) in cases {
+        let mut oracle = oracle.clone();
+        let mut wrong = p.clone();
+        mutate(&mut wrong);
+        let failure = oracle.check_process(0, 0, &wrong, "RID1").expect_err(rule);
+        assert_eq!(failure.rule.as_str(), rule, "{failure}");
+    }
+}
+
+#[test]
+fn a_cancellation_must_carry_the_cancel_calls_time_and_the_callers_device() {
+    let (mut oracle, _, p) = initiated();
+    oracle.check_process(0, 0, &p, "RID1").unwrap();
+    let later = Utc::now() + TimeDelta::seconds(3);
+    let window = Window::between(later, later + TimeDelta::milliseconds(3));
+    assert_eq!(oracle.apply(0, &Call::Cancel, window), Expected::Process(0));
+    let mut cancelled = p.clone();
+    cancelled.status = "Cancelled".into();
+    cancelled.grace_period_ends_at = None;
+    cancelled.cancelled_at = Some(format_timestamp(
+        window.earliest + TimeDelta::milliseconds(1),
+    ));
+    cancelled.cancelled_by_device = Some(p.created_by_device.clone());
+    assert_eq!(
+        oracle.clone().check_process(0, 0, &cancelled, "RID2"),
+        Ok(())
+    );
+
+    let mut copied = cancelled.clone();
+    copied.cancelled_at = Some(p.created_at.clone());
+    let failure = oracle
+        .clone()
+        .check_process(0, 0, &copied, "RID2")
+        .unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID2.cancelledAt");
+
+    let mut other_device = cancelled.clone();
+    other_device.cancelled_by_device = Some("DVCbbbbbbbbbbbbbbbbb".into());
+    let failure = oracle
+        .clone()
+        .check_process(0, 0, &other_device, "RID2")
+        .unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID2.cancelledByDevice");
+
+    let mut kept = cancelled;
+    kept.grace_period_ends_at = p.grace_period_ends_at.clone();
+    let failure = oracle.check_process(0, 0, &kept, "RID2").unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID2.gracePeriodEndsAt");
+}
+
+#[test]
+fn a_stopped_clock_pins_every_later_timestamp_exactly() {
+    let mut oracle = Oracle::new();
+    let me = oracle.add_identity();
+    let now = Utc::now();
+    oracle.stop_clock(me, Window::between(now, now + TimeDelta::milliseconds(10)));
+    let expected = oracle.apply(me, &Call::Initiate(Some(1)), Window::exact(now));
+    assert_eq!(expected, Expected::Process(0));
+    let at = Window::between(now, now).earliest + TimeDelta::milliseconds(4);
+    let first = dto(ID, "Active", at, Some(1));
+    assert_eq!(oracle.check_process(me, 0, &first, "RID1"), Ok(()));
+    // The clock is pinned now: 1 day later, cancelling must carry exactly that instant.
+    oracle.advance_clock(me, DAY_MS);
+    assert_eq!(
+        oracle.apply(me, &Call::Cancel, Window::exact(now)),
+        Expected::Process(0)
+    );
+    let mut cancelled = first.clone();
+    cancelled.status = "Cancelled".into();
+    cancelled.grace_period_ends_at = None;
+    cancelled.cancelled_by_device = Some(first.created_by_device.clone());
+    cancelled.cancelled_at = Some(format_timestamp(at + TimeDelta::days(1)));
+    assert_eq!(
+        oracle.clone().check_process(me, 0, &cancelled, "RID2"),
+        Ok(())
+    );
+    cancelled.cancelled_at = Some(format_timestamp(
+        at + TimeDelta::days(1) + TimeDelta::milliseconds(1),
+    ));
+    assert!(oracle.check_process(me, 0, &cancelled, "RID2").is_err());
+}
+
+#[test]
+fn gets_are_decided_by_the_ids_the_suite_saw() {
+    let (mut oracle, window, p) = initiated();
+    oracle.check_process(0, 0, &p, "RID1").unwrap();
+    let other = oracle.add_identity();
+    assert_eq!(
+        oracle.apply(0, &Call::Get(ID.into()), window),
+        Expected::Process(0)
+    );
+    assert_eq!(
+        oracle.apply(other, &Call::Get(ID.into()), window),
+        Expected::Error(ErrorKind::RecordNotFound)
+    );
+    assert_eq!(
+        oracle.apply(0, &Call::Get("IDP".into()), window),
+        Expected::Error(ErrorKind::InvalidPropertyValue)
+    );
+    let unknown = oracle.unknown_id(1);
+    assert_ne!(unknown, ID);
+    assert_eq!(
+        oracle.apply(0, &Call::Get(unknown), window),
+        Expected::Error(ErrorKind::RecordNotFound)
+    );
+}
+
+#[test]
+fn devices_belong_to_one_identity() {
+    let (mut oracle, window, p) = initiated();
+    oracle.check_process(0, 0, &p, "RID1").unwrap();
+    let other = oracle.add_identity();
+    assert_eq!(
+        oracle.apply(other, &Call::Initiate(None), window),
+        Expected::Process(0)
+    );
+    let mut theirs = dto("IDPbbbbbbbbbbbbbbbbb", "Active", window.earliest, Some(14));
+    theirs.created_by_device = p.created_by_device.clone();
+    let failure = oracle.check_process(other, 0, &theirs, "RID1").unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID1.createdByDevice");
+}
+
+#[test]
+fn error_messages_must_be_the_documented_ones() {
+    let kind = ErrorKind::NoActiveProcess;
+    assert_eq!(check_error("RID2", kind, &kind.error()), Ok(()));
+    let wrong = DomainError {
+        code: kind.code().into(),
+        message: "nope".into(),
+    };
+    assert_eq!(
+        check_error("RID2", kind, &wrong).unwrap_err().rule.as_str(),
+        "RID2.error-message"
+    );
+    let other = ErrorKind::RecordNotFound.error();
+    assert_eq!(
+        check_error("RID2", kind, &other).unwrap_err().rule.as_str(),
+        "RID2.error-code"
+    );
+}

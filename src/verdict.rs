@@ -1,0 +1,258 @@
+//! Typed verdicts: why a check did not pass.
+//!
+//! A step, a fuzz property or a concurrency property that does not pass
+//! ends with a [`Verdict`]: [`Verdict::Failed`] is a conformance failure of
+//! the implementation (with the stable [`RuleId`] of the check, what was
+//! expected and what was observed); [`Verdict::Errored`] means the
+//! implementation could not be judged, with the [`FaultKind`]. Reports, the
+//! tally, the expectations gate and the fuzzer read this type, never the text.
+
+use crate::adapter::{AdapterError, AdapterFault};
+use std::borrow::Cow;
+use std::fmt;
+
+/// The stable id of one check, e.g. `RID2.cancelledAt` or `DTO.timestamp-utc`.
+///
+/// Ids are `<area>.<aspect>`: the area is a use-case id (`RID1`–`RID5`), `DTO`
+/// for the shape of a process, `EVENT` for events or `INVARIANT`; the aspect
+/// names what is checked. They never change once published: expectations
+/// files waive deviations by them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(Cow<'static, str>);
+
+impl RuleId {
+    /// A rule id from a fixed text.
+    pub const fn new(id: &'static str) -> Self {
+        Self(Cow::Borrowed(id))
+    }
+
+    /// The rule `<area>.<aspect>`.
+    pub fn of(area: &str, aspect: &str) -> Self {
+        Self(Cow::Owned(format!("{area}.{aspect}")))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A conformance failure: the implementation answered, and the answer is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The check that failed.
+    pub rule: RuleId,
+    /// What is wrong, in one sentence.
+    pub summary: String,
+    /// What the suite expected (protocol JSON or words), if it says more than the summary.
+    pub expected: Option<String>,
+    /// What the implementation answered (protocol JSON), if it says more than the summary.
+    pub actual: Option<String>,
+}
+
+impl Failure {
+    /// A failure of `rule` with a summary only.
+    pub fn new(rule: RuleId, summary: impl Into<String>) -> Self {
+        Self {
+            rule,
+            summary: summary.into(),
+            expected: None,
+            actual: None,
+        }
+    }
+
+    /// Adds what was expected and what was observed.
+    pub fn expected_actual(
+        mut self,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Self {
+        self.expected = Some(expected.into());
+        self.actual = Some(actual.into());
+        self
+    }
+
+    /// Prefixes the summary with where the failure was found.
+    pub fn context(mut self, context: &str) -> Self {
+        self.summary = format!("{context}: {}", self.summary);
+        self
+    }
+}
+
+impl Failure {
+    /// The failure without its rule id: summary, expected and actual.
+    pub fn describe(&self) -> String {
+        let mut out = self.summary.clone();
+        if let Some(expected) = &self.expected {
+            out.push_str(&format!("\n  expected: {expected}"));
+        }
+        if let Some(actual) = &self.actual {
+            out.push_str(&format!("\n  actual:   {actual}"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.rule, self.describe())
+    }
+}
+
+/// What kind of fault kept the suite from judging the implementation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FaultKind {
+    /// An adapter fault (TIMEOUT, CRASH, PROTOCOL, DECLINED, UNSUPPORTED, ADAPTER).
+    Adapter(AdapterFault),
+    /// The suite itself failed (a panic without a verdict: a bug of the suite).
+    Suite,
+}
+
+impl FaultKind {
+    /// The label used in reports.
+    pub const fn label(self) -> &'static str {
+        match self {
+            FaultKind::Adapter(fault) => fault.label(),
+            FaultKind::Suite => "SUITE",
+        }
+    }
+}
+
+/// The implementation could not be judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// The kind of fault.
+    pub kind: FaultKind,
+    /// What the suite was doing, e.g. `calling cancelIdentityDeletionProcess`.
+    pub context: String,
+    /// The cause.
+    pub message: String,
+}
+
+impl Fault {
+    /// An adapter fault met while doing `context`.
+    pub fn adapter(context: impl Into<String>, error: &AdapterError) -> Self {
+        Self {
+            kind: FaultKind::Adapter(error.fault),
+            context: context.into(),
+            message: error.message.clone(),
+        }
+    }
+
+    /// A fault of the suite itself.
+    pub fn suite(message: impl Into<String>) -> Self {
+        Self {
+            kind: FaultKind::Suite,
+            context: "the suite".to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} (while {})",
+            self.kind.label(),
+            self.message,
+            self.context
+        )
+    }
+}
+
+/// Why a check did not pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// A conformance failure.
+    Failed(Failure),
+    /// A fault: the implementation could not be judged.
+    Errored(Fault),
+}
+
+impl Verdict {
+    /// The rule id of a failure.
+    pub fn rule(&self) -> Option<&RuleId> {
+        match self {
+            Verdict::Failed(failure) => Some(&failure.rule),
+            Verdict::Errored(_) => None,
+        }
+    }
+
+    /// The cause in words, without the outcome word: a failure's summary
+    /// (with expected and actual) or a fault's kind and message.
+    pub fn cause(&self) -> String {
+        match self {
+            Verdict::Failed(failure) => failure.describe(),
+            Verdict::Errored(fault) => fault.to_string(),
+        }
+    }
+
+    /// The fault kind of an errored verdict.
+    pub fn fault(&self) -> Option<FaultKind> {
+        match self {
+            Verdict::Failed(_) => None,
+            Verdict::Errored(fault) => Some(fault.kind),
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Verdict::Failed(failure) => write!(f, "FAILED {failure}"),
+            Verdict::Errored(fault) => write!(f, "ERRORED {fault}"),
+        }
+    }
+}
+
+impl From<Failure> for Verdict {
+    fn from(failure: Failure) -> Self {
+        Verdict::Failed(failure)
+    }
+}
+
+impl From<Fault> for Verdict {
+    fn from(fault: Fault) -> Self {
+        Verdict::Errored(fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_label_expected_and_actual() {
+        let failure = Failure::new(
+            RuleId::new("RID2.cancelledAt"),
+            "`cancelledAt` is outside the call",
+        )
+        .expected_actual("a timestamp in [a, b]", "\"c\"");
+        assert_eq!(
+            Verdict::from(failure).to_string(),
+            "FAILED [RID2.cancelledAt] `cancelledAt` is outside the call\n  expected: a timestamp in [a, b]\n  actual:   \"c\""
+        );
+    }
+
+    #[test]
+    fn faults_name_their_kind() {
+        let error = AdapterError::new(AdapterFault::Timeout, "no reply");
+        let verdict = Verdict::from(Fault::adapter("calling getAll", &error));
+        assert_eq!(
+            verdict.fault(),
+            Some(FaultKind::Adapter(AdapterFault::Timeout))
+        );
+        assert_eq!(
+            verdict.to_string(),
+            "ERRORED TIMEOUT: no reply (while calling getAll)"
+        );
+        assert_eq!(verdict.rule(), None);
+    }
+}

@@ -1,0 +1,407 @@
+//! The typed phrases of the suite: what each step says, with its parameters.
+
+use crate::adapter::Capability;
+use crate::domain::{ErrorKind, Field, Function, STATUS_CHANGED_EVENT, Status};
+use std::fmt;
+
+/// The kind of step a phrase is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StepKind {
+    /// `Given`
+    Given,
+    /// `When`
+    When,
+    /// `Then`
+    Then,
+}
+
+/// A parameter of a facade call, as a When step names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    /// `lengthOfGracePeriodInDays`, with its value when given.
+    GracePeriodDays(Option<u32>),
+    /// `id`, with a literal value when given (else the scenario's chosen id).
+    Id(Option<String>),
+}
+
+impl Param {
+    /// The parameter's name on the facade.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Param::GracePeriodDays(_) => "lengthOfGracePeriodInDays",
+            Param::Id(_) => "id",
+        }
+    }
+}
+
+/// What a "No IdentityDeletionProcess can be …" consequence says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `initiated`: no process was created.
+    Initiated,
+    /// `cancelled`: no process changed its status.
+    Cancelled,
+    /// `returned`: the call returned no process.
+    Returned,
+}
+
+impl Refusal {
+    /// The verb as written.
+    pub const fn verb(self) -> &'static str {
+        match self {
+            Refusal::Initiated => "initiated",
+            Refusal::Cancelled => "cancelled",
+            Refusal::Returned => "returned",
+        }
+    }
+}
+
+/// Every phrase the suite understands, with typed parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phrase {
+    // ---- Given ----
+    /// The Identity has an Active process; `defined` when the page adds the
+    /// definition "i.e. an IdentityDeletionProcess with "Active" as status";
+    /// `grace_not_over` when it adds "whose grace period is not over".
+    HasActive {
+        /// The "i.e." definition is part of the text.
+        defined: bool,
+        /// "whose grace period is not over" is part of the text.
+        grace_not_over: bool,
+    },
+    /// The Identity has a process (any status).
+    HasProcess,
+    /// A cancelled process, then an Active one initiated after it.
+    HasCancelledThenActive,
+    /// The Identity has no Active process.
+    HasNoActive,
+    /// The Identity has no process at all.
+    HasNone,
+    /// The id to get names no process of the Identity.
+    UnknownId,
+    /// The id to get is malformed.
+    MalformedId,
+    /// The Identity initiated a process, with an optional grace period.
+    HasInitiated(Option<u32>),
+    /// The Identity cancelled its Active process.
+    HasCancelled,
+    /// Another Identity initiated a process; its id is the one to get.
+    OtherIdentityHasInitiated,
+    /// The grace period of the Active process is over; `defined` when the
+    /// page adds "i.e. the current time is later than its gracePeriodEndsAt".
+    GracePeriodOver {
+        /// The "i.e." definition is part of the text.
+        defined: bool,
+    },
+    /// The Identity's clock moves forward (Given or When).
+    ClockAdvances {
+        /// Whole days.
+        days: u64,
+        /// Milliseconds on top.
+        millis: u64,
+    },
+    /// The Identity's clock stops (Given or When).
+    ClockStopped,
+    // ---- When ----
+    /// The Identity calls a facade function.
+    Calls(Function, Vec<Param>),
+    /// The Identity calls initiate K times at once.
+    CallsInitiateConcurrently(usize),
+    // ---- Then ----
+    /// RID1: a new process with this status exists.
+    Creates(Status),
+    /// RID1/RID2: the call returned the process it initiated or cancelled.
+    ReturnsChanged(Status),
+    /// RID2: the Active process changed status.
+    ChangesStatus(Status, Status),
+    /// RID2: the cancellation's time and Device are recorded in these fields.
+    RecordsCancellation(Field, Field),
+    /// RID2: a field is removed.
+    Removes(Field),
+    /// RID3: the process with the given id.
+    ReturnsById,
+    /// RID4: the Identity's process with this status (`None`: "the active").
+    ReturnsWithStatus(Option<Status>),
+    /// RID5: every process of the Identity.
+    ReturnsEvery,
+    /// RID5: in creation order.
+    ReturnsInCreationOrder,
+    /// The call fails with the error the scenario's situation calls for.
+    CallFails,
+    /// The consequence of a failure bullet.
+    NoProcessCanBe(Refusal),
+    /// The call succeeded.
+    CallSucceeds,
+    /// The call failed with this documented error.
+    CallFailsWith(ErrorKind),
+    /// The returned process has this status.
+    ReturnedHasStatus(Status),
+    /// The grace period of the returned process lasts this many days.
+    GracePeriodLasts(u32),
+    /// A field of the returned process is set (to the right value) or absent.
+    FieldPresence(Field, bool),
+    /// The returned id is well-formed.
+    IdFormat,
+    /// `createdAt` and another field follow the timestamp rule.
+    TimestampsUtc(Field),
+    /// RID3 with the returned id gives the same process.
+    GetReturnsSame,
+    /// RID4 gives the same process.
+    GetActiveReturnsSame,
+    /// The returned list is empty.
+    ListEmpty,
+    /// The returned list has these statuses, in order.
+    ListStatuses(Vec<Status>),
+    /// Exactly one of the concurrent calls succeeded.
+    ExactlyOneSucceeds,
+    /// Every other concurrent call failed with this error.
+    OthersFailWith(ErrorKind),
+    /// The Identity has exactly one Active process.
+    ExactlyOneActive,
+    /// Exactly one status-changed event, carrying the returned process.
+    EventCarriesReturned,
+    /// No status-changed event was published by the call.
+    NoEvent,
+}
+
+impl Phrase {
+    /// The capability a scenario with this phrase needs.
+    pub fn capability(&self) -> Option<Capability> {
+        match self {
+            Phrase::GracePeriodOver { .. }
+            | Phrase::ClockAdvances { .. }
+            | Phrase::ClockStopped => Some(Capability::Clock),
+            Phrase::EventCarriesReturned | Phrase::NoEvent => Some(Capability::Events),
+            _ => None,
+        }
+    }
+}
+
+/// The When text "the <actor> calls <function> [with <parameters>]": the one
+/// emitter of call steps, for the generator (any page) and for [`Phrase::Calls`].
+pub fn call_text(actor: &str, function: &str, parameters: &[String]) -> String {
+    let mut text = format!("the {actor} calls {function}");
+    if let Some((last, rest)) = parameters.split_last() {
+        text.push_str(" with ");
+        if !rest.is_empty() {
+            text.push_str(&rest.join(", "));
+            text.push_str(" and ");
+        }
+        text.push_str(last);
+    }
+    text
+}
+
+/// The Then text every failure scenario starts with.
+pub const CALL_FAILS: &str = "the call fails";
+
+/// The actor of every call phrase.
+pub const ACTOR: &str = "Identity";
+
+fn quoted(status: Status) -> String {
+    format!("`\"{status}\"`")
+}
+
+impl fmt::Display for Phrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let active = quoted(Status::Active);
+        match self {
+            Phrase::HasActive {
+                defined,
+                grace_not_over,
+            } => {
+                if *defined {
+                    write!(
+                        f,
+                        "there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with {active} as `status`, for this Identity"
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "the Identity has an IdentityDeletionProcess with {active} as `status`"
+                    )?;
+                }
+                if *grace_not_over {
+                    f.write_str(" whose grace period is not over")?;
+                }
+                Ok(())
+            }
+            Phrase::HasProcess => f.write_str("the Identity has an IdentityDeletionProcess"),
+            Phrase::HasCancelledThenActive => write!(
+                f,
+                "the Identity has a cancelled IdentityDeletionProcess and an IdentityDeletionProcess with {active} as `status` that was initiated after it"
+            ),
+            Phrase::HasNoActive => write!(
+                f,
+                "the Identity has no IdentityDeletionProcess with {active} as `status`"
+            ),
+            Phrase::HasNone => f.write_str("the Identity has no IdentityDeletionProcess"),
+            Phrase::UnknownId => {
+                f.write_str("the Identity has no IdentityDeletionProcess with the given `id`")
+            }
+            Phrase::MalformedId => {
+                f.write_str("the given `id` is not a valid IdentityDeletionProcess id")
+            }
+            Phrase::HasInitiated(None) => {
+                f.write_str("the Identity has initiated an IdentityDeletionProcess")
+            }
+            Phrase::HasInitiated(Some(days)) => write!(
+                f,
+                "the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` {days}"
+            ),
+            Phrase::HasCancelled => {
+                f.write_str("the Identity has cancelled its active IdentityDeletionProcess")
+            }
+            Phrase::OtherIdentityHasInitiated => {
+                f.write_str("another Identity has initiated an IdentityDeletionProcess")
+            }
+            Phrase::GracePeriodOver { defined } => {
+                write!(
+                    f,
+                    "the grace period of the IdentityDeletionProcess with {active} as `status` is already over"
+                )?;
+                if *defined {
+                    f.write_str(", i.e. the current time is later than its `gracePeriodEndsAt`")?;
+                }
+                Ok(())
+            }
+            Phrase::ClockAdvances { days, millis } => {
+                write!(
+                    f,
+                    "the Identity's clock advances by {days} {}",
+                    plural(*days, "day")
+                )?;
+                if *millis > 0 {
+                    write!(f, " and {millis} {}", plural(*millis, "millisecond"))?;
+                }
+                Ok(())
+            }
+            Phrase::ClockStopped => f.write_str("the Identity's clock is stopped"),
+            Phrase::Calls(function, params) => {
+                let params: Vec<String> = params
+                    .iter()
+                    .map(|p| match p {
+                        Param::GracePeriodDays(Some(days)) => format!("`{}` {days}", p.name()),
+                        Param::Id(Some(id)) => format!("`{}` {id:?}", p.name()),
+                        Param::GracePeriodDays(None) | Param::Id(None) => format!("`{}`", p.name()),
+                    })
+                    .collect();
+                f.write_str(&call_text(ACTOR, function.name(), &params))
+            }
+            Phrase::CallsInitiateConcurrently(times) => write!(
+                f,
+                "the Identity calls {} {times} times concurrently",
+                Function::Initiate.name()
+            ),
+            Phrase::Creates(status) => write!(
+                f,
+                "Creates an IdentityDeletionProcess with {} as `status`.",
+                quoted(*status)
+            ),
+            Phrase::ReturnsChanged(status) => write!(
+                f,
+                "Returns the {} IdentityDeletionProcess.",
+                match status {
+                    Status::Active => "initiated",
+                    Status::Cancelled => "cancelled",
+                }
+            ),
+            Phrase::ChangesStatus(from, to) => write!(
+                f,
+                "Changes the `status` of the IdentityDeletionProcess from {} to {}.",
+                quoted(*from),
+                quoted(*to)
+            ),
+            Phrase::RecordsCancellation(time, device) => write!(
+                f,
+                "Records the time of the cancellation in `{time}` and the cancelling Device in `{device}`."
+            ),
+            Phrase::Removes(field) => {
+                write!(f, "Removes `{field}` from the IdentityDeletionProcess.")
+            }
+            Phrase::ReturnsById => {
+                f.write_str("Returns the IdentityDeletionProcess with the given `id`.")
+            }
+            Phrase::ReturnsWithStatus(None) => {
+                f.write_str("Returns the active IdentityDeletionProcess.")
+            }
+            Phrase::ReturnsWithStatus(Some(status)) => write!(
+                f,
+                "Returns the IdentityDeletionProcess of the Identity that has {} as `status`.",
+                quoted(*status)
+            ),
+            Phrase::ReturnsEvery => f.write_str(
+                "Returns every IdentityDeletionProcess of the Identity, whatever its `status`.",
+            ),
+            Phrase::ReturnsInCreationOrder => f.write_str(
+                "Returns the IdentityDeletionProcesses in the order in which they were created.",
+            ),
+            Phrase::CallFails => f.write_str(CALL_FAILS),
+            Phrase::NoProcessCanBe(refusal) => {
+                write!(f, "No IdentityDeletionProcess can be {}", refusal.verb())
+            }
+            Phrase::CallSucceeds => f.write_str("the call succeeds"),
+            Phrase::CallFailsWith(kind) => write!(f, "the call fails with `{}`", kind.code()),
+            Phrase::ReturnedHasStatus(status) => write!(
+                f,
+                "the returned IdentityDeletionProcess has {} as `status`",
+                quoted(*status)
+            ),
+            Phrase::GracePeriodLasts(days) => write!(
+                f,
+                "its `gracePeriodEndsAt` is {days} {} after its `createdAt`",
+                plural(u64::from(*days), "day")
+            ),
+            Phrase::FieldPresence(field, set) => {
+                write!(
+                    f,
+                    "its `{field}` is {}",
+                    if *set { "set" } else { "absent" }
+                )
+            }
+            Phrase::IdFormat => f.write_str("its `id` is `IDP` followed by 17 letters or digits"),
+            Phrase::TimestampsUtc(field) => {
+                write!(
+                    f,
+                    "its `createdAt` and `{field}` are ISO-8601 timestamps in UTC"
+                )
+            }
+            Phrase::GetReturnsSame => f.write_str(
+                "getIdentityDeletionProcess with its `id` returns the same IdentityDeletionProcess",
+            ),
+            Phrase::GetActiveReturnsSame => f.write_str(
+                "getActiveIdentityDeletionProcess returns the same IdentityDeletionProcess",
+            ),
+            Phrase::ListEmpty => f.write_str("the returned list is empty"),
+            Phrase::ListStatuses(statuses) => {
+                let list: Vec<String> = statuses.iter().map(|s| format!("\"{s}\"")).collect();
+                write!(
+                    f,
+                    "the returned list has the statuses {} in this order",
+                    list.join(", ")
+                )
+            }
+            Phrase::ExactlyOneSucceeds => f.write_str("exactly one of the calls succeeds"),
+            Phrase::OthersFailWith(kind) => {
+                write!(f, "every other call fails with `{}`", kind.code())
+            }
+            Phrase::ExactlyOneActive => write!(
+                f,
+                "the Identity has exactly one IdentityDeletionProcess with {active} as `status`"
+            ),
+            Phrase::EventCarriesReturned => write!(
+                f,
+                "exactly one `{STATUS_CHANGED_EVENT}` event was published, carrying the returned IdentityDeletionProcess"
+            ),
+            Phrase::NoEvent => write!(f, "no `{STATUS_CHANGED_EVENT}` event was published"),
+        }
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
+    }
+}
