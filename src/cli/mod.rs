@@ -163,6 +163,10 @@ pub struct FuzzArgs {
     /// A regression file (proptest format): its seeds are replayed first, new failures appended.
     #[arg(long, value_name = "FILE")]
     pub regressions: Option<PathBuf>,
+    /// An expectations file: its `[[waived]]` rules are known deviations (a waiver no check
+    /// needed fails the run as stale).
+    #[arg(long, value_name = "FILE")]
+    pub expectations: Option<PathBuf>,
     /// The implementation under test.
     #[command(flatten)]
     pub adapter: AdapterArgs,
@@ -177,6 +181,7 @@ impl FuzzArgs {
             seed: self.seed.unwrap_or_else(fuzz::random_seed),
             concurrency_cases: self.concurrency_cases,
             regressions: self.regressions.clone(),
+            waivers: Arc::new(crate::oracle::Waivers::default()),
         }
     }
 }
@@ -190,7 +195,21 @@ pub async fn fuzz_command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCod
             return ExitCode::from(EXIT_FAILED);
         }
     };
-    let options = args.options();
+    let mut options = args.options();
+    let expectations = match &args.expectations {
+        Some(path) => match crate::expectations::load(path) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+        None => None,
+    };
+    if let Some(e) = &expectations {
+        options.waivers = Arc::new(e.waivers());
+    }
+    let waivers = options.waivers.clone();
     println!(
         "fuzzing {} {} (seed {})",
         info.name, info.version, options.seed
@@ -207,7 +226,23 @@ pub async fn fuzz_command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCod
             }
         };
     println!("{}", report.render());
-    ExitCode::from(if report.failure.is_none() {
+    let mut stale = 0;
+    if let Some(e) = &expectations {
+        let usage = waivers.usage();
+        for waiver in &e.waivers {
+            match usage.get(&waiver.rule).copied().unwrap_or(0) {
+                0 => {
+                    stale += 1;
+                    println!("STALE {}: no check needed it; remove the waiver", waiver.label());
+                }
+                count => println!(
+                    "waived, expected: {} ({count} checks): {}",
+                    waiver.rule, waiver.reason
+                ),
+            }
+        }
+    }
+    ExitCode::from(if report.failure.is_none() && stale == 0 {
         EXIT_PASSED
     } else {
         EXIT_FAILED

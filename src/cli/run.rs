@@ -78,6 +78,7 @@ impl RunArgs {
             concurrency: usize::from(self.concurrency.unwrap_or(default_concurrency)),
             console: true,
             fail_fast: self.fail_fast,
+            waivers: Default::default(),
         }
     }
 
@@ -106,7 +107,10 @@ pub async fn run_command(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
         },
         _ => None,
     };
-    let options = args.options();
+    let mut options = args.options();
+    if let Some(e) = &expectations {
+        options.waivers = std::sync::Arc::new(e.waivers());
+    }
     if args.list {
         let info = match adapter.describe().await {
             Ok(info) => info,
@@ -145,7 +149,16 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
         problems.extend(reports::annotate_json(path, &meta).err());
     }
     let findings: Option<Vec<Finding>> =
-        expectations.map(|e| expectations::check(e, &report.tally.scenarios));
+        expectations.map(|e| expectations::check(e, &report.tally.scenarios, &report.waived));
+    if let Some(e) = expectations {
+        for waiver in &e.waivers {
+            let count = report.waived.get(&waiver.rule).copied().unwrap_or(0);
+            println!(
+                "waived, expected: {} ({count} checks): {}",
+                waiver.rule, waiver.reason
+            );
+        }
+    }
     let gate_passed = match &findings {
         Some(findings) => {
             let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();

@@ -90,6 +90,13 @@ impl ErrorKind {
         }
     }
 
+    /// Whether the Backbone (the platform) raises it: its message reaches the
+    /// runtime's caller wrapped with the status, the request, the time and a
+    /// trace id, so the documented message is contained, not equal.
+    pub fn is_platform(self) -> bool {
+        self.code().starts_with("error.platform.")
+    }
+
     /// The kind with this exact code.
     pub fn from_code(code: &str) -> Option<ErrorKind> {
         ErrorKind::ALL.into_iter().find(|k| k.code() == code)

@@ -5,6 +5,7 @@ use super::file::{Expectations, Outcome};
 use crate::adapter::AdapterFault;
 use crate::outcome::{Outcome as RunOutcome, ScenarioResult};
 use crate::verdict::FaultKind;
+use std::collections::BTreeMap;
 
 /// What the comparison found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +45,18 @@ pub enum Finding {
         /// The entry.
         entry: String,
     },
+    /// A scenario failed by a waived rule: a known deviation.
+    Waived {
+        /// The scenario.
+        scenario: String,
+        /// The waived rule.
+        rule: String,
+    },
+    /// A waived rule's checks all ran and passed: the waiver has gone stale.
+    StaleWaiver {
+        /// The waiver.
+        waiver: String,
+    },
     /// A pattern matched more scenarios than allowed.
     TooBroad {
         /// The entry.
@@ -56,13 +69,19 @@ pub enum Finding {
 impl Finding {
     /// Whether the finding fails the gate.
     pub fn fails(&self) -> bool {
-        !matches!(self, Finding::Expected { .. })
+        !matches!(self, Finding::Expected { .. } | Finding::Waived { .. })
     }
 
     /// The finding as a report line.
     pub fn render(&self) -> String {
         match self {
             Finding::Expected { scenario } => format!("expected failure: {scenario}"),
+            Finding::Waived { scenario, rule } => {
+                format!("waived, expected: {scenario} [{rule}]")
+            }
+            Finding::StaleWaiver { waiver } => {
+                format!("STALE {waiver}: no check needed it; remove the waiver")
+            }
             Finding::Unexpected {
                 scenario,
                 outcome,
@@ -109,8 +128,13 @@ pub fn outcome_of(result: &ScenarioResult) -> Option<Outcome> {
     }
 }
 
-/// Compares `results` with `expectations`.
-pub fn check(expectations: &Expectations, results: &[ScenarioResult]) -> Vec<Finding> {
+/// Compares `results` with `expectations`; `usage` says how many checks
+/// each waived rule waived during the run (from the oracle).
+pub fn check(
+    expectations: &Expectations,
+    results: &[ScenarioResult],
+    usage: &BTreeMap<String, usize>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut matched = vec![0usize; expectations.entries.len()];
     for result in results.iter().filter(|r| r.outcome != RunOutcome::Skipped) {
@@ -120,6 +144,20 @@ pub fn check(expectations: &Expectations, results: &[ScenarioResult]) -> Vec<Fin
             .find(|e| e.matches(&result.scenario, &result.tags));
         if let Some(entry) = entry {
             matched[entry.index] += 1;
+        }
+        let waived = match (&result.outcome, result.verdict.as_ref().and_then(|v| v.rule())) {
+            (RunOutcome::Failed, Some(rule)) => expectations
+                .waivers
+                .iter()
+                .find(|w| w.rule == rule.as_str()),
+            _ => None,
+        };
+        if let Some(waiver) = waived {
+            findings.push(Finding::Waived {
+                scenario: result.scenario.clone(),
+                rule: waiver.rule.clone(),
+            });
+            continue;
         }
         let outcome = outcome_of(result);
         let cause = result.cause.clone().unwrap_or_default();
@@ -174,6 +212,13 @@ pub fn check(expectations: &Expectations, results: &[ScenarioResult]) -> Vec<Fin
         .iter()
         .filter(|r| r.outcome != RunOutcome::Skipped)
         .collect();
+    for waiver in &expectations.waivers {
+        if usage.get(&waiver.rule).copied().unwrap_or(0) == 0 {
+            findings.push(Finding::StaleWaiver {
+                waiver: waiver.label(),
+            });
+        }
+    }
     for entry in &expectations.entries {
         let by_pattern = match entry.pattern {
             Some(_) => ran

@@ -91,6 +91,28 @@ impl Expectation {
     }
 }
 
+/// A known deviation waived by rule id, for `run` and `fuzz` alike.
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    /// Position in the file's `[[waived]]` list (0-based).
+    pub index: usize,
+    /// The file line of its `[[waived]]` header.
+    pub line: usize,
+    /// The rule id, e.g. `RID2.cancelledAt`.
+    pub rule: String,
+    /// Why the deviation is tolerated.
+    pub reason: String,
+    /// Where it is tracked.
+    pub issue: Option<String>,
+}
+
+impl Waiver {
+    /// How the waiver is named in messages.
+    pub fn label(&self) -> String {
+        format!("waiver {} (line {}): rule {}", self.index + 1, self.line, self.rule)
+    }
+}
+
 /// A loaded expectations file.
 #[derive(Debug, Clone)]
 pub struct Expectations {
@@ -98,6 +120,59 @@ pub struct Expectations {
     pub path: PathBuf,
     /// Its entries in file order.
     pub entries: Vec<Expectation>,
+    /// Its waivers in file order.
+    pub waivers: Vec<Waiver>,
+}
+
+impl Expectations {
+    /// The waived rule ids, as the oracle takes them.
+    pub fn waivers(&self) -> crate::oracle::Waivers {
+        crate::oracle::Waivers::new(self.waivers.iter().map(|w| w.rule.clone()))
+    }
+}
+
+const WAIVER_KEYS: [&str; 3] = ["rule", "reason", "issue"];
+
+/// A rule id: `AREA.aspect`, letters, digits, `.`, `-` and `_`.
+fn is_rule_id(text: &str) -> bool {
+    text.split_once('.').is_some_and(|(area, aspect)| {
+        !area.is_empty()
+            && !aspect.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    })
+}
+
+fn load_waivers(path: &Path, text: &str, list: &toml_edit::ArrayOfTables) -> Result<Vec<Waiver>, String> {
+    let mut waivers: Vec<Waiver> = Vec::new();
+    for (index, table) in list.iter().enumerate() {
+        let line = table.span().map_or(1, |s| line_of(text, s.start));
+        let at = format!("{}:{line}: waiver {}", path.display(), index + 1);
+        for (key, _) in table.iter() {
+            if !WAIVER_KEYS.contains(&key) {
+                return Err(format!("{at}: unknown key `{key}` (known: {})", WAIVER_KEYS.join(", ")));
+            }
+        }
+        let rule = string(table, "rule", &at)?.ok_or_else(|| format!("{at}: `rule` is missing"))?;
+        if !is_rule_id(&rule) {
+            return Err(format!("{at}: {rule:?} is not a rule id (AREA.aspect, e.g. RID2.cancelledAt)"));
+        }
+        if let Some(first) = waivers.iter().find(|w| w.rule == rule) {
+            return Err(format!("{at}: rule {rule} is already waived by waiver {} (line {})", first.index + 1, first.line));
+        }
+        let reason = string(table, "reason", &at)?
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| format!("{at}: `reason` is mandatory: say why this deviation is tolerated"))?;
+        waivers.push(Waiver {
+            index,
+            line,
+            rule,
+            reason,
+            issue: string(table, "issue", &at)?,
+        });
+    }
+    Ok(waivers)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -131,19 +206,31 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
     })?;
     let mut entries = Vec::new();
     for (key, item) in document.as_table().iter() {
-        if key != "expected" {
+        if key != "expected" && key != "waived" {
             let line = item.span().map_or(1, |s| line_of(&text, s.start));
             return Err(format!(
-                "{}:{line}: unknown key `{key}`: the file holds `[[expected]]` entries only",
+                "{}:{line}: unknown key `{key}`: the file holds `[[expected]]` and `[[waived]]` entries only",
                 path.display()
             ));
         }
     }
+    let waivers = match document.as_table().get("waived") {
+        None => Vec::new(),
+        Some(Item::ArrayOfTables(list)) => load_waivers(path, &text, list)?,
+        Some(other) => {
+            let line = other.span().map_or(1, |s| line_of(&text, s.start));
+            return Err(format!(
+                "{}:{line}: `waived` must be a list of tables (`[[waived]]`)",
+                path.display()
+            ));
+        }
+    };
     let list = match document.as_table().get("expected") {
         None => {
             return Ok(Expectations {
                 path: path.to_path_buf(),
                 entries,
+                waivers,
             });
         }
         Some(Item::ArrayOfTables(list)) => list,
@@ -203,5 +290,6 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
     Ok(Expectations {
         path: path.to_path_buf(),
         entries,
+        waivers,
     })
 }

@@ -28,14 +28,28 @@ fn use_case_tag(tags: &[String]) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn message_prefix(cause: &str) -> String {
-    cause
-        .lines()
-        .next()
-        .unwrap_or_default()
+/// Text that differs from run to run: process and Device ids, timestamps,
+/// trace ids, request numbers, paths with ids.
+static VOLATILE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"IDP[A-Za-z0-9]{17}|DVC[A-Za-z0-9]+|\d{4}-\d\d-\d\dT|[Tt]race ?[Ii]d|\(seq \d+\)|seq \d+|/[A-Za-z]+/[A-Za-z0-9]{20}",
+    )
+    .unwrap_or_else(|e| panic!("the volatile-text pattern does not compile: {e}"))
+});
+
+/// The stable start of a cause's first line: cut before anything volatile.
+pub fn message_prefix(cause: &str) -> String {
+    let line = cause.lines().next().unwrap_or_default();
+    let stable = match VOLATILE.find(line) {
+        Some(m) => &line[..m.start()],
+        None => line,
+    };
+    stable
         .chars()
         .take(MESSAGE_PREFIX_CHARS)
-        .collect()
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
 }
 
 /// Rewrites `path` (created when missing) so that it lists exactly the
@@ -50,6 +64,7 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
         Expectations {
             path: path.to_path_buf(),
             entries: Vec::new(),
+            waivers: Vec::new(),
         }
     } else {
         load(path)?
@@ -127,4 +142,22 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
         .and_then(|()| std::fs::rename(&temp, path))
         .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message_prefix;
+
+    #[test]
+    fn prefixes_never_hold_volatile_text() {
+        assert_eq!(
+            message_prefix("TIMEOUT: no reply to `getActive` (seq 37) within 1s"),
+            "TIMEOUT: no reply to `getActive`"
+        );
+        assert_eq!(
+            message_prefix("right code; x (400): 'y' for PUT /api/v2/Identities/Self/DeletionProcesses/IDPabcdefghijABCDEFG/Cancel at 2026-01-01T00:00:00Z with traceId 'z'"),
+            "right code; x (400): 'y' for PUT /api/v2/Identities/Self/DeletionProcesses"
+        );
+        assert_eq!(message_prefix("right code, wrong message\n  expected: x"), "right code, wrong message");
+    }
 }

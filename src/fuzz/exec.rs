@@ -5,7 +5,8 @@ use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known};
 use crate::adapter::{Adapter, CallError, IdentityHandle};
 use crate::domain::{Function, Status};
 use crate::oracle::model::ModelState;
-use crate::oracle::{Call, Oracle, Returned, measure};
+use crate::oracle::{Call, Oracle, Returned, Waivers, measure};
+use std::sync::Arc;
 use crate::verdict::{Failure, Fault, RuleId, Verdict};
 use std::fmt;
 use std::time::Duration;
@@ -30,10 +31,11 @@ pub async fn execute(
     adapter: &dyn Adapter,
     initial: &ModelState,
     ops: &[Op],
+    waivers: &Arc<Waivers>,
     seen: impl Fn(),
 ) -> Result<(), Divergence> {
     let at = |step: usize| move |verdict: Verdict| Divergence { step, verdict };
-    let mut oracle = Oracle::new();
+    let mut oracle = Oracle::with_waivers(waivers.clone());
     let mut handles = Vec::new();
     for _ in &initial.identities {
         let handle = adapter
@@ -56,7 +58,7 @@ pub async fn execute(
         run_op(adapter, &mut oracle, &handles, op)
             .await
             .map_err(at(index + 1))?;
-        check_invariant(adapter, &handles)
+        check_invariant(adapter, &handles, waivers)
             .await
             .map_err(at(index + 1))?;
     }
@@ -132,7 +134,11 @@ async fn run_op(
 }
 
 /// After every step: at most one Active process per Identity.
-async fn check_invariant(adapter: &dyn Adapter, handles: &[IdentityHandle]) -> Result<(), Verdict> {
+async fn check_invariant(
+    adapter: &dyn Adapter,
+    handles: &[IdentityHandle],
+    waivers: &Waivers,
+) -> Result<(), Verdict> {
     for (i, handle) in handles.iter().enumerate() {
         let all = match adapter.get_all(handle).await {
             Ok(all) => all,
@@ -156,11 +162,10 @@ async fn check_invariant(adapter: &dyn Adapter, handles: &[IdentityHandle]) -> R
             .filter(|p| p.status == Status::Active.as_str())
             .count();
         if active > 1 {
-            return Err(Failure::new(
+            waivers.judge(Err(Failure::new(
                 RuleId::new("INVARIANT.one-active"),
                 format!("Identity {} has {active} Active processes", i + 1),
-            )
-            .into());
+            )))?;
         }
     }
     Ok(())

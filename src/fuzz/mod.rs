@@ -16,6 +16,7 @@ pub mod ops;
 pub mod render;
 
 use crate::adapter::{Adapter, Capability, ImplementationInfo};
+use crate::oracle::Waivers;
 use crate::oracle::model::ModelState;
 use crate::verdict::{Fault, Verdict};
 use concurrency::BurstCall;
@@ -43,6 +44,8 @@ pub struct FuzzOptions {
     pub concurrency_cases: u32,
     /// A proptest regression file: its seeds are replayed first, new failures appended.
     pub regressions: Option<PathBuf>,
+    /// Known deviations: checks of these rules pass, counted.
+    pub waivers: Arc<Waivers>,
 }
 
 impl FuzzOptions {
@@ -54,6 +57,7 @@ impl FuzzOptions {
             seed,
             concurrency_cases: 32,
             regressions: None,
+            waivers: Arc::new(Waivers::default()),
         }
     }
 }
@@ -178,6 +182,7 @@ where
                 adapter.as_ref(),
                 &initial,
                 &ops,
+                &options.waivers,
                 || count(()),
             ))
             .map_err(|d| TestCaseError::fail(d.to_string()))
@@ -192,7 +197,13 @@ where
             gherkin: None,
         });
     };
-    let divergence = runtime.block_on(exec::execute(adapter.as_ref(), initial, ops, || ()));
+    let divergence = runtime.block_on(exec::execute(
+        adapter.as_ref(),
+        initial,
+        ops,
+        &options.waivers,
+        || (),
+    ));
     let (verdict, step) = match divergence {
         Err(d) => (d.verdict, Some(d.step)),
         Ok(()) => (
@@ -279,7 +290,11 @@ fn run_concurrent_initiates(
         &(2usize..=64),
         |k| {
             runtime
-                .block_on(concurrency::concurrent_initiates(adapter.clone(), k))
+                .block_on(concurrency::concurrent_initiates(
+                    adapter.clone(),
+                    k,
+                    &options.waivers,
+                ))
                 .map_err(|v| in_case(v, &format!("K = {k}")))
         },
     )

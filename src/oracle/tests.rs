@@ -225,3 +225,43 @@ fn error_messages_must_be_the_documented_ones() {
         "RID2.error-code"
     );
 }
+
+#[test]
+fn the_grace_period_tolerates_a_late_second_clock_read_and_nothing_more() {
+    let day = DAY_MS;
+    assert!(grace_period_matches(day, day));
+    assert!(grace_period_matches(day + GRACE_PERIOD_TOLERANCE_MS, day));
+    assert!(!grace_period_matches(day + GRACE_PERIOD_TOLERANCE_MS + 1, day));
+    assert!(!grace_period_matches(day - 1, day));
+    assert!(!grace_period_matches(day - 1_000, day));
+}
+
+#[test]
+fn platform_errors_may_arrive_wrapped_runtime_errors_may_not() {
+    let platform = ErrorKind::GracePeriodExpired;
+    let documented = platform.documented_message().unwrap();
+    let wrapped = DomainError {
+        code: platform.code().into(),
+        message: format!("{} (400): '{documented}' for PUT /x at 2026-01-01T00:00:00Z with traceId 'abc'", platform.code()),
+    };
+    assert_eq!(check_error("RID2", platform, &wrapped), Ok(()));
+    let runtime = ErrorKind::NoActiveProcess;
+    let wrapped = DomainError {
+        code: runtime.code().into(),
+        message: format!("x '{}' y", runtime.documented_message().unwrap()),
+    };
+    assert!(check_error("RID2", runtime, &wrapped).is_err());
+}
+
+#[test]
+fn waived_rules_pass_and_are_counted() {
+    let (oracle, _, p) = initiated();
+    let mut oracle = Oracle {
+        waivers: Arc::new(Waivers::new(["RID1.status"])),
+        ..oracle
+    };
+    let mut wrong = p;
+    wrong.status = "active".into();
+    assert_eq!(oracle.check_process(0, 0, &wrong, "RID1"), Ok(()));
+    assert_eq!(oracle.waivers.usage().get("RID1.status"), Some(&1));
+}

@@ -10,6 +10,7 @@ pub mod reports;
 pub mod tally;
 
 use crate::adapter::{Adapter, ImplementationInfo};
+use crate::oracle::Waivers;
 use crate::steps::{self, ConformanceWorld, RunContext};
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
@@ -44,6 +45,8 @@ pub struct RunOptions {
     pub console: bool,
     /// Stop after the first failing scenario.
     pub fail_fast: bool,
+    /// Known deviations: checks of these rules pass, counted and reported as waived.
+    pub waivers: Arc<Waivers>,
 }
 
 impl RunOptions {
@@ -58,6 +61,7 @@ impl RunOptions {
             concurrency: 64,
             console: true,
             fail_fast: false,
+            waivers: Arc::new(Waivers::default()),
         }
     }
 }
@@ -71,6 +75,8 @@ pub struct RunReport {
     pub tally: TallyData,
     /// The feature files the run read.
     pub files: Vec<PathBuf>,
+    /// How many checks each waived rule waived.
+    pub waived: std::collections::BTreeMap<String, usize>,
 }
 
 impl RunReport {
@@ -184,6 +190,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     let context = Arc::new(RunContext {
         adapter,
         info: info.clone(),
+        waivers: options.waivers.clone(),
     });
 
     let console: Box<dyn Write> = if options.console {
@@ -240,6 +247,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         implementation: info,
         tally: tally.data(),
         files: run_files,
+        waived: options.waivers.usage(),
     })
 }
 

@@ -10,7 +10,7 @@ use crate::domain::{
 };
 use crate::oracle::model::{DAY_MS as DAY_MS_I64, Expected};
 use crate::oracle::{
-    Call, GRACE_PERIOD_TOLERANCE_MS, Returned, check_error, check_fails_with, error_json,
+    Call, Returned, grace_period_matches, check_error, check_fails_with, error_json,
 };
 use crate::verdict::{Failure, RuleId};
 use crate::vocabulary::Refusal;
@@ -503,7 +503,7 @@ pub fn grace_period_lasts(world: &mut ConformanceWorld, days: u32) {
     let (created, ends) = (at(Field::CreatedAt), at(Field::GracePeriodEndsAt));
     let length = (ends - created).num_milliseconds();
     let expected = i64::from(days) * DAY_MS_I64;
-    if (length - expected).abs() > GRACE_PERIOD_TOLERANCE_MS {
+    if !grace_period_matches(length, expected) {
         world.fail(
             Failure::new(
                 RuleId::of(Function::Initiate.use_case(), "gracePeriodEndsAt"),

@@ -19,6 +19,8 @@ pub struct RunContext {
     pub adapter: Arc<dyn Adapter>,
     /// What it said about itself.
     pub info: ImplementationInfo,
+    /// The rules whose failures are known deviations.
+    pub waivers: Arc<crate::oracle::Waivers>,
 }
 
 impl fmt::Debug for RunContext {
@@ -86,6 +88,10 @@ impl ConformanceWorld {
     /// step with its text for the console and the reports.
     pub fn fail(&mut self, verdict: impl Into<Verdict>) -> ! {
         let verdict = verdict.into();
+        if let Some(rule) = verdict.rule() {
+            // Counted, so the waiver is not stale; the scenario is reported as waived.
+            self.oracle.waivers.waives(rule);
+        }
         let text = verdict.to_string();
         self.verdict = Some(verdict);
         panic!("{text}")
@@ -110,6 +116,7 @@ impl ConformanceWorld {
 
     /// Attaches the run's implementation and creates the scenario's Identity.
     pub async fn attach(&mut self, run: Arc<RunContext>) {
+        self.oracle = Oracle::with_waivers(run.waivers.clone());
         self.run = Some(run);
         self.add_identity("creating the scenario's Identity").await;
     }
