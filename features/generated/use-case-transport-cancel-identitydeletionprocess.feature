@@ -33,6 +33,7 @@ Feature: Cancel IdentityDeletionProcess
       Then the call fails
       And No IdentityDeletionProcess can be cancelled
 
+    @requires.clock
     Scenario: RID2 On Failure 2: No IdentityDeletionProcess can be cancelled if the grace period of the IdentityDeletionProcess with `"Active"` as `status` is already over, i.e. the current time is later than its `gracePeriodEndsAt`.
       Given the grace period of the IdentityDeletionProcess with `"Active"` as `status` is already over, i.e. the current time is later than its `gracePeriodEndsAt`.
       When the Identity calls cancelIdentityDeletionProcess
