@@ -4,6 +4,7 @@ Feature: The IdentityDeletionProcess DTO
   The id is `IDP` followed by 17 letters or digits; timestamps are ISO-8601 in UTC; optional
   fields are absent from the JSON when unset, never `null`.
 
+  # Source: docs/domain.md#the-identitydeletionprocess; runtime packages/runtime/src/types/transport/IdentityDeletionProcessDTO.ts (optional fields) and packages/runtime/src/useCases/common/validation/ValidatableStrings.ts (IDP[A-Za-z0-9]{17})
   Scenario: An initiated process
     When the Identity calls initiateIdentityDeletionProcess
     Then its `id` is `IDP` followed by 17 letters or digits
@@ -14,6 +15,7 @@ Feature: The IdentityDeletionProcess DTO
     And its `cancelledByDevice` is absent
     And its JSON form has no `null` value and no unset field
 
+  # Source: docs/domain.md#the-identitydeletionprocess and #life-cycle; runtime packages/runtime/src/types/transport/IdentityDeletionProcessDTO.ts; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (Cancel)
   Scenario: A cancelled process
     Given the Identity has initiated an IdentityDeletionProcess
     When the Identity calls cancelIdentityDeletionProcess
