@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod bench_suite;
+pub mod bench_sync;
 pub mod pipeline;
 pub mod sha256;
 pub mod staging;

@@ -4,6 +4,7 @@
 //! - `check`: exit 1 when the generated features are stale, missing or orphaned;
 //! - `sync`: copy use-case pages verbatim from a docs checkout, record their source, regenerate;
 //! - `bench-gen`: time parse + generate against the parse-only floor;
+//! - `bench-sync`: time `sync` + `gen` over a whole directory of pages (the corpus);
 //! - `bench-suite`: time whole runs of the suite against the reference implementation;
 //! - `bench-fuzz`: time the fuzzer against the reference implementation.
 
@@ -69,6 +70,15 @@ enum Command {
         spec: Option<PathBuf>,
         /// Timed repetitions of each measurement.
         #[arg(long, default_value_t = 30)]
+        iterations: u32,
+    },
+    /// Time `sync` + `gen` over a directory of pages (copied into a scratch checkout and workspace).
+    BenchSync {
+        /// Directory of use-case pages. Default: spec/use-cases of this workspace.
+        #[arg(long, value_name = "DIR")]
+        spec: Option<PathBuf>,
+        /// Timed repetitions.
+        #[arg(long, default_value_t = 10)]
         iterations: u32,
     },
     /// Time whole `enmeshed-conformance run` invocations (release build, excluded from the time).
@@ -200,6 +210,10 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                 .collect();
             let timing = xtask::bench_suite::run(&workspace_root(), runs, &args)?;
             println!("{cases} cases of up to 50 operations; {timing}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchSync { spec, iterations } => {
+            println!("{}", xtask::bench_sync::run(&spec_dir(spec), iterations)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchGen { spec, iterations } => {
