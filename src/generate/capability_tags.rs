@@ -43,4 +43,19 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn generated_scenarios_carry_their_tags() {
+        let page = "---\ntitle: T\nproperties:\n  - id: TST1\n  - function: cancelIt\n  - actor: Identity\n---\n\n## On Failure\n\n- Nothing can be cancelled if the grace period of the active IdentityDeletionProcess is already over.\n- Nothing can be cancelled if the Identity has no IdentityDeletionProcess.\n";
+        let use_case = crate::spec::parse_page(std::path::Path::new("t.md"), page.as_bytes())
+            .expect("test page parses");
+        let feature = crate::generate::render(&use_case).expect("it has outcomes");
+        let parsed = cucumber::gherkin::Feature::parse(
+            &feature.text,
+            cucumber::gherkin::GherkinEnv::default(),
+        )
+        .expect("the feature parses back");
+        let tags: Vec<&Vec<String>> = parsed.rules[0].scenarios.iter().map(|s| &s.tags).collect();
+        assert_eq!(tags, [&vec!["requires.clock".to_owned()], &Vec::new()]);
+    }
 }
