@@ -360,3 +360,19 @@ fn a_hand_written_file_in_the_way_stops_everything() {
     // The page would change, but the feature cannot be written: nothing is.
     assert_refused(&ws, docs.path(), &[], "did not write");
 }
+
+#[test]
+fn a_missing_spec_directory_is_refused() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = Workspace::new(&[]);
+    std::fs::remove_dir(ws.path("spec/use-cases")).unwrap();
+    assert_refused(&ws, docs.path(), &[], "the spec directory");
+}
+
+#[test]
+fn a_broken_source_record_is_refused() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = stale_workspace();
+    std::fs::write(ws.path("spec/SOURCE.toml"), "repository = \"r\"\n").unwrap();
+    assert_refused(&ws, docs.path(), &[], "SOURCE.toml: `path` is missing");
+}
