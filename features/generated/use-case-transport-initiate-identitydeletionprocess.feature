@@ -6,10 +6,14 @@ Feature: Initiate IdentityDeletionProcess
   Rule: On Success
 
     Scenario: RID1 On Success 1: Creates an IdentityDeletionProcess with `"Active"` as `status`.
+      # Derived precondition (the page has none): the negation of the failure condition of line 57: there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `"Active"` as `status`, for this Identity.
+      Given there is no active IdentityDeletionProcess for this Identity
       When the Identity calls initiateIdentityDeletionProcess
       Then Creates an IdentityDeletionProcess with `"Active"` as `status`.
 
     Scenario: RID1 On Success 2: Returns the initiated IdentityDeletionProcess.
+      # Derived precondition (the page has none): the negation of the failure condition of line 57: there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `"Active"` as `status`, for this Identity.
+      Given there is no active IdentityDeletionProcess for this Identity
       When the Identity calls initiateIdentityDeletionProcess
       Then Returns the initiated IdentityDeletionProcess.
 

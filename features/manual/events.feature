@@ -6,10 +6,12 @@ Feature: Status-changed events
   Source: docs/domain.md, "State machine" (events); nmshd/runtime
   IdentityDeletionProcessStatusChangedEvent.
 
+  # Source: docs/domain.md#events; runtime packages/transport/src/modules/accounts/IdentityDeletionProcessController.ts (initiateIdentityDeletionProcess publishes IdentityDeletionProcessStatusChangedEvent)
   Scenario: Initiating publishes the event with the initiated process
     When the Identity calls initiateIdentityDeletionProcess
     Then exactly one `transport.identityDeletionProcessStatusChanged` event was published, carrying the returned IdentityDeletionProcess
 
+  # Source: docs/domain.md#events; runtime packages/transport/src/modules/accounts/IdentityDeletionProcessController.ts (updateIdentityDeletionProcess publishes IdentityDeletionProcessStatusChangedEvent)
   Scenario: Cancelling publishes the event with the cancelled process
     Given the Identity has initiated an IdentityDeletionProcess
     When the Identity calls cancelIdentityDeletionProcess

@@ -1,24 +1,28 @@
-# Hand-written: what DOMAIN.md states about the grace period and the pages leave implicit.
+# Hand-written: what docs/domain.md states about the grace period and the pages leave implicit.
 @manual
 Feature: Grace period of an IdentityDeletionProcess
   The grace period lasts `lengthOfGracePeriodInDays` days from `createdAt` (14 when not given,
   0 allowed). Cancelling is allowed up to and including `gracePeriodEndsAt`.
 
+  # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionConfiguration.cs (14 days) and IdentityDeletionProcess.cs (GracePeriodEndsAt = now + days)
   Scenario: The default grace period is 14 days
     When the Identity calls initiateIdentityDeletionProcess
     Then the call succeeds
     And its `gracePeriodEndsAt` is 14 days after its `createdAt`
 
+  # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (lengthOfGracePeriodInDays)
   Scenario: A grace period of 1 day
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
     Then the call succeeds
     And its `gracePeriodEndsAt` is 1 day after its `createdAt`
 
+  # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (lengthOfGracePeriodInDays, a double?, 0 allowed)
   Scenario: A grace period of 0 days
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 0
     Then the call succeeds
     And its `gracePeriodEndsAt` is 0 days after its `createdAt`
 
+  # Source: docs/domain.md#the-grace-period and #errors; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (Cancel refuses when GracePeriodEndsAt < now); Backbone Modules/Devices/src/Devices.Domain/DomainErrors.cs
   @requires.clock
   Scenario: Cancelling after the grace period fails
     Given the Identity's clock is stopped
@@ -27,6 +31,7 @@ Feature: Grace period of an IdentityDeletionProcess
     When the Identity calls cancelIdentityDeletionProcess
     Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
 
+  # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (strict GracePeriodEndsAt < now)
   @requires.clock
   Scenario: Cancelling exactly at the end of the grace period is allowed
     Given the Identity's clock is stopped
@@ -36,6 +41,7 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call succeeds
     And the returned IdentityDeletionProcess has `"Cancelled"` as `status`
 
+  # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (strict GracePeriodEndsAt < now)
   @requires.clock
   Scenario: With 0 days of grace, cancelling at the same instant is allowed
     Given the Identity's clock is stopped
@@ -43,6 +49,7 @@ Feature: Grace period of an IdentityDeletionProcess
     When the Identity calls cancelIdentityDeletionProcess
     Then the call succeeds
 
+  # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionConfiguration.cs and IdentityDeletionProcess.cs
   @requires.clock
   Scenario: The default grace period ends after 14 days, not before
     Given the Identity's clock is stopped

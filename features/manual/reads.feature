@@ -4,32 +4,39 @@ Feature: Reading IdentityDeletionProcesses
   Get and get-active return exactly what initiate and cancel returned. Ids that name no process of
   the Identity, or are malformed, give documented errors.
 
+  # Source: docs/domain.md#reading-processes; runtime packages/runtime/src/useCases/transport/identityDeletionProcesses/GetIdentityDeletionProcess.ts and GetActiveIdentityDeletionProcess.ts
   Scenario: Get and get-active return exactly what initiate returned
     When the Identity calls initiateIdentityDeletionProcess
     Then getIdentityDeletionProcess with its `id` returns the same IdentityDeletionProcess
     And getActiveIdentityDeletionProcess returns the same IdentityDeletionProcess
 
+  # Source: docs/domain.md#reading-processes; runtime packages/transport/src/modules/accounts/IdentityDeletionProcessController.ts (cancel stores what it returns)
   Scenario: Get returns exactly what cancel returned
     Given the Identity has initiated an IdentityDeletionProcess
     When the Identity calls cancelIdentityDeletionProcess
     Then getIdentityDeletionProcess with its `id` returns the same IdentityDeletionProcess
 
+  # Source: docs/domain.md#reading-processes and #errors; runtime packages/runtime/src/useCases/transport/identityDeletionProcesses/GetIdentityDeletionProcess.ts (recordNotFound)
   Scenario: Get by a well-formed unknown id
     Given the Identity has initiated an IdentityDeletionProcess
     And the Identity has no IdentityDeletionProcess with the given `id`
     When the Identity calls getIdentityDeletionProcess with `id`
     Then the call fails with `error.runtime.recordNotFound`
 
+  # Source: docs/domain.md#reading-processes; runtime packages/transport/src/modules/accounts/IdentityDeletionProcessController.ts (the Identity's own collection)
   Scenario: Get by the id of another Identity's process
     Given another Identity has initiated an IdentityDeletionProcess
     When the Identity calls getIdentityDeletionProcess with `id`
     Then the call fails with `error.runtime.recordNotFound`
 
+  # Source: docs/domain.md#reading-processes and #errors; runtime packages/runtime/src/useCases/transport/identityDeletionProcesses/GetIdentityDeletionProcess.ts (schema validation) and packages/runtime/src/useCases/common/validation/ValidatableStrings.ts
   Scenario: Get by a malformed id
     Given the given `id` is not a valid IdentityDeletionProcess id
     When the Identity calls getIdentityDeletionProcess with `id`
     Then the call fails with `error.runtime.validation.invalidPropertyValue`
+    And No IdentityDeletionProcess can be returned
 
+  # Source: docs/domain.md#errors; runtime packages/runtime/src/useCases/transport/identityDeletionProcesses/GetActiveIdentityDeletionProcess.ts
   Scenario: Get active without any process fails
     Given the Identity has no IdentityDeletionProcess
     When the Identity calls getActiveIdentityDeletionProcess

@@ -233,7 +233,10 @@ pub async fn fuzz_command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCod
             match usage.get(&waiver.rule).copied().unwrap_or(0) {
                 0 => {
                     stale += 1;
-                    println!("STALE {}: no check needed it; remove the waiver", waiver.label());
+                    println!(
+                        "STALE {}: no check needed it; remove the waiver",
+                        waiver.label()
+                    );
                 }
                 count => println!(
                     "waived, expected: {} ({count} checks): {}",

@@ -1,4 +1,6 @@
 //! Domain errors: the codes and messages the runtime answers with.
+//!
+//! Sources: `docs/domain.md#errors`.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -1,6 +1,6 @@
 //! The domain model of IdentityDeletionProcesses: the one source of truth for
 //! status names, the id format, the DTO, the error codes and messages, and the
-//! default grace period.
+//! default grace period. The facts and their sources are in `docs/domain.md`.
 
 mod error;
 mod field;

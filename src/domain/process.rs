@@ -1,4 +1,6 @@
 //! The IdentityDeletionProcess DTO, exactly as an implementation returns it.
+//!
+//! Sources: `docs/domain.md#the-identitydeletionprocess`.
 
 use serde::{Deserialize, Serialize};
 

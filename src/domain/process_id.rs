@@ -1,4 +1,6 @@
 //! The id of an IdentityDeletionProcess: `IDP` followed by 17 of `[A-Za-z0-9]`.
+//!
+//! Sources: `docs/domain.md#the-identitydeletionprocess`.
 
 use std::fmt;
 

@@ -1,4 +1,6 @@
 //! The status of an IdentityDeletionProcess.
+//!
+//! Sources: `docs/domain.md#life-cycle`.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -145,7 +145,10 @@ pub fn check(
         if let Some(entry) = entry {
             matched[entry.index] += 1;
         }
-        let waived = match (&result.outcome, result.verdict.as_ref().and_then(|v| v.rule())) {
+        let waived = match (
+            &result.outcome,
+            result.verdict.as_ref().and_then(|v| v.rule()),
+        ) {
             (RunOutcome::Failed, Some(rule)) => expectations
                 .waivers
                 .iter()

@@ -109,7 +109,12 @@ pub struct Waiver {
 impl Waiver {
     /// How the waiver is named in messages.
     pub fn label(&self) -> String {
-        format!("waiver {} (line {}): rule {}", self.index + 1, self.line, self.rule)
+        format!(
+            "waiver {} (line {}): rule {}",
+            self.index + 1,
+            self.line,
+            self.rule
+        )
     }
 }
 
@@ -144,26 +149,41 @@ fn is_rule_id(text: &str) -> bool {
     })
 }
 
-fn load_waivers(path: &Path, text: &str, list: &toml_edit::ArrayOfTables) -> Result<Vec<Waiver>, String> {
+fn load_waivers(
+    path: &Path,
+    text: &str,
+    list: &toml_edit::ArrayOfTables,
+) -> Result<Vec<Waiver>, String> {
     let mut waivers: Vec<Waiver> = Vec::new();
     for (index, table) in list.iter().enumerate() {
         let line = table.span().map_or(1, |s| line_of(text, s.start));
         let at = format!("{}:{line}: waiver {}", path.display(), index + 1);
         for (key, _) in table.iter() {
             if !WAIVER_KEYS.contains(&key) {
-                return Err(format!("{at}: unknown key `{key}` (known: {})", WAIVER_KEYS.join(", ")));
+                return Err(format!(
+                    "{at}: unknown key `{key}` (known: {})",
+                    WAIVER_KEYS.join(", ")
+                ));
             }
         }
         let rule = string(table, "rule", &at)?.ok_or_else(|| format!("{at}: `rule` is missing"))?;
         if !is_rule_id(&rule) {
-            return Err(format!("{at}: {rule:?} is not a rule id (AREA.aspect, e.g. RID2.cancelledAt)"));
+            return Err(format!(
+                "{at}: {rule:?} is not a rule id (AREA.aspect, e.g. RID2.cancelledAt)"
+            ));
         }
         if let Some(first) = waivers.iter().find(|w| w.rule == rule) {
-            return Err(format!("{at}: rule {rule} is already waived by waiver {} (line {})", first.index + 1, first.line));
+            return Err(format!(
+                "{at}: rule {rule} is already waived by waiver {} (line {})",
+                first.index + 1,
+                first.line
+            ));
         }
         let reason = string(table, "reason", &at)?
             .filter(|r| !r.trim().is_empty())
-            .ok_or_else(|| format!("{at}: `reason` is mandatory: say why this deviation is tolerated"))?;
+            .ok_or_else(|| {
+                format!("{at}: `reason` is mandatory: say why this deviation is tolerated")
+            })?;
         waivers.push(Waiver {
             index,
             line,

@@ -6,9 +6,9 @@ use crate::adapter::{Adapter, CallError, IdentityHandle};
 use crate::domain::{Function, Status};
 use crate::oracle::model::ModelState;
 use crate::oracle::{Call, Oracle, Returned, Waivers, measure};
-use std::sync::Arc;
 use crate::verdict::{Failure, Fault, RuleId, Verdict};
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where and how the implementation and the oracle disagree.

@@ -1,9 +1,11 @@
 //! Writing one use case as one Gherkin feature.
 
+use super::capability_tags;
 use super::escape::{after_keyword, free_line, one_line, tag};
 use super::header::header_line;
+use super::precondition;
 use super::steps::scenario_steps;
-use crate::spec::UseCase;
+use crate::spec::{SectionKind, UseCase};
 use std::fmt::Write as _;
 
 /// A feature file produced from one use-case page.
@@ -53,6 +55,7 @@ pub fn render(use_case: &UseCase) -> Option<GeneratedFeature> {
     if let Some(description) = use_case.property("description") {
         let _ = writeln!(text, "  {}", free_line(description));
     }
+    let derivation_comments = precondition::comment_lines(use_case);
     for section in use_case
         .body
         .sections
@@ -65,16 +68,26 @@ pub fn render(use_case: &UseCase) -> Option<GeneratedFeature> {
         let _ = writeln!(text, "\n  Rule: {}", section.kind.title());
         for (index, bullet) in section.bullets.iter().enumerate() {
             let bullet_text = one_line(&bullet.full_text());
+            let steps = scenario_steps(use_case, &section.kind, &bullet_text);
+            let _ = writeln!(text);
+            if let Some(tags) = capability_tags::tag_line(&steps) {
+                let _ = writeln!(text, "    {tags}");
+            }
             let _ = writeln!(
                 text,
-                "\n    Scenario: {}",
+                "    Scenario: {}",
                 after_keyword(&format!(
                     "{id} {} {}: {bullet_text}",
                     section.kind.title(),
                     index + 1
                 ))
             );
-            for (keyword, step) in scenario_steps(use_case, &section.kind, &bullet_text) {
+            if section.kind == SectionKind::OnSuccess {
+                for comment in &derivation_comments {
+                    let _ = writeln!(text, "      {comment}");
+                }
+            }
+            for (keyword, step) in steps {
                 let _ = writeln!(text, "      {} {}", keyword.as_str(), after_keyword(&step));
             }
             scenarios += 1;

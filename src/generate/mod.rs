@@ -3,11 +3,14 @@
 //! The rules are general: they apply to every page of the enmeshed docs, and
 //! no file, id or bullet text is treated specially (see [`steps`]).
 
+mod capability_tags;
 mod escape;
 mod feature;
 mod header;
+mod precondition;
 mod steps;
 
 pub use feature::{GeneratedFeature, feature_file_name, render};
 pub use header::{HEADER_PREFIX, header_line, source_of};
+pub use precondition::{Derivation, derive as derive_preconditions};
 pub use steps::{StepKeyword, scenario_steps, split_failure};

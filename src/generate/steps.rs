@@ -1,6 +1,8 @@
 //! The general rules that turn a bullet into Given / When / Then steps.
 //!
-//! - Given: the `precondition` property for a success bullet; for a failure
+//! - Given: the `precondition` property for a success bullet (when it is
+//!   empty, the steps [`precondition`](super::precondition) derives from the
+//!   failure conditions); for a failure
 //!   bullet, its condition clause (the text after the first `if`, `when` or
 //!   `unless`; the whole bullet when it has none).
 //! - When: the `actor` calls the `function` (or the `api_route_regex` of a
@@ -130,6 +132,18 @@ pub fn scenario_steps(
     } else {
         if let Some(precondition) = use_case.property("precondition") {
             steps.push((StepKeyword::Given, precondition.to_owned()));
+        } else {
+            for (i, step) in super::precondition::derived_steps(use_case)
+                .into_iter()
+                .enumerate()
+            {
+                let keyword = if i == 0 {
+                    StepKeyword::Given
+                } else {
+                    StepKeyword::And
+                };
+                steps.push((keyword, step));
+            }
         }
         steps.push((StepKeyword::When, when_step(use_case)));
         steps.push((StepKeyword::Then, bullet.to_owned()));

@@ -172,11 +172,13 @@ pub fn check_error(area: &str, kind: ErrorKind, error: &DomainError) -> Result<(
         .expected_actual(expected_error_json(kind), actual));
     }
     match kind.documented_message() {
-        Some(message) if kind.is_platform() && !error.message.contains(message) => Err(Failure::new(
-            rule(area, "error-message"),
-            "right code; the message does not contain the documented Backbone message",
-        )
-        .expected_actual(expected_error_json(kind), actual)),
+        Some(message) if kind.is_platform() && !error.message.contains(message) => {
+            Err(Failure::new(
+                rule(area, "error-message"),
+                "right code; the message does not contain the documented Backbone message",
+            )
+            .expected_actual(expected_error_json(kind), actual))
+        }
         Some(message) if !kind.is_platform() && error.message != message => Err(Failure::new(
             rule(area, "error-message"),
             "right code, wrong message",

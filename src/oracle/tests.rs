@@ -65,7 +65,7 @@ fn each_wrong_field_names_its_rule() {
                 let end =
                     crate::domain::parse_timestamp(p.grace_period_ends_at.as_deref().unwrap())
                         .unwrap();
-                p.grace_period_ends_at = Some(format_timestamp(end + TimeDelta::milliseconds(1)));
+                p.grace_period_ends_at = Some(format_timestamp(end - TimeDelta::milliseconds(1)));
             }),
         ),
         (
@@ -231,7 +231,10 @@ fn the_grace_period_tolerates_a_late_second_clock_read_and_nothing_more() {
     let day = DAY_MS;
     assert!(grace_period_matches(day, day));
     assert!(grace_period_matches(day + GRACE_PERIOD_TOLERANCE_MS, day));
-    assert!(!grace_period_matches(day + GRACE_PERIOD_TOLERANCE_MS + 1, day));
+    assert!(!grace_period_matches(
+        day + GRACE_PERIOD_TOLERANCE_MS + 1,
+        day
+    ));
     assert!(!grace_period_matches(day - 1, day));
     assert!(!grace_period_matches(day - 1_000, day));
 }
@@ -242,7 +245,10 @@ fn platform_errors_may_arrive_wrapped_runtime_errors_may_not() {
     let documented = platform.documented_message().unwrap();
     let wrapped = DomainError {
         code: platform.code().into(),
-        message: format!("{} (400): '{documented}' for PUT /x at 2026-01-01T00:00:00Z with traceId 'abc'", platform.code()),
+        message: format!(
+            "{} (400): '{documented}' for PUT /x at 2026-01-01T00:00:00Z with traceId 'abc'",
+            platform.code()
+        ),
     };
     assert_eq!(check_error("RID2", platform, &wrapped), Ok(()));
     let runtime = ErrorKind::NoActiveProcess;

@@ -1,6 +1,8 @@
 //! The state of the reference implementation and the rules of RID1–RID5.
 //!
 //! Every method runs under the implementation's one lock, so each call is atomic.
+//!
+//! Sources: `docs/domain.md` (life cycle, invariant, grace period, reads, errors, events).
 
 use super::ids::IdSource;
 use super::unknown_identity;

@@ -10,7 +10,7 @@ use crate::domain::{
 };
 use crate::oracle::model::{DAY_MS as DAY_MS_I64, Expected};
 use crate::oracle::{
-    Call, Returned, grace_period_matches, check_error, check_fails_with, error_json,
+    Call, Returned, check_error, check_fails_with, error_json, grace_period_matches,
 };
 use crate::verdict::{Failure, RuleId};
 use crate::vocabulary::Refusal;

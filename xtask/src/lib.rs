@@ -1,10 +1,14 @@
-//! Maintainer tasks of enmeshed-conformance: the `gen` / `check` pipeline
-//! and the benchmarks. The page parser and the Gherkin generator live in the
+//! Maintainer tasks of enmeshed-conformance: the `gen` / `check` pipeline,
+//! `sync` from a docs checkout, and the benchmarks. The page parser and the Gherkin generator live in the
 //! main crate (`enmeshed_conformance::spec`, `enmeshed_conformance::generate`),
 //! which the `coverage` command of the binary needs too.
 
 pub mod bench;
 pub mod bench_suite;
+pub mod bench_sync;
 pub mod pipeline;
+pub mod sha256;
+pub mod staging;
+pub mod sync;
 
 pub use enmeshed_conformance::{generate, spec};

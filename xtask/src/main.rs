@@ -2,7 +2,9 @@
 //!
 //! - `gen`: parse the use-case pages and write the generated features;
 //! - `check`: exit 1 when the generated features are stale, missing or orphaned;
+//! - `sync`: copy use-case pages verbatim from a docs checkout, record their source, regenerate;
 //! - `bench-gen`: time parse + generate against the parse-only floor;
+//! - `bench-sync`: time `sync` + `gen` over a whole directory of pages (the corpus);
 //! - `bench-suite`: time whole runs of the suite against the reference implementation;
 //! - `bench-fuzz`: time the fuzzer against the reference implementation.
 
@@ -40,6 +42,27 @@ enum Command {
     Gen(Paths),
     /// Fail when the generated features differ from what `gen` would write.
     Check(Paths),
+    /// Copy use-case pages verbatim from a docs checkout, record the source, regenerate.
+    Sync {
+        /// Root of a checkout of the documentation repository (nmshd/nmshd.github.io); pages are read from its `_docs_use-cases/`.
+        #[arg(long, value_name = "DOCS_CHECKOUT")]
+        from: PathBuf,
+        /// Also take the checkout's pages whose property KEY has VALUE (as `gen --select`). Repeatable; all must match.
+        #[arg(long, value_name = "KEY=VALUE")]
+        select: Vec<Select>,
+        /// The commit to record. Default: read from DOCS_CHECKOUT/.git (HEAD, refs, packed-refs).
+        #[arg(long, value_name = "SHA", value_parser = xtask::sync::parse_commit)]
+        commit: Option<String>,
+        /// Spec directory. Default: spec/use-cases of this workspace.
+        #[arg(long, value_name = "DIR")]
+        spec: Option<PathBuf>,
+        /// Source record. Default: spec/SOURCE.toml of this workspace.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Directory of generated features. Default: features/generated of this workspace.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Time parse + generate over a directory of pages against the parse-only floor.
     BenchGen {
         /// Directory of use-case pages. Default: spec/use-cases of this workspace.
@@ -47,6 +70,15 @@ enum Command {
         spec: Option<PathBuf>,
         /// Timed repetitions of each measurement.
         #[arg(long, default_value_t = 30)]
+        iterations: u32,
+    },
+    /// Time `sync` + `gen` over a directory of pages (copied into a scratch checkout and workspace).
+    BenchSync {
+        /// Directory of use-case pages. Default: spec/use-cases of this workspace.
+        #[arg(long, value_name = "DIR")]
+        spec: Option<PathBuf>,
+        /// Timed repetitions.
+        #[arg(long, default_value_t = 10)]
         iterations: u32,
     },
     /// Time whole `enmeshed-conformance run` invocations (release build, excluded from the time).
@@ -143,6 +175,25 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
             );
             Ok(ExitCode::FAILURE)
         }
+        Command::Sync {
+            from,
+            select,
+            commit,
+            spec,
+            record,
+            out,
+        } => {
+            let options = xtask::sync::SyncOptions {
+                from,
+                selects: select,
+                commit,
+                spec_dir: spec_dir(spec),
+                record: record.unwrap_or_else(|| workspace_root().join("spec/SOURCE.toml")),
+                out_dir: out_dir(out),
+            };
+            println!("{}", xtask::sync::run(&options)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::BenchSuite { runs, args } => {
             let args: Vec<String> = std::iter::once("run".to_owned()).chain(args).collect();
             println!(
@@ -159,6 +210,10 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                 .collect();
             let timing = xtask::bench_suite::run(&workspace_root(), runs, &args)?;
             println!("{cases} cases of up to 50 operations; {timing}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchSync { spec, iterations } => {
+            println!("{}", xtask::bench_sync::run(&spec_dir(spec), iterations)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchGen { spec, iterations } => {

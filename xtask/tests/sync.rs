@@ -1,0 +1,378 @@
+//! `cargo xtask sync` through the binary, on fixture checkouts built in a
+//! temporary directory from the project's own fixture pages.
+
+mod common;
+use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const COMMIT_A: &str = "1111111111111111111111111111111111111111";
+const COMMIT_B: &str = "2222222222222222222222222222222222222222";
+const WIDGET: &str = "use-case-test-frobnicate-widget.md";
+const GADGET: &str = "use-case-test-polish-gadget.md";
+
+/// The good fixture page.
+fn widget() -> String {
+    String::from_utf8(good_page()).unwrap()
+}
+
+/// A second page: another id, function and tech category.
+fn gadget() -> String {
+    widget()
+        .replace("id: TST1", "id: TST2")
+        .replace("Frobnicate Widget", "Polish Gadget")
+        .replace("function: frobnicateWidget", "function: polishGadget")
+        .replace("tech category: Widgets", "tech category: Gadgets")
+}
+
+/// A docs checkout with `pages` in `_docs_use-cases/`, at COMMIT_A (loose ref).
+fn checkout(pages: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let pages_dir = dir.path().join("_docs_use-cases");
+    std::fs::create_dir_all(&pages_dir).unwrap();
+    for (name, text) in pages {
+        std::fs::write(pages_dir.join(name), text).unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join(".git/refs/heads")).unwrap();
+    std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(
+        dir.path().join(".git/refs/heads/main"),
+        format!("{COMMIT_A}\n"),
+    )
+    .unwrap();
+    dir
+}
+
+/// A scratch workspace: `spec/use-cases` (with `pages`), `features/generated`.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new(pages: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("spec/use-cases")).unwrap();
+        std::fs::create_dir_all(dir.path().join("features/generated")).unwrap();
+        for (name, text) in pages {
+            std::fs::write(dir.path().join("spec/use-cases").join(name), text).unwrap();
+        }
+        Self { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn sync(&self, from: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
+        let spec = self.path("spec/use-cases");
+        let record = self.path("spec/SOURCE.toml");
+        let out = self.path("features/generated");
+        let mut args = vec![
+            "sync",
+            "--from",
+            from.to_str().unwrap(),
+            "--spec",
+            spec.to_str().unwrap(),
+            "--record",
+            record.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let output = xtask(&args);
+        let (stdout, stderr) = text(&output);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        (output.status.code(), stdout, stderr)
+    }
+
+    /// Every file below the workspace with its bytes.
+    fn tree(&self) -> BTreeMap<String, Vec<u8>> {
+        fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(root, &path, files);
+                } else {
+                    let rel = path.strip_prefix(root).unwrap().display().to_string();
+                    files.insert(rel, std::fs::read(&path).unwrap());
+                }
+            }
+        }
+        let mut files = BTreeMap::new();
+        walk(self.dir.path(), self.dir.path(), &mut files);
+        files
+    }
+}
+
+#[test]
+fn sync_adds_selected_pages_records_the_source_and_regenerates() {
+    let docs = checkout(&[(WIDGET, &widget()), (GADGET, &gadget())]);
+    let ws = Workspace::new(&[]);
+    let (code, stdout, stderr) = ws.sync(docs.path(), &["--select", "tech category=Widgets"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "at commit {COMMIT_A} (read from .git: HEAD → refs/heads/main)"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("pages: 1 added, 0 changed, 0 removed, 0 unchanged"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("added   {WIDGET} (6 bullets)")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("On Failure (line 64): + No Widget can be frobnicated"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("source record: written"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(ws.path("spec/use-cases").join(WIDGET)).unwrap(),
+        widget(),
+        "copied byte for byte"
+    );
+    assert!(!ws.path("spec/use-cases").join(GADGET).exists());
+    let record = std::fs::read_to_string(ws.path("spec/SOURCE.toml")).unwrap();
+    let digest = xtask::sync::digest(widget().as_bytes());
+    assert!(
+        record.contains(&format!("commit = \"{COMMIT_A}\"")),
+        "{record}"
+    );
+    assert!(
+        record.contains(&format!("\"{WIDGET}\" = \"{digest}\"")),
+        "{record}"
+    );
+    assert!(record.contains("path = \"_docs_use-cases/\""), "{record}");
+    let feature = std::fs::read_to_string(
+        ws.path("features/generated/use-case-test-frobnicate-widget.feature"),
+    )
+    .unwrap();
+    assert!(
+        feature.starts_with(
+            "# Generated by `cargo xtask gen` from use-case-test-frobnicate-widget.md"
+        )
+    );
+}
+
+#[test]
+fn a_second_sync_on_the_same_checkout_changes_nothing() {
+    let docs = checkout(&[(WIDGET, &widget()), (GADGET, &gadget())]);
+    let ws = Workspace::new(&[]);
+    let (code, _, stderr) = ws.sync(docs.path(), &["--select", "tech category=Widgets"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let before = ws.tree();
+    for extra in [&[][..], &["--select", "tech category=Widgets"][..]] {
+        let (code, stdout, stderr) = ws.sync(docs.path(), extra);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(
+            stdout.contains("pages: 0 added, 0 changed, 0 removed, 1 unchanged"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("source record: unchanged"), "{stdout}");
+        assert!(stdout.trim_end().ends_with("nothing changed"), "{stdout}");
+        assert_eq!(ws.tree(), before);
+    }
+}
+
+#[test]
+fn changed_pages_report_properties_and_bullets_per_section_and_the_new_commit() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = Workspace::new(&[(WIDGET, &widget())]);
+    let (code, _, stderr) = ws.sync(docs.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let edited = widget()
+        .replace(
+            "  - precondition: The Identity has a Widget with `\"Idle\"` as `status`.\n",
+            "  - precondition:\n",
+        )
+        .replace("and keeps everything else.", "and keeps the rest.")
+        .replace(
+            "- The Widget is too | cold.",
+            "- No Widget can be frobnicated if there is no Widget.",
+        );
+    let edited = format!("{edited}- No Widget can be frobnicated if it is not idle.\n");
+    std::fs::write(docs.path().join("_docs_use-cases").join(WIDGET), &edited).unwrap();
+    // The new commit is only in packed-refs.
+    std::fs::remove_file(docs.path().join(".git/refs/heads/main")).unwrap();
+    std::fs::write(
+        docs.path().join(".git/packed-refs"),
+        format!("{COMMIT_B} refs/heads/main\n"),
+    )
+    .unwrap();
+
+    let (code, stdout, stderr) = ws.sync(docs.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    for expected in [
+        "pages: 0 added, 1 changed, 0 removed, 0 unchanged",
+        &format!("changed {WIDGET}"),
+        "property precondition: ~ The Identity has a Widget",
+        "→ (empty)",
+        "On Success (line 56): ~ Sets the `status` of the Widget to `\"Frobnicated\"`, and keeps everything else.",
+        "→ Sets the `status` of the Widget to `\"Frobnicated\"`, and keeps the rest.",
+        "On Failure (line 65): ~ The Widget is too | cold.",
+        "On Failure (line 66): + No Widget can be frobnicated if it is not idle.",
+        &format!("source record: updated, commit {COMMIT_A} → {COMMIT_B}"),
+        "(files changed: 1)",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "expected `{expected}` in:\n{stdout}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(ws.path("spec/use-cases").join(WIDGET)).unwrap(),
+        edited
+    );
+    let feature = std::fs::read_to_string(
+        ws.path("features/generated/use-case-test-frobnicate-widget.feature"),
+    )
+    .unwrap();
+    assert!(
+        feature.contains("Given there is a Widget"),
+        "the emptied precondition is derived: {feature}"
+    );
+}
+
+#[test]
+fn pages_gone_from_the_checkout_are_removed_with_their_features() {
+    let docs = checkout(&[(WIDGET, &widget()), (GADGET, &gadget())]);
+    let ws = Workspace::new(&[(WIDGET, &widget()), (GADGET, &gadget())]);
+    let (code, _, stderr) = ws.sync(docs.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        ws.path("features/generated/use-case-test-polish-gadget.feature")
+            .exists()
+    );
+    std::fs::remove_file(docs.path().join("_docs_use-cases").join(GADGET)).unwrap();
+    let (code, stdout, stderr) = ws.sync(docs.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains(&format!("removed {GADGET} (6 bullets)")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("On Success (line 56): - Sets the `status`"),
+        "{stdout}"
+    );
+    assert!(!ws.path("spec/use-cases").join(GADGET).exists());
+    assert!(
+        !ws.path("features/generated/use-case-test-polish-gadget.feature")
+            .exists()
+    );
+    let record = std::fs::read_to_string(ws.path("spec/SOURCE.toml")).unwrap();
+    assert!(!record.contains(GADGET), "{record}");
+}
+
+/// Runs a sync that must fail: exit 1, `message` in stderr, nothing written,
+/// no temporary file left.
+fn assert_refused(ws: &Workspace, from: &Path, extra: &[&str], message: &str) {
+    let before = ws.tree();
+    let (code, stdout, stderr) = ws.sync(from, extra);
+    assert_eq!(code, Some(1), "stdout: {stdout}\nstderr: {stderr}");
+    assert!(
+        stderr.contains(message),
+        "expected `{message}` in: {stderr}"
+    );
+    assert_eq!(ws.tree(), before, "a failed sync changed files");
+}
+
+/// A workspace whose sync would change a page (so that a refusal is visible).
+fn stale_workspace() -> Workspace {
+    Workspace::new(&[(WIDGET, &widget().replace("Then frobnicate.", "Then stop."))])
+}
+
+#[test]
+fn a_missing_checkout_is_refused() {
+    let ws = stale_workspace();
+    let missing = ws.path("no-such-checkout");
+    assert_refused(&ws, &missing, &[], "does not exist or is not a directory");
+}
+
+#[test]
+fn a_checkout_without_the_pages_directory_is_refused() {
+    let ws = stale_workspace();
+    let docs = tempfile::tempdir().unwrap();
+    assert_refused(
+        &ws,
+        docs.path(),
+        &["--commit", COMMIT_A],
+        "has no _docs_use-cases/ directory",
+    );
+}
+
+#[test]
+fn a_page_that_does_not_parse_is_refused_with_its_line() {
+    let broken = widget().replace("title: \"Frobnicate Widget\"", "title: \"Frobnicate Widget");
+    let docs = checkout(&[(WIDGET, &broken)]);
+    let ws = stale_workspace();
+    assert_refused(
+        &ws,
+        docs.path(),
+        &[],
+        &format!("_docs_use-cases/{WIDGET}:9:13: invalid YAML front matter"),
+    );
+    // With --select every page of the checkout is read, so a broken one stops it too.
+    let docs = checkout(&[(WIDGET, &widget()), (GADGET, "---\nno closing fence\n")]);
+    assert_refused(
+        &ws,
+        docs.path(),
+        &["--select", "tech category=Widgets"],
+        &format!("{GADGET}:1"),
+    );
+}
+
+#[test]
+fn a_checkout_without_a_commit_needs_commit() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    std::fs::remove_dir_all(docs.path().join(".git")).unwrap();
+    let ws = stale_workspace();
+    assert_refused(&ws, docs.path(), &[], "pass --commit SHA");
+    let (code, _, stderr) = ws.sync(docs.path(), &["--commit", "A683209D"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let record = std::fs::read_to_string(ws.path("spec/SOURCE.toml")).unwrap();
+    assert!(record.contains("commit = \"a683209d\""), "{record}");
+}
+
+#[test]
+fn a_malformed_commit_is_a_usage_error() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = stale_workspace();
+    let before = ws.tree();
+    let (code, _, stderr) = ws.sync(docs.path(), &["--commit", "xyz"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("is not a commit id"), "{stderr}");
+    assert_eq!(ws.tree(), before);
+}
+
+#[test]
+fn a_hand_written_file_in_the_way_stops_everything() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = stale_workspace();
+    std::fs::write(
+        ws.path("features/generated/use-case-test-frobnicate-widget.feature"),
+        "Feature: hand-written\n",
+    )
+    .unwrap();
+    // The page would change, but the feature cannot be written: nothing is.
+    assert_refused(&ws, docs.path(), &[], "did not write");
+}
+
+#[test]
+fn a_missing_spec_directory_is_refused() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = Workspace::new(&[]);
+    std::fs::remove_dir(ws.path("spec/use-cases")).unwrap();
+    assert_refused(&ws, docs.path(), &[], "the spec directory");
+}
+
+#[test]
+fn a_broken_source_record_is_refused() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = stale_workspace();
+    std::fs::write(ws.path("spec/SOURCE.toml"), "repository = \"r\"\n").unwrap();
+    assert_refused(&ws, docs.path(), &[], "SOURCE.toml: `path` is missing");
+}
