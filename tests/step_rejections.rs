@@ -116,7 +116,7 @@ fn rows() -> Vec<Row> {
             "Given there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `\"Active\"` as `status`, for this Identity.\n    When the Identity calls initiateIdentityDeletionProcess",
             "Then the call fails",
             M::WrongInitiateErrorCode,
-            "RID1.error-code",
+            "RID1.activeIdentityDeletionProcessAlreadyExists",
         ),
         row(
             TWO_THEN_NEW
@@ -151,7 +151,7 @@ fn rows() -> Vec<Row> {
             "Given the Identity has initiated an IdentityDeletionProcess\n    When the Identity calls initiateIdentityDeletionProcess",
             "Then the call fails with `error.runtime.identityDeletionProcess.activeIdentityDeletionProcessAlreadyExists`",
             M::WrongInitiateMessage,
-            "RID1.error-message",
+            "RID1.activeIdentityDeletionProcessAlreadyExists.message",
         ),
         row(
             INITIATE,

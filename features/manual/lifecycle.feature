@@ -70,3 +70,10 @@ Feature: Life cycle of IdentityDeletionProcesses
     Then exactly one of the calls succeeds
     And every other call fails with `error.runtime.identityDeletionProcess.activeIdentityDeletionProcessAlreadyExists`
     And the Identity has exactly one IdentityDeletionProcess with `"Active"` as `status`
+
+  # Source: docs/domain.md#state-machine (at most one Active process, also under concurrent calls; cancel acts on the Active one)
+  Scenario: 8 concurrent cancels of one Active process: exactly one succeeds
+    Given the Identity has initiated an IdentityDeletionProcess
+    When the Identity calls cancelIdentityDeletionProcess 8 times concurrently
+    Then exactly one of the calls succeeds
+    And every other call fails with `error.runtime.identityDeletionProcess.noActiveIdentityDeletionProcess`

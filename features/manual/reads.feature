@@ -41,3 +41,36 @@ Feature: Reading IdentityDeletionProcesses
     Given the Identity has no IdentityDeletionProcess
     When the Identity calls getActiveIdentityDeletionProcess
     Then the call fails with `error.runtime.identityDeletionProcess.noActiveIdentityDeletionProcess`
+
+  # Source: docs/domain.md#the-identitydeletionprocess (id: `IDP` + 17 ASCII letters or digits, 20 in total) and #errors (a malformed id is invalidPropertyValue). The whole id must match: a malformed id that contains a valid one is still malformed.
+  Scenario: Get by an id with 21 characters is a validation error
+    When the Identity calls getIdentityDeletionProcess with `id` "IDPAAAAAAAAAAAAAAAAAA"
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  Scenario: Get by an id with 19 characters is a validation error
+    When the Identity calls getIdentityDeletionProcess with `id` "IDPAAAAAAAAAAAAAAAA"
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  Scenario: Get by an id with no characters is a validation error
+    When the Identity calls getIdentityDeletionProcess with `id` ""
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  Scenario: Get by an id with a `-` is a validation error
+    When the Identity calls getIdentityDeletionProcess with `id` "IDPAAAAAAAAAAAAAAAA-"
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  Scenario: Get by an id with a `_` is a validation error
+    When the Identity calls getIdentityDeletionProcess with `id` "IDPAAAAAAAAAAAAAAAA_"
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  Scenario: Get by an id with a leading space is a validation error
+    When the Identity calls getIdentityDeletionProcess with `id` " IDPAAAAAAAAAAAAAAAAA"
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  Scenario: Get by an id with a non-ASCII letter is a validation error
+    When the Identity calls getIdentityDeletionProcess with `id` "IDPÄAAAAAAAAAAAAAAAA"
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  Scenario: Get by an id with a lower-case prefix is a validation error
+    When the Identity calls getIdentityDeletionProcess with `id` "idpAAAAAAAAAAAAAAAAA"
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`

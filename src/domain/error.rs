@@ -92,6 +92,15 @@ impl ErrorKind {
         }
     }
 
+    /// The last segment of the code, e.g. `recordNotFound`: the aspect of its rule ids.
+    pub fn short_name(self) -> &'static str {
+        let code = self.code();
+        match code.rfind('.') {
+            Some(dot) => &code[dot + 1..],
+            None => code,
+        }
+    }
+
     /// Whether the Backbone (the platform) raises it: its message reaches the
     /// runtime's caller wrapped with the status, the request, the time and a
     /// trace id, so the documented message is contained, not equal.

@@ -109,6 +109,25 @@ pub async fn concurrent_initiates(
     Ok(())
 }
 
+/// Whether `error` is the documented refusal `kind`, or a refusal whose
+/// wrong code the waivers accept (`<area>.concurrent-loser-code`).
+fn refused(
+    waivers: &crate::oracle::Waivers,
+    area: &str,
+    kind: ErrorKind,
+    error: &crate::domain::DomainError,
+) -> bool {
+    match crate::oracle::check_error(area, kind, error) {
+        Ok(()) => true,
+        Err(f) => waivers
+            .judge(Err(Failure {
+                rule: RuleId::of(area, "concurrent-loser-code"),
+                ..f
+            }))
+            .is_ok(),
+    }
+}
+
 /// Per Identity: how the burst's calls ended.
 #[derive(Debug, Default, Clone, Copy)]
 struct Outcome {
@@ -125,6 +144,7 @@ pub async fn bursts(
     adapter: Arc<dyn Adapter>,
     identities: usize,
     bursts: &[Vec<BurstCall>],
+    waivers: &crate::oracle::Waivers,
 ) -> Result<(), Verdict> {
     let mut handles: Vec<IdentityHandle> = Vec::new();
     for _ in 0..identities {
@@ -192,12 +212,12 @@ pub async fn bursts(
                 (BurstCall::Initiate(i), Ok(_)) => outcomes[i].initiated += 1,
                 (BurstCall::Cancel(i), Ok(_)) => outcomes[i].cancelled += 1,
                 (BurstCall::Initiate(i), Err(CallError::Domain(e)))
-                    if ErrorKind::ActiveProcessAlreadyExists.matches(&e) =>
+                    if refused(waivers, "RID1", ErrorKind::ActiveProcessAlreadyExists, &e) =>
                 {
                     outcomes[i].initiate_refused += 1;
                 }
                 (BurstCall::Cancel(i), Err(CallError::Domain(e)))
-                    if ErrorKind::NoActiveProcess.matches(&e) =>
+                    if refused(waivers, "RID2", ErrorKind::NoActiveProcess, &e) =>
                 {
                     outcomes[i].cancel_refused += 1;
                 }

@@ -326,7 +326,12 @@ fn run_bursts(
         &burst_strategy(),
         |(n, bursts)| {
             runtime
-                .block_on(concurrency::bursts(adapter.clone(), n, &bursts))
+                .block_on(concurrency::bursts(
+                    adapter.clone(),
+                    n,
+                    &bursts,
+                    &options.waivers,
+                ))
                 .map_err(|v| in_case(v, &format!("{n} Identities, bursts {bursts:?}")))
         },
     )

@@ -102,10 +102,15 @@ fn phrases(state: &ModelState, op: &Op) -> Option<Vec<(&'static str, Phrase)>> {
             ("Given", Phrase::UnknownId),
             ("When", Phrase::Calls(Function::Get, vec![Param::Id(None)])),
         ],
-        Op::GetMalformed { .. } => vec![
-            ("Given", Phrase::MalformedId),
-            ("When", Phrase::Calls(Function::Get, vec![Param::Id(None)])),
-        ],
+        Op::GetMalformed { which, .. } => vec![(
+            "When",
+            Phrase::Calls(
+                Function::Get,
+                vec![Param::Id(Some(
+                    MALFORMED_IDS[which.index(MALFORMED_IDS.len())].to_owned(),
+                ))],
+            ),
+        )],
         Op::GetActive { .. } => vec![("When", Phrase::Calls(Function::GetActive, vec![]))],
         Op::GetAll { .. } => vec![("When", Phrase::Calls(Function::GetAll, vec![]))],
         Op::AdvanceClock { identity, step } => {

@@ -145,6 +145,17 @@ fn rule(area: &str, aspect: &str) -> RuleId {
     RuleId::of(area, aspect)
 }
 
+/// The use case whose rule a field's value follows, whatever call returned
+/// it: what initiate sets is RID1's, what cancel sets or removes is RID2's.
+/// So one deviation has one rule id, wherever it shows.
+pub fn field_area(field: Field, cancelled: bool) -> &'static str {
+    match field {
+        Field::CancelledAt | Field::CancelledByDevice => "RID2",
+        Field::Status | Field::GracePeriodEndsAt if cancelled => "RID2",
+        _ => "RID1",
+    }
+}
+
 /// An error as protocol JSON.
 pub fn error_json(code: &str, message: &str) -> String {
     serde_json::json!({ "code": code, "message": message }).to_string()
@@ -166,7 +177,7 @@ pub fn check_error(area: &str, kind: ErrorKind, error: &DomainError) -> Result<(
     let actual = error_json(&error.code, &error.message);
     if error.code != kind.code() {
         return Err(Failure::new(
-            rule(area, "error-code"),
+            rule(area, kind.short_name()),
             "the call failed with the wrong code",
         )
         .expected_actual(expected_error_json(kind), actual));
@@ -174,18 +185,18 @@ pub fn check_error(area: &str, kind: ErrorKind, error: &DomainError) -> Result<(
     match kind.documented_message() {
         Some(message) if kind.is_platform() && !error.message.contains(message) => {
             Err(Failure::new(
-                rule(area, "error-message"),
+                rule(area, &format!("{}.message", kind.short_name())),
                 "right code; the message does not contain the documented Backbone message",
             )
             .expected_actual(expected_error_json(kind), actual))
         }
         Some(message) if !kind.is_platform() && error.message != message => Err(Failure::new(
-            rule(area, "error-message"),
+            rule(area, &format!("{}.message", kind.short_name())),
             "right code, wrong message",
         )
         .expected_actual(expected_error_json(kind), actual)),
         None if error.message.trim().is_empty() => Err(Failure::new(
-            rule(area, "error-message"),
+            rule(area, &format!("{}.message", kind.short_name())),
             "the error has an empty message",
         )
         .expected_actual(expected_error_json(kind), actual)),
@@ -519,6 +530,11 @@ impl Oracle {
                 rule(area, field.name()),
                 "the model has no such process",
             ));
+        };
+        let area = if field == Field::Id {
+            area
+        } else {
+            field_area(field, process.status == Status::Cancelled)
         };
         let absent = |what: &str| -> Result<(), Failure> {
             match field.value(dto) {

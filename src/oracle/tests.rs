@@ -217,12 +217,12 @@ fn error_messages_must_be_the_documented_ones() {
     };
     assert_eq!(
         check_error("RID2", kind, &wrong).unwrap_err().rule.as_str(),
-        "RID2.error-message"
+        "RID2.noActiveIdentityDeletionProcess.message"
     );
     let other = ErrorKind::RecordNotFound.error();
     assert_eq!(
         check_error("RID2", kind, &other).unwrap_err().rule.as_str(),
-        "RID2.error-code"
+        "RID2.noActiveIdentityDeletionProcess"
     );
 }
 

@@ -37,8 +37,8 @@ pub async fn perform(world: &mut ConformanceWorld, phrase: Phrase) {
         P::ClockAdvances { days, millis } => given::clock_advances(world, days, millis).await,
         P::ClockStopped => given::clock_advances(world, 0, 0).await,
         P::Calls(function, params) => when::calls(world, function, &params).await,
-        P::CallsInitiateConcurrently(times) => {
-            when::calls_initiate_concurrently(world, times).await;
+        P::CallsConcurrently(function, times) => {
+            when::calls_concurrently(world, function, times).await;
         }
         P::Creates(status) => then::creates(world, status).await,
         P::ReturnsChanged(status) => then::returns_changed(world, status).await,

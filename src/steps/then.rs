@@ -565,11 +565,17 @@ pub fn timestamps_utc(world: &mut ConformanceWorld, field: Field) {
     let dto = one(world, &last);
     for field in [Field::CreatedAt, field] {
         let text = field.value(&dto).map(str::to_owned);
-        let result = match &text {
-            None => Err(format!("`{field}` is not set")),
-            Some(text) => parse_utc_timestamp(text).map(|_| ()),
+        let Some(text) = text else {
+            let owner = crate::oracle::field_area(field, dto.status == Status::Cancelled.as_str());
+            world.fail(
+                Failure::new(
+                    RuleId::of(owner, field.name()),
+                    format!("`{field}` is not set"),
+                )
+                .expected_actual(format!("`{field}` set"), dto.to_json()),
+            )
         };
-        if let Err(e) = result {
+        if let Err(e) = parse_utc_timestamp(&text) {
             world.fail(
                 Failure::new(RuleId::new("DTO.timestamp-utc"), format!("`{field}`: {e}"))
                     .expected_actual(TIMESTAMP_RULE, format!("{text:?}")),
@@ -668,7 +674,7 @@ fn burst(world: &mut ConformanceWorld) -> super::world::Burst {
     }
 }
 
-/// Exactly one of the concurrent initiates succeeded, with the process the oracle expects.
+/// Exactly one of the concurrent calls succeeded, with the process the oracle expects.
 pub fn exactly_one_succeeds(world: &mut ConformanceWorld) {
     let burst = burst(world);
     let winners: Vec<&IdentityDeletionProcess> = burst
@@ -679,9 +685,9 @@ pub fn exactly_one_succeeds(world: &mut ConformanceWorld) {
     if winners.len() != 1 {
         world.fail(
             Failure::new(
-                RuleId::new("RID1.concurrent-one-winner"),
+                RuleId::of(burst.function.use_case(), "concurrent-one-winner"),
                 format!(
-                    "{} of {} concurrent initiates succeeded",
+                    "{} of {} concurrent calls succeeded",
                     winners.len(),
                     burst.results.len()
                 ),
@@ -690,13 +696,13 @@ pub fn exactly_one_succeeds(world: &mut ConformanceWorld) {
         );
     }
     let Expected::Process(index) = burst.expected else {
-        world.suite_error("the oracle expects no initiate to win")
+        world.suite_error("the oracle expects no call to win")
     };
     let winner = winners[0].clone();
     let checked = world
         .oracle
-        .check_process(ME, index, &winner, Function::Initiate.use_case());
-    world.check(checked.map_err(|f| f.context("the winning initiate")));
+        .check_process(ME, index, &winner, burst.function.use_case());
+    world.check(checked.map_err(|f| f.context("the winning call")));
 }
 
 /// Every other concurrent call failed with `kind`.
@@ -713,9 +719,9 @@ pub fn others_fail_with(world: &mut ConformanceWorld, kind: ErrorKind) {
     if losers.len() + 1 != burst.results.len() || losers.is_empty() {
         world.fail(
             Failure::new(
-                RuleId::new("RID1.concurrent-losers"),
+                RuleId::of(burst.function.use_case(), "concurrent-losers"),
                 format!(
-                    "{} of {} concurrent initiates failed",
+                    "{} of {} concurrent calls failed",
                     losers.len(),
                     burst.results.len()
                 ),
@@ -727,9 +733,10 @@ pub fn others_fail_with(world: &mut ConformanceWorld, kind: ErrorKind) {
         );
     }
     for loser in losers {
-        let checked = check_error(Function::Initiate.use_case(), kind, loser);
+        let area = burst.function.use_case();
+        let checked = check_error(area, kind, loser);
         world.check(checked.map_err(|f| Failure {
-            rule: RuleId::new("RID1.concurrent-loser-code"),
+            rule: RuleId::of(area, "concurrent-loser-code"),
             ..f
         }));
     }

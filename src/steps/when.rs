@@ -59,8 +59,8 @@ pub async fn calls(world: &mut ConformanceWorld, function: Function, params: &[P
     });
 }
 
-/// K concurrent initiates on the scenario's Identity.
-pub async fn calls_initiate_concurrently(world: &mut ConformanceWorld, times: usize) {
+/// K concurrent initiates or cancels on the scenario's Identity.
+pub async fn calls_concurrently(world: &mut ConformanceWorld, function: Function, times: usize) {
     if times < 2 {
         world.suite_error(format!(
             "{times} concurrent calls are no concurrency: use at least 2"
@@ -77,7 +77,10 @@ pub async fn calls_initiate_concurrently(world: &mut ConformanceWorld, times: us
                 let barrier = barrier.clone();
                 tokio::spawn(async move {
                     barrier.wait().await;
-                    adapter.initiate(&identity, None).await
+                    match function {
+                        Function::Cancel => adapter.cancel(&identity).await,
+                        _ => adapter.initiate(&identity, None).await,
+                    }
                 })
             })
             .collect();
@@ -87,15 +90,19 @@ pub async fn calls_initiate_concurrently(world: &mut ConformanceWorld, times: us
     let mut results = Vec::with_capacity(times);
     for joined in joined {
         match joined {
-            Ok(Err(CallError::Adapter(e))) => world.errored("a concurrent initiate", &e),
+            Ok(Err(CallError::Adapter(e))) => {
+                world.errored(&format!("a concurrent call of {function}"), &e)
+            }
             Ok(result) => results.push(result),
             Err(e) => world.suite_error(format!("a concurrent call panicked: {e}")),
         }
     }
-    // The oracle sees one initiate: the winner's, if any.
-    let expected = world
-        .oracle
-        .apply(SCENARIO_IDENTITY, &Call::Initiate(None), window);
+    // The oracle sees one call: the winner's, if any.
+    let call = match function {
+        Function::Cancel => Call::Cancel,
+        _ => Call::Initiate(None),
+    };
+    let expected = world.oracle.apply(SCENARIO_IDENTITY, &call, window);
     let winners: Vec<&String> = results
         .iter()
         .filter_map(|r| r.as_ref().ok().map(|p| &p.id))
@@ -107,5 +114,9 @@ pub async fn calls_initiate_concurrently(world: &mut ConformanceWorld, times: us
         world.oracle.bind(SCENARIO_IDENTITY, *index, &winner);
     }
     world.last = None;
-    world.burst = Some(Burst { results, expected });
+    world.burst = Some(Burst {
+        function,
+        results,
+        expected,
+    });
 }

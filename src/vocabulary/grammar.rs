@@ -226,12 +226,15 @@ pub static DEFINITIONS: LazyLock<Vec<Definition>> = LazyLock::new(|| {
         ),
         def(
             WHEN,
-            r"the Identity calls initiateIdentityDeletionProcess (?P<times>\d+) times concurrently",
+            r"the Identity calls (?P<function>initiateIdentityDeletionProcess|cancelIdentityDeletionProcess) (?P<times>\d+) times concurrently",
             |c| {
-                Ok(Phrase::CallsInitiateConcurrently(number(
-                    &text(c, "times").unwrap_or_default(),
-                    "count",
-                )?))
+                let name = text(c, "function").unwrap_or_default();
+                let function = Function::parse(&name)
+                    .ok_or_else(|| format!("`{name}` is not a function of the facade"))?;
+                Ok(Phrase::CallsConcurrently(
+                    function,
+                    number(&text(c, "times").unwrap_or_default(), "count")?,
+                ))
             },
         ),
         // ---- Then ----

@@ -105,8 +105,8 @@ pub enum Phrase {
     // ---- When ----
     /// The Identity calls a facade function.
     Calls(Function, Vec<Param>),
-    /// The Identity calls initiate K times at once.
-    CallsInitiateConcurrently(usize),
+    /// The Identity calls initiate or cancel K times at once.
+    CallsConcurrently(Function, usize),
     // ---- Then ----
     /// RID1: a new process with this status exists.
     Creates(Status),
@@ -288,11 +288,12 @@ impl fmt::Display for Phrase {
                     .collect();
                 f.write_str(&call_text(ACTOR, function.name(), &params))
             }
-            Phrase::CallsInitiateConcurrently(times) => write!(
-                f,
-                "the Identity calls {} {times} times concurrently",
-                Function::Initiate.name()
-            ),
+            Phrase::CallsConcurrently(function, times) => {
+                write!(
+                    f,
+                    "the Identity calls {function} {times} times concurrently"
+                )
+            }
             Phrase::Creates(status) => write!(
                 f,
                 "Creates an IdentityDeletionProcess with {} as `status`.",
