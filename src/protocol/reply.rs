@@ -1,5 +1,6 @@
 //! Replies from the implementation, checked for shape.
 
+use super::excerpt::excerpt;
 use crate::domain::DomainError;
 use serde_json::Value;
 
@@ -68,19 +69,6 @@ pub fn parse_reply(line: &str) -> Result<Reply, String> {
         }
     };
     Ok(Reply { seq, body })
-}
-
-/// The start of a line, for error messages.
-pub fn excerpt(line: &str) -> String {
-    const MAX: usize = 200;
-    if line.len() <= MAX {
-        return line.to_owned();
-    }
-    let mut end = MAX;
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} bytes)", &line[..end], line.len())
 }
 
 #[cfg(test)]
