@@ -71,6 +71,8 @@ pub struct RunReport {
     pub tally: TallyData,
     /// The feature files the run read.
     pub files: Vec<PathBuf>,
+    /// The digest of those files, taken before the run.
+    pub spec_digest: String,
 }
 
 impl RunReport {
@@ -80,7 +82,7 @@ impl RunReport {
             implementation: self.implementation.name.clone(),
             implementation_version: self.implementation.version.clone(),
             suite_version: SUITE_VERSION.to_owned(),
-            spec_digest: reports::spec_digest(&self.files),
+            spec_digest: self.spec_digest.clone(),
             feature_files: self.files.len(),
         }
     }
@@ -158,6 +160,25 @@ pub enum RunError {
     },
 }
 
+/// Refuses a report path that is one of the input feature files: the report
+/// would overwrite it.
+fn check_report_paths(files: &[PathBuf], options: &RunOptions) -> Result<(), RunError> {
+    let inputs: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .collect();
+    for (flag, path) in [("--junit", &options.junit), ("--json", &options.json)] {
+        let Some(path) = path else { continue };
+        if std::fs::canonicalize(path).is_ok_and(|p| inputs.contains(&p)) {
+            return Err(RunError::Features(format!(
+                "{flag} {} is one of the input feature files; the report would overwrite it",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn report_file(path: &Option<PathBuf>) -> Result<Box<dyn Write>, RunError> {
     match path {
         None => Ok(Box::new(io::sink())),
@@ -174,6 +195,8 @@ fn report_file(path: &Option<PathBuf>) -> Result<Box<dyn Write>, RunError> {
 pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
     let info = adapter.describe().await.map_err(RunError::Describe)?;
     let files = feature_files(&options.features).map_err(RunError::Features)?;
+    check_report_paths(&files, options)?;
+    let spec_digest = features::spec_digest(&files).map_err(RunError::Features)?;
     let run_files = files.clone();
     let junit = report_file(&options.junit)?;
     let json = report_file(&options.json)?;
@@ -237,6 +260,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         implementation: info,
         tally: tally.data(),
         files: run_files,
+        spec_digest,
     })
 }
 
