@@ -6,5 +6,6 @@
 pub mod bench;
 pub mod bench_suite;
 pub mod pipeline;
+pub mod stage;
 
 pub use enmeshed_conformance::{generate, spec};
