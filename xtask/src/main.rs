@@ -4,7 +4,8 @@
 //! - `check`: exit 1 when the generated features are stale, missing or orphaned;
 //! - `bench-gen`: time parse + generate against the parse-only floor;
 //! - `bench-suite`: time whole runs of the suite against the reference implementation;
-//! - `bench-fuzz`: time the fuzzer against the reference implementation.
+//! - `bench-fuzz`: time the fuzzer against the reference implementation;
+//! - `bench-scale`: time a feature file of 100k scenarios and a 10 MB expectations file.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -57,6 +58,15 @@ enum Command {
         /// Extra arguments for `run`, after `--`.
         #[arg(last = true)]
         args: Vec<String>,
+    },
+    /// Time one feature file of many scenarios and a large expectations file (parsing, run, matching).
+    BenchScale {
+        /// Scenarios in the feature file.
+        #[arg(long, default_value_t = 100_000)]
+        scenarios: usize,
+        /// Size of the expectations file, in MB.
+        #[arg(long, default_value_t = 10)]
+        expectations_mb: usize,
     },
     /// Time `enmeshed-conformance fuzz` (model property only, seed 1) against the reference implementation.
     BenchFuzz {
@@ -159,6 +169,15 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                 .collect();
             let timing = xtask::bench_suite::run(&workspace_root(), runs, &args)?;
             println!("{cases} cases of up to 50 operations; {timing}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchScale {
+            scenarios,
+            expectations_mb,
+        } => {
+            let report =
+                xtask::bench_scale::run(&workspace_root(), scenarios, expectations_mb * 1_000_000)?;
+            println!("{report}");
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchGen { spec, iterations } => {
