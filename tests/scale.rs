@@ -29,7 +29,12 @@ fn timed_run(dir: &Path) -> Duration {
     let output = cli::run(&["--features", dir.to_str().unwrap()]);
     let elapsed = start.elapsed();
     let out = cli::stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{}", &out[out.len().saturating_sub(2000)..]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        &out[out.len().saturating_sub(2000)..]
+    );
     assert!(out.ends_with(&format!("{SCENARIOS} passed, 0 failed, 0 skipped\n")));
     elapsed
 }
@@ -41,7 +46,11 @@ fn one_big_file_costs_about_what_many_small_files_cost() {
     let many = tempfile::tempdir().unwrap();
     for part in 0..40 {
         let range = part * SCENARIOS / 40..(part + 1) * SCENARIOS / 40;
-        std::fs::write(many.path().join(format!("part-{part}.feature")), scenarios(range)).unwrap();
+        std::fs::write(
+            many.path().join(format!("part-{part}.feature")),
+            scenarios(range),
+        )
+        .unwrap();
     }
     let split = timed_run(many.path());
     let whole = timed_run(one.path());

@@ -316,7 +316,10 @@ mod tests {
         std::fs::write(&file, "Feature: a\n").unwrap();
         let digest = spec_digest(std::slice::from_ref(&file)).unwrap();
         // The same digest as the reports have always carried.
-        assert_eq!(digest, super::super::reports::spec_digest(&[file.clone()]));
+        assert_eq!(
+            digest,
+            super::super::reports::spec_digest(std::slice::from_ref(&file))
+        );
         let missing = dir.path().join("gone.feature");
         let error = spec_digest(&[file, missing]).unwrap_err();
         assert!(error.contains("gone.feature"), "{error}");
