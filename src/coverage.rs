@@ -166,6 +166,12 @@ pub async fn coverage(
         .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
         .collect();
     pages.sort();
+    if pages.is_empty() {
+        return Err(format!(
+            "{} holds no use-case page (*.md); --spec must name the directory of the pages, such as spec/use-cases",
+            spec_dir.display()
+        ));
+    }
     let collection = steps::collection();
     let mut report = CoverageReport {
         spec: spec_dir.display().to_string(),

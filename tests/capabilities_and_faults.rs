@@ -64,7 +64,7 @@ async fn scenarios_needing_a_missing_capability_are_skipped_with_the_reason() {
     assert!(
         report
             .summary()
-            .ends_with("33 passed, 0 failed, 10 skipped"),
+            .ends_with("42 passed, 0 failed, 10 skipped"),
         "{}",
         report.summary()
     );

@@ -199,7 +199,7 @@ fn rows() -> Vec<Row> {
             INITIATE,
             "Then getActiveIdentityDeletionProcess returns the same IdentityDeletionProcess",
             M::WrongStatusCasing,
-            "RID4.status",
+            "RID1.status",
         ),
         row(
             "Given another Identity has initiated an IdentityDeletionProcess\n    When the Identity calls getIdentityDeletionProcesses",

@@ -298,8 +298,31 @@ where
     code
 }
 
+/// Ends every implementation process group when the suite is interrupted
+/// (SIGINT, SIGTERM, SIGHUP): the children lead their own groups, so the
+/// terminal's signals no longer reach them.
+fn end_groups_on_interrupt() {
+    use tokio::signal::unix::{SignalKind, signal};
+    for kind in [
+        SignalKind::interrupt(),
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+    ] {
+        let Ok(mut stream) = signal(kind) else {
+            continue;
+        };
+        tokio::spawn(async move {
+            if stream.recv().await.is_some() {
+                crate::process::kill_all_groups();
+                std::process::exit(128 + kind.as_raw_value());
+            }
+        });
+    }
+}
+
 /// Entry point of the binary.
 pub async fn main(cli: Cli) -> ExitCode {
+    end_groups_on_interrupt();
     match cli.command {
         Command::Run(args) => {
             with_adapter(&args.adapter, |a| Box::pin(run_command(a, &args))).await

@@ -1,11 +1,11 @@
 //! Comparing a run's results with the expectations, strictly both ways.
 
 use super::MAX_PATTERN_MATCHES;
-use super::file::{Expectations, Outcome};
+use super::file::{Expectation, Expectations, Outcome};
 use crate::adapter::AdapterFault;
 use crate::outcome::{Outcome as RunOutcome, ScenarioResult};
 use crate::verdict::FaultKind;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What the comparison found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,8 +128,55 @@ pub fn outcome_of(result: &ScenarioResult) -> Option<Outcome> {
     }
 }
 
-/// Compares `results` with `expectations`; `usage` says how many checks
-/// each waived rule waived during the run (from the oracle).
+/// The entries by exact scenario name, and the pattern entries, so that
+/// finding a scenario's entry does not scan the whole file.
+pub(super) struct Index<'a> {
+    by_name: HashMap<&'a str, Vec<&'a Expectation>>,
+    patterns: Vec<&'a Expectation>,
+}
+
+impl<'a> Index<'a> {
+    /// Indexes `entries` (in file order).
+    pub(super) fn new(entries: &'a [Expectation]) -> Self {
+        let mut by_name: HashMap<&str, Vec<&Expectation>> = HashMap::new();
+        let mut patterns = Vec::new();
+        for entry in entries {
+            match &entry.scenario {
+                Some(name) => by_name.entry(name.as_str()).or_default().push(entry),
+                None => patterns.push(entry),
+            }
+        }
+        Index { by_name, patterns }
+    }
+
+    /// The first entry in file order that names `name` with `tags`, and
+    /// every pattern entry that matches it.
+    pub(super) fn lookup(
+        &self,
+        name: &str,
+        tags: &[String],
+    ) -> (Option<&'a Expectation>, Vec<&'a Expectation>) {
+        let exact = self
+            .by_name
+            .get(name)
+            .and_then(|list| list.iter().copied().find(|e| e.matches(name, tags)));
+        let patterns: Vec<&Expectation> = self
+            .patterns
+            .iter()
+            .copied()
+            .filter(|e| e.matches(name, tags))
+            .collect();
+        let first = exact
+            .into_iter()
+            .chain(patterns.first().copied())
+            .min_by_key(|e| e.index);
+        (first, patterns)
+    }
+}
+
+/// Compares `results` with `expectations`, in time linear in the results
+/// and the entries (plus one match of each pattern per result); `usage` says
+/// how many checks each waived rule waived during the run (from the oracle).
 pub fn check(
     expectations: &Expectations,
     results: &[ScenarioResult],
@@ -137,11 +184,13 @@ pub fn check(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut matched = vec![0usize; expectations.entries.len()];
+    let mut by_pattern = vec![0usize; expectations.entries.len()];
+    let index = Index::new(&expectations.entries);
     for result in results.iter().filter(|r| r.outcome != RunOutcome::Skipped) {
-        let entry = expectations
-            .entries
-            .iter()
-            .find(|e| e.matches(&result.scenario, &result.tags));
+        let (entry, patterns) = index.lookup(&result.scenario, &result.tags);
+        for pattern in patterns {
+            by_pattern[pattern.index] += 1;
+        }
         if let Some(entry) = entry {
             matched[entry.index] += 1;
         }
@@ -211,10 +260,6 @@ pub fn check(
             },
         });
     }
-    let ran: Vec<&ScenarioResult> = results
-        .iter()
-        .filter(|r| r.outcome != RunOutcome::Skipped)
-        .collect();
     for waiver in &expectations.waivers {
         if usage.get(&waiver.rule).copied().unwrap_or(0) == 0 {
             findings.push(Finding::StaleWaiver {
@@ -223,13 +268,7 @@ pub fn check(
         }
     }
     for entry in &expectations.entries {
-        let by_pattern = match entry.pattern {
-            Some(_) => ran
-                .iter()
-                .filter(|r| entry.matches(&r.scenario, &r.tags))
-                .count(),
-            None => 0,
-        };
+        let by_pattern = by_pattern[entry.index];
         if by_pattern > MAX_PATTERN_MATCHES {
             findings.push(Finding::TooBroad {
                 entry: entry.label(),

@@ -1,6 +1,7 @@
 //! Reading and validating an expectations file.
 
 use regex::Regex;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml_edit::{Document, Item, Table};
@@ -151,12 +152,12 @@ fn is_rule_id(text: &str) -> bool {
 
 fn load_waivers(
     path: &Path,
-    text: &str,
+    lines: &Lines,
     list: &toml_edit::ArrayOfTables,
 ) -> Result<Vec<Waiver>, String> {
     let mut waivers: Vec<Waiver> = Vec::new();
     for (index, table) in list.iter().enumerate() {
-        let line = table.span().map_or(1, |s| line_of(text, s.start));
+        let line = table.span().map_or(1, |s| lines.line(s.start));
         let at = format!("{}:{line}: waiver {}", path.display(), index + 1);
         for (key, _) in table.iter() {
             if !WAIVER_KEYS.contains(&key) {
@@ -195,11 +196,25 @@ fn load_waivers(
     Ok(waivers)
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    1 + text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
+/// Byte offsets to line numbers, by binary search over the line starts
+/// (built once per file, so locating every entry stays linear overall).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        Lines(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    /// The 1-based line holding byte `offset`.
+    fn line(&self, offset: usize) -> usize {
+        1 + self.0.partition_point(|&newline| newline < offset)
+    }
 }
 
 const KEYS: [&str; 7] = [
@@ -220,14 +235,15 @@ fn string(table: &Table, key: &str, at: &str) -> Result<Option<String>, String> 
 pub fn load(path: &Path) -> Result<Expectations, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let lines = Lines::of(&text);
     let document = Document::parse(text.clone()).map_err(|e| {
-        let line = e.span().map_or(1, |s| line_of(&text, s.start));
+        let line = e.span().map_or(1, |s| lines.line(s.start));
         format!("{}:{line}: not valid TOML: {}", path.display(), e.message())
     })?;
     let mut entries = Vec::new();
     for (key, item) in document.as_table().iter() {
         if key != "expected" && key != "waived" {
-            let line = item.span().map_or(1, |s| line_of(&text, s.start));
+            let line = item.span().map_or(1, |s| lines.line(s.start));
             return Err(format!(
                 "{}:{line}: unknown key `{key}`: the file holds `[[expected]]` and `[[waived]]` entries only",
                 path.display()
@@ -236,9 +252,9 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
     }
     let waivers = match document.as_table().get("waived") {
         None => Vec::new(),
-        Some(Item::ArrayOfTables(list)) => load_waivers(path, &text, list)?,
+        Some(Item::ArrayOfTables(list)) => load_waivers(path, &lines, list)?,
         Some(other) => {
-            let line = other.span().map_or(1, |s| line_of(&text, s.start));
+            let line = other.span().map_or(1, |s| lines.line(s.start));
             return Err(format!(
                 "{}:{line}: `waived` must be a list of tables (`[[waived]]`)",
                 path.display()
@@ -255,15 +271,17 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
         }
         Some(Item::ArrayOfTables(list)) => list,
         Some(other) => {
-            let line = other.span().map_or(1, |s| line_of(&text, s.start));
+            let line = other.span().map_or(1, |s| lines.line(s.start));
             return Err(format!(
                 "{}:{line}: `expected` must be a list of tables (`[[expected]]`)",
                 path.display()
             ));
         }
     };
+    type Key = (Option<String>, Option<String>, Option<String>);
+    let mut seen: HashMap<Key, (usize, usize)> = HashMap::new();
     for (index, table) in list.iter().enumerate() {
-        let line = table.span().map_or(1, |s| line_of(&text, s.start));
+        let line = table.span().map_or(1, |s| lines.line(s.start));
         let at = format!("{}:{line}: entry {}", path.display(), index + 1);
         for (key, _) in table.iter() {
             if !KEYS.contains(&key) {
@@ -295,6 +313,17 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
             .ok_or_else(|| {
                 format!("{at}: `reason` is mandatory: say why this failure is tolerated")
             })?;
+        let key = (
+            string(table, "id", &at)?,
+            scenario.clone(),
+            pattern.as_ref().map(|p| p.as_str().to_owned()),
+        );
+        if let Some((first, first_line)) = seen.insert(key, (index, line)) {
+            return Err(format!(
+                "{at}: duplicates entry {} (line {first_line}): give each scenario or pattern one entry",
+                first + 1
+            ));
+        }
         entries.push(Expectation {
             index,
             line,

@@ -4,6 +4,7 @@
 use super::check::outcome_of;
 use super::file::{Expectations, Outcome, load};
 use crate::outcome::ScenarioResult;
+use std::collections::HashMap;
 use std::path::Path;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
@@ -83,16 +84,31 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
         Some(Item::ArrayOfTables(list)) => list,
         _ => ArrayOfTables::new(),
     };
-    // Walk backwards so that removals keep the indices of earlier entries.
-    for entry in expectations.entries.iter().rev() {
-        let hits: Vec<usize> = failures
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| entry.matches(&r.scenario, &r.tags))
-            .map(|(i, _)| i)
-            .collect();
+    // Failures by scenario name, so that an exact entry finds its failures
+    // without scanning them all.
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, result) in failures.iter().enumerate() {
+        by_name.entry(result.scenario.as_str()).or_default().push(i);
+    }
+    let mut keep = vec![true; expectations.entries.len()];
+    for entry in &expectations.entries {
+        let hits: Vec<usize> = match &entry.scenario {
+            Some(name) => by_name
+                .get(name.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| entry.matches(&failures[i].scenario, &failures[i].tags))
+                .collect(),
+            None => failures
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| entry.matches(&r.scenario, &r.tags))
+                .map(|(i, _)| i)
+                .collect(),
+        };
         let Some(&first) = hits.first() else {
-            list.remove(entry.index);
+            keep[entry.index] = false;
             summary.removed += 1;
             continue;
         };
@@ -115,6 +131,12 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
         }
         summary.kept += 1;
     }
+    // One pass, not one removal per stale entry.
+    let mut position = 0;
+    list.retain(|_| {
+        position += 1;
+        keep.get(position - 1).copied().unwrap_or(true)
+    });
     for (result, _) in failures
         .iter()
         .zip(&covered)

@@ -77,11 +77,11 @@ fn each_wrong_field_names_its_rule() {
             Box::new(|p| p.created_by_device = "device-1".into()),
         ),
         (
-            "RID1.cancelledAt",
+            "RID2.cancelledAt",
             Box::new(|p| p.cancelled_at = Some(p.created_at.clone())),
         ),
         (
-            "RID1.cancelledByDevice",
+            "RID2.cancelledByDevice",
             Box::new(|p| p.cancelled_by_device = Some(p.created_by_device.clone())),
         ),
     ];

@@ -1,24 +1,28 @@
 //! One running implementation process and the protocol traffic with it.
 //!
-//! Three tasks serve a connection: a writer that owns stdin (requests are
+//! Four tasks serve a connection: a writer that owns stdin (requests are
 //! queued, never written by the caller, so a child that does not read cannot
-//! block the suite), a reader that dispatches stdout replies by `seq`, and a
-//! drain for stderr that keeps a bounded tail. The first fault (crash,
+//! block the suite), a reader that dispatches stdout replies by `seq`, a
+//! drain for stderr that keeps a bounded tail, and an exit watcher that owns
+//! the child, so that an exit is noticed even while a helper process holds
+//! the output open. The child leads its own process group, and every way
+//! out ends the whole group. The first fault (crash,
 //! timeout, protocol violation) is remembered: every later request on this
 //! connection fails with it, and the adapter starts a fresh process.
 
+use super::group::Group;
 use super::lines::{LineRead, read_line};
 use super::stderr_tail::StderrTail;
 use crate::adapter::{AdapterError, AdapterFault};
-use crate::protocol::{MAX_LINE_BYTES, Reply, ReplyBody, Request, parse_reply};
+use crate::protocol::{MAX_LINE_BYTES, Reply, ReplyBody, Request, excerpt_bytes, parse_reply};
 use std::collections::{HashMap, HashSet};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::io::{AsyncWriteExt, BufReader};
-use tokio::process::{Child, Command};
-use tokio::sync::{mpsc, oneshot};
+use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
+use tokio::sync::{mpsc, oneshot, watch};
 
 type Waiter = oneshot::Sender<Result<ReplyBody, AdapterError>>;
 
@@ -34,7 +38,12 @@ struct Traffic {
 struct Shared {
     traffic: Mutex<Traffic>,
     stderr: Mutex<StderrTail>,
-    child: tokio::sync::Mutex<Option<Child>>,
+    /// How the child exited, once it has (set by the exit watcher).
+    exit: watch::Sender<Option<String>>,
+    /// Whether the child's output has ended (set by the reader).
+    output_closed: watch::Sender<bool>,
+    /// The child's process group (`None` only if the child had no pid).
+    group: Option<Group>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -95,8 +104,18 @@ pub struct Connection {
     command: String,
 }
 
+/// How long the suite waits between the two halves of an ending: after the
+/// output closed, for the exit (then the group is killed), and after the
+/// exit, for the output to close (a helper process may hold it open). It
+/// scales with `--timeout` so that a closed output is a CRASH well before
+/// a request times out.
+pub fn close_grace(timeout: Duration) -> Duration {
+    (timeout / 4).clamp(Duration::from_millis(20), Duration::from_secs(2))
+}
+
 impl Connection {
-    /// Starts `words` as a child process with piped stdio.
+    /// Starts `words` as a child process with piped stdio, as the leader of
+    /// a new process group.
     pub fn spawn(words: &[String], timeout: Duration) -> Result<Connection, AdapterError> {
         let command = words.join(" ");
         let Some((program, args)) = words.split_first() else {
@@ -110,6 +129,7 @@ impl Connection {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| {
@@ -118,6 +138,7 @@ impl Connection {
                     format!("cannot start `{command}`: {e}"),
                 )
             })?;
+        let group = child.id().and_then(Group::led_by);
         let (stdin, stdout, stderr) =
             match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
                 (Some(i), Some(o), Some(e)) => (i, o, e),
@@ -128,84 +149,21 @@ impl Connection {
                     ));
                 }
             };
+        let (exit, _) = watch::channel(None);
+        let (output_closed, _) = watch::channel(false);
         let shared = Arc::new(Shared {
             traffic: Mutex::new(Traffic::default()),
             stderr: Mutex::new(StderrTail::default()),
-            child: tokio::sync::Mutex::new(Some(child)),
+            exit,
+            output_closed,
+            group,
         });
-        let (requests, mut queue) = mpsc::unbounded_channel::<String>();
-
-        // Writer: owns stdin; the caller only queues.
-        let writer_shared = shared.clone();
-        tokio::spawn(async move {
-            let mut stdin = stdin;
-            while let Some(line) = queue.recv().await {
-                let written = async {
-                    stdin.write_all(line.as_bytes()).await?;
-                    stdin.write_all(b"\n").await?;
-                    stdin.flush().await
-                };
-                if let Err(e) = written.await {
-                    let tail = writer_shared.stderr_tail();
-                    writer_shared.fail(AdapterError::new(
-                        AdapterFault::Crash,
-                        format!("the implementation stopped reading its input ({e}); {tail}"),
-                    ));
-                    break;
-                }
-            }
-        });
-
-        // Stderr drain.
-        let stderr_shared = shared.clone();
-        tokio::spawn(async move {
-            let mut reader = BufReader::new(stderr);
-            while let Ok(LineRead::Line(line) | LineRead::TooLong(line)) =
-                read_line(&mut reader, MAX_LINE_BYTES).await
-            {
-                lock(&stderr_shared.stderr).push(&line);
-            }
-        });
-
-        // Reader: dispatches replies; on end of output, reports the crash.
-        let reader_shared = shared.clone();
-        tokio::spawn(async move {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                match read_line(&mut reader, MAX_LINE_BYTES).await {
-                    Ok(LineRead::Line(bytes)) => {
-                        let Ok(line) = String::from_utf8(bytes) else {
-                            reader_shared.protocol("a reply line is not UTF-8".to_owned());
-                            continue;
-                        };
-                        if line.trim().is_empty() {
-                            continue;
-                        }
-                        match parse_reply(&line) {
-                            Ok(reply) => reader_shared.dispatch(reply),
-                            Err(e) => reader_shared.protocol(format!("invalid reply: {e}")),
-                        }
-                    }
-                    Ok(LineRead::TooLong(_)) => {
-                        reader_shared.protocol(format!(
-                            "a reply line is longer than {MAX_LINE_BYTES} bytes"
-                        ));
-                    }
-                    Ok(LineRead::Eof) | Err(_) => {
-                        let status = exit_status(&reader_shared).await;
-                        // Give the stderr drain a moment to catch the last words.
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        let tail = reader_shared.stderr_tail();
-                        reader_shared.fail(AdapterError::new(
-                            AdapterFault::Crash,
-                            format!("the implementation closed its output ({status}); {tail}"),
-                        ));
-                        break;
-                    }
-                }
-            }
-        });
-
+        let grace = close_grace(timeout);
+        let (requests, queue) = mpsc::unbounded_channel::<String>();
+        tokio::spawn(write_requests(shared.clone(), stdin, queue));
+        tokio::spawn(drain_stderr(shared.clone(), stderr));
+        tokio::spawn(read_replies(shared.clone(), stdout, grace));
+        tokio::spawn(watch_exit(shared.clone(), child, grace));
         Ok(Connection {
             shared,
             requests,
@@ -265,38 +223,145 @@ impl Connection {
         }
     }
 
-    /// Asks the implementation to stop, then makes sure it is gone and reaped.
+    /// Asks the implementation to stop, then ends its whole process group
+    /// (TERM, a short wait, KILL) and waits until the child is reaped.
     pub async fn shutdown(&self) {
+        let polite = self.timeout.min(Duration::from_secs(1));
         if self.fault().is_none() {
-            let polite = tokio::time::timeout(Duration::from_secs(1), self.request(&Request::Stop));
-            let _ = polite.await;
+            let _ = tokio::time::timeout(polite, self.request(&Request::Stop)).await;
         }
-        let mut guard = self.shared.child.lock().await;
-        if let Some(child) = guard.as_mut()
-            && tokio::time::timeout(Duration::from_millis(500), child.wait())
-                .await
-                .is_err()
-        {
-            let _ = child.start_kill();
-            let _ = child.wait().await;
+        let _ = tokio::time::timeout(polite / 2, self.exited()).await;
+        if let Some(group) = &self.shared.group {
+            group.end().await;
         }
-        *guard = None;
+        // KILL has been sent: the child is reaped by its watcher at once.
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.exited()).await;
+    }
+
+    /// Waits until the child has exited and been reaped.
+    async fn exited(&self) {
+        let mut exit = self.shared.exit.subscribe();
+        let _ = exit.wait_for(Option::is_some).await;
     }
 }
 
-/// How the child ended, waiting briefly for it; kills it if it lingers.
-async fn exit_status(shared: &Shared) -> String {
-    let mut guard = shared.child.lock().await;
-    let Some(child) = guard.as_mut() else {
-        return "the process is gone".to_owned();
-    };
-    match tokio::time::timeout(Duration::from_secs(2), child.wait()).await {
-        Ok(Ok(status)) => status.to_string(),
-        Ok(Err(e)) => format!("exit status unknown: {e}"),
-        Err(_) => {
-            let _ = child.start_kill();
-            let _ = child.wait().await;
-            "it did not exit and was killed".to_owned()
+impl Drop for Connection {
+    /// A connection dropped without `shutdown` (an aborted run) still ends its group.
+    fn drop(&mut self) {
+        if let Some(group) = &self.shared.group {
+            group.kill_now();
         }
     }
+}
+
+/// The writer task: owns stdin; callers only queue.
+async fn write_requests(
+    shared: Arc<Shared>,
+    mut stdin: ChildStdin,
+    mut queue: mpsc::UnboundedReceiver<String>,
+) {
+    while let Some(line) = queue.recv().await {
+        let written = async {
+            stdin.write_all(line.as_bytes()).await?;
+            stdin.write_all(b"\n").await?;
+            stdin.flush().await
+        };
+        if let Err(e) = written.await {
+            let tail = shared.stderr_tail();
+            shared.fail(AdapterError::new(
+                AdapterFault::Crash,
+                format!("the implementation stopped reading its input ({e}); {tail}"),
+            ));
+            break;
+        }
+    }
+}
+
+/// The stderr drain: keeps a bounded tail.
+async fn drain_stderr(shared: Arc<Shared>, stderr: ChildStderr) {
+    let mut reader = BufReader::new(stderr);
+    while let Ok(LineRead::Line(line) | LineRead::TooLong(line)) =
+        read_line(&mut reader, MAX_LINE_BYTES).await
+    {
+        lock(&shared.stderr).push(&line);
+    }
+}
+
+/// The reader task: dispatches replies; at the end of the output, waits up
+/// to `grace` for the exit and reports the crash.
+async fn read_replies(shared: Arc<Shared>, stdout: ChildStdout, grace: Duration) {
+    let mut reader = BufReader::new(stdout);
+    loop {
+        match read_line(&mut reader, MAX_LINE_BYTES).await {
+            Ok(LineRead::Line(bytes)) => {
+                let Ok(line) = String::from_utf8(bytes) else {
+                    shared.protocol("a reply line is not UTF-8".to_owned());
+                    continue;
+                };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match parse_reply(&line) {
+                    Ok(reply) => shared.dispatch(reply),
+                    Err(e) => shared.protocol(format!("invalid reply: {e}")),
+                }
+            }
+            Ok(LineRead::TooLong(start)) => {
+                shared.protocol(format!(
+                    "a reply line is longer than {MAX_LINE_BYTES} bytes: {}",
+                    excerpt_bytes(&start)
+                ));
+            }
+            Ok(LineRead::Eof) | Err(_) => break,
+        }
+    }
+    shared.output_closed.send_replace(true);
+    let mut exit = shared.exit.subscribe();
+    let exited = tokio::time::timeout(grace, exit.wait_for(Option::is_some))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .and_then(|status| status.clone());
+    let status = match exited {
+        Some(status) => status,
+        None => {
+            if let Some(group) = &shared.group {
+                group.end().await;
+            }
+            format!("it did not exit within {grace:?} and was killed")
+        }
+    };
+    // Give the stderr drain a moment to catch the last words.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let tail = shared.stderr_tail();
+    shared.fail(AdapterError::new(
+        AdapterFault::Crash,
+        format!("the implementation closed its output ({status}); {tail}"),
+    ));
+}
+
+/// The exit watcher: owns the child and reaps it. An exit is a crash with
+/// its status, even while another process (a helper the implementation
+/// started) holds the output open; replies already written are read first,
+/// for up to `grace`.
+async fn watch_exit(shared: Arc<Shared>, mut child: Child, grace: Duration) {
+    let status = match child.wait().await {
+        Ok(status) => status.to_string(),
+        Err(e) => format!("exit status unknown: {e}"),
+    };
+    shared.exit.send_replace(Some(status.clone()));
+    let mut closed = shared.output_closed.subscribe();
+    if tokio::time::timeout(grace, closed.wait_for(|c| *c))
+        .await
+        .is_ok()
+    {
+        return; // the reader reports the crash, with this status
+    }
+    let tail = shared.stderr_tail();
+    shared.fail(AdapterError::new(
+        AdapterFault::Crash,
+        format!(
+            "the implementation exited ({status}) while another process still holds its output open; {tail}"
+        ),
+    ));
 }

@@ -6,9 +6,12 @@
 //! finishes. Identity handles carry the process generation they belong to.
 
 mod connection;
+mod group;
 mod lines;
 mod stderr_tail;
 
+pub use connection::close_grace;
+pub use group::kill_all_groups;
 pub use stderr_tail::{KEPT_LINE_BYTES, KEPT_LINES};
 
 use crate::adapter::{
@@ -16,7 +19,7 @@ use crate::adapter::{
     IdentityHandle, ImplementationInfo, StatusChangedEvent,
 };
 use crate::domain::IdentityDeletionProcess;
-use crate::protocol::{PROTOCOL_VERSION, ReplyBody, Request, words};
+use crate::protocol::{PROTOCOL_VERSION, ReplyBody, Request, excerpt, excerpt_json, words};
 use connection::Connection;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -66,16 +69,25 @@ fn protocol(message: String) -> AdapterError {
     AdapterError::new(AdapterFault::Protocol, message)
 }
 
+/// An `errored` reply as a fault; its message is excerpted.
+fn declined(message: &str) -> AdapterError {
+    AdapterError::new(AdapterFault::Declined, excerpt(message))
+}
+
 /// Decodes a `result`; optional DTO fields must be absent, not `null`.
+/// Messages quote the implementation's value only as an excerpt.
 fn decode<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, AdapterError> {
     if let Some(path) = find_null(&value, String::new()) {
         return Err(protocol(format!(
-            "the result of `{kind}` has `null` at {path}: unset optional fields must be absent"
+            "the result of `{kind}` has `null` at {}: unset optional fields must be absent",
+            excerpt(&path)
         )));
     }
-    serde_json::from_value(value.clone()).map_err(|e| {
+    T::deserialize(&value).map_err(|e| {
         protocol(format!(
-            "the result of `{kind}` has the wrong shape ({e}): {value}"
+            "the result of `{kind}` has the wrong shape ({}): {}",
+            excerpt(&e.to_string()),
+            excerpt_json(&value)
         ))
     })
 }
@@ -142,12 +154,11 @@ impl ProcessAdapter {
             ReplyBody::Result(value) => decode("start", value)?,
             ReplyBody::Error(e) => {
                 return Err(protocol(format!(
-                    "`start` answered with a domain error: {e}"
+                    "`start` answered with a domain error: {}",
+                    excerpt(&e.to_string())
                 )));
             }
-            ReplyBody::Errored(message) => {
-                return Err(AdapterError::new(AdapterFault::Declined, message));
-            }
+            ReplyBody::Errored(message) => return Err(declined(&message)),
         };
         if result.protocol_version != PROTOCOL_VERSION {
             return Err(protocol(format!(
@@ -167,8 +178,8 @@ impl ProcessAdapter {
             }
         }
         Ok(ImplementationInfo {
-            name: result.name,
-            version: result.version,
+            name: excerpt(&result.name),
+            version: excerpt(&result.version),
             capabilities,
         })
     }
@@ -221,10 +232,7 @@ impl ProcessAdapter {
         match connection.request(&request).await? {
             ReplyBody::Result(value) => Ok(decode(request.kind(), value)?),
             ReplyBody::Error(e) => Err(CallError::Domain(e)),
-            ReplyBody::Errored(message) => Err(CallError::Adapter(AdapterError::new(
-                AdapterFault::Declined,
-                message,
-            ))),
+            ReplyBody::Errored(message) => Err(CallError::Adapter(declined(&message))),
         }
     }
 
@@ -237,7 +245,8 @@ impl ProcessAdapter {
             Ok(value) => Ok(value),
             Err(CallError::Adapter(e)) => Err(e),
             Err(CallError::Domain(e)) => Err(protocol(format!(
-                "a domain error where none is possible: {e}"
+                "a domain error where none is possible: {}",
+                excerpt(&e.to_string())
             ))),
         }
     }
@@ -251,7 +260,8 @@ impl ProcessAdapter {
         match connection.request(&Request::UnknownKindProbe).await? {
             ReplyBody::Errored(_) => Ok(()),
             other => Err(protocol(format!(
-                "an unknown request kind must get an `errored` reply, got {other:?}"
+                "an unknown request kind must get an `errored` reply, got {}",
+                excerpt(&format!("{other:?}"))
             ))),
         }
     }
@@ -269,12 +279,11 @@ impl Adapter for ProcessAdapter {
                 ReplyBody::Result(value) => decode("newIdentity", value)?,
                 ReplyBody::Error(e) => {
                     return Err(protocol(format!(
-                        "`newIdentity` answered with a domain error: {e}"
+                        "`newIdentity` answered with a domain error: {}",
+                        excerpt(&e.to_string())
                     )));
                 }
-                ReplyBody::Errored(message) => {
-                    return Err(AdapterError::new(AdapterFault::Declined, message));
-                }
+                ReplyBody::Errored(message) => return Err(declined(&message)),
             };
             Ok(IdentityHandle(format!("{generation}:{}", result.identity)))
         })

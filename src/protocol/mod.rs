@@ -5,10 +5,12 @@
 //! reply names the `seq` it answers and is exactly one of `result`, `error`
 //! (a domain error) or `errored` (the request could not be done at all).
 
+mod excerpt;
 mod reply;
 mod request;
 pub mod words;
 
+pub use excerpt::{EXCERPT_BYTES, excerpt, excerpt_bytes, excerpt_json};
 pub use reply::{Reply, ReplyBody, parse_reply};
 pub use request::Request;
 

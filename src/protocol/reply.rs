@@ -1,5 +1,6 @@
 //! Replies from the implementation, checked for shape.
 
+use super::excerpt::excerpt;
 use crate::domain::DomainError;
 use serde_json::Value;
 
@@ -30,10 +31,16 @@ pub fn parse_reply(line: &str) -> Result<Reply, String> {
     let Value::Object(object) = value else {
         return Err(format!("not a JSON object: {}", excerpt(line)));
     };
-    let seq = object
-        .get("seq")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| format!("no numeric `seq`: {}", excerpt(line)))?;
+    let seq = match object.get("seq") {
+        Some(seq) => seq.as_u64().ok_or_else(|| {
+            format!(
+                "`seq` must be a whole number of at least 0 written without a fraction or exponent, not {}: {}",
+                excerpt(&seq.to_string()),
+                excerpt(line)
+            )
+        })?,
+        None => return Err(format!("no `seq`: {}", excerpt(line))),
+    };
     let present: Vec<&str> = ["result", "error", "errored"]
         .into_iter()
         .filter(|k| object.contains_key(*k))
@@ -68,19 +75,6 @@ pub fn parse_reply(line: &str) -> Result<Reply, String> {
         }
     };
     Ok(Reply { seq, body })
-}
-
-/// The start of a line, for error messages.
-pub fn excerpt(line: &str) -> String {
-    const MAX: usize = 200;
-    if line.len() <= MAX {
-        return line.to_owned();
-    }
-    let mut end = MAX;
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} bytes)", &line[..end], line.len())
 }
 
 #[cfg(test)]
@@ -124,5 +118,18 @@ mod tests {
         ] {
             assert!(parse_reply(line).is_err(), "{line}");
         }
+    }
+
+    #[test]
+    fn a_seq_that_is_not_a_whole_number_is_named_as_such() {
+        let e = parse_reply(r#"{"seq":2.0,"result":1}"#).unwrap_err();
+        assert!(
+            e.starts_with("`seq` must be a whole number of at least 0 written without a fraction or exponent, not 2.0:"),
+            "{e}"
+        );
+        let e = parse_reply(r#"{"seq":"2","result":1}"#).unwrap_err();
+        assert!(e.contains(r#"not "2":"#), "{e}");
+        let e = parse_reply(r#"{"result":1}"#).unwrap_err();
+        assert!(e.starts_with("no `seq`:"), "{e}");
     }
 }

@@ -3,46 +3,190 @@
 
 use crate::adapter::{Capability, ImplementationInfo};
 use crate::vocabulary::required_capabilities;
+use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, GherkinEnv, Step, StepType};
 use cucumber::parser;
 use futures::stream;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The tag marking a scenario skipped for a missing capability (the only
 /// skip the run tolerates).
 pub const SKIPPED_FOR_CAPABILITY_TAG: &str = "skipped.capability";
 
+/// The largest feature file read, in bytes.
+pub const MAX_FEATURE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The `.feature` files under each of `roots` (a file or a directory, searched
-/// recursively), sorted per root; a missing root is an error.
+/// recursively), sorted per root. Each real file is listed once, however many
+/// links lead to it, and each real directory is visited once, so links to a
+/// parent never loop or duplicate scenarios. Only regular files of at most
+/// [`MAX_FEATURE_BYTES`] are accepted: a FIFO, device or socket named
+/// `*.feature` is an error. A missing root is an error.
 pub fn feature_files(roots: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
+    let mut walk = Walk::default();
     for root in roots {
-        if root.is_file() {
-            files.push(root.clone());
-            continue;
+        let metadata = std::fs::metadata(root)
+            .map_err(|e| format!("features path {} does not exist: {e}", root.display()))?;
+        if metadata.is_dir() {
+            let mut found = Vec::new();
+            walk.directory(root, &mut found)?;
+            found.sort();
+            walk.files.extend(found);
+        } else {
+            walk.file(root, &metadata)?;
         }
-        if !root.is_dir() {
-            return Err(format!("features path {} does not exist", root.display()));
-        }
-        let mut found = Vec::new();
-        collect(root, &mut found).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        found.sort();
-        files.extend(found);
     }
-    Ok(files)
+    Ok(walk.files)
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "feature") {
-            out.push(path);
+/// The state of one discovery: what has been seen, by canonical path.
+#[derive(Default)]
+struct Walk {
+    directories: HashSet<PathBuf>,
+    seen: HashSet<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+fn canonical(path: &Path) -> Result<PathBuf, String> {
+    std::fs::canonicalize(path).map_err(|e| format!("cannot resolve {}: {e}", path.display()))
+}
+
+impl Walk {
+    /// Adds the feature file `path` unless its real file was seen already.
+    fn file(&mut self, path: &Path, metadata: &std::fs::Metadata) -> Result<(), String> {
+        check_feature_file(path, metadata)?;
+        if self.seen.insert(canonical(path)?) {
+            self.files.push(path.to_path_buf());
         }
+        Ok(())
+    }
+
+    /// Collects the feature files under `dir` into `out` (unsorted), unless
+    /// its real directory was visited already.
+    fn directory(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        if !self.directories.insert(canonical(dir)?) {
+            return Ok(());
+        }
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+                .path();
+            let is_feature = path.extension().is_some_and(|e| e == "feature");
+            let metadata = match std::fs::metadata(&path) {
+                Ok(metadata) => metadata,
+                // A dangling link that is not named like a feature is not ours to judge.
+                Err(_) if !is_feature => continue,
+                Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            };
+            if metadata.is_dir() {
+                self.directory(&path, out)?;
+            } else if is_feature {
+                check_feature_file(&path, &metadata)?;
+                if self.seen.insert(canonical(&path)?) {
+                    out.push(path);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A feature file must be a regular file of at most [`MAX_FEATURE_BYTES`].
+fn check_feature_file(path: &Path, metadata: &std::fs::Metadata) -> Result<(), String> {
+    if !metadata.is_file() {
+        return Err(format!(
+            "{} is not a regular file (a FIFO, device, socket or directory); feature files must be regular files",
+            path.display()
+        ));
+    }
+    if metadata.len() > MAX_FEATURE_BYTES {
+        return Err(format!(
+            "{} is {} bytes, larger than the limit of {MAX_FEATURE_BYTES} bytes for a feature file",
+            path.display(),
+            metadata.len()
+        ));
     }
     Ok(())
+}
+
+/// Reads a feature file: opened without blocking (a FIFO that replaced it
+/// since discovery cannot hang the suite), checked to be a regular file, and
+/// read up to [`MAX_FEATURE_BYTES`].
+pub fn read_feature(path: &Path) -> Result<String, String> {
+    use std::io::Read as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    check_feature_file(path, &metadata)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FEATURE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_FEATURE_BYTES {
+        return Err(format!(
+            "{} is larger than the limit of {MAX_FEATURE_BYTES} bytes for a feature file",
+            path.display()
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{} is not UTF-8 (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// FNV-1a (64 bit) over each file's name and content, in the given order
+/// (`fnv1a64:` + hex); a file that cannot be read is an error.
+pub fn spec_digest(files: &[PathBuf]) -> Result<String, String> {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for file in files {
+        feed(
+            file.file_name()
+                .map(|n| n.as_encoded_bytes())
+                .unwrap_or_default(),
+        );
+        feed(&[0]);
+        feed(read_feature(file)?.as_bytes());
+        feed(&[0]);
+    }
+    Ok(format!("fnv1a64:{hash:016x}"))
+}
+
+/// Parses one feature file and expands its Scenario Outlines.
+pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, parser::Error> {
+    let reading = |message: String| {
+        parser::Error::from(gherkin::ParseFileError::Reading {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(message),
+        })
+    };
+    let text = read_feature(path).map_err(reading)?;
+    let mut feature = gherkin::Feature::parse(&text, GherkinEnv::default()).map_err(|source| {
+        parser::Error::from(gherkin::ParseFileError::Parsing {
+            path: path.to_path_buf(),
+            error: None,
+            source,
+        })
+    })?;
+    feature.path = Some(path.to_path_buf());
+    Ok(feature.expand_examples()?)
 }
 
 /// The cucumber parser of this suite: reads the given files, tags every
@@ -66,6 +210,18 @@ impl FeatureFiles {
     }
 
     fn rewrite(&self, feature: &mut gherkin::Feature) {
+        // Only this rewrite may mark a capability skip: a user-written tag of
+        // that name would hide the scenario's failures.
+        let forged = |tags: &mut Vec<String>| tags.retain(|t| t != SKIPPED_FOR_CAPABILITY_TAG);
+        forged(&mut feature.tags);
+        for rule in &mut feature.rules {
+            forged(&mut rule.tags);
+            rule.scenarios.iter_mut().for_each(|s| forged(&mut s.tags));
+        }
+        feature
+            .scenarios
+            .iter_mut()
+            .for_each(|s| forged(&mut s.tags));
         let feature_tags = feature.tags.clone();
         for scenario in &mut feature.scenarios {
             self.rewrite_scenario(&feature_tags, &[], scenario);
@@ -131,12 +287,10 @@ impl cucumber::Parser<Vec<PathBuf>> for FeatureFiles {
         let features: Vec<_> = input
             .into_iter()
             .map(|path| {
-                gherkin::Feature::parse_path(&path, GherkinEnv::default())
-                    .map(|mut feature| {
-                        self.rewrite(&mut feature);
-                        feature
-                    })
-                    .map_err(parser::Error::from)
+                parse_feature(&path).map(|mut feature| {
+                    self.rewrite(&mut feature);
+                    feature
+                })
             })
             .collect();
         stream::iter(features)
@@ -149,4 +303,25 @@ pub fn is_capability_skip(scenario: &gherkin::Scenario) -> bool {
         .tags
         .iter()
         .any(|t| t == SKIPPED_FOR_CAPABILITY_TAG)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spec_digest_fails_on_a_file_it_cannot_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.feature");
+        std::fs::write(&file, "Feature: a\n").unwrap();
+        let digest = spec_digest(std::slice::from_ref(&file)).unwrap();
+        // The same digest as the reports have always carried.
+        assert_eq!(
+            digest,
+            super::super::reports::spec_digest(std::slice::from_ref(&file))
+        );
+        let missing = dir.path().join("gone.feature");
+        let error = spec_digest(&[file, missing]).unwrap_err();
+        assert!(error.contains("gone.feature"), "{error}");
+    }
 }

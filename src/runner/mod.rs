@@ -12,7 +12,7 @@ pub mod tally;
 use crate::adapter::{Adapter, ImplementationInfo};
 use crate::oracle::Waivers;
 use crate::steps::{self, ConformanceWorld, RunContext};
-use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::gherkin::{self, tagexpr::TagOperation};
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _, writer};
 use features::{FeatureFiles, feature_files, is_capability_skip};
@@ -77,6 +77,8 @@ pub struct RunReport {
     pub files: Vec<PathBuf>,
     /// How many checks each waived rule waived.
     pub waived: std::collections::BTreeMap<String, usize>,
+    /// The digest of those files, taken before the run.
+    pub spec_digest: String,
 }
 
 impl RunReport {
@@ -86,7 +88,7 @@ impl RunReport {
             implementation: self.implementation.name.clone(),
             implementation_version: self.implementation.version.clone(),
             suite_version: SUITE_VERSION.to_owned(),
-            spec_digest: reports::spec_digest(&self.files),
+            spec_digest: self.spec_digest.clone(),
             feature_files: self.files.len(),
         }
     }
@@ -167,6 +169,25 @@ pub enum RunError {
     },
 }
 
+/// Refuses a report path that is one of the input feature files: the report
+/// would overwrite it.
+fn check_report_paths(files: &[PathBuf], options: &RunOptions) -> Result<(), RunError> {
+    let inputs: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .collect();
+    for (flag, path) in [("--junit", &options.junit), ("--json", &options.json)] {
+        let Some(path) = path else { continue };
+        if std::fs::canonicalize(path).is_ok_and(|p| inputs.contains(&p)) {
+            return Err(RunError::Features(format!(
+                "{flag} {} is one of the input feature files; the report would overwrite it",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn report_file(path: &Option<PathBuf>) -> Result<Box<dyn Write>, RunError> {
     match path {
         None => Ok(Box::new(io::sink())),
@@ -183,9 +204,14 @@ fn report_file(path: &Option<PathBuf>) -> Result<Box<dyn Write>, RunError> {
 pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
     let info = adapter.describe().await.map_err(RunError::Describe)?;
     let files = feature_files(&options.features).map_err(RunError::Features)?;
+    check_report_paths(&files, options)?;
+    let spec_digest = features::spec_digest(&files).map_err(RunError::Features)?;
     let run_files = files.clone();
     let junit = report_file(&options.junit)?;
-    let json = report_file(&options.json)?;
+    let json = match &options.json {
+        Some(_) => Some(report_file(&options.json)?),
+        None => None,
+    };
     let tally = Tally::default();
     let context = Arc::new(RunContext {
         adapter,
@@ -198,56 +224,71 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     } else {
         Box::new(io::sink())
     };
-    let writer = writer::Basic::raw(console, writer::Coloring::Auto, 0)
-        .summarized()
-        .tee::<ConformanceWorld, _>(writer::JUnit::for_tee(junit, 0))
-        .tee::<ConformanceWorld, _>(writer::Json::for_tee(json))
-        .tee::<ConformanceWorld, _>(
-            tally
-                .clone()
-                .discard_stats_writes()
-                .discard_arbitrary_writes(),
-        )
-        .normalized();
-
-    let cucumber = ConformanceWorld::cucumber::<PathBuf>()
-        .with_parser::<_, Vec<PathBuf>>(FeatureFiles::for_implementation(&info))
-        .with_writer(writer)
-        .steps(steps::collection());
     let tags = options.tags.clone();
     let name = options.name.clone();
-    let cucumber = if options.fail_fast {
-        cucumber.fail_fast()
-    } else {
-        cucumber
+    let filter = move |feature: &gherkin::Feature,
+                       rule: Option<&gherkin::Rule>,
+                       scenario: &gherkin::Scenario| {
+        let tags_ok = tags.as_ref().is_none_or(|t| {
+            t.eval(
+                feature
+                    .tags
+                    .iter()
+                    .chain(rule.iter().flat_map(|r| &r.tags))
+                    .chain(&scenario.tags),
+            )
+        });
+        tags_ok && name.as_ref().is_none_or(|n| n.is_match(&scenario.name))
     };
-    cucumber
-        .max_concurrent_scenarios(options.concurrency.max(1))
-        .fail_on_skipped_with(|_, _, scenario| !is_capability_skip(scenario))
-        .before(move |_, _, _, world| {
-            let context = context.clone();
-            Box::pin(async move { world.attach(context).await })
-        })
-        .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
-        .filter_run(files, move |feature, rule, scenario| {
-            let tags_ok = tags.as_ref().is_none_or(|t| {
-                t.eval(
-                    feature
-                        .tags
-                        .iter()
-                        .chain(rule.iter().flat_map(|r| &r.tags))
-                        .chain(&scenario.tags),
-                )
-            });
-            tags_ok && name.as_ref().is_none_or(|n| n.is_match(&scenario.name))
-        })
-        .await;
+    // The same run with or without the Cucumber JSON writer: cucumber's JSON
+    // writer looks up every event's feature and scenario by a linear scan
+    // (time quadratic in the scenarios of a file), so it runs only when asked.
+    macro_rules! execute {
+        ($writer:expr) => {{
+            let cucumber = ConformanceWorld::cucumber::<PathBuf>()
+                .with_parser::<_, Vec<PathBuf>>(FeatureFiles::for_implementation(&info))
+                .with_writer($writer)
+                .steps(steps::collection());
+            let cucumber = if options.fail_fast {
+                cucumber.fail_fast()
+            } else {
+                cucumber
+            };
+            cucumber
+                .max_concurrent_scenarios(options.concurrency.max(1))
+                .fail_on_skipped_with(|_, _, scenario| !is_capability_skip(scenario))
+                .before(move |_, _, _, world| {
+                    let context = context.clone();
+                    Box::pin(async move { world.attach(context).await })
+                })
+                .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
+                .filter_run(files, filter)
+                .await;
+        }};
+    }
+    let basic = writer::Basic::raw(console, writer::Coloring::Auto, 0)
+        .summarized()
+        .tee::<ConformanceWorld, _>(writer::JUnit::for_tee(junit, 0));
+    let tallied = tally
+        .clone()
+        .discard_stats_writes()
+        .discard_arbitrary_writes();
+    match json {
+        Some(json) => execute!(
+            basic
+                .tee::<ConformanceWorld, _>(writer::Json::for_tee(json))
+                .tee::<ConformanceWorld, _>(tallied)
+                .normalized()
+        ),
+        None => execute!(basic.tee::<ConformanceWorld, _>(tallied).normalized()),
+    }
 
     Ok(RunReport {
         implementation: info,
         tally: tally.data(),
         files: run_files,
         waived: options.waivers.usage(),
+        spec_digest,
     })
 }
 

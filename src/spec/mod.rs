@@ -69,9 +69,44 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, SpecError> {
     use std::io::Read;
     let file = std::fs::File::open(path)
         .map_err(|e| SpecError::new(path, 1, None, format!("cannot read file: {e}")))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     let mut bytes = Vec::new();
     file.take(MAX_PAGE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| SpecError::new(path, 1, None, format!("cannot read file: {e}")))?;
+    if bytes.len() > MAX_PAGE_BYTES {
+        // Only the start was read: say the real size, not the bytes read.
+        let size = match size {
+            Some(size) if size > MAX_PAGE_BYTES as u64 => format!("{size} bytes"),
+            _ => "more than 1 MiB".to_owned(),
+        };
+        return Err(SpecError::new(
+            path,
+            1,
+            None,
+            format!("file is {size}, larger than the limit of {MAX_PAGE_BYTES} bytes"),
+        ));
+    }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_page_is_reported_with_its_real_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("big.md");
+        std::fs::write(&page, vec![b'a'; 5_000_000]).unwrap();
+        let e = read_page(&page).unwrap_err().to_string();
+        assert!(
+            e.ends_with("file is 5000000 bytes, larger than the limit of 1048576 bytes"),
+            "{e}"
+        );
+    }
 }

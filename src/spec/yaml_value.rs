@@ -205,7 +205,7 @@ pub fn parse_mapping(
             column,
             format!(
                 "invalid YAML front matter: {}",
-                first_line_of(&e.without_snippet().to_string())
+                first_line_of(&e.without_snippet().to_string(), first_line)
             ),
         )
     })?;
@@ -230,17 +230,72 @@ pub fn parse_mapping(
     }
 }
 
-/// The first line of a serde-saphyr message, without its trailing position
-/// (which counts from the start of the YAML, not of the page).
-fn first_line_of(message: &str) -> String {
+/// The first line of a serde-saphyr message, whole: a trailing position
+/// (which repeats the error's location) is dropped, and every other line
+/// number it names (counted from the start of the YAML) becomes a page line.
+fn first_line_of(message: &str, first_line: usize) -> String {
     let line = message.lines().next().unwrap_or(message).trim();
     let line = match line.rfind(" at line ") {
-        Some(i) if line[i..].contains(", column ") => &line[..i],
+        Some(i) if is_position(&line[i + " at line ".len()..]) => &line[..i],
         _ => line,
     };
     let line = line
         .split(", set DuplicateKeyPolicy")
         .next()
         .unwrap_or(line);
-    line.trim_end_matches(',').to_owned()
+    page_lines(line.trim_end_matches(','), first_line)
+}
+
+/// Whether `text` is exactly `N, column M`.
+fn is_position(text: &str) -> bool {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    text.split_once(", column ")
+        .is_some_and(|(line, column)| digits(line) && digits(column))
+}
+
+/// `text` with each `line N` (a YAML line) turned into the page line.
+fn page_lines(text: &str, first_line: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("line ") {
+        let (before, after) = rest.split_at(i + "line ".len());
+        out.push_str(before);
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<usize>() {
+            Ok(n) if n > 0 => out.push_str(&(first_line + n - 1).to_string()),
+            _ => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    #[test]
+    fn an_alias_bomb_message_is_whole_and_in_page_lines() {
+        let yaml = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
+        let e = parse_mapping(Path::new("p.md"), yaml, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("p.md:7:11: invalid YAML front matter: budget breached"),
+            "{e}"
+        );
+        assert!(
+            e.ends_with("(defined at line 6, column 7) (used at line 7, column 11)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_trailing_position_is_dropped() {
+        assert_eq!(
+            first_line_of("bad thing at line 3, column 4\nsnippet", 10),
+            "bad thing"
+        );
+    }
 }

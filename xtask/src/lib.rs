@@ -4,10 +4,12 @@
 //! which the `coverage` command of the binary needs too.
 
 pub mod bench;
+pub mod bench_scale;
 pub mod bench_suite;
 pub mod bench_sync;
 pub mod pipeline;
 pub mod sha256;
+pub mod stage;
 pub mod staging;
 pub mod sync;
 

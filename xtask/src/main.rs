@@ -6,7 +6,8 @@
 //! - `bench-gen`: time parse + generate against the parse-only floor;
 //! - `bench-sync`: time `sync` + `gen` over a whole directory of pages (the corpus);
 //! - `bench-suite`: time whole runs of the suite against the reference implementation;
-//! - `bench-fuzz`: time the fuzzer against the reference implementation.
+//! - `bench-fuzz`: time the fuzzer against the reference implementation;
+//! - `bench-scale`: time a feature file of 100k scenarios and a 10 MB expectations file.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -89,6 +90,15 @@ enum Command {
         /// Extra arguments for `run`, after `--`.
         #[arg(last = true)]
         args: Vec<String>,
+    },
+    /// Time one feature file of many scenarios and a large expectations file (parsing, run, matching).
+    BenchScale {
+        /// Scenarios in the feature file.
+        #[arg(long, default_value_t = 100_000)]
+        scenarios: usize,
+        /// Size of the expectations file, in MB.
+        #[arg(long, default_value_t = 10)]
+        expectations_mb: usize,
     },
     /// Time `enmeshed-conformance fuzz` (model property only, seed 1) against the reference implementation.
     BenchFuzz {
@@ -214,6 +224,15 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
         }
         Command::BenchSync { spec, iterations } => {
             println!("{}", xtask::bench_sync::run(&spec_dir(spec), iterations)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchScale {
+            scenarios,
+            expectations_mb,
+        } => {
+            let report =
+                xtask::bench_scale::run(&workspace_root(), scenarios, expectations_mb * 1_000_000)?;
+            println!("{report}");
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchGen { spec, iterations } => {

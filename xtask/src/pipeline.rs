@@ -5,6 +5,7 @@
 
 use crate::generate::{GeneratedFeature, render, source_of};
 use crate::spec::{SpecError, UseCase, read_page};
+use crate::stage::{self, Change};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -135,6 +136,12 @@ pub fn plan(spec_dir: &Path, selects: &[Select]) -> Result<Plan, PipelineError> 
     if !errors.is_empty() {
         return Err(PipelineError::Pages(errors));
     }
+    if pages.is_empty() {
+        return Err(PipelineError::Other(format!(
+            "{} holds no use-case page (*.md); --spec must name the directory of the pages, such as spec/use-cases; nothing was written",
+            spec_dir.display()
+        )));
+    }
     let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for page in &pages {
         if !selects
@@ -169,6 +176,17 @@ pub fn plan(spec_dir: &Path, selects: &[Select]) -> Result<Plan, PipelineError> 
                 sources.join(", ")
             ));
         }
+    }
+    if plan.deselected == pages.len() {
+        return Err(PipelineError::Other(format!(
+            "no page of {} matches --select {}; nothing was written",
+            spec_dir.display(),
+            selects
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" --select ")
+        )));
     }
     plan.features.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     Ok(plan)
@@ -342,8 +360,9 @@ pub fn check(plan: &Plan, out_dir: &Path) -> Result<Vec<Drift>, PipelineError> {
 }
 
 /// Writes the plan into `out_dir`: stale and missing files are written,
-/// orphaned generated files removed. Refuses, before writing anything, when a
-/// file without the do-not-edit header is in the way.
+/// orphaned generated files removed, all or nothing ([`stage::apply`]).
+/// Refuses, before writing anything, when a file without the do-not-edit
+/// header is in the way.
 pub fn write(plan: &Plan, out_dir: &Path) -> Result<usize, PipelineError> {
     let drifts = check(plan, out_dir)?;
     let blocked: Vec<String> = drifts
@@ -357,36 +376,29 @@ pub fn write(plan: &Plan, out_dir: &Path) -> Result<usize, PipelineError> {
             blocked.join("\n  ")
         )));
     }
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| PipelineError::Other(format!("cannot create {}: {e}", out_dir.display())))?;
     let texts: BTreeMap<&str, &str> = plan
         .features
         .iter()
         .map(|f| (f.file_name.as_str(), f.text.as_str()))
         .collect();
-    let mut changed = 0;
-    for drift in &drifts {
-        match drift {
-            Drift::Stale { file, .. } | Drift::Missing { file } => {
-                let text = texts.get(file.as_str()).copied().unwrap_or_default();
-                let target = out_dir.join(file);
-                let temp = out_dir.join(format!(".{file}.tmp"));
-                std::fs::write(&temp, text)
-                    .and_then(|()| std::fs::rename(&temp, &target))
-                    .map_err(|e| {
-                        PipelineError::Other(format!("cannot write {}: {e}", target.display()))
-                    })?;
-                changed += 1;
-            }
-            Drift::Orphaned { file, .. } => {
-                let target = out_dir.join(file);
-                std::fs::remove_file(&target).map_err(|e| {
-                    PipelineError::Other(format!("cannot remove {}: {e}", target.display()))
-                })?;
-                changed += 1;
-            }
-            Drift::NotGenerated { .. } => {}
-        }
+    let changes: Vec<Change> = drifts
+        .iter()
+        .filter_map(|drift| match drift {
+            Drift::Stale { file, .. } | Drift::Missing { file } => Some(Change::Write {
+                name: file.clone(),
+                text: texts
+                    .get(file.as_str())
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
+            }),
+            Drift::Orphaned { file, .. } => Some(Change::Remove { name: file.clone() }),
+            Drift::NotGenerated { .. } => None,
+        })
+        .collect();
+    let changed = changes.len();
+    if changed > 0 {
+        stage::apply(out_dir, &changes).map_err(PipelineError::Other)?;
     }
     Ok(changed)
 }

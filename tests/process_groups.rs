@@ -1,0 +1,223 @@
+//! No process of an implementation's group outlives `run`, `fuzz`, `smoke`
+//! or `coverage`, also when it is started through a launcher that does not
+//! `exec` and when it starts helpers; an exit is a CRASH with its status even
+//! while a helper holds the output; a closed output is a CRASH, not a
+//! TIMEOUT, also with a short `--timeout`.
+//!
+//! Each test gives the binary (and so every process it starts) a unique
+//! marker in the environment and looks for it in `/proc/*/environ`, so tests
+//! running in parallel never see each other's processes.
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const MARKER: &str = "ENMESHED_CONFORMANCE_TEST_MARKER";
+
+fn unique_marker(test: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{test}-{}-{nanos}", std::process::id())
+}
+
+/// Running (not zombie) processes whose environment holds `marker`: pid and command line.
+fn carrying(marker: &str) -> Vec<(i32, String)> {
+    let needle = format!("{MARKER}={marker}");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let zombie = std::fs::read_to_string(entry.path().join("stat"))
+            .ok()
+            .and_then(|s| {
+                s.rfind(')')
+                    .map(|i| s[i + 1..].trim_start().starts_with(['Z', 'X']))
+            })
+            .unwrap_or(true);
+        if zombie {
+            continue;
+        }
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ.split(|&b| b == 0).any(|v| v == needle.as_bytes()) {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            found.push((pid, String::from_utf8_lossy(&cmdline).replace('\0', " ")));
+        }
+    }
+    found
+}
+
+/// Asserts that no process carries `marker` (allowing a moment for KILLed
+/// processes to go); kills the survivors so that a failure leaves no litter.
+fn assert_none_survives(marker: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut survivors = carrying(marker);
+    while !survivors.is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        survivors = carrying(marker);
+    }
+    for (pid, _) in &survivors {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    }
+    assert!(
+        survivors.is_empty(),
+        "{what}: processes outlived the suite: {survivors:?}"
+    );
+}
+
+/// Runs the binary with `args` and a fresh marker; returns its output, the
+/// time it took, and the marker.
+fn binary(test: &str, args: &[&str]) -> (Output, Duration, String) {
+    let marker = unique_marker(test);
+    let start = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args(args)
+        .env(MARKER, &marker)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    (output, start.elapsed(), marker)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const HELPER: &str = "sh tests/fixtures/adapters/launcher_with_helper.sh";
+
+#[test]
+fn run_leaves_no_helper_behind() {
+    let (output, _, marker) = binary("run", &["run", "--adapter-cmd", HELPER]);
+    let out = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{out}{}",
+        text(&output.stderr)
+    );
+    assert!(out.contains(" passed, 0 failed, 0 skipped"), "{out}");
+    assert_none_survives(&marker, "run");
+}
+
+#[test]
+fn fuzz_leaves_no_helper_behind() {
+    let (output, _, marker) = binary(
+        "fuzz",
+        &[
+            "fuzz",
+            "--adapter-cmd",
+            HELPER,
+            "--cases",
+            "5",
+            "--concurrency-cases",
+            "2",
+        ],
+    );
+    let out = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{out}{}",
+        text(&output.stderr)
+    );
+    assert_none_survives(&marker, "fuzz");
+}
+
+#[test]
+fn smoke_leaves_no_helper_behind() {
+    let (output, _, marker) = binary("smoke", &["smoke", "--adapter-cmd", HELPER]);
+    let out = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(out.ends_with("the adapter works; run `run` to check conformance\n"));
+    assert_none_survives(&marker, "smoke");
+}
+
+#[test]
+fn coverage_leaves_no_helper_behind() {
+    let (output, _, marker) = binary("coverage", &["coverage", "--adapter-cmd", HELPER]);
+    let out = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{out}{}",
+        text(&output.stderr)
+    );
+    assert!(
+        out.contains("passing against enmeshed-conformance Python example"),
+        "{out}"
+    );
+    assert_none_survives(&marker, "coverage");
+}
+
+#[test]
+fn a_stuck_implementation_behind_a_launcher_is_ended_at_every_restart() {
+    let (output, _, marker) = binary(
+        "stuck",
+        &[
+            "run",
+            "--adapter-cmd",
+            "sh tests/fixtures/adapters/launcher_stuck.sh",
+            "--timeout",
+            "1",
+        ],
+    );
+    let out = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(out.contains("TIMEOUT: no reply to `getActive`"), "{out}");
+    assert_none_survives(&marker, "run against a stuck launcher");
+}
+
+#[test]
+fn an_exit_is_a_crash_with_its_status_while_a_helper_holds_the_output() {
+    let (output, elapsed, marker) = binary(
+        "exit",
+        &[
+            "run",
+            "--adapter-cmd",
+            "sh tests/fixtures/adapters/exit_with_helper.sh",
+            "--timeout",
+            "30",
+        ],
+    );
+    let out = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("CRASH: the implementation exited (exit status: 3) while another process still holds its output open"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| fatal: simulated crash in the middle of the run"),
+        "{out}"
+    );
+    assert!(!out.contains("TIMEOUT"), "{out}");
+    // Reported at the close grace (2 s at this timeout), never at the 30 s timeout.
+    assert!(elapsed < Duration::from_secs(29), "took {elapsed:?}");
+    assert_none_survives(&marker, "run against an exit with a helper");
+}
+
+#[test]
+fn a_closed_output_is_a_crash_even_with_a_short_timeout() {
+    let (output, _, marker) = binary(
+        "closed",
+        &[
+            "run",
+            "--adapter-cmd",
+            "python3 tests/fixtures/adapters/close_output.py",
+            "--timeout",
+            "1",
+        ],
+    );
+    let out = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("CRASH: the implementation closed its output (it did not exit within 250ms and was killed)"),
+        "{out}"
+    );
+    assert!(!out.contains("TIMEOUT"), "{out}");
+    assert_none_survives(&marker, "run against a closed output");
+}
