@@ -138,11 +138,19 @@ impl CoverageReport {
         let undefined = self.undefined_steps();
         if !undefined.is_empty() {
             out.push_str(&format!(
-                "\nundefined steps ({}), the to-do list for growing the suite:\n",
-                undefined.len()
+                "\nundefined steps ({}), the to-do list for growing the suite (add a phrase in {}):\n",
+                undefined.len(),
+                crate::vocabulary::WHERE_TO_ADD
             ));
             for (step, count) in &undefined {
                 out.push_str(&format!("  {count:>4} × {step}\n"));
+                let text = ["Given ", "When ", "Then ", "And ", "But ", "* "]
+                    .iter()
+                    .find_map(|k| step.strip_prefix(k))
+                    .unwrap_or(step);
+                for near in crate::vocabulary::nearest(text, 3) {
+                    out.push_str(&format!("         nearest known: {near}\n"));
+                }
             }
         }
         out.push('\n');

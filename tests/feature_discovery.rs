@@ -171,7 +171,7 @@ fn a_report_path_that_is_an_input_feature_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     write_outline(dir.path());
     let feature = dir.path().join("outline.feature");
-    for flag in ["--junit", "--json"] {
+    for flag in ["--junit", "--json", "--summary"] {
         let output = bounded(
             &[
                 "run",

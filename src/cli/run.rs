@@ -79,6 +79,7 @@ impl RunArgs {
             console: true,
             fail_fast: self.fail_fast,
             waivers: Default::default(),
+            summary: self.summary.clone(),
         }
     }
 

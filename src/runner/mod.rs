@@ -47,6 +47,8 @@ pub struct RunOptions {
     pub fail_fast: bool,
     /// Known deviations: checks of these rules pass, counted and reported as waived.
     pub waivers: Arc<Waivers>,
+    /// Where the caller writes a Markdown summary (checked against the inputs only).
+    pub summary: Option<PathBuf>,
 }
 
 impl RunOptions {
@@ -62,6 +64,7 @@ impl RunOptions {
             console: true,
             fail_fast: false,
             waivers: Arc::new(Waivers::default()),
+            summary: None,
         }
     }
 }
@@ -176,7 +179,11 @@ fn check_report_paths(files: &[PathBuf], options: &RunOptions) -> Result<(), Run
         .iter()
         .filter_map(|f| std::fs::canonicalize(f).ok())
         .collect();
-    for (flag, path) in [("--junit", &options.junit), ("--json", &options.json)] {
+    for (flag, path) in [
+        ("--junit", &options.junit),
+        ("--json", &options.json),
+        ("--summary", &options.summary),
+    ] {
         let Some(path) = path else { continue };
         if std::fs::canonicalize(path).is_ok_and(|p| inputs.contains(&p)) {
             return Err(RunError::Features(format!(

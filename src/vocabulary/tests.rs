@@ -1,108 +1,8 @@
 use super::*;
-use crate::domain::{ErrorKind, Field, Function, Status};
+use crate::domain::Function;
 
-/// One phrase of every definition (a test checks that each definition is covered).
 fn samples() -> Vec<(StepKind, Phrase)> {
-    use Phrase as P;
-    use StepKind::{Given, Then, When};
-    let mut all = vec![
-        (
-            Given,
-            P::HasActive {
-                defined: false,
-                grace_not_over: false,
-            },
-        ),
-        (
-            Given,
-            P::HasActive {
-                defined: true,
-                grace_not_over: false,
-            },
-        ),
-        (
-            Given,
-            P::HasActive {
-                defined: false,
-                grace_not_over: true,
-            },
-        ),
-        (Given, P::HasProcess),
-        (Given, P::HasCancelledThenActive),
-        (Given, P::HasNoActive),
-        (Given, P::HasNone),
-        (Given, P::UnknownId),
-        (Given, P::MalformedId),
-        (Given, P::HasInitiated(None)),
-        (Given, P::HasInitiated(Some(0))),
-        (Given, P::HasCancelled),
-        (Given, P::OtherIdentityHasInitiated),
-        (Given, P::GracePeriodOver { defined: true }),
-        (When, P::GracePeriodOver { defined: false }),
-        (Given, P::ClockAdvances { days: 1, millis: 1 }),
-        (
-            When,
-            P::ClockAdvances {
-                days: 14,
-                millis: 0,
-            },
-        ),
-        (Given, P::ClockStopped),
-        (When, P::Calls(Function::GetAll, vec![])),
-        (
-            When,
-            P::Calls(Function::Initiate, vec![Param::GracePeriodDays(Some(3))]),
-        ),
-        (When, P::Calls(Function::Get, vec![Param::Id(None)])),
-        (
-            When,
-            P::Calls(Function::Get, vec![Param::Id(Some("IDPabc".into()))]),
-        ),
-        (When, P::CallsConcurrently(Function::Initiate, 32)),
-        (When, P::CallsConcurrently(Function::Cancel, 8)),
-        (Then, P::Creates(Status::Active)),
-        (Then, P::ReturnsChanged(Status::Active)),
-        (Then, P::ReturnsChanged(Status::Cancelled)),
-        (Then, P::ChangesStatus(Status::Active, Status::Cancelled)),
-        (
-            Then,
-            P::RecordsCancellation(Field::CancelledAt, Field::CancelledByDevice),
-        ),
-        (Then, P::Removes(Field::GracePeriodEndsAt)),
-        (Then, P::ReturnsById),
-        (Then, P::ReturnsWithStatus(None)),
-        (Then, P::ReturnsWithStatus(Some(Status::Active))),
-        (Then, P::ReturnsEvery),
-        (Then, P::ReturnsInCreationOrder),
-        (Then, P::CallFails),
-        (Then, P::NoProcessCanBe(Refusal::Initiated)),
-        (Then, P::NoProcessCanBe(Refusal::Cancelled)),
-        (Then, P::NoProcessCanBe(Refusal::Returned)),
-        (Then, P::CallSucceeds),
-        (Then, P::ReturnedHasStatus(Status::Cancelled)),
-        (Then, P::GracePeriodLasts(1)),
-        (Then, P::GracePeriodLasts(14)),
-        (Then, P::FieldPresence(Field::CancelledAt, true)),
-        (Then, P::FieldPresence(Field::CancelledAt, false)),
-        (Then, P::IdFormat),
-        (Then, P::TimestampsUtc(Field::GracePeriodEndsAt)),
-        (Then, P::GetReturnsSame),
-        (Then, P::GetActiveReturnsSame),
-        (Then, P::ListEmpty),
-        (
-            Then,
-            P::ListStatuses(vec![Status::Cancelled, Status::Active]),
-        ),
-        (Then, P::ExactlyOneSucceeds),
-        (Then, P::ExactlyOneActive),
-        (Then, P::EventCarriesReturned),
-        (Then, P::NoEvent),
-    ];
-    for kind in ErrorKind::ALL {
-        all.push((Then, P::CallFailsWith(kind)));
-        all.push((Then, P::OthersFailWith(kind)));
-    }
-    all
+    catalogue()
 }
 
 #[test]
@@ -276,5 +176,19 @@ fn the_call_text_is_the_one_emitter_of_call_steps() {
             &["`a`".into(), "`b`".into(), "`c`".into()]
         ),
         "the Connector calls f with `a`, `b` and `c`"
+    );
+}
+
+#[test]
+fn the_nearest_phrases_share_the_most_words() {
+    let near = nearest(
+        "Given the Identity has two IdentityDeletionProcesses with `\"Active\"` as `status`",
+        3,
+    );
+    assert_eq!(near.len(), 3);
+    assert!(
+        near.iter()
+            .any(|p| p.contains("with `\"Active\"` as `status`")),
+        "{near:?}"
     );
 }
