@@ -34,13 +34,13 @@ async fn scenarios_needing_a_missing_capability_are_skipped_with_the_reason() {
         .iter()
         .filter(|s| s.outcome == Outcome::Skipped)
         .collect();
-    // Five clock scenarios (four grace-period ones, the expired-grace-period cancel) and five event scenarios.
-    assert_eq!(skipped.len(), 10, "{}", report.summary());
+    // Eleven clock scenarios, five event scenarios and three Device scenarios.
+    assert_eq!(skipped.len(), 19, "{}", report.summary());
     for s in &skipped {
         let message = s.message.as_deref().unwrap_or_default();
         assert!(message.contains("limited lacks the `"), "{message}");
         assert!(
-            message.contains("clock") || message.contains("events"),
+            message.contains("clock") || message.contains("events") || message.contains("devices"),
             "{message}"
         );
     }
@@ -64,7 +64,7 @@ async fn scenarios_needing_a_missing_capability_are_skipped_with_the_reason() {
     assert!(
         report
             .summary()
-            .ends_with("42 passed, 0 failed, 10 skipped"),
+            .ends_with("55 passed, 0 failed, 19 skipped"),
         "{}",
         report.summary()
     );

@@ -1,7 +1,7 @@
 //! The CI gate through the binary: expectations files in both directions,
 //! `--update-expectations`, the Markdown summary, report metadata, `--list`
 //! and `--fail-fast`. The failing implementation is a fixture adapter that
-//! answers one error with the wrong message (5 scenarios fail).
+//! answers one error with the wrong message (6 scenarios fail).
 
 use std::path::Path;
 #[path = "support/cli.rs"]
@@ -11,12 +11,13 @@ use cli::run;
 use std::process::Output;
 
 const WRONG_MESSAGE: &str = "python3 tests/fixtures/adapters/wrong_message.py";
-const FAILING: [&str; 5] = [
+const FAILING: [&str; 6] = [
     "RID1 On Failure 1: No IdentityDeletionProcess can be initiated if there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `\"Active\"` as `status`, for this Identity.",
     "After cancelling and initiating again, a further initiate still fails",
     "Initiating while a process is active fails with the exact code and message",
     "32 concurrent initiates on one Identity: exactly one succeeds",
     "A refused initiate publishes no event",
+    "A burst of 16 concurrent initiates and cancels is explained by a serial order",
 ];
 
 fn out(output: &Output) -> String {
@@ -61,7 +62,7 @@ fn listed_failures_pass_the_gate_and_unlisted_ones_fail_it() {
     let output = gate(&write(dir.path(), &all));
     assert_eq!(output.status.code(), Some(0), "{}", out(&output));
     assert!(
-        out(&output).contains("5 expected failures, 0 problems"),
+        out(&output).contains("6 expected failures, 0 problems"),
         "{}",
         out(&output)
     );
@@ -82,12 +83,12 @@ fn stale_mismatched_unmatched_and_too_broad_entries_fail_the_gate() {
     let dir = tempfile::tempdir().unwrap();
     let all: String = FAILING.iter().map(|s| entry(s, "")).collect();
     let cases = [
-        (entry("Get by a malformed id", ""), "STALE entry 6"),
-        (entry("No such scenario", ""), "UNMATCHED entry 6"),
+        (entry("Get by a malformed id", ""), "STALE entry 7"),
+        (entry("No such scenario", ""), "UNMATCHED entry 7"),
         (
             "[[expected]]\npattern = \".\"\noutcome = \"failed\"\nreason = \"too much\"\n"
                 .to_owned(),
-            "TOO BROAD entry 6",
+            "TOO BROAD entry 7",
         ),
     ];
     for (extra, finding) in cases {
@@ -104,7 +105,7 @@ fn stale_mismatched_unmatched_and_too_broad_entries_fail_the_gate() {
     let output = gate(&write(dir.path(), &mismatched));
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        out(&output).contains("MISMATCH entry 5")
+        out(&output).contains("MISMATCH entry 6")
             && out(&output).contains("fails with another message"),
         "{}",
         out(&output)
@@ -185,7 +186,7 @@ fn update_rewrites_the_file_and_keeps_comments_and_reasons() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", out(&output));
     assert!(
-        out(&output).contains("kept 1, removed 1, added 4 entries"),
+        out(&output).contains("kept 1, removed 1, added 5 entries"),
         "{}",
         out(&output)
     );
@@ -199,7 +200,7 @@ fn update_rewrites_the_file_and_keeps_comments_and_reasons() {
     assert!(updated.contains("https://tracker.invalid/7"), "{updated}");
     assert!(!updated.contains("Get by a malformed id"), "{updated}");
     assert!(updated.contains("id = \"RID1\""), "{updated}");
-    assert_eq!(updated.matches("TODO: say why").count(), 4, "{updated}");
+    assert_eq!(updated.matches("TODO: say why").count(), 5, "{updated}");
     // The updated file passes the gate.
     let output = gate(&path);
     assert_eq!(output.status.code(), Some(0), "{}\n{updated}", out(&output));
@@ -237,7 +238,7 @@ fn the_summary_and_the_reports_carry_the_failures_and_the_metadata() {
         "{markdown}"
     );
     assert!(
-        markdown.contains("| failed | 5 |") && markdown.contains("right code, wrong message"),
+        markdown.contains("| failed | 6 |") && markdown.contains("right code, wrong message"),
         "{markdown}"
     );
     let xml = std::fs::read_to_string(&junit).unwrap();
@@ -275,7 +276,7 @@ fn list_prints_without_running_and_fail_fast_stops_early() {
             && text.contains("Cancelling after the grace period fails"),
         "{text}"
     );
-    assert!(text.trim_end().ends_with("8 scenarios"), "{text}");
+    assert!(text.trim_end().ends_with("14 scenarios"), "{text}");
     assert!(!text.contains("passed,"), "{text}");
 
     let output = run(&["--adapter-cmd", WRONG_MESSAGE, "--fail-fast"]);
@@ -314,7 +315,7 @@ fn timeouts_are_their_own_outcome() {
     let written = std::fs::read_to_string(path).unwrap();
     assert_eq!(
         written.matches("outcome = \"timeout\"").count(),
-        6,
+        10,
         "{written}"
     );
     let output = run(&[
@@ -349,15 +350,18 @@ fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     let text = out(&output);
     assert!(
         text.contains("Cancelling fails once the grace period is over")
-            && text.trim_end().ends_with("5 scenarios"),
+            && text.trim_end().ends_with("11 scenarios"),
         "{text}"
     );
-    let output = run(&["--tags", "not @requires.clock and not @requires.events"]);
+    let output = run(&[
+        "--tags",
+        "not @requires.clock and not @requires.events and not @requires.devices",
+    ]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
         out(&output)
             .trim_end()
-            .ends_with("42 passed, 0 failed, 0 skipped"),
+            .ends_with("55 passed, 0 failed, 0 skipped"),
         "{}",
         out(&output)
     );
@@ -373,7 +377,7 @@ fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     let text = out(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(
-        text.trim_end().ends_with("42 passed, 0 failed, 10 skipped"),
+        text.trim_end().ends_with("55 passed, 0 failed, 19 skipped"),
         "{text}"
     );
     assert!(

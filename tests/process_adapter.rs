@@ -66,10 +66,18 @@ fn processes_running(needle: &str) -> Vec<String> {
 fn the_python_example_passes_the_whole_suite() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
+    // A marker argument unique to this run (the example ignores it), so that
+    // another test running the example is never taken for a survivor.
+    let marker = format!(
+        "marker-example-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    )
+    .replace(' ', "_");
     let (output, _) = binary(&[
         "run",
         "--adapter-cmd",
-        &format!("python3 {EXAMPLE}"),
+        &format!("python3 {EXAMPLE} {marker}"),
         "--junit",
         junit.to_str().unwrap(),
     ]);
@@ -87,7 +95,7 @@ fn the_python_example_passes_the_whole_suite() {
         "{out}"
     );
     assert!(
-        processes_running(EXAMPLE).is_empty(),
+        processes_running(&marker).is_empty(),
         "the example outlived the run"
     );
 }
@@ -97,7 +105,7 @@ fn smoke_says_the_example_works() {
     let (output, _) = binary(&["smoke", "--adapter-cmd", &format!("python3 {EXAMPLE}")]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{out}");
-    assert!(out.contains("ok  handshake: enmeshed-conformance Python example 1.0.0, protocol 1, capabilities [clock, events]"), "{out}");
+    assert!(out.contains("ok  handshake: enmeshed-conformance Python example 1.0.0, protocol 1, capabilities [clock, events, devices]"), "{out}");
     assert!(
         out.contains("ok  an unknown request kind: answered `errored`"),
         "{out}"
@@ -137,6 +145,15 @@ fn faulty_run(fixture: &str, extra: &[&str], label: &str) -> String {
     for arg in extra {
         command.push_str(&format!(" '{arg}'"));
     }
+    // A marker unique to this run, so that a parallel test using the same
+    // script can never be mistaken for a survivor of this one.
+    let marker = format!(
+        "marker-{fixture}-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    )
+    .replace(' ', "_");
+    command.push_str(&format!(" {marker}"));
     let (output, elapsed) = binary(&[
         "run",
         "--adapter-cmd",
@@ -175,7 +192,7 @@ fn faulty_run(fixture: &str, extra: &[&str], label: &str) -> String {
         "{fixture}: no {label} in the JUnit file"
     );
     assert!(
-        processes_running(&script).is_empty(),
+        processes_running(&marker).is_empty(),
         "{fixture} outlived the run"
     );
     out

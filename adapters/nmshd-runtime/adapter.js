@@ -103,6 +103,16 @@ const handlers = {
         fakeBackbone.identity(request.identity).advanceClock(ms);
         return { result: {} };
     },
+    setClock: async (request) => {
+        services(request); // the Identity must exist
+        if (!fakeBackbone) throw new Errored("capability 'clock' is not offered with a real Backbone");
+        const at = Date.parse(request.instant);
+        if (typeof request.instant !== "string" || !request.instant.endsWith("Z") || Number.isNaN(at)) {
+            throw new Errored("instant must be an RFC 3339 UTC date-time ending in Z");
+        }
+        fakeBackbone.identity(request.identity).setClock(at);
+        return { result: {} };
+    },
     takeEvents: async (request) => {
         services(request);
         return { result: runtime.takeEvents(request.identity) };

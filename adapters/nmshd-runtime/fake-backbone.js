@@ -108,6 +108,11 @@ class FakeIdentity {
         return new Date(this.frozenAt ?? Date.now());
     }
 
+    // `setClock`: the clock stops at exactly this instant (ms since the epoch).
+    setClock(epochMs) {
+        this.frozenAt = epochMs;
+    }
+
     advanceClock(milliseconds) {
         this.frozenAt = this.now().getTime() + milliseconds;
     }

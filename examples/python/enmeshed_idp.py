@@ -75,6 +75,7 @@ def timestamp(moment):
 class Identity:
     def __init__(self):
         self.device = new_id("DVC")
+        self.devices = [self.device]  # the first one, then those newDevice added
         self.processes = []  # dicts in creation order
         self.stopped_clock = None  # a datetime once the clock was advanced
         self.events = []
@@ -85,6 +86,13 @@ class Identity:
 
     def active(self):
         return next((p for p in self.processes if p["status"] == "Active"), None)
+
+    def acting_device(self, request):
+        """The Device a call names (capability devices); the first one when absent."""
+        device = request.get("device", self.device)
+        if device not in self.devices:
+            raise LookupError("unknown device %r" % device)
+        return device
 
 
 def dto(process):
@@ -129,7 +137,7 @@ class Implementation:
             "id": new_id("IDP"),
             "status": "Active",
             "createdAt": now,
-            "createdByDevice": identity.device,
+            "createdByDevice": identity.acting_device(request),
             "gracePeriodEndsAt": now + timedelta(days=days),
         }
         identity.processes.append(process)
@@ -138,13 +146,14 @@ class Implementation:
 
     def cancel(self, request):  # RID2
         identity = self.identity(request)
+        device = identity.acting_device(request)
         process = identity.active()
         if process is None:
             raise DomainError("noActive")
         now = identity.now()
         if now > process["gracePeriodEndsAt"]:
             raise DomainError("expired")
-        process.update(status="Cancelled", cancelledAt=now, cancelledByDevice=identity.device, gracePeriodEndsAt=None)
+        process.update(status="Cancelled", cancelledAt=now, cancelledByDevice=device, gracePeriodEndsAt=None)
         identity.events.append({"name": STATUS_CHANGED_EVENT, "data": dto(process)})
         return dto(process)
 
@@ -171,6 +180,18 @@ class Implementation:
         identity.stopped_clock = identity.now() + timedelta(milliseconds=request["milliseconds"])
         return {}
 
+    def set_clock(self, request):
+        identity = self.identity(request)
+        instant = datetime.strptime(request["instant"], "%Y-%m-%dT%H:%M:%S.%fZ")
+        identity.stopped_clock = instant.replace(tzinfo=timezone.utc)
+        return {}
+
+    def new_device(self, request):
+        identity = self.identity(request)
+        device = new_id("DVC")
+        identity.devices.append(device)
+        return {"device": device}
+
     def take_events(self, request):
         identity = self.identity(request)
         events, identity.events = identity.events, []
@@ -181,7 +202,7 @@ class Implementation:
             "name": "enmeshed-conformance Python example",
             "version": "1.0.0",
             "protocolVersion": PROTOCOL_VERSION,
-            "capabilities": ["clock", "events"],
+            "capabilities": ["clock", "events", "devices"],
         }
 
     def handle(self, request):
@@ -194,6 +215,8 @@ class Implementation:
             "getActive": self.get_active,
             "getAll": self.get_all,
             "advanceClock": self.advance_clock,
+            "setClock": self.set_clock,
+            "newDevice": self.new_device,
             "takeEvents": self.take_events,
             "stop": lambda request: {},
         }

@@ -57,3 +57,47 @@ Feature: Grace period of an IdentityDeletionProcess
     And the Identity's clock advances by 14 days
     When the Identity calls cancelIdentityDeletionProcess
     Then the call succeeds
+
+  # Source: docs/domain.md#the-grace-period (gracePeriodEndsAt = createdAt + N days; N per process)
+  @requires.clock
+  Scenario: Successive processes with different grace periods, the clock moved in between
+    Given the Identity's clock is stopped
+    And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 3
+    And the Identity has cancelled its active IdentityDeletionProcess
+    And the Identity's clock advances by 1 day and 250 milliseconds
+    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 5
+    Then its `gracePeriodEndsAt` is 5 days after its `createdAt`
+    And Returns the initiated IdentityDeletionProcess.
+
+  # Source: docs/domain.md#the-grace-period (N days are N × 24 h in UTC; Europe/Berlin switches to summer time on 2026-03-29)
+  @requires.clock
+  Scenario: A grace period across the daylight-saving change in Europe/Berlin is N × 24 h in UTC
+    Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
+    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 2
+    Then its `createdAt` is 2026-03-28T12:00:00.000Z
+    And its `gracePeriodEndsAt` is 2026-03-30T12:00:00.000Z
+    And its `gracePeriodEndsAt` is 2 days after its `createdAt`
+
+  # Source: as above (America/New_York switches back to standard time on 2026-11-01)
+  @requires.clock
+  Scenario: A grace period across the daylight-saving change in America/New_York is N × 24 h in UTC
+    Given the Identity's clock is set to 2026-10-31T23:30:00.000Z
+    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
+    Then its `createdAt` is 2026-10-31T23:30:00.000Z
+    And its `gracePeriodEndsAt` is 2026-11-01T23:30:00.000Z
+
+  # Source: as above; the boundary placed exactly with an absolute instant
+  @requires.clock
+  Scenario: Cancelling 1 ms after a gracePeriodEndsAt placed exactly fails
+    Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
+    And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
+    And the Identity's clock is set to 2026-03-29T12:00:00.001Z
+    When the Identity calls cancelIdentityDeletionProcess
+    Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
+
+  # Source: docs/domain.md#state-machine (after the grace period only the Backbone moves a process on: the runtime still shows it Active)
+  @requires.clock
+  Scenario: After the grace period the process is still Active
+    Given the grace period of the IdentityDeletionProcess with `"Active"` as `status` is already over, i.e. the current time is later than its `gracePeriodEndsAt`.
+    When the Identity calls getActiveIdentityDeletionProcess
+    Then Returns the active IdentityDeletionProcess.

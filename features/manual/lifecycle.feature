@@ -77,3 +77,9 @@ Feature: Life cycle of IdentityDeletionProcesses
     When the Identity calls cancelIdentityDeletionProcess 8 times concurrently
     Then exactly one of the calls succeeds
     And every other call fails with `error.runtime.identityDeletionProcess.noActiveIdentityDeletionProcess`
+
+  # Source: docs/domain.md#state-machine (at most one Active process, also under concurrent calls)
+  Scenario: A burst of 16 concurrent initiates and cancels is explained by a serial order
+    Given the Identity has initiated an IdentityDeletionProcess
+    When the Identity calls initiateIdentityDeletionProcess and cancelIdentityDeletionProcess 16 times concurrently, alternating
+    Then some serial order of the calls explains every answer and the final state

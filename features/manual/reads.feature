@@ -74,3 +74,27 @@ Feature: Reading IdentityDeletionProcesses
   Scenario: Get by an id with a lower-case prefix is a validation error
     When the Identity calls getIdentityDeletionProcess with `id` "idpAAAAAAAAAAAAAAAAA"
     Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  # Source: docs/domain.md#the-identitydeletionprocess (ids are compared exactly: `IDP` + 17 ASCII letters or digits) and #errors (well-formed unknown: recordNotFound)
+  Scenario: Get by an existing id with one letter's case flipped is not found
+    Given the Identity has initiated an IdentityDeletionProcess
+    When the Identity calls getIdentityDeletionProcess with the `id` of its IdentityDeletionProcess with one letter's case flipped
+    Then the call fails with `error.runtime.recordNotFound`
+
+  # Source: as above (malformed: invalidPropertyValue)
+  Scenario: Get by an existing id with a leading space is a validation error
+    Given the Identity has initiated an IdentityDeletionProcess
+    When the Identity calls getIdentityDeletionProcess with the `id` of its IdentityDeletionProcess with a leading space
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  # Source: as above
+  Scenario: Get by an existing id with a trailing space is a validation error
+    Given the Identity has initiated an IdentityDeletionProcess
+    When the Identity calls getIdentityDeletionProcess with the `id` of its IdentityDeletionProcess with a trailing space
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`
+
+  # Source: as above
+  Scenario: Get by an existing id with a non-ASCII letter is a validation error
+    Given the Identity has initiated an IdentityDeletionProcess
+    When the Identity calls getIdentityDeletionProcess with the `id` of its IdentityDeletionProcess with one character replaced by a non-ASCII letter
+    Then the call fails with `error.runtime.validation.invalidPropertyValue`

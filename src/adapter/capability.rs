@@ -7,21 +7,25 @@ use std::fmt;
 /// implementation lacks is skipped, with the reason in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Capability {
-    /// The Identity's clock can be stopped and moved forward (grace-period scenarios).
+    /// The Identity's clock can be stopped, moved forward and set to an instant
+    /// (grace-period scenarios).
     Clock,
     /// Status-changed events can be observed.
     Events,
+    /// An Identity can get more Devices, and calls can name the Device that acts.
+    Devices,
 }
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 2] = [Capability::Clock, Capability::Events];
+    pub const ALL: [Capability; 3] = [Capability::Clock, Capability::Events, Capability::Devices];
 
     /// The name used in tags (`@requires.clock`) and in the protocol.
     pub const fn name(self) -> &'static str {
         match self {
             Capability::Clock => "clock",
             Capability::Events => "events",
+            Capability::Devices => "devices",
         }
     }
 

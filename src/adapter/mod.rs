@@ -87,6 +87,57 @@ pub trait Adapter: Send + Sync + 'static {
         Box::pin(async { Err(AdapterError::unsupported(Capability::Clock)) })
     }
 
+    /// [`Capability::Clock`]: stops the Identity's clock at exactly `instant`
+    /// (UTC). The suite never sets it back before an instant it has used.
+    fn set_clock<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        instant: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, Result<(), AdapterError>> {
+        let _ = (identity, instant);
+        Box::pin(async { Err(AdapterError::unsupported(Capability::Clock)) })
+    }
+
+    /// [`Capability::Devices`]: adds a Device to the Identity; returns its id
+    /// (`DVC…`, what `createdByDevice` and `cancelledByDevice` name).
+    fn new_device<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, Result<String, AdapterError>> {
+        let _ = identity;
+        Box::pin(async { Err(AdapterError::unsupported(Capability::Devices)) })
+    }
+
+    /// RID1 made by `device` (one returned by [`Adapter::new_device`]);
+    /// `None` is the Identity's first Device, i.e. [`Adapter::initiate`].
+    fn initiate_as<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        device: Option<&'a str>,
+        length_of_grace_period_in_days: Option<u32>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        match device {
+            None => self.initiate(identity, length_of_grace_period_in_days),
+            Some(_) => {
+                Box::pin(async { Err(AdapterError::unsupported(Capability::Devices).into()) })
+            }
+        }
+    }
+
+    /// RID2 made by `device`; `None` is the Identity's first Device.
+    fn cancel_as<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        device: Option<&'a str>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        match device {
+            None => self.cancel(identity),
+            Some(_) => {
+                Box::pin(async { Err(AdapterError::unsupported(Capability::Devices).into()) })
+            }
+        }
+    }
+
     /// [`Capability::Events`]: the status-changed events published for the
     /// Identity since the last call, oldest first.
     fn take_events<'a>(

@@ -232,6 +232,10 @@ pub async fn fuzz_command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCod
         let usage = waivers.usage();
         for waiver in &e.waivers {
             match usage.get(&waiver.rule).copied().unwrap_or(0) {
+                0 if waiver.race => println!(
+                    "waived, not needed in this run (the deviation shows only when calls race): {}",
+                    waiver.rule
+                ),
                 0 => {
                     stale += 1;
                     println!(

@@ -105,6 +105,9 @@ pub struct Waiver {
     pub reason: String,
     /// Where it is tracked.
     pub issue: Option<String>,
+    /// The deviation shows only when calls race: a run that did not need the
+    /// waiver does not make it stale (the console says it was not needed).
+    pub race: bool,
 }
 
 impl Waiver {
@@ -137,7 +140,7 @@ impl Expectations {
     }
 }
 
-const WAIVER_KEYS: [&str; 3] = ["rule", "reason", "issue"];
+const WAIVER_KEYS: [&str; 4] = ["rule", "reason", "issue", "race"];
 
 /// A rule id: `AREA.aspect`, letters, digits, `.`, `-` and `_`.
 fn is_rule_id(text: &str) -> bool {
@@ -191,6 +194,12 @@ fn load_waivers(
             rule,
             reason,
             issue: string(table, "issue", &at)?,
+            race: match table.get("race") {
+                None => false,
+                Some(item) => item
+                    .as_bool()
+                    .ok_or_else(|| format!("{at}: `race` must be true or false"))?,
+            },
         });
     }
     Ok(waivers)

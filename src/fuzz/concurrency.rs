@@ -2,6 +2,7 @@
 
 use crate::adapter::{Adapter, AdapterError, CallError, IdentityHandle};
 use crate::domain::{ErrorKind, Function, IdentityDeletionProcess, Status};
+use crate::oracle::serial::{BurstOutcome as Outcome, explain};
 use crate::verdict::{Failure, Fault, RuleId, Verdict};
 use std::sync::Arc;
 use tokio::sync::Barrier;
@@ -128,15 +129,6 @@ fn refused(
     }
 }
 
-/// Per Identity: how the burst's calls ended.
-#[derive(Debug, Default, Clone, Copy)]
-struct Outcome {
-    initiated: usize,
-    initiate_refused: usize,
-    cancelled: usize,
-    cancel_refused: usize,
-}
-
 /// Runs `bursts` of concurrent calls on `identities` fresh Identities. After
 /// each burst the state must be one that some serial order of the successful
 /// calls explains, and no observation may ever see two Active processes.
@@ -256,29 +248,6 @@ pub async fn bursts(
             }
             active[i] = now_active;
         }
-    }
-    Ok(())
-}
-
-/// Whether some serial order explains the outcome: successful initiates and
-/// cancels alternate (starting with a cancel when a process was Active), a
-/// refused initiate needs an Active moment, a refused cancel a moment without.
-fn explain(was_active: bool, o: Outcome) -> Result<(), String> {
-    let (first, second) = if was_active {
-        (o.cancelled, o.initiated)
-    } else {
-        (o.initiated, o.cancelled)
-    };
-    if !(first == second || first == second + 1) {
-        return Err("successful initiates and cancels cannot alternate".to_owned());
-    }
-    let ever_active = was_active || o.initiated > 0;
-    let ever_inactive = !was_active || o.cancelled > 0;
-    if o.initiate_refused > 0 && !ever_active {
-        return Err("an initiate was refused although no process was ever Active".to_owned());
-    }
-    if o.cancel_refused > 0 && !ever_inactive {
-        return Err("a cancel was refused although a process was Active throughout".to_owned());
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 //! reference.
 
 pub mod model;
+pub mod serial;
 mod waivers;
 mod window;
 
@@ -116,7 +117,14 @@ struct Seen {
     ids: Vec<Option<String>>,
     created: Vec<Stamp>,
     cancelled: Vec<Option<Stamp>>,
+    /// Per process: the Device the suite named when initiating (`None`: the first).
+    created_by: Vec<Option<String>>,
+    /// Per process: the Device the suite named when cancelling.
+    cancelled_by: Vec<Option<String>>,
+    /// The Identity's first Device, once an answer named it.
     device: Option<String>,
+    /// Devices the suite added (`devices` capability).
+    added_devices: Vec<String>,
     clock: Clock,
 }
 
@@ -268,6 +276,9 @@ impl Oracle {
             ids: Vec::new(),
             created: Vec::new(),
             cancelled: Vec::new(),
+            created_by: Vec::new(),
+            cancelled_by: Vec::new(),
+            added_devices: Vec::new(),
             device: None,
             clock: Clock::Real { origin: Utc::now() },
         });
@@ -331,9 +342,63 @@ impl Oracle {
             .unwrap_or_default()
     }
 
-    /// Applies `call` of `identity`, made during `window`, to the model;
-    /// returns what a conforming implementation answers.
+    /// The Identity got another Device, `device` as the implementation names it.
+    pub fn add_device(&mut self, identity: usize, device: &str) {
+        if let Some(seen) = self.seen.get_mut(identity) {
+            seen.added_devices.push(device.to_owned());
+        }
+    }
+
+    /// The Identity's clock was set to exactly `instant`. Model time moves
+    /// forward by the difference when the clock's instant is known exactly;
+    /// otherwise the clock's base becomes `instant` at the present model time.
+    pub fn set_clock(&mut self, identity: usize, instant: DateTime<Utc>) {
+        let Some(seen) = self.seen.get_mut(identity) else {
+            return;
+        };
+        let now = self.model.identities[identity].now_ms;
+        match seen.clock {
+            Clock::Stopped { base } if base.earliest == base.latest => {
+                let delta = millis(instant - (base.earliest + TimeDelta::milliseconds(now)));
+                self.model.advance(identity, delta.max(0));
+                if delta < 0 {
+                    seen.clock = Clock::Stopped {
+                        base: Window::exact(instant - TimeDelta::milliseconds(now)),
+                    };
+                }
+            }
+            _ => {
+                seen.clock = Clock::Stopped {
+                    base: Window::exact(instant - TimeDelta::milliseconds(now)),
+                };
+            }
+        }
+    }
+
+    /// The instant the Identity's stopped clock shows, when known exactly.
+    pub fn clock_instant(&self, identity: usize) -> Option<DateTime<Utc>> {
+        match self.seen.get(identity)?.clock {
+            Clock::Stopped { base } if base.earliest == base.latest => Some(
+                base.earliest + TimeDelta::milliseconds(self.model.identities[identity].now_ms),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Applies `call` of `identity`, made during `window` by its first Device,
+    /// to the model; returns what a conforming implementation answers.
     pub fn apply(&mut self, identity: usize, call: &Call, window: Window) -> Expected {
+        self.apply_as(identity, call, window, None)
+    }
+
+    /// [`Oracle::apply`] for a call made by `device` (`None`: the first Device).
+    pub fn apply_as(
+        &mut self,
+        identity: usize,
+        call: &Call,
+        window: Window,
+        device: Option<&str>,
+    ) -> Expected {
         let Some(seen) = self.seen.get(identity) else {
             return Expected::Nothing;
         };
@@ -367,10 +432,15 @@ impl Oracle {
                 seen.ids.push(None);
                 seen.created.push(stamp);
                 seen.cancelled.push(None);
+                seen.created_by.push(device.map(str::to_owned));
+                seen.cancelled_by.push(None);
             }
             (Call::Cancel, Expected::Process(index)) => {
                 if let Some(slot) = seen.cancelled.get_mut(*index) {
                     *slot = Some(stamp);
+                }
+                if let Some(slot) = seen.cancelled_by.get_mut(*index) {
+                    *slot = device.map(str::to_owned);
                 }
             }
             _ => {}
@@ -603,7 +673,8 @@ impl Oracle {
             },
             Field::CreatedByDevice => {
                 let device = dto.created_by_device.clone();
-                self.check_device(identity, &device, area, field)
+                let named = self.seen[identity].created_by.get(index).cloned().flatten();
+                self.check_device(identity, &device, named, area, field)
             }
             Field::CancelledByDevice => {
                 match (process.cancelled_ms, dto.cancelled_by_device.clone()) {
@@ -613,7 +684,14 @@ impl Oracle {
                         "`cancelledByDevice` is not set",
                     )
                     .expected_actual("the Device that cancelled", dto.to_json())),
-                    (Some(_), Some(device)) => self.check_device(identity, &device, area, field),
+                    (Some(_), Some(device)) => {
+                        let named = self.seen[identity]
+                            .cancelled_by
+                            .get(index)
+                            .cloned()
+                            .flatten();
+                        self.check_device(identity, &device, named, area, field)
+                    }
                 }
             }
         }
@@ -657,10 +735,14 @@ impl Oracle {
         Ok(())
     }
 
+    /// `device` must be the Device that made the call: `named` when the suite
+    /// named one, else the Identity's first Device (learned from the first
+    /// answer, and never a Device the suite added or another Identity's).
     fn check_device(
         &mut self,
         identity: usize,
         device: &str,
+        named: Option<String>,
         area: &str,
         field: Field,
     ) -> Result<(), Failure> {
@@ -670,6 +752,36 @@ impl Oracle {
                 format!("`{field}` is not a Device id"),
             )
             .expected_actual("a Device id (`DVC…`)", format!("{device:?}")));
+        }
+        if let Some(named) = named {
+            return if named == device {
+                Ok(())
+            } else {
+                Err(Failure::new(
+                    rule(area, field.name()),
+                    format!("`{field}` is not the Device that made the call"),
+                )
+                .expected_actual(format!("{named:?}"), format!("{device:?}")))
+            };
+        }
+        if self.seen[identity]
+            .added_devices
+            .iter()
+            .any(|d| d == device)
+        {
+            return Err(Failure::new(
+                rule(area, field.name()),
+                format!(
+                    "`{field}` names another Device of the Identity, not the one that made the call"
+                ),
+            )
+            .expected_actual(
+                self.seen[identity].device.as_deref().map_or_else(
+                    || "the Identity's first Device".to_owned(),
+                    |d| format!("{d:?}"),
+                ),
+                format!("{device:?}"),
+            ));
         }
         match self.seen[identity].device.clone() {
             Some(known) if known == device => Ok(()),

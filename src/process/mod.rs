@@ -47,6 +47,11 @@ struct NewIdentityResult {
 }
 
 #[derive(Deserialize)]
+struct NewDeviceResult {
+    device: String,
+}
+
+#[derive(Deserialize)]
 struct EventResult {
     name: String,
     data: IdentityDeletionProcess,
@@ -294,17 +299,82 @@ impl Adapter for ProcessAdapter {
         identity: &'a IdentityHandle,
         days: Option<u32>,
     ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
-        Box::pin(self.call(identity, move |identity| Request::Initiate {
-            identity,
-            length_of_grace_period_in_days: days,
-        }))
+        self.initiate_as(identity, None, days)
     }
 
     fn cancel<'a>(
         &'a self,
         identity: &'a IdentityHandle,
     ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
-        Box::pin(self.call(identity, |identity| Request::Cancel { identity }))
+        self.cancel_as(identity, None)
+    }
+
+    fn initiate_as<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        device: Option<&'a str>,
+        days: Option<u32>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(async move {
+            if device.is_some() && !self.info.has(Capability::Devices) {
+                return Err(AdapterError::unsupported(Capability::Devices).into());
+            }
+            self.call(identity, move |identity| Request::Initiate {
+                identity,
+                length_of_grace_period_in_days: days,
+                device: device.map(str::to_owned),
+            })
+            .await
+        })
+    }
+
+    fn cancel_as<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        device: Option<&'a str>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        Box::pin(async move {
+            if device.is_some() && !self.info.has(Capability::Devices) {
+                return Err(AdapterError::unsupported(Capability::Devices).into());
+            }
+            self.call(identity, move |identity| Request::Cancel {
+                identity,
+                device: device.map(str::to_owned),
+            })
+            .await
+        })
+    }
+
+    fn new_device<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, Result<String, AdapterError>> {
+        Box::pin(async move {
+            if !self.info.has(Capability::Devices) {
+                return Err(AdapterError::unsupported(Capability::Devices));
+            }
+            let value = self
+                .call_unit(identity, |identity| Request::NewDevice { identity })
+                .await?;
+            let result: NewDeviceResult = decode("newDevice", value)?;
+            Ok(result.device)
+        })
+    }
+
+    fn set_clock<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        instant: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, Result<(), AdapterError>> {
+        Box::pin(async move {
+            if !self.info.has(Capability::Clock) {
+                return Err(AdapterError::unsupported(Capability::Clock));
+            }
+            let instant = crate::domain::format_timestamp(instant);
+            self.call_unit(identity, |identity| Request::SetClock { identity, instant })
+                .await
+                .map(|_| ())
+        })
     }
 
     fn get<'a>(

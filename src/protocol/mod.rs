@@ -44,9 +44,11 @@ mod tests {
             Request::Initiate {
                 identity: String::new(),
                 length_of_grace_period_in_days: None,
+                device: None,
             },
             Request::Cancel {
                 identity: String::new(),
+                device: None,
             },
             Request::Get {
                 identity: String::new(),
@@ -61,6 +63,13 @@ mod tests {
             Request::AdvanceClock {
                 identity: String::new(),
                 milliseconds: 0,
+            },
+            Request::SetClock {
+                identity: String::new(),
+                instant: String::new(),
+            },
+            Request::NewDevice {
+                identity: String::new(),
             },
             Request::TakeEvents {
                 identity: String::new(),

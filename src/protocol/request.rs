@@ -22,11 +22,17 @@ pub enum Request {
         /// The grace period; absent for the default.
         #[serde(skip_serializing_if = "Option::is_none")]
         length_of_grace_period_in_days: Option<u32>,
+        /// The Device that acts (`devices` capability); absent for the first one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        device: Option<String>,
     },
     /// RID2.
     Cancel {
         /// The Identity.
         identity: String,
+        /// The Device that acts (`devices` capability); absent for the first one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        device: Option<String>,
     },
     /// RID3.
     Get {
@@ -51,6 +57,18 @@ pub enum Request {
         identity: String,
         /// How far.
         milliseconds: u64,
+    },
+    /// Clock capability: stop the Identity's clock at an absolute UTC instant.
+    SetClock {
+        /// The Identity.
+        identity: String,
+        /// The instant, RFC 3339 in UTC with `Z`.
+        instant: String,
+    },
+    /// Devices capability: add a Device to the Identity.
+    NewDevice {
+        /// The Identity.
+        identity: String,
     },
     /// Events capability: the status-changed events since the last call.
     TakeEvents {
@@ -77,6 +95,8 @@ impl Request {
             Request::GetActive { .. } => "getActive",
             Request::GetAll { .. } => "getAll",
             Request::AdvanceClock { .. } => "advanceClock",
+            Request::SetClock { .. } => "setClock",
+            Request::NewDevice { .. } => "newDevice",
             Request::TakeEvents { .. } => "takeEvents",
             Request::Stop => "stop",
             Request::UnknownKindProbe => "x-unknown-kind-probe",
@@ -104,6 +124,7 @@ mod tests {
         let line = Request::Initiate {
             identity: "i1".into(),
             length_of_grace_period_in_days: Some(3),
+            device: None,
         }
         .line(7);
         assert_eq!(
@@ -113,9 +134,28 @@ mod tests {
         let line = Request::Initiate {
             identity: "i1".into(),
             length_of_grace_period_in_days: None,
+            device: None,
         }
         .line(8);
         assert_eq!(line, r#"{"seq":8,"kind":"initiate","identity":"i1"}"#);
+        let line = Request::Cancel {
+            identity: "i1".into(),
+            device: Some("DVC2".into()),
+        }
+        .line(9);
+        assert_eq!(
+            line,
+            r#"{"seq":9,"kind":"cancel","identity":"i1","device":"DVC2"}"#
+        );
+        let line = Request::SetClock {
+            identity: "i1".into(),
+            instant: "2026-03-29T00:59:59.999Z".into(),
+        }
+        .line(10);
+        assert_eq!(
+            line,
+            r#"{"seq":10,"kind":"setClock","identity":"i1","instant":"2026-03-29T00:59:59.999Z"}"#
+        );
         assert_eq!(
             Request::Start {
                 protocol_version: 1

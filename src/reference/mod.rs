@@ -84,16 +84,48 @@ impl Adapter for ReferenceImplementation {
         identity: &'a IdentityHandle,
         days: Option<u32>,
     ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
-        let now = self.now();
-        ready(self.store().initiate(identity, days, now))
+        self.initiate_as(identity, None, days)
     }
 
     fn cancel<'a>(
         &'a self,
         identity: &'a IdentityHandle,
     ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        self.cancel_as(identity, None)
+    }
+
+    fn initiate_as<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        device: Option<&'a str>,
+        days: Option<u32>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
         let now = self.now();
-        ready(self.store().cancel(identity, now))
+        ready(self.store().initiate(identity, device, days, now))
+    }
+
+    fn cancel_as<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        device: Option<&'a str>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        let now = self.now();
+        ready(self.store().cancel(identity, device, now))
+    }
+
+    fn new_device<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+    ) -> BoxFuture<'a, Result<String, AdapterError>> {
+        ready(self.store().new_device(identity))
+    }
+
+    fn set_clock<'a>(
+        &'a self,
+        identity: &'a IdentityHandle,
+        instant: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'a, Result<(), AdapterError>> {
+        ready(self.store().set_clock(identity, instant))
     }
 
     fn get<'a>(

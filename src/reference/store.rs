@@ -44,7 +44,10 @@ impl Process {
 /// One Identity: its Device, its processes in creation order, its clock and events.
 #[derive(Debug)]
 struct Identity {
+    /// Its first Device (every call names it unless it names another).
     device: String,
+    /// Devices added later (the `devices` capability).
+    more_devices: Vec<String>,
     processes: Vec<Process>,
     /// Set once the clock was advanced: the Identity's time no longer follows the real clock.
     stopped_clock: Option<DateTime<Utc>>,
@@ -57,6 +60,20 @@ impl Identity {
         // The DTO carries milliseconds; keep the state exactly what it reports.
         now.duration_trunc(TimeDelta::milliseconds(1))
             .unwrap_or(now)
+    }
+
+    /// The Device a call names: the first one when `None`; an unknown one is an adapter fault.
+    fn device_named(&self, device: Option<&str>) -> Result<String, AdapterError> {
+        match device {
+            None => Ok(self.device.clone()),
+            Some(d) if d == self.device || self.more_devices.iter().any(|m| m == d) => {
+                Ok(d.to_owned())
+            }
+            Some(d) => Err(AdapterError::new(
+                crate::adapter::AdapterFault::Internal,
+                format!("the Identity has no Device `{d}`"),
+            )),
+        }
     }
 
     fn active(&mut self) -> Option<&mut Process> {
@@ -103,6 +120,7 @@ impl Store {
             handle.clone(),
             Identity {
                 device,
+                more_devices: Vec::new(),
                 processes: Vec::new(),
                 stopped_clock: None,
                 events: Vec::new(),
@@ -111,16 +129,26 @@ impl Store {
         handle
     }
 
+    /// Adds a Device to the Identity and returns its id.
+    pub fn new_device(&mut self, handle: &IdentityHandle) -> Result<String, AdapterError> {
+        let device = self.ids.other_id("DVC");
+        self.identity(handle)?.more_devices.push(device.clone());
+        Ok(device)
+    }
+
     /// RID1: fails while a process is Active; otherwise creates an Active one
-    /// whose grace period ends `days` (default 14, zero allowed) after now.
+    /// whose grace period ends `days` (default 14, zero allowed) after now,
+    /// made by `device` (the first Device when `None`).
     pub fn initiate(
         &mut self,
         handle: &IdentityHandle,
+        device: Option<&str>,
         days: Option<u32>,
         real_now: DateTime<Utc>,
     ) -> CallResult<IdentityDeletionProcess> {
         let id = self.ids.process_id();
         let identity = self.identity(handle)?;
+        let device = identity.device_named(device)?;
         if identity.active().is_some() {
             return Err(ErrorKind::ActiveProcessAlreadyExists.error().into());
         }
@@ -130,7 +158,7 @@ impl Store {
             id,
             status: Status::Active,
             created_at: now,
-            created_by_device: identity.device.clone(),
+            created_by_device: device,
             grace_period_ends_at: Some(now + TimeDelta::days(i64::from(days))),
             cancelled_at: None,
             cancelled_by_device: None,
@@ -146,11 +174,12 @@ impl Store {
     pub fn cancel(
         &mut self,
         handle: &IdentityHandle,
+        device: Option<&str>,
         real_now: DateTime<Utc>,
     ) -> CallResult<IdentityDeletionProcess> {
         let identity = self.identity(handle)?;
         let now = identity.now(real_now);
-        let device = identity.device.clone();
+        let device = identity.device_named(device)?;
         let Some(process) = identity.active() else {
             return Err(ErrorKind::NoActiveProcess.error().into());
         };
@@ -217,6 +246,16 @@ impl Store {
             now.checked_add_signed(by)
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
         );
+        Ok(())
+    }
+
+    /// Stops the Identity's clock at exactly `instant`.
+    pub fn set_clock(
+        &mut self,
+        handle: &IdentityHandle,
+        instant: DateTime<Utc>,
+    ) -> Result<(), AdapterError> {
+        self.identity(handle)?.stopped_clock = Some(instant);
         Ok(())
     }
 

@@ -173,3 +173,41 @@ pub async fn clock_advances(world: &mut ConformanceWorld, days: u64, millis: u64
     };
     world.advance_clock(ME, Duration::from_millis(total)).await;
 }
+
+/// The clock stops at exactly `instant`.
+pub async fn clock_set_to(world: &mut ConformanceWorld, instant: &str) {
+    match crate::domain::parse_utc_timestamp(instant) {
+        Ok(at) => world.set_clock(ME, at).await,
+        Err(e) => world.suite_error(format!("the instant {instant:?}: {e}")),
+    }
+}
+
+/// The Identity gets a second Device; its id must be new.
+pub async fn has_second_device(world: &mut ConformanceWorld) {
+    let adapter = world.adapter();
+    let handle = world.handle(ME);
+    let device = match adapter.new_device(&handle).await {
+        Ok(device) => device,
+        Err(e) => world.errored("adding a Device", &e),
+    };
+    let known = world.oracle.device(ME).map(str::to_owned);
+    if known.as_deref() == Some(device.as_str()) || world.added_devices.contains(&device) {
+        world.fail(
+            Failure::new(
+                RuleId::new("DEVICES.new-device"),
+                "the new Device has the id of an existing one",
+            )
+            .expected_actual("a new Device id", format!("{device:?}")),
+        );
+    }
+    world.oracle.add_device(ME, &device);
+    world.added_devices.push(device);
+}
+
+/// `n` processes initiated and cancelled one after the other, every answer checked.
+pub async fn has_cycles(world: &mut ConformanceWorld, n: usize) {
+    for _ in 0..n {
+        initiate(world, None).await;
+        cancel(world).await;
+    }
+}

@@ -36,6 +36,17 @@ pub async fn perform(world: &mut ConformanceWorld, phrase: Phrase) {
         P::GracePeriodOver { .. } => given::grace_period_over(world).await,
         P::ClockAdvances { days, millis } => given::clock_advances(world, days, millis).await,
         P::ClockStopped => given::clock_advances(world, 0, 0).await,
+        P::ClockSetTo(instant) => given::clock_set_to(world, &instant).await,
+        P::HasSecondDevice => given::has_second_device(world).await,
+        P::HasCycles(n) => given::has_cycles(world, n).await,
+        P::CallsFrom(function, device) => when::calls_from(world, function, device).await,
+        P::CallsGetMutated(mutation) => when::calls_get_mutated(world, mutation).await,
+        P::CallsBurst(n) => when::calls_burst(world, n).await,
+        P::FieldIsDevice(field, device) => then::field_is_device(world, field, device),
+        P::FieldIsInstant(field, instant) => then::field_is_instant(world, field, &instant),
+        P::ListHasEntries(n) => then::list_has_entries(world, n),
+        P::OtherIdentityUnchanged => then::other_identity_unchanged(world).await,
+        P::BurstSerializable => then::burst_serializable(world).await,
         P::Calls(function, params) => when::calls(world, function, &params).await,
         P::CallsConcurrently(function, times) => {
             when::calls_concurrently(world, function, times).await;

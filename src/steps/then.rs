@@ -843,3 +843,133 @@ pub async fn no_event(world: &mut ConformanceWorld) {
         );
     }
 }
+
+/// A Device field of the returned process names the Identity's Device number `number`.
+pub fn field_is_device(world: &mut ConformanceWorld, field: Field, number: usize) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    let index = acted_on(world, &last);
+    let area = crate::oracle::field_area(field, dto.status == Status::Cancelled.as_str());
+    let Some(value) = field.value(&dto).map(str::to_owned) else {
+        world.fail(
+            Failure::new(
+                RuleId::of(area, field.name()),
+                format!("`{field}` is not set"),
+            )
+            .expected_actual(format!("Device {number}"), dto.to_json()),
+        )
+    };
+    // The oracle checks it is the Device that made the call …
+    let checked = world.oracle.check_field(ME, index, field, &dto, area);
+    world.check(checked);
+    // … and the scenario says which Device that is.
+    let expected = match world.device(number) {
+        Some(device) => device,
+        None => match world.oracle.device(ME) {
+            Some(first) => first.to_owned(),
+            None => world.suite_error("the Identity's first Device is not known yet"),
+        },
+    };
+    if value != expected {
+        world.fail(
+            Failure::new(
+                RuleId::of(area, field.name()),
+                format!("`{field}` is not Device {number}"),
+            )
+            .expected_actual(format!("{expected:?}"), format!("{value:?}")),
+        );
+    }
+}
+
+/// A timestamp field of the returned process is exactly `instant`.
+pub fn field_is_instant(world: &mut ConformanceWorld, field: Field, instant: &str) {
+    let last = world.last_call();
+    let dto = one(world, &last);
+    let area = crate::oracle::field_area(field, dto.status == Status::Cancelled.as_str());
+    let expected = parse_utc_timestamp(instant).ok();
+    let actual = field.value(&dto).and_then(|v| parse_utc_timestamp(v).ok());
+    if expected.is_none() || actual != expected {
+        world.fail(
+            Failure::new(
+                RuleId::of(area, field.name()),
+                format!("`{field}` is not {instant}"),
+            )
+            .expected_actual(format!("{instant:?}"), dto.to_json()),
+        );
+    }
+}
+
+/// The returned list has exactly `n` entries.
+pub fn list_has_entries(world: &mut ConformanceWorld, n: usize) {
+    let last = world.last_call();
+    if last.model_before.identities[ME].processes.len() != n {
+        world.suite_error(format!(
+            "the oracle's Identity has {} processes, the scenario says {n}",
+            last.model_before.identities[ME].processes.len()
+        ));
+    }
+    let listed = list(world, &last);
+    if listed.len() != n {
+        world.fail(
+            Failure::new(
+                rule(&last, "complete"),
+                format!("the list has {} entries", listed.len()),
+            )
+            .expected_actual(format!("{n} entries"), Returned::Many(listed).to_json()),
+        );
+    }
+}
+
+/// The other Identity's processes are exactly as the oracle knows them.
+pub async fn other_identity_unchanged(world: &mut ConformanceWorld) {
+    if world.oracle.identities() < 2 {
+        world.suite_error("the scenario has no other Identity");
+    }
+    world
+        .check_all(1, "listing the other Identity's processes")
+        .await;
+}
+
+/// Some serial order of the burst's calls explains every answer and the final state.
+pub async fn burst_serializable(world: &mut ConformanceWorld) {
+    let Some((outcome, was_active, before)) = world.mixed_burst else {
+        world.suite_error("no alternating burst was made")
+    };
+    if let Err(e) = crate::oracle::serial::explain(was_active, outcome) {
+        world.fail(
+            Failure::new(RuleId::new("INVARIANT.serializable"), e)
+                .expected_actual("answers some serial order explains", format!("{outcome:?}")),
+        );
+    }
+    let adapter = world.adapter();
+    let handle = world.handle(ME);
+    let all = match adapter.get_all(&handle).await {
+        Ok(all) => all,
+        Err(CallError::Adapter(e)) => world.errored("listing the processes after the burst", &e),
+        Err(CallError::Domain(e)) => world.fail(
+            Failure::new(
+                RuleId::new("RID5.succeeds"),
+                "getIdentityDeletionProcesses failed",
+            )
+            .expected_actual("a list", error_json(&e.code, &e.message)),
+        ),
+    };
+    let active = all
+        .iter()
+        .filter(|p| p.status == Status::Active.as_str())
+        .count();
+    let expected_active = usize::from(outcome.active_after(was_active));
+    let expected_count = before + outcome.initiated;
+    if all.len() != expected_count || active != expected_active {
+        world.fail(
+            Failure::new(
+                RuleId::new("INVARIANT.serializable"),
+                "the processes after the burst are not what its answers say",
+            )
+            .expected_actual(
+                format!("{expected_count} processes, {expected_active} Active"),
+                format!("{} processes, {active} Active", all.len()),
+            ),
+        );
+    }
+}

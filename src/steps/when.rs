@@ -3,9 +3,13 @@
 
 use super::world::{Burst, ConformanceWorld, LastCall, SCENARIO_IDENTITY};
 use crate::adapter::{CallError, Capability};
+use crate::domain::ErrorKind;
 use crate::domain::Function;
+use crate::oracle::check_error;
+use crate::oracle::serial::BurstOutcome;
 use crate::oracle::{Call, measure};
-use crate::vocabulary::Param;
+use crate::verdict::{Failure, RuleId};
+use crate::vocabulary::{IdMutation, Param};
 
 /// The Identity calls `function` with `params`.
 pub async fn calls(world: &mut ConformanceWorld, function: Function, params: &[Param]) {
@@ -40,23 +44,8 @@ pub async fn calls(world: &mut ConformanceWorld, function: Function, params: &[P
         Function::GetActive => Call::GetActive,
         Function::GetAll => Call::GetAll,
     };
-    if world.has(Capability::Events) {
-        // Only the call under test's events count in the Then steps.
-        world.take_events(SCENARIO_IDENTITY).await;
-    }
-    world.events = None;
-    let model_before = world.oracle.model.clone();
-    let (result, expected, window) = world
-        .call(SCENARIO_IDENTITY, call, "the call under test")
-        .await;
-    world.last = Some(LastCall {
-        identity: SCENARIO_IDENTITY,
-        function,
-        result,
-        expected,
-        window,
-        model_before,
-    });
+    // Only the call under test's events count in the Then steps.
+    record(world, function, call, None).await;
 }
 
 /// K concurrent initiates or cancels on the scenario's Identity.
@@ -119,4 +108,119 @@ pub async fn calls_concurrently(world: &mut ConformanceWorld, function: Function
         results,
         expected,
     });
+}
+
+/// The Identity calls initiate or cancel from its Device number `device`.
+pub async fn calls_from(world: &mut ConformanceWorld, function: Function, device: usize) {
+    let call = match function {
+        Function::Cancel => Call::Cancel,
+        _ => Call::Initiate(None),
+    };
+    let acting = world.device(device);
+    record(world, function, call, acting).await;
+}
+
+/// The Identity gets the id of its newest process, mutated.
+pub async fn calls_get_mutated(world: &mut ConformanceWorld, mutation: IdMutation) {
+    let me = SCENARIO_IDENTITY;
+    let count = world.oracle.model.identities[me].processes.len();
+    let Some(id) = count
+        .checked_sub(1)
+        .and_then(|i| world.oracle.id_of(me, i))
+        .map(str::to_owned)
+    else {
+        world.suite_error("the Identity has no process whose id could be mutated")
+    };
+    let Some(mutated) = mutation.apply(&id) else {
+        world.suite_error(format!("the id {id:?} has no letter to flip"))
+    };
+    world.subject_id = Some(mutated.clone());
+    record(world, Function::Get, Call::Get(mutated), None).await;
+}
+
+/// Makes the call under test and records it for the Then steps.
+async fn record(
+    world: &mut ConformanceWorld,
+    function: Function,
+    call: Call,
+    device: Option<String>,
+) {
+    if world.has(Capability::Events) {
+        world.take_events(SCENARIO_IDENTITY).await;
+    }
+    world.events = None;
+    let model_before = world.oracle.model.clone();
+    let (result, expected, window) = world
+        .call_as(SCENARIO_IDENTITY, call, device, "the call under test")
+        .await;
+    world.last = Some(LastCall {
+        identity: SCENARIO_IDENTITY,
+        function,
+        result,
+        expected,
+        window,
+        model_before,
+    });
+}
+
+/// `n` concurrent calls on the scenario's Identity, initiates and cancels
+/// alternating. The oracle cannot know their order: afterwards only the
+/// serializability step judges them, and the scenario's oracle is not used again.
+pub async fn calls_burst(world: &mut ConformanceWorld, n: usize) {
+    if n < 2 {
+        world.suite_error(format!(
+            "{n} concurrent calls are no concurrency: use at least 2"
+        ));
+    }
+    let me = SCENARIO_IDENTITY;
+    let was_active = world.oracle.model.identities[me].active().is_some();
+    let before = world.oracle.model.identities[me].processes.len();
+    let adapter = world.adapter();
+    let identity = world.handle(me);
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (adapter, identity, barrier) = (adapter.clone(), identity.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let initiate = i % 2 == 0;
+                let result = if initiate {
+                    adapter.initiate(&identity, None).await
+                } else {
+                    adapter.cancel(&identity).await
+                };
+                (initiate, result)
+            })
+        })
+        .collect();
+    let mut outcome = BurstOutcome::default();
+    for joined in futures::future::join_all(tasks).await {
+        let (initiate, result) = match joined {
+            Ok(pair) => pair,
+            Err(e) => world.suite_error(format!("a concurrent call panicked: {e}")),
+        };
+        match (initiate, result) {
+            (_, Err(CallError::Adapter(e))) => world.errored("a call of the burst", &e),
+            (true, Ok(_)) => outcome.initiated += 1,
+            (false, Ok(_)) => outcome.cancelled += 1,
+            (true, Err(CallError::Domain(e))) => {
+                let checked = check_error("RID1", ErrorKind::ActiveProcessAlreadyExists, &e);
+                world.check(checked.map_err(|f| Failure {
+                    rule: RuleId::new("RID1.concurrent-loser-code"),
+                    ..f
+                }));
+                outcome.initiate_refused += 1;
+            }
+            (false, Err(CallError::Domain(e))) => {
+                let checked = check_error("RID2", ErrorKind::NoActiveProcess, &e);
+                world.check(checked.map_err(|f| Failure {
+                    rule: RuleId::new("RID2.concurrent-loser-code"),
+                    ..f
+                }));
+                outcome.cancel_refused += 1;
+            }
+        }
+    }
+    world.last = None;
+    world.mixed_burst = Some((outcome, was_active, before));
 }

@@ -76,6 +76,10 @@ pub struct ConformanceWorld {
     pub events: Option<Vec<StatusChangedEvent>>,
     /// Why the scenario did not pass, once a step decided it.
     pub verdict: Option<Verdict>,
+    /// The scenario Identity's Devices the suite added (Device 2, 3, …).
+    pub added_devices: Vec<String>,
+    /// How the last alternating burst ended, and whether a process was Active before it.
+    pub mixed_burst: Option<(crate::oracle::serial::BurstOutcome, bool, usize)>,
 }
 
 /// How long a setup call on a real clock is followed by a pause (two DTO
@@ -166,12 +170,28 @@ impl ConformanceWorld {
         call: Call,
         context: &str,
     ) -> (Result<Returned, CallError>, Expected, Window) {
+        self.call_as(identity, call, None, context).await
+    }
+
+    /// [`ConformanceWorld::call`] made by `device` (`None`: the Identity's first Device).
+    pub async fn call_as(
+        &mut self,
+        identity: usize,
+        call: Call,
+        device: Option<String>,
+        context: &str,
+    ) -> (Result<Returned, CallError>, Expected, Window) {
         let adapter = self.adapter();
         let handle = self.handle(identity);
+        let acting = device.clone();
         let (window, result) = measure(|| async {
+            let device = acting.as_deref();
             match &call {
-                Call::Initiate(days) => adapter.initiate(&handle, *days).await.map(Returned::One),
-                Call::Cancel => adapter.cancel(&handle).await.map(Returned::One),
+                Call::Initiate(days) => adapter
+                    .initiate_as(&handle, device, *days)
+                    .await
+                    .map(Returned::One),
+                Call::Cancel => adapter.cancel_as(&handle, device).await.map(Returned::One),
                 Call::Get(id) => adapter.get(&handle, id).await.map(Returned::One),
                 Call::GetActive => adapter.get_active(&handle).await.map(Returned::One),
                 Call::GetAll => adapter.get_all(&handle).await.map(Returned::Many),
@@ -181,7 +201,9 @@ impl ConformanceWorld {
         if let Err(CallError::Adapter(e)) = &result {
             self.errored(&format!("{context} (calling {})", call.function()), e);
         }
-        let expected = self.oracle.apply(identity, &call, window);
+        let expected = self
+            .oracle
+            .apply_as(identity, &call, window, device.as_deref());
         if let (Expected::Process(index), Ok(Returned::One(process))) = (&expected, &result) {
             self.oracle.bind(identity, *index, &process.id);
         }
@@ -235,6 +257,31 @@ impl ConformanceWorld {
         self.oracle.stop_clock(identity, window);
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
         self.oracle.advance_clock(identity, ms);
+    }
+
+    /// Stops the clock of `identity` at exactly `instant`.
+    pub async fn set_clock(&mut self, identity: usize, instant: chrono::DateTime<chrono::Utc>) {
+        let adapter = self.adapter();
+        let handle = self.handle(identity);
+        if let Err(e) = adapter.set_clock(&handle, instant).await {
+            self.errored("setting the Identity's clock", &e);
+        }
+        self.oracle.set_clock(identity, instant);
+    }
+
+    /// The Device number `number` of the scenario's Identity: `None` for
+    /// Device 1 (the first), else the one the suite added.
+    pub fn device(&mut self, number: usize) -> Option<String> {
+        if number <= 1 {
+            return None;
+        }
+        match self.added_devices.get(number - 2) {
+            Some(device) => Some(device.clone()),
+            None => self.suite_error(format!(
+                "the Identity has {} Devices, not {number}",
+                self.added_devices.len() + 1
+            )),
+        }
     }
 
     /// The status-changed events of `identity` published since the last take.

@@ -5,7 +5,7 @@
 //! wording. A test proves that every emitted phrase parses back to itself and
 //! matches exactly one pattern.
 
-use super::phrase::{Param, Phrase, Refusal, StepKind};
+use super::phrase::{IdMutation, Param, Phrase, Refusal, StepKind};
 use crate::domain::{ErrorKind, Field, Function, STATUS_CHANGED_EVENT, Status};
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
@@ -56,6 +56,11 @@ fn field(name: &str) -> Result<Field, String> {
 
 fn error_kind(code: &str) -> Result<ErrorKind, String> {
     ErrorKind::from_code(code).ok_or_else(|| format!("`{code}` is not a documented error code"))
+}
+
+/// An instant under the timestamp rule, kept as written.
+fn instant(text: &str) -> Result<String, String> {
+    crate::domain::parse_utc_timestamp(text).map(|_| text.to_owned())
 }
 
 fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
@@ -209,10 +214,32 @@ pub static DEFINITIONS: LazyLock<Vec<Definition>> = LazyLock::new(|| {
         def(GIVEN_OR_WHEN, r"the Identity's clock is stopped", |_| {
             Ok(Phrase::ClockStopped)
         }),
+        def(
+            GIVEN_OR_WHEN,
+            r"the Identity's clock is set to (?P<instant>\S+)",
+            |c| {
+                Ok(Phrase::ClockSetTo(instant(
+                    &text(c, "instant").unwrap_or_default(),
+                )?))
+            },
+        ),
+        def(GIVEN, r"the Identity has a second Device", |_| {
+            Ok(Phrase::HasSecondDevice)
+        }),
+        def(
+            GIVEN,
+            r"the Identity has initiated and cancelled (?P<n>\d+) IdentityDeletionProcesses, one after the other",
+            |c| {
+                Ok(Phrase::HasCycles(number(
+                    &text(c, "n").unwrap_or_default(),
+                    "count",
+                )?))
+            },
+        ),
         // ---- When ----
         def(
             WHEN,
-            &format!(r"the Identity calls (?P<function>{functions})(?: with (?P<params>.+))?"),
+            &format!(r"the Identity calls (?P<function>{functions})(?: with (?P<params>`.+))?"),
             |c| {
                 let name = text(c, "function").unwrap_or_default();
                 let function = Function::parse(&name)
@@ -235,6 +262,43 @@ pub static DEFINITIONS: LazyLock<Vec<Definition>> = LazyLock::new(|| {
                     function,
                     number(&text(c, "times").unwrap_or_default(), "count")?,
                 ))
+            },
+        ),
+        def(
+            WHEN,
+            r"the Identity calls (?P<function>initiateIdentityDeletionProcess|cancelIdentityDeletionProcess) from Device (?P<device>\d+)",
+            |c| {
+                let name = text(c, "function").unwrap_or_default();
+                let function = Function::parse(&name)
+                    .ok_or_else(|| format!("`{name}` is not a function of the facade"))?;
+                let device: usize =
+                    number(&text(c, "device").unwrap_or_default(), "Device number")?;
+                if device == 0 {
+                    return Err("Devices are numbered from 1".to_owned());
+                }
+                Ok(Phrase::CallsFrom(function, device))
+            },
+        ),
+        def(
+            WHEN,
+            r"the Identity calls getIdentityDeletionProcess with the `id` of its IdentityDeletionProcess with (?P<mutation>.+)",
+            |c| {
+                let words = text(c, "mutation").unwrap_or_default();
+                IdMutation::ALL
+                    .into_iter()
+                    .find(|m| m.words() == words)
+                    .map(Phrase::CallsGetMutated)
+                    .ok_or_else(|| format!("`{words}` is not an id mutation the suite knows"))
+            },
+        ),
+        def(
+            WHEN,
+            r"the Identity calls initiateIdentityDeletionProcess and cancelIdentityDeletionProcess (?P<n>\d+) times concurrently, alternating",
+            |c| {
+                Ok(Phrase::CallsBurst(number(
+                    &text(c, "n").unwrap_or_default(),
+                    "count",
+                )?))
             },
         ),
         // ---- Then ----
@@ -435,5 +499,41 @@ pub static DEFINITIONS: LazyLock<Vec<Definition>> = LazyLock::new(|| {
         def(THEN, &format!(r"no `{event}` event was published"), |_| {
             Ok(Phrase::NoEvent)
         }),
+        def(
+            THEN,
+            r"its `(?P<field>createdByDevice|cancelledByDevice)` is Device (?P<device>\d+)",
+            |c| {
+                Ok(Phrase::FieldIsDevice(
+                    field(&text(c, "field").unwrap_or_default())?,
+                    number(&text(c, "device").unwrap_or_default(), "Device number")?,
+                ))
+            },
+        ),
+        def(
+            THEN,
+            r"its `(?P<field>createdAt|gracePeriodEndsAt|cancelledAt)` is (?P<instant>\d\S+)",
+            |c| {
+                Ok(Phrase::FieldIsInstant(
+                    field(&text(c, "field").unwrap_or_default())?,
+                    instant(&text(c, "instant").unwrap_or_default())?,
+                ))
+            },
+        ),
+        def(THEN, r"the returned list has (?P<n>\d+) entries", |c| {
+            Ok(Phrase::ListHasEntries(number(
+                &text(c, "n").unwrap_or_default(),
+                "count",
+            )?))
+        }),
+        def(
+            THEN,
+            r"the other Identity's IdentityDeletionProcesses are unchanged",
+            |_| Ok(Phrase::OtherIdentityUnchanged),
+        ),
+        def(
+            THEN,
+            r"some serial order of the calls explains every answer and the final state",
+            |_| Ok(Phrase::BurstSerializable),
+        ),
     ]
 });

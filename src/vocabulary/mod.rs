@@ -11,7 +11,7 @@ mod grammar;
 mod phrase;
 
 pub use grammar::{DEFINITIONS, Definition};
-pub use phrase::{ACTOR, CALL_FAILS, Param, Phrase, Refusal, StepKind, call_text};
+pub use phrase::{ACTOR, CALL_FAILS, IdMutation, Param, Phrase, Refusal, StepKind, call_text};
 
 use crate::adapter::Capability;
 use crate::domain::{ErrorKind, Field, Function, Status};
@@ -156,7 +156,26 @@ pub fn catalogue() -> Vec<(StepKind, Phrase)> {
         (Then, P::ExactlyOneActive),
         (Then, P::EventCarriesReturned),
         (Then, P::NoEvent),
+        (Given, P::ClockSetTo("2026-03-28T12:00:00.000Z".into())),
+        (When, P::ClockSetTo("2026-03-29T00:59:59.999Z".into())),
+        (Given, P::HasSecondDevice),
+        (Given, P::HasCycles(12)),
+        (When, P::CallsFrom(Function::Initiate, 1)),
+        (When, P::CallsFrom(Function::Cancel, 2)),
+        (When, P::CallsBurst(16)),
+        (Then, P::FieldIsDevice(Field::CreatedByDevice, 1)),
+        (Then, P::FieldIsDevice(Field::CancelledByDevice, 2)),
+        (
+            Then,
+            P::FieldIsInstant(Field::CreatedAt, "2026-03-28T12:00:00.000Z".into()),
+        ),
+        (Then, P::ListHasEntries(13)),
+        (Then, P::OtherIdentityUnchanged),
+        (Then, P::BurstSerializable),
     ];
+    for mutation in IdMutation::ALL {
+        all.push((When, P::CallsGetMutated(mutation)));
+    }
     for kind in ErrorKind::ALL {
         all.push((Then, P::CallFailsWith(kind)));
         all.push((Then, P::OthersFailWith(kind)));

@@ -56,6 +56,65 @@ impl Refusal {
     }
 }
 
+/// How a `get` mutates the id of one of the Identity's processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdMutation {
+    /// The case of its first letter after `IDP` flipped: well-formed, unknown.
+    CaseFlipped,
+    /// A space before it: malformed.
+    LeadingSpace,
+    /// A space after it: malformed.
+    TrailingSpace,
+    /// Its last character replaced by `Ä`: malformed.
+    NonAscii,
+}
+
+impl IdMutation {
+    /// Every mutation.
+    pub const ALL: [IdMutation; 4] = [
+        IdMutation::CaseFlipped,
+        IdMutation::LeadingSpace,
+        IdMutation::TrailingSpace,
+        IdMutation::NonAscii,
+    ];
+
+    /// The words of the phrase.
+    pub const fn words(self) -> &'static str {
+        match self {
+            IdMutation::CaseFlipped => "one letter's case flipped",
+            IdMutation::LeadingSpace => "a leading space",
+            IdMutation::TrailingSpace => "a trailing space",
+            IdMutation::NonAscii => "one character replaced by a non-ASCII letter",
+        }
+    }
+
+    /// `id` mutated; `None` when it has no letter to flip.
+    pub fn apply(self, id: &str) -> Option<String> {
+        match self {
+            IdMutation::CaseFlipped => {
+                let (prefix, suffix) = id.split_at_checked(3)?;
+                let at = suffix.find(|c: char| c.is_ascii_alphabetic())?;
+                let mut chars: Vec<char> = suffix.chars().collect();
+                let c = chars[at];
+                chars[at] = if c.is_ascii_lowercase() {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                };
+                Some(format!("{prefix}{}", chars.into_iter().collect::<String>()))
+            }
+            IdMutation::LeadingSpace => Some(format!(" {id}")),
+            IdMutation::TrailingSpace => Some(format!("{id} ")),
+            IdMutation::NonAscii => {
+                let mut chars: Vec<char> = id.chars().collect();
+                let last = chars.last_mut()?;
+                *last = 'Ä';
+                Some(chars.into_iter().collect())
+            }
+        }
+    }
+}
+
 /// Every phrase the suite understands, with typed parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phrase {
@@ -102,11 +161,23 @@ pub enum Phrase {
     },
     /// The Identity's clock stops (Given or When).
     ClockStopped,
+    /// The Identity's clock is set to an absolute UTC instant (Given or When).
+    ClockSetTo(String),
+    /// The Identity gets a second Device (`devices` capability).
+    HasSecondDevice,
+    /// The Identity initiated and cancelled this many processes, one after the other.
+    HasCycles(usize),
     // ---- When ----
     /// The Identity calls a facade function.
     Calls(Function, Vec<Param>),
     /// The Identity calls initiate or cancel K times at once.
     CallsConcurrently(Function, usize),
+    /// The Identity calls initiate or cancel from its Device number N (1: the first).
+    CallsFrom(Function, usize),
+    /// The Identity gets one of its process ids, mutated.
+    CallsGetMutated(IdMutation),
+    /// The Identity calls initiate and cancel N times at once, alternating.
+    CallsBurst(usize),
     // ---- Then ----
     /// RID1: a new process with this status exists.
     Creates(Status),
@@ -162,6 +233,16 @@ pub enum Phrase {
     EventCarriesReturned,
     /// No status-changed event was published by the call.
     NoEvent,
+    /// A Device field of the returned process names the Identity's Device number N.
+    FieldIsDevice(Field, usize),
+    /// A timestamp field of the returned process is exactly this instant.
+    FieldIsInstant(Field, String),
+    /// The returned list has exactly N entries.
+    ListHasEntries(usize),
+    /// The other Identity's processes are as the oracle knows them.
+    OtherIdentityUnchanged,
+    /// Some serial order of the burst's calls explains every answer and the final state.
+    BurstSerializable,
 }
 
 impl Phrase {
@@ -171,7 +252,10 @@ impl Phrase {
             Phrase::GracePeriodOver { .. }
             | Phrase::ClockAdvances { .. }
             | Phrase::ClockStopped => Some(Capability::Clock),
+            Phrase::ClockSetTo(_) => Some(Capability::Clock),
             Phrase::EventCarriesReturned | Phrase::NoEvent => Some(Capability::Events),
+            Phrase::HasSecondDevice | Phrase::FieldIsDevice(..) => Some(Capability::Devices),
+            Phrase::CallsFrom(_, device) if *device > 1 => Some(Capability::Devices),
             _ => None,
         }
     }
@@ -277,6 +361,12 @@ impl fmt::Display for Phrase {
                 Ok(())
             }
             Phrase::ClockStopped => f.write_str("the Identity's clock is stopped"),
+            Phrase::ClockSetTo(instant) => write!(f, "the Identity's clock is set to {instant}"),
+            Phrase::HasSecondDevice => f.write_str("the Identity has a second Device"),
+            Phrase::HasCycles(n) => write!(
+                f,
+                "the Identity has initiated and cancelled {n} IdentityDeletionProcesses, one after the other"
+            ),
             Phrase::Calls(function, params) => {
                 let params: Vec<String> = params
                     .iter()
@@ -294,6 +384,21 @@ impl fmt::Display for Phrase {
                     "the Identity calls {function} {times} times concurrently"
                 )
             }
+            Phrase::CallsFrom(function, device) => {
+                write!(f, "the Identity calls {function} from Device {device}")
+            }
+            Phrase::CallsGetMutated(mutation) => write!(
+                f,
+                "the Identity calls {} with the `id` of its IdentityDeletionProcess with {}",
+                Function::Get,
+                mutation.words()
+            ),
+            Phrase::CallsBurst(n) => write!(
+                f,
+                "the Identity calls {} and {} {n} times concurrently, alternating",
+                Function::Initiate,
+                Function::Cancel
+            ),
             Phrase::Creates(status) => write!(
                 f,
                 "Creates an IdentityDeletionProcess with {} as `status`.",
@@ -395,6 +500,15 @@ impl fmt::Display for Phrase {
                 "exactly one `{STATUS_CHANGED_EVENT}` event was published, carrying the returned IdentityDeletionProcess"
             ),
             Phrase::NoEvent => write!(f, "no `{STATUS_CHANGED_EVENT}` event was published"),
+            Phrase::FieldIsDevice(field, device) => write!(f, "its `{field}` is Device {device}"),
+            Phrase::FieldIsInstant(field, instant) => write!(f, "its `{field}` is {instant}"),
+            Phrase::ListHasEntries(n) => write!(f, "the returned list has {n} entries"),
+            Phrase::OtherIdentityUnchanged => {
+                f.write_str("the other Identity's IdentityDeletionProcesses are unchanged")
+            }
+            Phrase::BurstSerializable => f.write_str(
+                "some serial order of the calls explains every answer and the final state",
+            ),
         }
     }
 }

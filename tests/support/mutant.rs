@@ -76,11 +76,35 @@ pub enum Mutation {
     CancelKeepsStatus,
     /// Get active returns the Identity's first process, whatever its status.
     GetActiveReturnsFirst,
+    /// Cancel acts on the first process ever created, not on the Active one.
+    CancelCancelsFirst,
+    /// Initiate refuses at the very instant of a cancel (a same-millisecond "still active" check).
+    ReinitiateSameInstantRefused,
+    /// Get all lists at most 10 processes.
+    GetAllCapped,
+    /// Get active finds an Active process of any Identity.
+    GetActiveOfEveryone,
+    /// Get compares ids ignoring case.
+    GetCaseInsensitive,
+    /// Get trims whitespace around the id.
+    GetTrimsId,
+    /// Ids are validated with Unicode letters and digits, not ASCII ones.
+    UnicodeIdsAccepted,
+    /// Cancel checks, waits for I/O, then cancels: two concurrent cancels both succeed.
+    CancelCheckThenAct,
+    /// The grace period is counted in Europe/Berlin days: one hour short across the switch to summer time.
+    GraceAcrossDstShort,
+    /// After the grace period the process no longer counts as Active.
+    ExpiredNotActive,
+    /// Every process gets the grace period of the Identity's first process.
+    GraceFromFirstProcess,
+    /// `createdByDevice` and `cancelledByDevice` always name the first Device.
+    AlwaysFirstDevice,
 }
 
 impl Mutation {
     /// Every mutation but the control.
-    pub const ALL: [Mutation; 26] = [
+    pub const ALL: [Mutation; 38] = [
         Mutation::CheckThenActInitiate,
         Mutation::SecondActiveAfterCancelInitiate,
         Mutation::WrongStatusCasing,
@@ -107,6 +131,18 @@ impl Mutation {
         Mutation::InitiateNeverRefuses,
         Mutation::CancelKeepsStatus,
         Mutation::GetActiveReturnsFirst,
+        Mutation::CancelCancelsFirst,
+        Mutation::ReinitiateSameInstantRefused,
+        Mutation::GetAllCapped,
+        Mutation::GetActiveOfEveryone,
+        Mutation::GetCaseInsensitive,
+        Mutation::GetTrimsId,
+        Mutation::UnicodeIdsAccepted,
+        Mutation::CancelCheckThenAct,
+        Mutation::GraceAcrossDstShort,
+        Mutation::ExpiredNotActive,
+        Mutation::GraceFromFirstProcess,
+        Mutation::AlwaysFirstDevice,
     ];
 }
 
@@ -118,13 +154,18 @@ struct Process {
     grace_period_ends_at: Option<DateTime<Utc>>,
     cancelled_at: Option<DateTime<Utc>>,
     cancelled: bool,
-    /// The Device named in `createdByDevice` (the caller's unless mutated).
+    /// The Device named in `createdByDevice` (`None`: the first Device).
     created_by: Option<String>,
+    /// The Device named in `cancelledByDevice` (`None`: the first Device).
+    cancelled_by: Option<String>,
+    /// The grace period it was created with, in days.
+    first_grace_days: Option<i64>,
 }
 
 #[derive(Debug, Default)]
 struct Identity {
     device: String,
+    more_devices: Vec<String>,
     processes: Vec<Process>,
     stopped_clock: Option<DateTime<Utc>>,
     events: Vec<StatusChangedEvent>,
@@ -206,7 +247,9 @@ impl Mutant {
             } else {
                 p.cancelled_at.map(stamp)
             },
-            cancelled_by_device: p.cancelled.then(|| device.to_owned()),
+            cancelled_by_device: p
+                .cancelled
+                .then(|| p.cancelled_by.clone().unwrap_or_else(|| device.to_owned())),
         }
     }
 
@@ -245,6 +288,7 @@ impl Mutant {
         &self,
         state: &mut State,
         handle: &IdentityHandle,
+        device: Option<&str>,
         days: Option<u32>,
     ) -> CallResult<IdentityDeletionProcess> {
         state.next += 1;
@@ -262,19 +306,48 @@ impl Mutant {
             .get_mut(handle)
             .ok_or_else(|| missing(handle))?;
         let now = identity.now();
+        if self.mutation == Mutation::ReinitiateSameInstantRefused
+            && identity
+                .processes
+                .iter()
+                .any(|p| p.cancelled_at == Some(now))
+        {
+            return Err(self.already_active().into());
+        }
+        let mut days = i64::from(days.unwrap_or(default));
+        if self.mutation == Mutation::GraceFromFirstProcess
+            && let Some(first) = identity.processes.first()
+            && let Some(first_end) = first.first_grace_days
+        {
+            days = first_end;
+        }
+        let mut end = now + TimeDelta::days(days);
+        // Berlin switches to summer time at 2026-03-29T01:00Z: a local-calendar day count is an hour short.
+        if self.mutation == Mutation::GraceAcrossDstShort
+            && let Some(switch) = chrono::DateTime::parse_from_rfc3339("2026-03-29T01:00:00Z").ok()
+            && now < switch
+            && end > switch
+        {
+            end -= TimeDelta::hours(1);
+        }
+        let created_by = match (self.mutation, device) {
+            (Mutation::CreatedByDeviceNotCaller, _) => Some(format!(
+                "DVC{}",
+                &ProcessId::from_seed(state.next + 1_000_000).as_str()[3..]
+            )),
+            (Mutation::AlwaysFirstDevice, _) => None,
+            (_, device) => device.map(str::to_owned),
+        };
         let process = Process {
             id,
             status: Status::Active,
             created_at: now,
-            grace_period_ends_at: Some(now + TimeDelta::days(i64::from(days.unwrap_or(default)))),
+            grace_period_ends_at: Some(end),
             cancelled_at: None,
             cancelled: false,
-            created_by: (self.mutation == Mutation::CreatedByDeviceNotCaller).then(|| {
-                format!(
-                    "DVC{}",
-                    &ProcessId::from_seed(state.next + 1_000_000).as_str()[3..]
-                )
-            }),
+            created_by,
+            cancelled_by: None,
+            first_grace_days: Some(days),
         };
         identity.processes.push(process.clone());
         let dto = self.dto(&identity.device, &process);
@@ -339,11 +412,61 @@ impl Adapter for Mutant {
         handle: &'a IdentityHandle,
         days: Option<u32>,
     ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        self.initiate_as(handle, None, days)
+    }
+
+    fn cancel<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
+        self.cancel_as(handle, None)
+    }
+
+    fn new_device<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+    ) -> BoxFuture<'a, Result<String, AdapterError>> {
+        Box::pin(async move {
+            let mut state = self.state();
+            state.next += 1;
+            let device = format!("DVC{}", &ProcessId::from_seed(state.next).as_str()[3..]);
+            let identity = state
+                .identities
+                .get_mut(handle)
+                .ok_or_else(|| missing(handle))?;
+            identity.more_devices.push(device.clone());
+            Ok(device)
+        })
+    }
+
+    fn set_clock<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+        instant: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<(), AdapterError>> {
+        Box::pin(async move {
+            let mut state = self.state();
+            let identity = state
+                .identities
+                .get_mut(handle)
+                .ok_or_else(|| missing(handle))?;
+            identity.stopped_clock = Some(instant);
+            Ok(())
+        })
+    }
+
+    fn initiate_as<'a>(
+        &'a self,
+        handle: &'a IdentityHandle,
+        device: Option<&'a str>,
+        days: Option<u32>,
+    ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
         Box::pin(async move {
             if self.mutation == Mutation::CheckThenActInitiate {
                 self.check_initiate(handle)?;
-                tokio::task::yield_now().await;
-                return self.create(&mut self.state(), handle, days);
+                // A database round trip between the check and the write.
+                tokio::time::sleep(Duration::from_millis(2)).await;
+                return self.create(&mut self.state(), handle, device, days);
             }
             let mut state = self.state();
             let identity = state
@@ -365,26 +488,52 @@ impl Adapter for Mutant {
                 }
                 return Err(self.already_active().into());
             }
-            self.create(&mut state, handle, days)
+            self.create(&mut state, handle, device, days)
         })
     }
 
-    fn cancel<'a>(
+    fn cancel_as<'a>(
         &'a self,
         handle: &'a IdentityHandle,
+        device: Option<&'a str>,
     ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
         Box::pin(async move {
+            if self.mutation == Mutation::CancelCheckThenAct {
+                let active = {
+                    let state = self.state();
+                    let identity = state
+                        .identities
+                        .get(handle)
+                        .ok_or_else(|| missing(handle))?;
+                    identity
+                        .processes
+                        .iter()
+                        .any(|p| p.status == Status::Active)
+                };
+                if !active {
+                    return Err(ErrorKind::NoActiveProcess.error().into());
+                }
+                // A database round trip between the check and the write.
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
             let mut state = self.state();
             let identity = state
                 .identities
                 .get_mut(handle)
                 .ok_or_else(|| missing(handle))?;
             let now = identity.now();
-            let Some(index) = identity
-                .processes
-                .iter()
-                .position(|p| p.status == Status::Active)
-            else {
+            let position = match self.mutation {
+                Mutation::CancelCancelsFirst if !identity.processes.is_empty() => Some(0),
+                Mutation::CancelCheckThenAct => identity
+                    .processes
+                    .iter()
+                    .rposition(|p| p.status == Status::Active || p.cancelled),
+                _ => identity
+                    .processes
+                    .iter()
+                    .position(|p| p.status == Status::Active),
+            };
+            let Some(index) = position else {
                 return Err(ErrorKind::NoActiveProcess.error().into());
             };
             let expired = identity.processes[index]
@@ -403,6 +552,11 @@ impl Adapter for Mutant {
             }
             process.cancelled_at = Some(now);
             process.cancelled = true;
+            process.cancelled_by = if self.mutation == Mutation::AlwaysFirstDevice {
+                None
+            } else {
+                device.map(str::to_owned)
+            };
             if self.mutation != Mutation::CancelKeepsGracePeriodEnd {
                 process.grace_period_ends_at = None;
             }
@@ -427,7 +581,28 @@ impl Adapter for Mutant {
                 .identities
                 .get(handle)
                 .ok_or_else(|| missing(handle))?;
-            ProcessId::parse(id).map_err(|_| ErrorKind::InvalidPropertyValue.error())?;
+            let id = if self.mutation == Mutation::GetTrimsId {
+                id.trim()
+            } else {
+                id
+            };
+            let well_formed = if self.mutation == Mutation::UnicodeIdsAccepted {
+                id.starts_with("IDP")
+                    && id[3..].chars().count() == 17
+                    && id[3..].chars().all(char::is_alphanumeric)
+            } else {
+                ProcessId::parse(id).is_ok()
+            };
+            if !well_formed {
+                return Err(ErrorKind::InvalidPropertyValue.error().into());
+            }
+            let same = |p: &Process| {
+                if self.mutation == Mutation::GetCaseInsensitive {
+                    p.id.eq_ignore_ascii_case(id)
+                } else {
+                    p.id == id
+                }
+            };
             if self.mutation == Mutation::GetIgnoresId
                 && let Some(first) = identity.processes.first()
             {
@@ -436,7 +611,7 @@ impl Adapter for Mutant {
             let own = identity
                 .processes
                 .iter()
-                .find(|p| p.id == id)
+                .find(|p| same(p))
                 .map(|p| self.dto(&identity.device, p));
             let other = || {
                 state.identities.values().find_map(|i| {
@@ -465,15 +640,27 @@ impl Adapter for Mutant {
                 .identities
                 .get(handle)
                 .ok_or_else(|| missing(handle))?;
-            let active = identity
-                .processes
-                .iter()
-                .find(|p| p.status == Status::Active);
+            let now = identity.now();
+            let active = identity.processes.iter().find(|p| {
+                p.status == Status::Active
+                    && !(self.mutation == Mutation::ExpiredNotActive
+                        && p.grace_period_ends_at.is_some_and(|end| now > end))
+            });
             let found = match self.mutation {
                 Mutation::GetActiveReturnsCancelled => active.or(identity.processes.last()),
                 Mutation::GetActiveReturnsFirst => identity.processes.first(),
                 _ => active,
             };
+            if let (None, Mutation::GetActiveOfEveryone) = (found, self.mutation)
+                && let Some((other, p)) = state.identities.values().find_map(|i| {
+                    i.processes
+                        .iter()
+                        .find(|p| p.status == Status::Active)
+                        .map(|p| (i, p))
+                })
+            {
+                return Ok(self.dto(&other.device, p));
+            }
             found
                 .map(|p| self.dto(&identity.device, p))
                 .ok_or_else(|| ErrorKind::NoActiveProcess.error().into())
@@ -498,6 +685,9 @@ impl Adapter for Mutant {
                 })
                 .map(|p| self.dto(&identity.device, p))
                 .collect();
+            if self.mutation == Mutation::GetAllCapped {
+                all.truncate(10);
+            }
             if self.mutation == Mutation::GetAllOfEveryone {
                 for (other_handle, other) in &state.identities {
                     if other_handle != handle {

@@ -1,0 +1,29 @@
+# Hand-written: an Identity with several Devices.
+@manual @requires.devices
+Feature: Devices
+  `createdByDevice` and `cancelledByDevice` name the Device that made the call, not the
+  Identity's first one.
+
+  # Source: docs/domain.md#the-identitydeletionprocess (createdByDevice: the initiating Device; cancelledByDevice: the cancelling Device); runtime packages/transport/src/modules/accounts/data/IdentityDeletionProcess.ts
+  Scenario: Initiated from Device 1, cancelled from Device 2
+    Given the Identity has a second Device
+    And the Identity has initiated an IdentityDeletionProcess
+    When the Identity calls cancelIdentityDeletionProcess from Device 2
+    Then its `createdByDevice` is Device 1
+    And its `cancelledByDevice` is Device 2
+    And Returns the cancelled IdentityDeletionProcess.
+
+  # Source: as above
+  Scenario: Initiated from Device 2
+    Given the Identity has a second Device
+    When the Identity calls initiateIdentityDeletionProcess from Device 2
+    Then its `createdByDevice` is Device 2
+    And Returns the initiated IdentityDeletionProcess.
+
+  # Source: as above
+  Scenario: A new process from Device 2 after one of Device 1
+    Given the Identity has a second Device
+    And the Identity has initiated an IdentityDeletionProcess
+    And the Identity has cancelled its active IdentityDeletionProcess
+    When the Identity calls initiateIdentityDeletionProcess from Device 2
+    Then its `createdByDevice` is Device 2
