@@ -3,10 +3,12 @@
 
 use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known};
 use crate::adapter::{Adapter, CallError, IdentityHandle};
-use crate::domain::{Function, Status};
+use crate::domain::{Function, STATUS_CHANGED_EVENT, Status};
+use crate::oracle::model::Expected;
 use crate::oracle::model::ModelState;
 use crate::oracle::{Call, Oracle, Returned, Waivers, measure};
 use crate::verdict::{Failure, Fault, RuleId, Verdict};
+use crate::vocabulary::IdMutation;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +34,7 @@ pub async fn execute(
     initial: &ModelState,
     ops: &[Op],
     waivers: &Arc<Waivers>,
+    events: bool,
     seen: impl Fn(),
 ) -> Result<(), Divergence> {
     let at = |step: usize| move |verdict: Verdict| Divergence { step, verdict };
@@ -55,7 +58,7 @@ pub async fn execute(
     }
     for (index, op) in ops.iter().enumerate() {
         seen();
-        run_op(adapter, &mut oracle, &handles, op)
+        run_op(adapter, &mut oracle, &handles, op, events)
             .await
             .map_err(at(index + 1))?;
         check_invariant(adapter, &handles, waivers)
@@ -84,6 +87,7 @@ async fn run_op(
     oracle: &mut Oracle,
     handles: &[IdentityHandle],
     op: &Op,
+    events: bool,
 ) -> Result<(), Verdict> {
     let i = op.identity();
     let Some(handle) = handles.get(i) else {
@@ -106,6 +110,18 @@ async fn run_op(
                 None => return Err(Fault::suite("a known process has no id").into()),
             }
         }
+        Op::GetMutated {
+            which, mutation, ..
+        } => {
+            let Some((owner, index)) = resolve_known(&oracle.model, which) else {
+                return Ok(());
+            };
+            let mutation = IdMutation::ALL[mutation.index(IdMutation::ALL.len())];
+            match oracle.id_of(owner, index).and_then(|id| mutation.apply(id)) {
+                Some(id) => Call::Get(id),
+                None => return Ok(()),
+            }
+        }
         Op::GetUnknown { seed, .. } => Call::Get(oracle.unknown_id(*seed)),
         Op::GetMalformed { which, .. } => {
             Call::Get(MALFORMED_IDS[which.index(MALFORMED_IDS.len())].to_owned())
@@ -121,7 +137,47 @@ async fn run_op(
             oracle.advance_clock(i, by);
             return Ok(());
         }
+        Op::SetClockNearDst { offset_ms, .. } => {
+            // Only forward, and only when the clock's instant is known exactly.
+            let Some(now) = oracle.clock_instant(i) else {
+                return Ok(());
+            };
+            let Some(switch) = super::dst::next_switch_after(now) else {
+                return Ok(());
+            };
+            let target = switch + chrono::TimeDelta::milliseconds(*offset_ms);
+            if target <= now {
+                return Ok(());
+            }
+            adapter
+                .set_clock(handle, target)
+                .await
+                .map_err(|e| Verdict::from(Fault::adapter("setting the clock", &e)))?;
+            oracle.set_clock(i, target);
+            return Ok(());
+        }
+        Op::Cycles { count, .. } => {
+            for _ in 0..*count {
+                judged_call(adapter, oracle, handle, i, Call::Initiate(None), events).await?;
+                judged_call(adapter, oracle, handle, i, Call::Cancel, events).await?;
+            }
+            return Ok(());
+        }
     };
+    judged_call(adapter, oracle, handle, i, request, events).await
+}
+
+/// Makes one call, judges the answer with the oracle and, with the `events`
+/// capability, the events it published: exactly one per status change,
+/// carrying the answer, and none otherwise.
+async fn judged_call(
+    adapter: &dyn Adapter,
+    oracle: &mut Oracle,
+    handle: &IdentityHandle,
+    i: usize,
+    request: Call,
+    events: bool,
+) -> Result<(), Verdict> {
     let function = request.function();
     let (window, result) = measure(|| call(adapter, handle, &request)).await;
     if let Err(CallError::Adapter(e)) = &result {
@@ -130,7 +186,44 @@ async fn run_op(
     let expected = oracle.apply(i, &request, window);
     oracle
         .check_answer(i, function, &expected, &result)
-        .map_err(|f| f.context(&format!("Identity {}: {function}", i + 1)).into())
+        .map_err(|f| Verdict::from(f.context(&format!("Identity {}: {function}", i + 1))))?;
+    if !events {
+        return Ok(());
+    }
+    let published = adapter
+        .take_events(handle)
+        .await
+        .map_err(|e| Verdict::from(Fault::adapter("reading the events", &e)))?;
+    let changed = match (&request, &expected, &result) {
+        (Call::Initiate(_) | Call::Cancel, Expected::Process(_), Ok(Returned::One(dto))) => {
+            Some(dto)
+        }
+        _ => None,
+    };
+    let checked = match (changed, published.as_slice()) {
+        (None, []) => Ok(()),
+        (None, _) => Err(Failure::new(
+            RuleId::new("EVENT.none-without-change"),
+            format!("{function} published an event although no status changed"),
+        )),
+        (Some(dto), [event]) if event.data == *dto && event.name == STATUS_CHANGED_EVENT => Ok(()),
+        (Some(dto), [event]) => Err(Failure::new(
+            RuleId::new("EVENT.data"),
+            "the event does not carry the returned process",
+        )
+        .expected_actual(dto.to_json(), event.data.to_json())),
+        (Some(_), _) => Err(Failure::new(
+            RuleId::new("EVENT.once"),
+            format!(
+                "{function} published {} events for one status change",
+                published.len()
+            ),
+        )),
+    };
+    oracle
+        .waivers
+        .judge(checked)
+        .map_err(|f| Verdict::from(f.context(&format!("Identity {}: {function}", i + 1))))
 }
 
 /// After every step: at most one Active process per Identity.

@@ -11,6 +11,7 @@
 //!   Identities; every state must be one some serial order explains.
 
 pub mod concurrency;
+pub mod dst;
 pub mod exec;
 pub mod ops;
 pub mod render;
@@ -164,6 +165,7 @@ fn run_model<M>(
     runtime: &Handle,
     options: &FuzzOptions,
     operations: &AtomicU64,
+    events: bool,
 ) -> Option<FuzzFailure>
 where
     M: ReferenceStateMachine<State = ModelState, Transition = Op>,
@@ -183,6 +185,7 @@ where
                 &initial,
                 &ops,
                 &options.waivers,
+                events,
                 || count(()),
             ))
             .map_err(|d| TestCaseError::fail(d.to_string()))
@@ -202,6 +205,7 @@ where
         initial,
         ops,
         &options.waivers,
+        events,
         || (),
     ));
     let (verdict, step) = match divergence {
@@ -346,10 +350,11 @@ pub fn fuzz(
     options: &FuzzOptions,
 ) -> FuzzReport {
     let operations = AtomicU64::new(0);
+    let events = info.has(Capability::Events);
     let failure = if info.has(Capability::Clock) {
-        run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations)
+        run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations, events)
     } else {
-        run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations)
+        run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations, events)
     }
     .or_else(|| run_concurrent_initiates(&adapter, runtime, options))
     .or_else(|| run_bursts(&adapter, runtime, options));

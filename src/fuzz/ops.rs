@@ -3,6 +3,7 @@
 
 use crate::domain::ErrorKind;
 use crate::oracle::model::{DAY_MS, Expected, ModelState};
+use crate::vocabulary::IdMutation;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest_state_machine::ReferenceStateMachine;
@@ -86,6 +87,29 @@ pub enum Op {
         /// How far.
         step: ClockStep,
     },
+    /// Sets the Identity's clock near the next daylight-saving change (clock capability).
+    SetClockNearDst {
+        /// Which Identity.
+        identity: usize,
+        /// Milliseconds from the change (negative: before it).
+        offset_ms: i64,
+    },
+    /// RID3 with the id of an existing process, mutated (case, whitespace, non-ASCII).
+    GetMutated {
+        /// Which Identity asks.
+        identity: usize,
+        /// Which existing process, over all Identities.
+        which: Index,
+        /// Which of [`IdMutation::ALL`].
+        mutation: Index,
+    },
+    /// `count` initiate/cancel cycles, each call judged (builds many processes).
+    Cycles {
+        /// Which Identity.
+        identity: usize,
+        /// How many cycles.
+        count: usize,
+    },
 }
 
 impl Op {
@@ -99,7 +123,10 @@ impl Op {
             | Op::GetMalformed { identity, .. }
             | Op::GetActive { identity }
             | Op::GetAll { identity }
-            | Op::AdvanceClock { identity, .. } => *identity,
+            | Op::AdvanceClock { identity, .. }
+            | Op::SetClockNearDst { identity, .. }
+            | Op::GetMutated { identity, .. }
+            | Op::Cycles { identity, .. } => *identity,
         }
     }
 }
@@ -151,6 +178,22 @@ pub fn step(state: &mut ModelState, op: &Op) -> Expected {
             state.advance(*identity, by);
             Expected::Nothing
         }
+        // Where the clock lands is known only while running; the model's
+        // clock does not move, so generation stays conservative.
+        Op::SetClockNearDst { .. } => Expected::Nothing,
+        Op::GetMutated { mutation, .. } => {
+            match IdMutation::ALL[mutation.index(IdMutation::ALL.len())] {
+                IdMutation::CaseFlipped => Expected::Error(ErrorKind::RecordNotFound),
+                _ => Expected::Error(ErrorKind::InvalidPropertyValue),
+            }
+        }
+        Op::Cycles { identity, count } => {
+            for _ in 0..*count {
+                state.initiate(*identity, None);
+                state.cancel(*identity);
+            }
+            Expected::Nothing
+        }
     }
 }
 
@@ -192,6 +235,19 @@ impl<const CLOCK: bool> ReferenceStateMachine for FuzzMachine<CLOCK> {
         let get_all = identity
             .clone()
             .prop_map(|identity| Op::GetAll { identity });
+        let get_mutated = (identity.clone(), any::<Index>(), any::<Index>()).prop_map(
+            |(identity, which, mutation)| Op::GetMutated {
+                identity,
+                which,
+                mutation,
+            },
+        );
+        // Mostly short runs; sometimes enough for 40 or more processes on one Identity.
+        let cycles = (
+            identity.clone(),
+            prop_oneof![4 => 1usize..=3, 1 => 40usize..=45],
+        )
+            .prop_map(|(identity, count)| Op::Cycles { identity, count });
         if CLOCK {
             let clock_step = prop_oneof![
                 (0u32..2_000).prop_map(ClockStep::Millis),
@@ -199,17 +255,25 @@ impl<const CLOCK: bool> ReferenceStateMachine for FuzzMachine<CLOCK> {
                 Just(ClockStep::ToGraceEnd),
                 Just(ClockStep::PastGraceEnd),
             ];
-            let advance = (identity, clock_step)
+            let advance = (identity.clone(), clock_step)
                 .prop_map(|(identity, step)| Op::AdvanceClock { identity, step });
+            let near_dst =
+                (identity, -7_200_000i64..=7_200_000).prop_map(|(identity, offset_ms)| {
+                    Op::SetClockNearDst {
+                        identity,
+                        offset_ms,
+                    }
+                });
             prop_oneof![
                 4 => initiate, 4 => cancel, 2 => get_known, 1 => get_unknown, 1 => get_malformed,
-                2 => get_active, 2 => get_all, 3 => advance,
+                2 => get_active, 2 => get_all, 3 => advance, 1 => near_dst, 1 => get_mutated,
+                1 => cycles,
             ]
             .boxed()
         } else {
             prop_oneof![
                 4 => initiate, 4 => cancel, 2 => get_known, 1 => get_unknown, 1 => get_malformed,
-                2 => get_active, 2 => get_all,
+                2 => get_active, 2 => get_all, 1 => get_mutated, 1 => cycles,
             ]
             .boxed()
         }
@@ -221,8 +285,10 @@ impl<const CLOCK: bool> ReferenceStateMachine for FuzzMachine<CLOCK> {
             return false;
         }
         match op {
-            Op::GetKnown { which, .. } => resolve_known(state, which).is_some(),
-            Op::AdvanceClock { .. } => state.clock,
+            Op::GetKnown { which, .. } | Op::GetMutated { which, .. } => {
+                resolve_known(state, which).is_some()
+            }
+            Op::AdvanceClock { .. } | Op::SetClockNearDst { .. } => state.clock,
             _ => true,
         }
     }

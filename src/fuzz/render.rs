@@ -4,7 +4,7 @@
 use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known, step};
 use crate::domain::Function;
 use crate::oracle::model::{DAY_MS, Expected, ModelState};
-use crate::vocabulary::{Param, Phrase};
+use crate::vocabulary::{IdMutation, Param, Phrase};
 use std::fmt::Write as _;
 
 fn describe(state: &ModelState, op: &Op) -> String {
@@ -38,6 +38,29 @@ fn describe(state: &ModelState, op: &Op) -> String {
         Op::AdvanceClock { identity, step } => format!(
             "{who}: the clock advances by {} ms ({step:?})",
             clock_advance_ms(state, *identity, *step)
+        ),
+        Op::SetClockNearDst { offset_ms, .. } => {
+            format!("{who}: the clock is set {offset_ms} ms from the next daylight-saving change")
+        }
+        Op::GetMutated {
+            which, mutation, ..
+        } => {
+            let mutation = IdMutation::ALL[mutation.index(IdMutation::ALL.len())];
+            match resolve_known(state, which) {
+                Some((owner, index)) => format!(
+                    "{who}: {}(id of process {} of Identity {} with {})",
+                    Function::Get,
+                    index + 1,
+                    owner + 1,
+                    mutation.words()
+                ),
+                None => format!("{who}: {}(no process exists)", Function::Get),
+            }
+        }
+        Op::Cycles { count, .. } => format!(
+            "{who}: {count} × ({}, {})",
+            Function::Initiate,
+            Function::Cancel
         ),
     }
 }
@@ -97,7 +120,17 @@ fn phrases(state: &ModelState, op: &Op) -> Option<Vec<(&'static str, Phrase)>> {
             ),
         )],
         Op::Cancel { .. } => vec![("When", Phrase::Calls(Function::Cancel, vec![]))],
-        Op::GetKnown { .. } => return None,
+        Op::GetKnown { .. } | Op::SetClockNearDst { .. } => return None,
+        Op::GetMutated {
+            which, mutation, ..
+        } => match resolve_known(state, which) {
+            Some((0, index)) if index + 1 == state.identities[0].processes.len() => vec![(
+                "When",
+                Phrase::CallsGetMutated(IdMutation::ALL[mutation.index(IdMutation::ALL.len())]),
+            )],
+            _ => return None,
+        },
+        Op::Cycles { count, .. } => vec![("Given", Phrase::HasCycles(*count))],
         Op::GetUnknown { .. } => vec![
             ("Given", Phrase::UnknownId),
             ("When", Phrase::Calls(Function::Get, vec![Param::Id(None)])),
