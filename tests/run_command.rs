@@ -71,7 +71,7 @@ fn an_undefined_step_fails_the_run_and_the_junit_file() {
     );
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(
-        xml.contains("Undefined") && (xml.contains("<failure") || xml.contains("<skipped")),
+        xml.contains("Undefined") && xml.contains("<error type=\"UNDEFINED\""),
         "{xml}"
     );
 }
