@@ -219,8 +219,8 @@ where
         property: "model",
         verdict,
         step,
-        steps: Some(render::numbered_steps(initial, ops)),
-        gherkin: Some(render::gherkin_scenario(initial, ops)),
+        steps: Some(render::numbered_steps(initial, ops, step)),
+        gherkin: Some(render::gherkin_scenario(initial, ops, step)),
     })
 }
 
