@@ -84,10 +84,26 @@ fn a_failing_run_prints_no_proptest_internals() {
     let out = String::from_utf8_lossy(&output.stdout);
     let err = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{out}{err}");
-    assert!(out.contains("as a scenario to paste into a feature file"), "{out}");
-    assert!(!err.contains("proptest") && !out.contains("proptest:"), "{err}");
-    assert!(!out.lines().chain(err.lines()).any(|l| l.starts_with("cc ")), "{out}{err}");
+    assert!(
+        out.contains("as a scenario to paste into a feature file"),
+        "{out}"
+    );
+    assert!(
+        !err.contains("proptest") && !out.contains("proptest:"),
+        "{err}"
+    );
+    assert!(
+        !out.lines().chain(err.lines()).any(|l| l.starts_with("cc ")),
+        "{out}{err}"
+    );
     let saved = std::fs::read_to_string(&regressions).unwrap();
-    assert!(saved.starts_with("# Seeds for failure cases proptest"), "{saved}");
-    assert_eq!(saved.lines().filter(|l| l.starts_with("cc ")).count(), 1, "{saved}");
+    assert!(
+        saved.starts_with("# Seeds for failure cases proptest"),
+        "{saved}"
+    );
+    assert_eq!(
+        saved.lines().filter(|l| l.starts_with("cc ")).count(),
+        1,
+        "{saved}"
+    );
 }

@@ -40,7 +40,10 @@ fn features_have_ids_and_errors_are_verdicts() {
         assert_eq!(feature["enmeshedConformance"]["suiteVersion"], "0.1.0");
         for element in feature["elements"].as_array().unwrap() {
             assert!(
-                element["id"].as_str().unwrap().starts_with(&format!("{id};")),
+                element["id"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("{id};")),
                 "{element}"
             );
         }
@@ -52,7 +55,10 @@ fn features_have_ids_and_errors_are_verdicts() {
     assert_eq!(errors.len(), 5, "{errors:?}");
     for error in errors {
         assert!(error.starts_with("FAILED [RID1."), "{error}");
-        assert!(!error.contains("src/steps/") && !error.contains("Matched:"), "{error}");
+        assert!(
+            !error.contains("src/steps/") && !error.contains("Matched:"),
+            "{error}"
+        );
     }
 }
 
@@ -60,12 +66,7 @@ fn features_have_ids_and_errors_are_verdicts() {
 fn a_capability_skip_keeps_its_steps() {
     let report = report("python3 tests/fixtures/adapters/no_capabilities.py");
     let skips: Vec<&Value> = elements(&report)
-        .filter(|e| {
-            e["description"]
-                .as_str()
-                .unwrap()
-                .starts_with("SKIPPED: ")
-        })
+        .filter(|e| e["description"].as_str().unwrap().starts_with("SKIPPED: "))
         .collect();
     assert_eq!(skips.len(), 10);
     for skip in skips {
@@ -73,7 +74,10 @@ fn a_capability_skip_keeps_its_steps() {
         assert!(steps.len() >= 2, "{skip}");
         for step in steps {
             assert_eq!(step["result"]["status"], "skipped", "{skip}");
-            assert!(!step["name"].as_str().unwrap().starts_with("SKIPPED"), "{skip}");
+            assert!(
+                !step["name"].as_str().unwrap().starts_with("SKIPPED"),
+                "{skip}"
+            );
         }
         assert!(
             skip["description"]

@@ -65,7 +65,10 @@ fn counts(xml: &str) -> (usize, usize, usize, usize) {
     assert_eq!(attribute(xml, "testsuites", "errors"), errors, "{xml}");
     let mut sums = (0, 0, 0, 0);
     for suite in xml.split("<testsuite ").skip(1) {
-        let suite = format!("<testsuite {}", &suite[..suite.find("</testsuite>").unwrap()]);
+        let suite = format!(
+            "<testsuite {}",
+            &suite[..suite.find("</testsuite>").unwrap()]
+        );
         let own = (
             suite.matches("<testcase ").count(),
             suite.matches("<failure ").count(),
@@ -94,11 +97,7 @@ fn counts(xml: &str) -> (usize, usize, usize, usize) {
 }
 
 fn last_line(output: &Output) -> String {
-    stdout(output)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned()
+    stdout(output).lines().last().unwrap_or_default().to_owned()
 }
 
 fn junit_run(dir: &Path, args: &[&str]) -> (Output, String) {
@@ -131,9 +130,8 @@ fn a_green_run_is_valid_with_stable_names_and_the_metadata() {
         assert!(!name.contains(".feature:"), "{name}");
     }
     assert!(
-        xml.contains(
-            "classname=\"Initiate IdentityDeletionProcess.On Success\" ",
-        ) || xml.contains("classname=\"Initiate IdentityDeletionProcess.On Failure\" "),
+        xml.contains("classname=\"Initiate IdentityDeletionProcess.On Success\" ",)
+            || xml.contains("classname=\"Initiate IdentityDeletionProcess.On Failure\" "),
         "feature name and rule name: {xml}"
     );
     assert!(
@@ -246,7 +244,10 @@ fn expected_failures_read_as_skipped_and_the_last_line_is_the_gate() {
     );
     assert!(xml.contains("expected by the expectations file: entry 1 (line 1)"));
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[lines.len() - 1], "gate: 47 passed, 0 failed, 5 skipped");
+    assert_eq!(
+        lines[lines.len() - 1],
+        "gate: 47 passed, 0 failed, 5 skipped"
+    );
     assert_eq!(
         lines[lines.len() - 2],
         "47 passed, 5 failed (5 expected: 5 listed, 0 waived), 0 skipped — gate: PASSED"
@@ -271,8 +272,14 @@ fn expected_failures_read_as_skipped_and_the_last_line_is_the_gate() {
     assert_eq!(output.status.code(), Some(1), "{out}");
     let (tests, failures, errors, skipped) = counts(&xml);
     assert_eq!((failures, errors, skipped), (2, 0, 5), "{xml}");
-    assert!(xml.contains("<failure type=\"EXPECTATIONS.unmatched\""), "{xml}");
-    assert!(xml.contains("<failure type=\"EXPECTATIONS.stale\""), "{xml}");
+    assert!(
+        xml.contains("<failure type=\"EXPECTATIONS.unmatched\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<failure type=\"EXPECTATIONS.stale\""),
+        "{xml}"
+    );
     assert_eq!(
         last_line(&output),
         format!("gate: {} passed, 2 failed, 5 skipped", tests - 7)

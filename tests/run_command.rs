@@ -206,9 +206,16 @@ fn quiet_prints_only_the_failures_and_the_verdict() {
     ]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{out}");
-    assert!(!out.contains("Feature:") && !out.contains("Scenario:"), "{out}");
+    assert!(
+        !out.contains("Feature:") && !out.contains("Scenario:"),
+        "{out}"
+    );
     assert!(!out.contains("implementation: "), "{out}");
-    assert_eq!(out.lines().filter(|l| l.starts_with("FAILED ")).count(), 5, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("FAILED ")).count(),
+        5,
+        "{out}"
+    );
     assert!(out.starts_with("\nFAILED "), "{out}");
     assert_eq!(out.lines().last(), Some("47 passed, 5 failed, 0 skipped"));
 }

@@ -305,5 +305,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
 
 /// The summary lines `--quiet` leaves out: everything but failures.
 fn quiet_hides(line: &str) -> bool {
-    line.starts_with("implementation: ") || line.starts_with("suite: ") || line.starts_with("SKIPPED ")
+    line.starts_with("implementation: ")
+        || line.starts_with("suite: ")
+        || line.starts_with("SKIPPED ")
 }

@@ -24,9 +24,7 @@ use crate::verdict::{Fault, Verdict};
 use concurrency::BurstCall;
 use ops::{FuzzMachine, Op};
 use proptest::prelude::*;
-use proptest::test_runner::{
-    Config, RngAlgorithm, TestError, TestRng, TestRunner,
-};
+use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use proptest_state_machine::ReferenceStateMachine;
 use std::path::PathBuf;
 use std::sync::Arc;

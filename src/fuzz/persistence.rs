@@ -48,7 +48,11 @@ impl FailurePersistence for QuietFile {
     ) {
         let new = !self.path.is_file();
         let value = format!("{shrunken_value:?}").replace(['\n', '\r'], " ");
-        let mut text = if new { HEADER.to_owned() } else { String::new() };
+        let mut text = if new {
+            HEADER.to_owned()
+        } else {
+            String::new()
+        };
         text.push_str(&format!("{seed} # shrinks to {value}\n"));
         let written = std::fs::OpenOptions::new()
             .create(true)

@@ -49,7 +49,9 @@ impl Progress {
     /// One more case ran.
     pub fn tick(&self) {
         let Some(state) = &self.state else { return };
-        let mut state = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         state.0 += 1;
         let now = Instant::now();
         if state

@@ -164,7 +164,9 @@ fn lines(
             Phrase::Calls(
                 Function::Get,
                 vec![Param::Id(Some(
-                    crate::domain::ProcessId::from_seed(*seed).as_str().to_owned(),
+                    crate::domain::ProcessId::from_seed(*seed)
+                        .as_str()
+                        .to_owned(),
                 ))],
             ),
         )),
@@ -360,14 +362,29 @@ mod tests {
         parses(&gherkin);
         assert!(is_complete(&gherkin), "{gherkin}");
         assert!(gherkin.contains("its `gracePeriodEndsAt` is 3 days after its `createdAt`"));
-        assert!(gherkin.contains(&Phrase::CallFailsWith(ErrorKind::ActiveProcessAlreadyExists).to_string()), "{gherkin}");
+        assert!(
+            gherkin.contains(
+                &Phrase::CallFailsWith(ErrorKind::ActiveProcessAlreadyExists).to_string()
+            ),
+            "{gherkin}"
+        );
         assert!(gherkin.contains("# step 4: the implementation failed here\n    When the Identity calls getIdentityDeletionProcesses"), "{gherkin}");
-        assert!(gherkin.contains("the returned list has the statuses \"Cancelled\" in this order"), "{gherkin}");
+        assert!(
+            gherkin.contains("the returned list has the statuses \"Cancelled\" in this order"),
+            "{gherkin}"
+        );
         // Nothing after the failing step.
-        assert!(!gherkin.contains("getActiveIdentityDeletionProcess"), "{gherkin}");
+        assert!(
+            !gherkin.contains("getActiveIdentityDeletionProcess"),
+            "{gherkin}"
+        );
         let steps = numbered_steps(&initial, &ops, Some(4));
         assert!(
-            steps.lines().nth(4).unwrap().ends_with("<- the implementation failed here"),
+            steps
+                .lines()
+                .nth(4)
+                .unwrap()
+                .ends_with("<- the implementation failed here"),
             "{steps}"
         );
     }
@@ -395,9 +412,17 @@ mod tests {
         ];
         let gherkin = gherkin_scenario(&initial, &ops, None);
         parses(&gherkin);
-        assert!(gherkin.contains("Given another Identity has initiated an IdentityDeletionProcess"), "{gherkin}");
+        assert!(
+            gherkin.contains("Given another Identity has initiated an IdentityDeletionProcess"),
+            "{gherkin}"
+        );
         assert!(gherkin.contains("calls getIdentityDeletionProcess with `id`\n    Then the call fails with `error.runtime.recordNotFound`"), "{gherkin}");
         assert!(!is_complete(&gherkin), "{gherkin}");
-        assert!(gherkin.contains("# step 3 (no phrase for it yet): Identity 2: cancelIdentityDeletionProcess()"), "{gherkin}");
+        assert!(
+            gherkin.contains(
+                "# step 3 (no phrase for it yet): Identity 2: cancelIdentityDeletionProcess()"
+            ),
+            "{gherkin}"
+        );
     }
 }

@@ -224,7 +224,10 @@ fn suites(input: &Input<'_>) -> Vec<Suite> {
         let judged = input.judged.and_then(|j| j.get(i)).and_then(Option::as_ref);
         let case = Case::of(record, judged);
         let file = record.file();
-        if suites.last().is_none_or(|s| s.file.as_deref() != Some(&file)) {
+        if suites
+            .last()
+            .is_none_or(|s| s.file.as_deref() != Some(&file))
+        {
             suites.push(Suite {
                 name: record.feature.name.clone(),
                 file: Some(file.clone()),
@@ -280,11 +283,13 @@ fn suites(input: &Input<'_>) -> Vec<Suite> {
             );
         }
         let time = record.duration.unwrap_or_default();
-        suites
-            .last_mut()
-            .expect("a suite was pushed")
-            .cases
-            .push((record.result.scenario.clone(), classname, case, time, out));
+        suites.last_mut().expect("a suite was pushed").cases.push((
+            record.result.scenario.clone(),
+            classname,
+            case,
+            time,
+            out,
+        ));
     }
     if !input.gate_problems.is_empty() {
         let cases = input
@@ -497,7 +502,11 @@ pub fn render(input: &Input<'_>) -> String {
                 }
             }
             if !out.is_empty() {
-                let _ = writeln!(body, "      <system-out>{}</system-out>", escape(out, false));
+                let _ = writeln!(
+                    body,
+                    "      <system-out>{}</system-out>",
+                    escape(out, false)
+                );
             }
             body.push_str("    </testcase>\n");
         }

@@ -20,13 +20,13 @@ use crate::steps::{self, ConformanceWorld, RunContext};
 use cucumber::gherkin::{self, tagexpr::TagOperation};
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _, writer};
-use tally::ScenarioRecord;
 use features::{FeatureFiles, feature_files, is_capability_skip};
 use regex::Regex;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
+use tally::ScenarioRecord;
 use tally::{Outcome, Tally, TallyData};
 
 /// The version of this suite.
