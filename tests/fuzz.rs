@@ -58,3 +58,52 @@ async fn committed_regression_seeds_are_replayed() {
     let report = fuzz_with(Arc::new(ReferenceImplementation::new()), options).await;
     assert!(report.failure.is_none(), "{}", report.render());
 }
+
+/// A failing fuzz run prints the suite's report only: no proptest internals
+/// ("proptest: Saving this and future failures …", `cc …` lines) on either
+/// stream, while the failing seed still lands in the regression file.
+#[test]
+fn a_failing_run_prints_no_proptest_internals() {
+    let dir = tempfile::tempdir().unwrap();
+    let regressions = dir.path().join("regressions.txt");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args([
+            "fuzz",
+            "--adapter-cmd",
+            "python3 tests/fixtures/adapters/wrong_message.py",
+            "--cases",
+            "32",
+            "--seed",
+            "7",
+            "--regressions",
+            regressions.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{out}{err}");
+    assert!(
+        out.contains("as a scenario to paste into a feature file"),
+        "{out}"
+    );
+    assert!(
+        !err.contains("proptest") && !out.contains("proptest:"),
+        "{err}"
+    );
+    assert!(
+        !out.lines().chain(err.lines()).any(|l| l.starts_with("cc ")),
+        "{out}{err}"
+    );
+    let saved = std::fs::read_to_string(&regressions).unwrap();
+    assert!(
+        saved.starts_with("# Seeds for failure cases proptest"),
+        "{saved}"
+    );
+    assert_eq!(
+        saved.lines().filter(|l| l.starts_with("cc ")).count(),
+        1,
+        "{saved}"
+    );
+}

@@ -71,7 +71,7 @@ fn an_undefined_step_fails_the_run_and_the_junit_file() {
     );
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(
-        xml.contains("Undefined") && (xml.contains("<failure") || xml.contains("<skipped")),
+        xml.contains("Undefined") && xml.contains("<error type=\"UNDEFINED\""),
         "{xml}"
     );
 }
@@ -195,4 +195,27 @@ fn coverage_lists_the_undefined_steps_of_other_use_cases() {
 
     let output = binary(&["coverage", "--spec", "no/such/dir"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn quiet_prints_only_the_failures_and_the_verdict() {
+    let output = run(&[
+        "--quiet",
+        "--adapter-cmd",
+        "python3 tests/fixtures/adapters/wrong_message.py",
+    ]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        !out.contains("Feature:") && !out.contains("Scenario:"),
+        "{out}"
+    );
+    assert!(!out.contains("implementation: "), "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("FAILED ")).count(),
+        6,
+        "{out}"
+    );
+    assert!(out.starts_with("\nFAILED "), "{out}");
+    assert_eq!(out.lines().last(), Some("68 passed, 6 failed, 0 skipped"));
 }

@@ -7,7 +7,7 @@ use super::{
 use crate::adapter::Adapter;
 use crate::expectations::{self, Expectations, Finding};
 use crate::outcome::Outcome;
-use crate::runner::{self, RunError, RunOptions, RunReport, reports};
+use crate::runner::{self, RunError, RunOptions, RunReport, junit, reports};
 use cucumber::gherkin::tagexpr::TagOperation;
 use regex::Regex;
 use std::path::PathBuf;
@@ -47,6 +47,9 @@ pub struct RunArgs {
     /// Stop after the first failing scenario.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Print only the failures and the verdict (no per-step report).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// How many scenarios run at once. Default: 64 in process, 1 with --adapter-cmd (scenarios then
     /// share one child process, and a fault in one errors the others).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -76,7 +79,7 @@ impl RunArgs {
             junit: self.junit.clone(),
             json: self.json.clone(),
             concurrency: usize::from(self.concurrency.unwrap_or(default_concurrency)),
-            console: true,
+            console: !self.quiet,
             fail_fast: self.fail_fast,
             waivers: Default::default(),
             summary: self.summary.clone(),
@@ -139,24 +142,31 @@ pub async fn run_command(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
     finish(args, &report, expectations.as_ref())
 }
 
-/// Reports, expectations, exit code.
+/// The gate's findings that belong to no scenario of the run.
+fn run_level(finding: &Finding) -> bool {
+    matches!(
+        finding,
+        Finding::StaleWaiver { .. } | Finding::Unmatched { .. } | Finding::TooBroad { .. }
+    )
+}
+
+/// Expectations, reports (written once the gate has judged), exit code; the
+/// verdict is the last line on standard output.
 fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations>) -> ExitCode {
     let meta = report.metadata();
     let mut problems = Vec::new();
-    if let Some(path) = &args.junit {
-        problems.extend(reports::annotate_junit(path, &meta).err());
-    }
-    if let Some(path) = &args.json {
-        problems.extend(reports::annotate_json(path, &meta).err());
-    }
-    let findings: Option<Vec<Finding>> = expectations.map(|e| {
-        let mut findings = expectations::check(e, &report.tally.scenarios, &report.waived);
-        if args.partial() {
-            // A run that leaves scenarios out cannot tell which waivers are stale.
-            findings.retain(|f| !matches!(f, Finding::StaleWaiver { .. }));
+    let (findings, judged) = match expectations {
+        Some(e) => {
+            let (mut findings, judged) =
+                expectations::check_each(e, &report.tally.scenarios, &report.waived);
+            if args.partial() {
+                // A run that leaves scenarios out cannot tell which waivers are stale.
+                findings.retain(|f| !matches!(f, Finding::StaleWaiver { .. }));
+            }
+            (Some(findings), Some(judged))
         }
-        findings
-    });
+        None => (None, None),
+    };
     if let Some(e) = expectations {
         for waiver in &e.waivers {
             let count = report.waived.get(&waiver.rule).copied().unwrap_or(0);
@@ -190,7 +200,25 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
         }
         None => report.passed(),
     };
-    println!("\n{}", report.summary());
+    let gate_problems: Vec<Finding> = findings
+        .iter()
+        .flatten()
+        .filter(|f| run_level(f))
+        .cloned()
+        .collect();
+    let input = junit::Input {
+        records: &report.records,
+        judged: judged.as_deref(),
+        gate_problems: &gate_problems,
+        parse_errors: &report.tally.parse_errors,
+        meta: &meta,
+    };
+    if let Some(path) = &args.junit {
+        problems.extend(reports::write_junit(path, &input).err());
+    }
+    if let Some(path) = &args.json {
+        problems.extend(reports::write_json(path, report, &meta).err());
+    }
     if let Some(path) = &args.summary {
         let markdown = reports::summary_markdown(report, &meta, findings.as_deref(), gate_passed);
         problems.extend(
@@ -199,6 +227,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
                 .map(|e| format!("cannot write {}: {e}", path.display())),
         );
     }
+    let mut updated = false;
     if args.update_expectations
         && let Some(path) = &args.expectations
     {
@@ -214,15 +243,57 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
                 if s.added > 0 {
                     println!("fill in the `reason` of the added entries");
                 }
+                updated = true;
             }
             Err(e) => problems.push(e),
-        }
-        if problems.is_empty() {
-            return ExitCode::from(EXIT_PASSED);
         }
     }
     for problem in &problems {
         eprintln!("error: {problem}");
+    }
+    let summary = report.summary();
+    let (details, counts_line) = summary.rsplit_once('\n').unwrap_or(("", &summary));
+    let details: Vec<&str> = details
+        .lines()
+        .filter(|l| !args.quiet || !quiet_hides(l))
+        .collect();
+    if !details.is_empty() {
+        println!("\n{}", details.join("\n"));
+    }
+    match &judged {
+        None => println!("{counts_line}"),
+        Some(judged) => {
+            let counts = junit::counts(&input);
+            let listed = judged
+                .iter()
+                .filter(|j| matches!(j, Some(expectations::Judged::Listed { .. })))
+                .count();
+            let waived = judged
+                .iter()
+                .filter(|j| matches!(j, Some(expectations::Judged::Waived { .. })))
+                .count();
+            let t = &report.tally;
+            let failed =
+                t.count(Outcome::Failed) + t.count(Outcome::Errored) + t.count(Outcome::Undefined);
+            println!(
+                "{} passed, {failed} failed ({} expected: {listed} listed, {waived} waived), {} skipped — gate: {}",
+                t.count(Outcome::Passed),
+                listed + waived,
+                t.count(Outcome::Skipped),
+                if gate_passed { "PASSED" } else { "FAILED" }
+            );
+            // The plain closing line CI harnesses read: the test cases of the
+            // JUnit report (expected failures count as skipped there).
+            println!(
+                "gate: {} passed, {} failed, {} skipped",
+                counts.passed(),
+                counts.failures + counts.errors,
+                counts.skipped
+            );
+        }
+    }
+    if updated && problems.is_empty() {
+        return ExitCode::from(EXIT_PASSED);
     }
     let t = &report.tally;
     let only_undefined = t.count(Outcome::Undefined) > 0
@@ -234,4 +305,11 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
     } else {
         EXIT_FAILED
     })
+}
+
+/// The summary lines `--quiet` leaves out: everything but failures.
+fn quiet_hides(line: &str) -> bool {
+    line.starts_with("implementation: ")
+        || line.starts_with("suite: ")
+        || line.starts_with("SKIPPED ")
 }

@@ -174,6 +174,31 @@ impl<'a> Index<'a> {
     }
 }
 
+/// How the gate judged one result that did not simply pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judged {
+    /// A failure an entry lists (outcome and message as listed): expected.
+    Listed {
+        /// The entry (`id` or scenario).
+        entry: String,
+        /// The entry's reason.
+        reason: String,
+        /// The entry's issue, if any.
+        issue: Option<String>,
+    },
+    /// A failure of a waived rule: a known deviation.
+    Waived {
+        /// The rule.
+        rule: String,
+        /// The waiver's reason.
+        reason: String,
+        /// The waiver's issue, if any.
+        issue: Option<String>,
+    },
+    /// A finding that fails the gate for this result (unexpected, stale, mismatch).
+    Problem(Finding),
+}
+
 /// Compares `results` with `expectations`, in time linear in the results
 /// and the entries (plus one match of each pattern per result); `usage` says
 /// how many checks each waived rule waived during the run (from the oracle).
@@ -182,11 +207,27 @@ pub fn check(
     results: &[ScenarioResult],
     usage: &BTreeMap<String, usize>,
 ) -> Vec<Finding> {
+    check_each(expectations, results, usage).0
+}
+
+/// [`check`], and also how each result was judged (aligned with `results`;
+/// `None` for a result the gate has nothing to say about: a pass nobody
+/// listed, or a skip).
+pub fn check_each(
+    expectations: &Expectations,
+    results: &[ScenarioResult],
+    usage: &BTreeMap<String, usize>,
+) -> (Vec<Finding>, Vec<Option<Judged>>) {
+    let mut judged = vec![None; results.len()];
     let mut findings = Vec::new();
     let mut matched = vec![0usize; expectations.entries.len()];
     let mut by_pattern = vec![0usize; expectations.entries.len()];
     let index = Index::new(&expectations.entries);
-    for result in results.iter().filter(|r| r.outcome != RunOutcome::Skipped) {
+    for (at, result) in results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.outcome != RunOutcome::Skipped)
+    {
         let (entry, patterns) = index.lookup(&result.scenario, &result.tags);
         for pattern in patterns {
             by_pattern[pattern.index] += 1;
@@ -205,6 +246,11 @@ pub fn check(
             _ => None,
         };
         if let Some(waiver) = waived {
+            judged[at] = Some(Judged::Waived {
+                rule: waiver.rule.clone(),
+                reason: waiver.reason.clone(),
+                issue: waiver.issue.clone(),
+            });
             findings.push(Finding::Waived {
                 scenario: result.scenario.clone(),
                 rule: waiver.rule.clone(),
@@ -213,7 +259,7 @@ pub fn check(
         }
         let outcome = outcome_of(result);
         let cause = result.cause.clone().unwrap_or_default();
-        findings.push(match (entry, outcome) {
+        let finding = match (entry, outcome) {
             (None, None) => continue,
             (None, Some(outcome)) => Finding::Unexpected {
                 scenario: result.scenario.clone(),
@@ -258,7 +304,16 @@ pub fn check(
             (Some(_), Some(_)) => Finding::Expected {
                 scenario: result.scenario.clone(),
             },
+        };
+        judged[at] = Some(match (&finding, entry) {
+            (Finding::Expected { .. }, Some(entry)) => Judged::Listed {
+                entry: entry.label(),
+                reason: entry.reason.clone(),
+                issue: entry.issue.clone(),
+            },
+            _ => Judged::Problem(finding.clone()),
         });
+        findings.push(finding);
     }
     for waiver in expectations.waivers.iter().filter(|w| !w.race) {
         if usage.get(&waiver.rule).copied().unwrap_or(0) == 0 {
@@ -280,5 +335,5 @@ pub fn check(
             });
         }
     }
-    findings
+    (findings, judged)
 }

@@ -23,7 +23,7 @@ mod check;
 mod file;
 mod update;
 
-pub use check::{Finding, check};
+pub use check::{Finding, Judged, check, check_each};
 pub use file::{Expectation, Expectations, Outcome, Waiver, load};
 pub use update::{UpdateSummary, update};
 

@@ -142,13 +142,9 @@ async fn run_op(
             let Some(now) = oracle.clock_instant(i) else {
                 return Ok(());
             };
-            let Some(switch) = super::dst::next_switch_after(now) else {
+            let Some(target) = crate::oracle::dst::near_next_switch(now, *offset_ms) else {
                 return Ok(());
             };
-            let target = switch + chrono::TimeDelta::milliseconds(*offset_ms);
-            if target <= now {
-                return Ok(());
-            }
             adapter
                 .set_clock(handle, target)
                 .await

@@ -11,9 +11,10 @@
 //!   Identities; every state must be one some serial order explains.
 
 pub mod concurrency;
-pub mod dst;
 pub mod exec;
 pub mod ops;
+pub mod persistence;
+pub mod progress;
 pub mod render;
 
 use crate::adapter::{Adapter, Capability, ImplementationInfo};
@@ -23,9 +24,7 @@ use crate::verdict::{Fault, Verdict};
 use concurrency::BurstCall;
 use ops::{FuzzMachine, Op};
 use proptest::prelude::*;
-use proptest::test_runner::{
-    Config, FileFailurePersistence, RngAlgorithm, TestError, TestRng, TestRunner,
-};
+use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use proptest_state_machine::ReferenceStateMachine;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -140,8 +139,7 @@ fn runner(cases: u32, seed: u64, regressions: Option<&PathBuf>) -> TestRunner {
         chunk.copy_from_slice(&seed.to_le_bytes());
     }
     let persistence = regressions.map(|path| {
-        let path: &'static str = Box::leak(path.display().to_string().into_boxed_str());
-        Box::new(FileFailurePersistence::Direct(path))
+        Box::new(persistence::QuietFile::new(path.clone()))
             as Box<dyn proptest::test_runner::FailurePersistence>
     });
     let config = Config {
@@ -172,7 +170,9 @@ where
 {
     let mut runner = runner(options.cases, options.seed, options.regressions.as_ref());
     let strategy = M::sequential_strategy(1..=options.max_ops.max(1));
+    let progress = progress::Progress::new("model", options.cases);
     let result = runner.run(&strategy, |(initial, ops, seen)| {
+        progress.tick();
         let count = |()| {
             operations.fetch_add(1, Ordering::Relaxed);
             if let Some(seen) = &seen {
@@ -223,8 +223,8 @@ where
         property: "model",
         verdict,
         step,
-        steps: Some(render::numbered_steps(initial, ops)),
-        gherkin: Some(render::gherkin_scenario(initial, ops)),
+        steps: Some(render::numbered_steps(initial, ops, step)),
+        gherkin: Some(render::gherkin_scenario(initial, ops, step, events)),
     })
 }
 
@@ -240,7 +240,9 @@ where
     S::Value: Clone,
 {
     let last = std::sync::Mutex::new(None);
+    let progress = progress::Progress::new(name, cases);
     let result = runner(cases, seed, None).run(strategy, |value| {
+        progress.tick();
         property(value).map_err(|verdict| {
             let text = verdict.to_string();
             *last

@@ -1,8 +1,11 @@
 //! A failing operation sequence as numbered steps and as a Gherkin scenario,
-//! written with the phrase vocabulary.
+//! written with the phrase vocabulary: the scenario replays the sequence up
+//! to the step that failed and asserts every answer exactly as the suite's
+//! model expects it, so that it fails against the faulty implementation and
+//! passes against a conforming one.
 
 use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known, step};
-use crate::domain::Function;
+use crate::domain::{DEFAULT_GRACE_PERIOD_DAYS, Function, Status};
 use crate::oracle::model::{DAY_MS, Expected, ModelState};
 use crate::vocabulary::{IdMutation, Param, Phrase};
 use std::fmt::Write as _;
@@ -74,11 +77,13 @@ fn expectation(expected: &Expected) -> String {
     }
 }
 
-/// The sequence as numbered steps, each with what the model expects.
-pub fn numbered_steps(initial: &ModelState, ops: &[Op]) -> String {
+/// The sequence as numbered steps, each with what the model expects; the
+/// step where the implementation diverged (`failed`, 1-based; 0: while
+/// setting up the Identities) is marked.
+pub fn numbered_steps(initial: &ModelState, ops: &[Op], failed: Option<usize>) -> String {
     let mut state = initial.clone();
     let mut out = format!(
-        "{} {}, clock {}\n",
+        "{} {}, clock {}{}\n",
         initial.identities.len(),
         if initial.identities.len() == 1 {
             "Identity"
@@ -89,6 +94,11 @@ pub fn numbered_steps(initial: &ModelState, ops: &[Op]) -> String {
             "stopped and controlled"
         } else {
             "real"
+        },
+        if failed == Some(0) {
+            "   <- the implementation failed here, while setting up the Identities"
+        } else {
+            ""
         }
     );
     for (index, op) in ops.iter().enumerate() {
@@ -96,46 +106,94 @@ pub fn numbered_steps(initial: &ModelState, ops: &[Op]) -> String {
         let expected = expectation(&step(&mut state, op));
         let _ = writeln!(
             out,
-            "{:>3}. {text}{}",
+            "{:>3}. {text}{}{}",
             index + 1,
             if expected.is_empty() {
                 String::new()
             } else {
                 format!(" -> {expected}")
+            },
+            if failed == Some(index + 1) {
+                "   <- the implementation failed here"
+            } else {
+                ""
             }
         );
     }
     out
 }
 
-/// The When phrase (and the Given that chooses an id) of an operation on Identity 1.
-fn phrases(state: &ModelState, op: &Op) -> Option<Vec<(&'static str, Phrase)>> {
-    Some(match op {
-        Op::Initiate { days, .. } => vec![(
+/// What the rendering knows of the scenario's world: which model process the
+/// id-less `getIdentityDeletionProcess with `id`` step gets, and which fuzz
+/// Identity became which "another Identity".
+#[derive(Debug, Default)]
+struct Scene {
+    /// The process the scenario chose as the id to get (owner, index), if any.
+    subject: Option<(usize, usize)>,
+    /// Fuzz Identities (other than the first) that a Given created.
+    others: Vec<usize>,
+}
+
+/// The steps of an operation: (keyword, phrase) lines, or `None` when the
+/// vocabulary has no phrase for it (it then becomes a comment).
+fn lines(
+    state: &ModelState,
+    scene: &mut Scene,
+    main: usize,
+    op: &Op,
+) -> Option<Vec<(&'static str, Phrase)>> {
+    let i = op.identity();
+    if i != main {
+        // Another Identity: only its first operation, a plain initiate, has a
+        // phrase ("another Identity has initiated …", whose process becomes
+        // the id to get).
+        return match op {
+            Op::Initiate { days: None, .. }
+                if !scene.others.contains(&i) && state.identities[i].processes.is_empty() =>
+            {
+                scene.others.push(i);
+                scene.subject = Some((i, 0));
+                Some(vec![("Given", Phrase::OtherIdentityHasInitiated)])
+            }
+            _ => None,
+        };
+    }
+    let mut out = Vec::new();
+    match op {
+        Op::Initiate { days, .. } => out.push((
             "When",
             Phrase::Calls(
                 Function::Initiate,
                 days.map(|d| vec![Param::GracePeriodDays(Some(d))])
                     .unwrap_or_default(),
             ),
-        )],
-        Op::Cancel { .. } => vec![("When", Phrase::Calls(Function::Cancel, vec![]))],
-        Op::GetKnown { .. } | Op::SetClockNearDst { .. } => return None,
-        Op::GetMutated {
-            which, mutation, ..
-        } => match resolve_known(state, which) {
-            Some((0, index)) if index + 1 == state.identities[0].processes.len() => vec![(
-                "When",
-                Phrase::CallsGetMutated(IdMutation::ALL[mutation.index(IdMutation::ALL.len())]),
-            )],
-            _ => return None,
-        },
-        Op::Cycles { count, .. } => vec![("Given", Phrase::HasCycles(*count))],
-        Op::GetUnknown { .. } => vec![
-            ("Given", Phrase::UnknownId),
-            ("When", Phrase::Calls(Function::Get, vec![Param::Id(None)])),
-        ],
-        Op::GetMalformed { which, .. } => vec![(
+        )),
+        Op::Cancel { .. } => out.push(("When", Phrase::Calls(Function::Cancel, vec![]))),
+        Op::GetKnown { which, .. } => {
+            let target = resolve_known(state, which)?;
+            let last_own = state.identities[main]
+                .processes
+                .len()
+                .checked_sub(1)
+                .map(|index| (main, index));
+            // The id-less get takes the chosen id, else the newest own process.
+            if scene.subject.or(last_own) != Some(target) {
+                return None;
+            }
+            out.push(("When", Phrase::Calls(Function::Get, vec![Param::Id(None)])));
+        }
+        Op::GetUnknown { seed, .. } => out.push((
+            "When",
+            Phrase::Calls(
+                Function::Get,
+                vec![Param::Id(Some(
+                    crate::domain::ProcessId::from_seed(*seed)
+                        .as_str()
+                        .to_owned(),
+                ))],
+            ),
+        )),
+        Op::GetMalformed { which, .. } => out.push((
             "When",
             Phrase::Calls(
                 Function::Get,
@@ -143,50 +201,288 @@ fn phrases(state: &ModelState, op: &Op) -> Option<Vec<(&'static str, Phrase)>> {
                     MALFORMED_IDS[which.index(MALFORMED_IDS.len())].to_owned(),
                 ))],
             ),
-        )],
-        Op::GetActive { .. } => vec![("When", Phrase::Calls(Function::GetActive, vec![]))],
-        Op::GetAll { .. } => vec![("When", Phrase::Calls(Function::GetAll, vec![]))],
+        )),
+        Op::GetActive { .. } => out.push(("When", Phrase::Calls(Function::GetActive, vec![]))),
+        Op::GetAll { .. } => out.push(("When", Phrase::Calls(Function::GetAll, vec![]))),
         Op::AdvanceClock { identity, step } => {
             let ms = clock_advance_ms(state, *identity, *step);
             let ms = u64::try_from(ms).unwrap_or(0);
             let day = DAY_MS as u64;
-            vec![(
+            out.push((
                 "When",
                 Phrase::ClockAdvances {
                     days: ms / day,
                     millis: ms % day,
                 },
-            )]
+            ));
         }
-    })
+        // Run only once the clock's instant is known (an answer pinned it).
+        Op::SetClockNearDst { offset_ms, .. } => {
+            if state.identities[main].processes.is_empty() {
+                return Some(out);
+            }
+            out.push(("When", Phrase::ClockNearDst(*offset_ms)));
+        }
+        Op::GetMutated {
+            which, mutation, ..
+        } => {
+            // The phrase mutates the id of the newest own process.
+            let newest = state.identities[main]
+                .processes
+                .len()
+                .checked_sub(1)
+                .map(|index| (main, index));
+            if resolve_known(state, which) != newest {
+                return None;
+            }
+            out.push((
+                "When",
+                Phrase::CallsGetMutated(IdMutation::ALL[mutation.index(IdMutation::ALL.len())]),
+            ));
+        }
+        Op::Cycles { count, .. } => out.push(("Given", Phrase::HasCycles(*count))),
+    }
+    Some(out)
 }
 
-/// A scenario with the suite's phrase vocabulary that replays the sequence on
-/// one Identity (operations on other Identities become comments).
-pub fn gherkin_scenario(initial: &ModelState, ops: &[Op]) -> String {
-    let mut state = initial.clone();
-    let mut out = String::from("  Scenario: Fuzzer reproduction\n");
-    if initial.clock {
-        let _ = writeln!(out, "    Given {}", Phrase::ClockStopped);
+/// The Then steps that assert everything the model expects of the answer to
+/// `op` on the scenario's Identity: the error's code and message, or the
+/// returned process (status, every field as the oracle knows it, the grace
+/// period's length), or the whole list (statuses in order, every process,
+/// creation order). `before` is the state before the call, `after` after it.
+fn assertions(
+    before: &ModelState,
+    after: &ModelState,
+    main: usize,
+    op: &Op,
+    expected: &Expected,
+) -> Vec<Phrase> {
+    let mine = &after.identities[main];
+    match (op, expected) {
+        (_, Expected::Nothing) => vec![],
+        (_, Expected::Error(kind)) => vec![Phrase::CallFailsWith(*kind)],
+        (_, Expected::All) => {
+            let statuses: Vec<Status> = before.identities[main]
+                .processes
+                .iter()
+                .map(|p| p.status)
+                .collect();
+            if statuses.is_empty() {
+                vec![Phrase::ListEmpty]
+            } else {
+                vec![
+                    Phrase::ListStatuses(statuses),
+                    Phrase::ReturnsEvery,
+                    Phrase::ReturnsInCreationOrder,
+                ]
+            }
+        }
+        (Op::Initiate { days, .. }, Expected::Process(_)) => vec![
+            Phrase::ReturnedHasStatus(Status::Active),
+            Phrase::ReturnsChanged(Status::Active),
+            Phrase::GracePeriodLasts(days.unwrap_or(DEFAULT_GRACE_PERIOD_DAYS)),
+        ],
+        (Op::Cancel { .. }, Expected::Process(_)) => vec![
+            Phrase::ReturnedHasStatus(Status::Cancelled),
+            Phrase::ReturnsChanged(Status::Cancelled),
+        ],
+        (Op::GetActive { .. }, Expected::Process(_)) => vec![
+            Phrase::ReturnedHasStatus(Status::Active),
+            Phrase::ReturnsWithStatus(None),
+        ],
+        (_, Expected::Process(index)) => vec![
+            Phrase::ReturnedHasStatus(
+                mine.processes
+                    .get(*index)
+                    .map_or(Status::Active, |p| p.status),
+            ),
+            Phrase::ReturnsById,
+        ],
     }
-    for (index, op) in ops.iter().enumerate() {
+}
+
+/// A scenario with the suite's phrase vocabulary that replays the sequence
+/// up to the step where the implementation diverged (`failed`, 1-based;
+/// all steps when `None`), asserting every answer exactly as the suite's
+/// model expects it. The Identity of the failing step plays the scenario's
+/// Identity: its operations are steps; the first initiate of another
+/// Identity is "another Identity has initiated …"; other operations on other
+/// Identities have no phrase yet and become comments (the scenario then says
+/// it is incomplete).
+///
+/// With `events` (the implementation has the `events` capability, so the
+/// fuzzer checked them), every initiate and cancel also asserts its events.
+pub fn gherkin_scenario(
+    initial: &ModelState,
+    ops: &[Op],
+    failed: Option<usize>,
+    events: bool,
+) -> String {
+    let main = failed
+        .and_then(|f| f.checked_sub(1))
+        .and_then(|f| ops.get(f))
+        .map_or(0, Op::identity);
+    let mut state = initial.clone();
+    let mut scene = Scene::default();
+    let mut body = String::new();
+    let mut incomplete = false;
+    if initial.clock {
+        let _ = writeln!(body, "    Given {}", Phrase::ClockStopped);
+    }
+    let end = failed.map_or(ops.len(), |f| f.min(ops.len()));
+    for (index, op) in ops[..end].iter().enumerate() {
         let number = index + 1;
-        let Some(lines) = phrases(&state, op).filter(|_| op.identity() == 0) else {
-            let _ = writeln!(out, "    # step {number}: {}", describe(&state, op));
+        if failed == Some(number) {
+            let _ = writeln!(body, "    # step {number}: the implementation failed here");
+        }
+        let before = state.clone();
+        let Some(steps) = lines(&state, &mut scene, main, op) else {
+            incomplete = true;
+            let _ = writeln!(
+                body,
+                "    # step {number} (no phrase for it yet): {}",
+                describe(&state, op)
+            );
             step(&mut state, op);
             continue;
         };
-        for (keyword, phrase) in lines {
-            let _ = writeln!(out, "    {keyword} {phrase}");
+        let expected = step(&mut state, op);
+        for (keyword, phrase) in steps {
+            let _ = writeln!(body, "    {keyword} {phrase}");
         }
-        let then = match step(&mut state, op) {
-            Expected::Error(kind) => Some(Phrase::CallFailsWith(kind)),
-            Expected::Process(_) | Expected::All => Some(Phrase::CallSucceeds),
-            Expected::Nothing => None,
-        };
-        if let Some(then) = then {
-            let _ = writeln!(out, "    Then {then}");
+        if op.identity() == main {
+            let mut thens = assertions(&before, &state, main, op, &expected);
+            if events && matches!(op, Op::Initiate { .. } | Op::Cancel { .. }) {
+                thens.push(match expected {
+                    Expected::Process(_) => Phrase::EventCarriesReturned,
+                    _ => Phrase::NoEvent,
+                });
+            }
+            for (n, then) in thens.into_iter().enumerate() {
+                let _ = writeln!(body, "    {} {then}", if n == 0 { "Then" } else { "And" });
+            }
         }
     }
+    let mut out = String::from("  Scenario: Fuzzer reproduction\n");
+    if incomplete {
+        out.push_str(
+            "    # incomplete: steps of other Identities that the vocabulary cannot say are comments\n",
+        );
+    }
+    out.push_str(&body);
     out
+}
+
+/// Whether a reproduction has every step of its sequence (no step left as a comment).
+pub fn is_complete(gherkin: &str) -> bool {
+    !gherkin.contains("# incomplete:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ErrorKind;
+    use crate::vocabulary::{StepKind, parse};
+
+    fn parses(gherkin: &str) {
+        for line in gherkin.lines().skip(1).map(str::trim) {
+            if line.starts_with('#') {
+                continue;
+            }
+            let (keyword, text) = line.split_once(' ').unwrap();
+            let kind = match keyword {
+                "Given" => StepKind::Given,
+                "When" => StepKind::When,
+                _ => StepKind::Then,
+            };
+            assert!(
+                matches!(parse(kind, text), Ok(Some(_))),
+                "not a phrase of the vocabulary: {line}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_answer_is_asserted_and_the_failing_step_is_marked() {
+        let initial = ModelState::new(1, false);
+        let ops = vec![
+            Op::Initiate {
+                identity: 0,
+                days: Some(3),
+            },
+            Op::Initiate {
+                identity: 0,
+                days: None,
+            },
+            Op::Cancel { identity: 0 },
+            Op::GetAll { identity: 0 },
+            Op::GetActive { identity: 0 },
+        ];
+        let gherkin = gherkin_scenario(&initial, &ops, Some(4), false);
+        parses(&gherkin);
+        assert!(is_complete(&gherkin), "{gherkin}");
+        assert!(gherkin.contains("its `gracePeriodEndsAt` is 3 days after its `createdAt`"));
+        assert!(
+            gherkin.contains(
+                &Phrase::CallFailsWith(ErrorKind::ActiveProcessAlreadyExists).to_string()
+            ),
+            "{gherkin}"
+        );
+        assert!(gherkin.contains("# step 4: the implementation failed here\n    When the Identity calls getIdentityDeletionProcesses"), "{gherkin}");
+        assert!(
+            gherkin.contains("the returned list has the statuses \"Cancelled\" in this order"),
+            "{gherkin}"
+        );
+        // Nothing after the failing step.
+        assert!(
+            !gherkin.contains("getActiveIdentityDeletionProcess"),
+            "{gherkin}"
+        );
+        let steps = numbered_steps(&initial, &ops, Some(4));
+        assert!(
+            steps
+                .lines()
+                .nth(4)
+                .unwrap()
+                .ends_with("<- the implementation failed here"),
+            "{steps}"
+        );
+    }
+
+    #[test]
+    fn another_identity_initiating_is_a_given_and_its_id_can_be_got() {
+        let initial = ModelState::new(2, false);
+        let ops = vec![
+            Op::Initiate {
+                identity: 1,
+                days: None,
+            },
+            Op::GetKnown {
+                identity: 0,
+                which: {
+                    use proptest::strategy::{Strategy as _, ValueTree as _};
+                    let mut runner = proptest::test_runner::TestRunner::deterministic();
+                    proptest::arbitrary::any::<proptest::sample::Index>()
+                        .new_tree(&mut runner)
+                        .unwrap()
+                        .current()
+                },
+            },
+            Op::Cancel { identity: 1 },
+        ];
+        let gherkin = gherkin_scenario(&initial, &ops, None, false);
+        parses(&gherkin);
+        assert!(
+            gherkin.contains("Given another Identity has initiated an IdentityDeletionProcess"),
+            "{gherkin}"
+        );
+        assert!(gherkin.contains("calls getIdentityDeletionProcess with `id`\n    Then the call fails with `error.runtime.recordNotFound`"), "{gherkin}");
+        assert!(!is_complete(&gherkin), "{gherkin}");
+        assert!(
+            gherkin.contains(
+                "# step 3 (no phrase for it yet): Identity 2: cancelIdentityDeletionProcess()"
+            ),
+            "{gherkin}"
+        );
+    }
 }

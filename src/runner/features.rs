@@ -1,10 +1,13 @@
-//! Reading the feature files, and turning scenarios that need a capability
-//! the implementation lacks into reported skips.
+//! Reading the feature files, and marking the scenarios that need a
+//! capability the implementation lacks as explained skips: they keep their
+//! steps, carry the `@skipped.capability` tag and the reason as the first
+//! line of their description, and are not run (the runner records them as
+//! skipped).
 
 use crate::adapter::{Capability, ImplementationInfo};
 use crate::vocabulary::required_capabilities;
 use cucumber::feature::Ext as _;
-use cucumber::gherkin::{self, GherkinEnv, Step, StepType};
+use cucumber::gherkin::{self, GherkinEnv};
 use cucumber::parser;
 use futures::stream;
 use std::collections::{BTreeSet, HashSet};
@@ -191,7 +194,7 @@ pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, parser::Error> {
 
 /// The cucumber parser of this suite: reads the given files, tags every
 /// scenario that needs a capability with `@requires.<capability>`, and
-/// rewrites the scenarios the implementation cannot run into an explained skip.
+/// marks the scenarios the implementation cannot run as explained skips.
 #[derive(Debug, Clone)]
 pub struct FeatureFiles {
     /// What the implementation can do.
@@ -257,24 +260,17 @@ impl FeatureFiles {
         if missing.is_empty() {
             return;
         }
-        let position = scenario
-            .steps
-            .first()
-            .map_or(scenario.position, |s| s.position);
-        let span = scenario.steps.first().map_or(scenario.span, |s| s.span);
-        scenario.steps = vec![Step {
-            keyword: "Given ".to_owned(),
-            ty: StepType::Given,
-            value: format!(
-                "SKIPPED: {} lacks the `{}` capability this scenario needs",
-                self.implementation,
-                missing.join("`, `")
-            ),
-            docstring: None,
-            table: None,
-            span,
-            position,
-        }];
+        // The scenario keeps its steps (reports list them as skipped); the
+        // reason is the first line of its description.
+        let reason = format!(
+            "SKIPPED: {} lacks the `{}` capability this scenario needs",
+            self.implementation,
+            missing.join("`, `")
+        );
+        scenario.description = Some(match scenario.description.take() {
+            Some(own) if !own.trim().is_empty() => format!("{reason}\n{own}"),
+            _ => reason,
+        });
         scenario.tags.push(SKIPPED_FOR_CAPABILITY_TAG.to_owned());
     }
 }
@@ -297,12 +293,23 @@ impl cucumber::Parser<Vec<PathBuf>> for FeatureFiles {
     }
 }
 
-/// Whether a scenario was rewritten into a capability skip.
+/// Whether a scenario is a capability skip (it is not run).
 pub fn is_capability_skip(scenario: &gherkin::Scenario) -> bool {
     scenario
         .tags
         .iter()
         .any(|t| t == SKIPPED_FOR_CAPABILITY_TAG)
+}
+
+/// Why a capability skip is skipped (`SKIPPED: <implementation> lacks …`).
+pub fn capability_skip_reason(scenario: &gherkin::Scenario) -> Option<&str> {
+    if !is_capability_skip(scenario) {
+        return None;
+    }
+    scenario
+        .description
+        .as_deref()
+        .and_then(|d| d.lines().next())
 }
 
 #[cfg(test)]

@@ -2,10 +2,15 @@
 //!
 //! [`run`] builds the cucumber runner: our [`features::FeatureFiles`] parser,
 //! the step definitions of [`crate::steps`], a before-hook that gives every
-//! scenario a fresh Identity, and the console writer teed with JUnit,
-//! Cucumber JSON and the [`tally::Tally`] that counts scenarios.
+//! scenario a fresh Identity, and the console writer teed with the
+//! [`tally::Tally`] that records every scenario and step. The JUnit and
+//! Cucumber JSON reports are written afterwards from those records
+//! ([`junit`], [`cucumber_json`]), once the expectations gate has judged
+//! the run.
 
+pub mod cucumber_json;
 pub mod features;
+pub mod junit;
 pub mod reports;
 pub mod tally;
 
@@ -21,6 +26,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
+use tally::ScenarioRecord;
 use tally::{Outcome, Tally, TallyData};
 
 /// The version of this suite.
@@ -82,6 +88,8 @@ pub struct RunReport {
     pub waived: std::collections::BTreeMap<String, usize>,
     /// The digest of those files, taken before the run.
     pub spec_digest: String,
+    /// Every scenario with its steps, for the reports.
+    pub records: Vec<ScenarioRecord>,
 }
 
 impl RunReport {
@@ -195,11 +203,13 @@ fn check_report_paths(files: &[PathBuf], options: &RunOptions) -> Result<(), Run
     Ok(())
 }
 
-fn report_file(path: &Option<PathBuf>) -> Result<Box<dyn Write>, RunError> {
+/// Creates (empties) a report file, so that a path that cannot be written
+/// is refused before the run; the report is written after it.
+fn create_report_file(path: &Option<PathBuf>) -> Result<(), RunError> {
     match path {
-        None => Ok(Box::new(io::sink())),
+        None => Ok(()),
         Some(path) => File::create(path)
-            .map(|f| Box::new(io::BufWriter::new(f)) as Box<dyn Write>)
+            .map(drop)
             .map_err(|source| RunError::Report {
                 path: path.clone(),
                 source,
@@ -214,11 +224,8 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     check_report_paths(&files, options)?;
     let spec_digest = features::spec_digest(&files).map_err(RunError::Features)?;
     let run_files = files.clone();
-    let junit = report_file(&options.junit)?;
-    let json = match &options.json {
-        Some(_) => Some(report_file(&options.json)?),
-        None => None,
-    };
+    create_report_file(&options.junit)?;
+    create_report_file(&options.json)?;
     let tally = Tally::default();
     let context = Arc::new(RunContext {
         adapter,
@@ -233,6 +240,9 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     };
     let tags = options.tags.clone();
     let name = options.name.clone();
+    let skips = tally.clone();
+    // A selected capability skip is recorded as skipped and not run: its
+    // steps are reported as not run, under the reason.
     let filter = move |feature: &gherkin::Feature,
                        rule: Option<&gherkin::Rule>,
                        scenario: &gherkin::Scenario| {
@@ -245,50 +255,37 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
                     .chain(&scenario.tags),
             )
         });
-        tags_ok && name.as_ref().is_none_or(|n| n.is_match(&scenario.name))
+        let selected = tags_ok && name.as_ref().is_none_or(|n| n.is_match(&scenario.name));
+        if selected && is_capability_skip(scenario) {
+            skips.skipped(feature, rule, scenario);
+            return false;
+        }
+        selected
     };
-    // The same run with or without the Cucumber JSON writer: cucumber's JSON
-    // writer looks up every event's feature and scenario by a linear scan
-    // (time quadratic in the scenarios of a file), so it runs only when asked.
-    macro_rules! execute {
-        ($writer:expr) => {{
-            let cucumber = ConformanceWorld::cucumber::<PathBuf>()
-                .with_parser::<_, Vec<PathBuf>>(FeatureFiles::for_implementation(&info))
-                .with_writer($writer)
-                .steps(steps::collection());
-            let cucumber = if options.fail_fast {
-                cucumber.fail_fast()
-            } else {
-                cucumber
-            };
-            cucumber
-                .max_concurrent_scenarios(options.concurrency.max(1))
-                .fail_on_skipped_with(|_, _, scenario| !is_capability_skip(scenario))
-                .before(move |_, _, _, world| {
-                    let context = context.clone();
-                    Box::pin(async move { world.attach(context).await })
-                })
-                .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
-                .filter_run(files, filter)
-                .await;
-        }};
-    }
-    let basic = writer::Basic::raw(console, writer::Coloring::Auto, 0)
-        .summarized()
-        .tee::<ConformanceWorld, _>(writer::JUnit::for_tee(junit, 0));
+    let console = writer::Basic::raw(console, writer::Coloring::Auto, 0).summarized();
     let tallied = tally
         .clone()
         .discard_stats_writes()
         .discard_arbitrary_writes();
-    match json {
-        Some(json) => execute!(
-            basic
-                .tee::<ConformanceWorld, _>(writer::Json::for_tee(json))
-                .tee::<ConformanceWorld, _>(tallied)
-                .normalized()
-        ),
-        None => execute!(basic.tee::<ConformanceWorld, _>(tallied).normalized()),
-    }
+    let cucumber = ConformanceWorld::cucumber::<PathBuf>()
+        .with_parser::<_, Vec<PathBuf>>(FeatureFiles::for_implementation(&info))
+        .with_writer(console.tee::<ConformanceWorld, _>(tallied).normalized())
+        .steps(steps::collection());
+    let cucumber = if options.fail_fast {
+        cucumber.fail_fast()
+    } else {
+        cucumber
+    };
+    cucumber
+        .max_concurrent_scenarios(options.concurrency.max(1))
+        .fail_on_skipped()
+        .before(move |_, _, _, world| {
+            let context = context.clone();
+            Box::pin(async move { world.attach(context).await })
+        })
+        .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
+        .filter_run(files, filter)
+        .await;
 
     Ok(RunReport {
         implementation: info,
@@ -296,6 +293,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         files: run_files,
         waived: options.waivers.usage(),
         spec_digest,
+        records: tally.records(),
     })
 }
 

@@ -1,5 +1,5 @@
-//! What a run writes besides the console: metadata in the JUnit and Cucumber
-//! JSON files, and a Markdown summary for CI step summaries.
+//! What a run writes besides the console: the JUnit and Cucumber JSON files
+//! (with the run's metadata), and a Markdown summary for CI step summaries.
 
 use super::RunReport;
 use super::tally::Outcome;
@@ -45,59 +45,15 @@ pub fn spec_digest(files: &[PathBuf]) -> String {
     format!("fnv1a64:{hash:016x}")
 }
 
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Writes the JUnit XML report of `input` to `path`.
+pub fn write_junit(path: &Path, input: &super::junit::Input<'_>) -> Result<(), String> {
+    std::fs::write(path, super::junit::render(input))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Adds a `<properties>` block with the metadata to every `<testsuite>` of the JUnit file.
-pub fn annotate_junit(path: &Path, meta: &RunMetadata) -> Result<(), String> {
-    let xml = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let properties = format!(
-        "<properties><property name=\"implementation\" value=\"{}\"/><property name=\"implementation.version\" value=\"{}\"/><property name=\"suite.version\" value=\"{}\"/><property name=\"spec.digest\" value=\"{}\"/></properties>",
-        xml_escape(&meta.implementation),
-        xml_escape(&meta.implementation_version),
-        xml_escape(&meta.suite_version),
-        xml_escape(&meta.spec_digest)
-    );
-    let mut out = String::with_capacity(xml.len() + properties.len() * 8);
-    let mut rest = xml.as_str();
-    while let Some(start) = rest
-        .find("<testsuite ")
-        .or_else(|| rest.find("<testsuite>"))
-    {
-        let Some(end) = rest[start..].find('>') else {
-            break;
-        };
-        let tag_end = start + end + 1;
-        out.push_str(&rest[..tag_end]);
-        if !rest[..tag_end].ends_with("/>") {
-            out.push_str(&properties);
-        }
-        rest = &rest[tag_end..];
-    }
-    out.push_str(rest);
-    std::fs::write(path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// Adds the metadata to every feature of the Cucumber JSON file (as `enmeshedConformance`).
-pub fn annotate_json(path: &Path, meta: &RunMetadata) -> Result<(), String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
-    let meta = serde_json::to_value(meta).map_err(|e| e.to_string())?;
-    if let Some(features) = json.as_array_mut() {
-        for feature in features
-            .iter_mut()
-            .filter_map(serde_json::Value::as_object_mut)
-        {
-            feature.insert("enmeshedConformance".to_owned(), meta.clone());
-        }
-    }
+/// Writes the Cucumber JSON report of `report` to `path`.
+pub fn write_json(path: &Path, report: &RunReport, meta: &RunMetadata) -> Result<(), String> {
+    let json = super::cucumber_json::render(&report.records, meta);
     let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

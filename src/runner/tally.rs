@@ -1,37 +1,263 @@
 //! A cucumber writer that records how each scenario ended, for the final
-//! summary line and the reports.
+//! summary line and the reports: the typed [`ScenarioResult`] the gate reads,
+//! and (in a [`ScenarioRecord`]) where the scenario is written and how each
+//! of its steps went, which the JUnit and Cucumber JSON reports are written
+//! from.
 
-use super::features::is_capability_skip;
+use super::features::{capability_skip_reason, is_capability_skip};
 pub use crate::outcome::{Outcome, ScenarioResult, TallyData};
 use crate::steps::ConformanceWorld;
 use crate::verdict::{Fault, Verdict};
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::gherkin;
 use cucumber::{Event, parser};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// A feature as the reports show it (without its scenarios).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureInfo {
+    /// `Feature` (or the keyword of the file's language).
+    pub keyword: String,
+    /// The feature's name.
+    pub name: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its own tags (without `@`).
+    pub tags: Vec<String>,
+    /// The line of its keyword.
+    pub line: usize,
+    /// The feature file.
+    pub path: Option<PathBuf>,
+}
+
+/// A rule as the reports show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// The rule's name.
+    pub name: String,
+    /// Its own tags.
+    pub tags: Vec<String>,
+    /// The line of its keyword.
+    pub line: usize,
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    /// It ran and passed.
+    Passed,
+    /// It ran and failed (or errored).
+    Failed,
+    /// No phrase of the vocabulary matches it.
+    Undefined,
+    /// It did not run (an earlier step failed, or the scenario is a capability skip).
+    Skipped,
+}
+
+/// One step of a scenario, as it ran.
+#[derive(Debug, Clone)]
+pub struct StepRecord {
+    /// `Given `, `When `, `Then `, `And `, `But ` or `* `.
+    pub keyword: String,
+    /// The step's text.
+    pub text: String,
+    /// Its line in the feature file.
+    pub line: usize,
+    /// Whether it belongs to a background.
+    pub background: bool,
+    /// How it ended.
+    pub status: StepStatus,
+    /// How long it ran (steps that ran).
+    pub duration: Option<Duration>,
+    /// Why it failed: the typed verdict as text (never a source location of the suite).
+    pub error: Option<String>,
+    started: Option<SystemTime>,
+}
+
+impl StepRecord {
+    fn planned(step: &gherkin::Step, background: bool) -> Self {
+        Self {
+            keyword: step.keyword.clone(),
+            text: step.value.clone(),
+            line: step.position.line,
+            background,
+            status: StepStatus::Skipped,
+            duration: None,
+            error: None,
+            started: None,
+        }
+    }
+}
+
+/// Everything the reports say about one scenario.
+#[derive(Debug, Clone)]
+pub struct ScenarioRecord {
+    /// The typed result (also in [`TallyData`]).
+    pub result: ScenarioResult,
+    /// The feature it belongs to.
+    pub feature: Arc<FeatureInfo>,
+    /// The rule it belongs to, if any.
+    pub rule: Option<Arc<RuleInfo>>,
+    /// `Scenario`, `Example`, `Scenario Outline` …
+    pub keyword: String,
+    /// Its description (for a capability skip: the reason first).
+    pub description: Option<String>,
+    /// Its own tags.
+    pub tags: Vec<String>,
+    /// The line of its keyword.
+    pub line: usize,
+    /// Its steps (background steps first), each with how it ended.
+    pub steps: Vec<StepRecord>,
+    /// A failed before-hook (the Identity could not be set up).
+    pub hook_error: Option<String>,
+    /// When it started.
+    pub started: Option<SystemTime>,
+    /// How long it ran.
+    pub duration: Option<Duration>,
+}
+
+impl ScenarioRecord {
+    /// The feature file, as the reports name it.
+    pub fn file(&self) -> String {
+        self.feature
+            .path
+            .as_ref()
+            .map_or_else(|| self.feature.name.clone(), |p| p.display().to_string())
+    }
+}
 
 /// The writer; clone the handle before handing it to cucumber.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
-    data: Arc<Mutex<TallyData>>,
-    current: Arc<Mutex<Vec<ScenarioResult>>>,
+    inner: Arc<Mutex<Inner>>,
 }
 
-impl Tally {
-    /// A snapshot of what was recorded.
-    pub fn data(&self) -> TallyData {
-        self.data
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+#[derive(Debug, Default)]
+struct Inner {
+    finished: Vec<ScenarioRecord>,
+    parse_errors: Vec<String>,
+    current: Vec<ScenarioRecord>,
+    features: HashMap<(Option<PathBuf>, String), Arc<FeatureInfo>>,
+    rules: HashMap<(Option<PathBuf>, usize), Arc<RuleInfo>>,
+}
+
+impl Inner {
+    fn feature(&mut self, feature: &gherkin::Feature) -> Arc<FeatureInfo> {
+        self.features
+            .entry((feature.path.clone(), feature.name.clone()))
+            .or_insert_with(|| {
+                Arc::new(FeatureInfo {
+                    keyword: feature.keyword.clone(),
+                    name: feature.name.clone(),
+                    description: feature.description.clone(),
+                    tags: feature.tags.clone(),
+                    line: feature.position.line,
+                    path: feature.path.clone(),
+                })
+            })
             .clone()
     }
 
-    fn key_matches(
-        result: &ScenarioResult,
+    fn rule(&mut self, feature: &gherkin::Feature, rule: &gherkin::Rule) -> Arc<RuleInfo> {
+        self.rules
+            .entry((feature.path.clone(), rule.position.line))
+            .or_insert_with(|| {
+                Arc::new(RuleInfo {
+                    name: rule.name.clone(),
+                    tags: rule.tags.clone(),
+                    line: rule.position.line,
+                })
+            })
+            .clone()
+    }
+
+    fn record(
+        &mut self,
         feature: &gherkin::Feature,
+        rule: Option<&gherkin::Rule>,
         scenario: &gherkin::Scenario,
-    ) -> bool {
-        result.location == location(feature, scenario)
+    ) -> ScenarioRecord {
+        let tags = feature
+            .tags
+            .iter()
+            .chain(rule.iter().flat_map(|r| &r.tags))
+            .chain(&scenario.tags)
+            .cloned()
+            .collect();
+        let skip = capability_skip_reason(scenario).map(str::to_owned);
+        let result = ScenarioResult {
+            feature: feature.name.clone(),
+            scenario: scenario.name.clone(),
+            tags,
+            location: location(feature, scenario),
+            outcome: if is_capability_skip(scenario) {
+                Outcome::Skipped
+            } else {
+                Outcome::Passed
+            },
+            verdict: None,
+            message: skip,
+            cause: None,
+        };
+        let backgrounds = feature
+            .background
+            .iter()
+            .chain(rule.and_then(|r| r.background.as_ref()))
+            .flat_map(|b| &b.steps)
+            .map(|s| StepRecord::planned(s, true));
+        let steps = backgrounds
+            .chain(scenario.steps.iter().map(|s| StepRecord::planned(s, false)))
+            .collect();
+        ScenarioRecord {
+            result,
+            feature: self.feature(feature),
+            rule: rule.map(|r| self.rule(feature, r)),
+            keyword: scenario.keyword.clone(),
+            description: scenario.description.clone(),
+            tags: scenario.tags.clone(),
+            line: scenario.position.line,
+            steps,
+            hook_error: None,
+            started: None,
+            duration: None,
+        }
+    }
+}
+
+impl Tally {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A snapshot of what was recorded.
+    pub fn data(&self) -> TallyData {
+        let inner = self.lock();
+        TallyData {
+            scenarios: inner.finished.iter().map(|r| r.result.clone()).collect(),
+            parse_errors: inner.parse_errors.clone(),
+        }
+    }
+
+    /// Every finished scenario with its steps, in the order they finished.
+    pub fn records(&self) -> Vec<ScenarioRecord> {
+        self.lock().finished.clone()
+    }
+
+    /// Records a capability skip that the run leaves out (its steps do not run).
+    pub fn skipped(
+        &self,
+        feature: &gherkin::Feature,
+        rule: Option<&gherkin::Rule>,
+        scenario: &gherkin::Scenario,
+    ) {
+        let mut inner = self.lock();
+        let record = inner.record(feature, rule, scenario);
+        inner.finished.push(record);
     }
 
     fn on_scenario(
@@ -40,98 +266,95 @@ impl Tally {
         rule: Option<&gherkin::Rule>,
         scenario: &gherkin::Scenario,
         ev: &Scenario<ConformanceWorld>,
+        at: SystemTime,
     ) {
-        let mut current = self
-            .current
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut inner = self.lock();
+        let key = location(feature, scenario);
+        if let Scenario::Started = ev {
+            let mut record = inner.record(feature, rule, scenario);
+            record.started = Some(at);
+            inner.current.push(record);
+            return;
+        }
+        let Some(index) = inner.current.iter().rposition(|r| r.result.location == key) else {
+            return;
+        };
+        let record = &mut inner.current[index];
         match ev {
-            Scenario::Started => {
-                let tags = feature
-                    .tags
-                    .iter()
-                    .chain(rule.iter().flat_map(|r| &r.tags))
-                    .chain(&scenario.tags)
-                    .cloned()
-                    .collect();
-                current.push(ScenarioResult {
-                    feature: feature.name.clone(),
-                    scenario: scenario.name.clone(),
-                    tags,
-                    location: location(feature, scenario),
-                    outcome: if is_capability_skip(scenario) {
-                        Outcome::Skipped
-                    } else {
-                        Outcome::Passed
-                    },
-                    verdict: None,
-                    message: is_capability_skip(scenario).then(|| {
-                        scenario
-                            .steps
-                            .first()
-                            .map(|s| s.value.clone())
-                            .unwrap_or_default()
-                    }),
-                    cause: None,
-                });
-            }
-            Scenario::Step(step, Step::Failed(_, _, world, error))
-            | Scenario::Background(step, Step::Failed(_, _, world, error)) => {
-                if let Some(result) = current
-                    .iter_mut()
-                    .rev()
-                    .find(|r| Self::key_matches(r, feature, scenario))
-                    && matches!(result.outcome, Outcome::Passed | Outcome::Skipped)
-                {
-                    let typed = world.as_ref().and_then(|w| w.verdict.clone());
-                    let (outcome, verdict, cause) = classify(error, typed);
-                    result.outcome = outcome;
-                    result.message = Some(format!(
-                        "step `{} {}`: {}",
-                        step.keyword.trim(),
-                        step.value,
-                        verdict
-                            .as_ref()
-                            .map_or_else(|| cause.clone(), ToString::to_string)
-                    ));
-                    result.cause = Some(cause);
-                    result.verdict = verdict;
-                }
-            }
+            Scenario::Started | Scenario::Log(_) => {}
+            Scenario::Step(step, ev) => on_step(record, step, false, ev, at),
+            Scenario::Background(step, ev) => on_step(record, step, true, ev, at),
             Scenario::Hook(_, event::Hook::Failed(world, info)) => {
-                if let Some(result) = current
-                    .iter_mut()
-                    .rev()
-                    .find(|r| Self::key_matches(r, feature, scenario))
-                {
-                    let typed = world.as_ref().and_then(|w| w.verdict.clone());
-                    let (outcome, verdict, cause) =
-                        classify(&StepError::Panic(info.clone()), typed);
-                    result.outcome = outcome;
-                    result.message = Some(format!(
-                        "before the scenario: {}",
-                        verdict
-                            .as_ref()
-                            .map_or_else(|| cause.clone(), ToString::to_string)
-                    ));
-                    result.cause = Some(cause);
-                    result.verdict = verdict;
-                }
+                let typed = world.as_ref().and_then(|w| w.verdict.clone());
+                let (outcome, verdict, cause) = classify(&StepError::Panic(info.clone()), typed);
+                let text = verdict
+                    .as_ref()
+                    .map_or_else(|| cause.clone(), ToString::to_string);
+                let result = &mut record.result;
+                result.outcome = outcome;
+                result.message = Some(format!("before the scenario: {text}"));
+                result.cause = Some(cause);
+                result.verdict = verdict;
+                record.hook_error = Some(text);
             }
+            Scenario::Hook(..) => {}
             Scenario::Finished => {
-                if let Some(index) = current
-                    .iter()
-                    .rposition(|r| Self::key_matches(r, feature, scenario))
-                {
-                    let result = current.remove(index);
-                    self.data
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .scenarios
-                        .push(result);
-                }
+                let mut record = inner.current.remove(index);
+                record.duration = record.started.and_then(|s| at.duration_since(s).ok());
+                inner.finished.push(record);
             }
-            _ => {}
+        }
+    }
+}
+/// Records a step event in `record` (and a failure in its result).
+fn on_step(
+    record: &mut ScenarioRecord,
+    step: &gherkin::Step,
+    background: bool,
+    ev: &Step<ConformanceWorld>,
+    at: SystemTime,
+) {
+    let Some(planned) = record.steps.iter_mut().find(|s| {
+        s.background == background
+            && s.line == step.position.line
+            && s.status == StepStatus::Skipped
+            && s.duration.is_none()
+            && (s.started.is_none() || !matches!(ev, Step::Started))
+    }) else {
+        return;
+    };
+    let took = || planned.started.and_then(|s| at.duration_since(s).ok());
+    match ev {
+        Step::Started => planned.started = Some(at),
+        Step::Skipped => planned.duration = Some(took().unwrap_or_default()),
+        Step::Passed(..) => {
+            planned.duration = Some(took().unwrap_or_default());
+            planned.status = StepStatus::Passed;
+        }
+        Step::Failed(_, _, world, error) => {
+            planned.duration = Some(took().unwrap_or_default());
+            let typed = world.as_ref().and_then(|w| w.verdict.clone());
+            let (outcome, verdict, cause) = classify(error, typed);
+            let text = verdict
+                .as_ref()
+                .map_or_else(|| cause.clone(), ToString::to_string);
+            planned.status = if outcome == Outcome::Undefined {
+                StepStatus::Undefined
+            } else {
+                StepStatus::Failed
+            };
+            planned.error = Some(text.clone());
+            let result = &mut record.result;
+            if matches!(result.outcome, Outcome::Passed | Outcome::Skipped) {
+                result.outcome = outcome;
+                result.message = Some(format!(
+                    "step `{} {}`: {text}",
+                    step.keyword.trim(),
+                    step.value
+                ));
+                result.cause = Some(cause);
+                result.verdict = verdict;
+            }
         }
     }
 }
@@ -198,19 +421,13 @@ impl cucumber::Writer<ConformanceWorld> for Tally {
         _cli: &Self::Cli,
     ) {
         match event {
-            Err(e) => {
-                self.data
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .parse_errors
-                    .push(e.to_string());
-            }
-            Ok(event) => match event.value {
+            Err(e) => self.lock().parse_errors.push(e.to_string()),
+            Ok(Event { at, value, .. }) => match value {
                 Cucumber::Feature(feature, Feature::Scenario(scenario, ev)) => {
-                    self.on_scenario(&feature, None, &scenario, &ev.event);
+                    self.on_scenario(&feature, None, &scenario, &ev.event, at);
                 }
                 Cucumber::Feature(feature, Feature::Rule(rule, Rule::Scenario(scenario, ev))) => {
-                    self.on_scenario(&feature, Some(&rule), &scenario, &ev.event);
+                    self.on_scenario(&feature, Some(&rule), &scenario, &ev.event, at);
                 }
                 _ => {}
             },

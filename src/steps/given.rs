@@ -211,3 +211,18 @@ pub async fn has_cycles(world: &mut ConformanceWorld, n: usize) {
         cancel(world).await;
     }
 }
+
+/// The clock is set `offset_ms` from the next daylight-saving change after
+/// its present instant (which must be known exactly: a stopped clock that an
+/// answer has pinned).
+pub async fn clock_near_dst(world: &mut ConformanceWorld, offset_ms: i64) {
+    let Some(now) = world.oracle.clock_instant(ME) else {
+        world.suite_error(
+            "the Identity's clock instant is not known exactly (stop it and initiate first)",
+        )
+    };
+    match crate::oracle::dst::near_next_switch(now, offset_ms) {
+        Some(target) => world.set_clock(ME, target).await,
+        None => world.suite_error("no daylight-saving change follows the clock's instant"),
+    }
+}

@@ -223,6 +223,16 @@ pub static DEFINITIONS: LazyLock<Vec<Definition>> = LazyLock::new(|| {
                 )?))
             },
         ),
+        def(
+            GIVEN_OR_WHEN,
+            r"the Identity's clock is set (?P<offset>-?\d+) ms from the next daylight-saving change",
+            |c| {
+                Ok(Phrase::ClockNearDst(number(
+                    &text(c, "offset").unwrap_or_default(),
+                    "number of milliseconds",
+                )?))
+            },
+        ),
         def(GIVEN, r"the Identity has a second Device", |_| {
             Ok(Phrase::HasSecondDevice)
         }),

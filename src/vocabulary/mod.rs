@@ -159,6 +159,8 @@ pub fn catalogue() -> Vec<(StepKind, Phrase)> {
         (Given, P::ClockSetTo("2026-03-28T12:00:00.000Z".into())),
         (When, P::ClockSetTo("2026-03-29T00:59:59.999Z".into())),
         (Given, P::HasSecondDevice),
+        (When, P::ClockNearDst(-3_600_000)),
+        (Given, P::ClockNearDst(42)),
         (Given, P::HasCycles(12)),
         (When, P::CallsFrom(Function::Initiate, 1)),
         (When, P::CallsFrom(Function::Cancel, 2)),

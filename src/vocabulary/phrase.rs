@@ -163,6 +163,9 @@ pub enum Phrase {
     ClockStopped,
     /// The Identity's clock is set to an absolute UTC instant (Given or When).
     ClockSetTo(String),
+    /// The Identity's clock (instant known exactly) is set this many ms from the
+    /// next daylight-saving change of Europe/Berlin or America/New_York.
+    ClockNearDst(i64),
     /// The Identity gets a second Device (`devices` capability).
     HasSecondDevice,
     /// The Identity initiated and cancelled this many processes, one after the other.
@@ -252,7 +255,7 @@ impl Phrase {
             Phrase::GracePeriodOver { .. }
             | Phrase::ClockAdvances { .. }
             | Phrase::ClockStopped => Some(Capability::Clock),
-            Phrase::ClockSetTo(_) => Some(Capability::Clock),
+            Phrase::ClockSetTo(_) | Phrase::ClockNearDst(_) => Some(Capability::Clock),
             Phrase::EventCarriesReturned | Phrase::NoEvent => Some(Capability::Events),
             Phrase::HasSecondDevice | Phrase::FieldIsDevice(..) => Some(Capability::Devices),
             Phrase::CallsFrom(_, device) if *device > 1 => Some(Capability::Devices),
@@ -362,6 +365,10 @@ impl fmt::Display for Phrase {
             }
             Phrase::ClockStopped => f.write_str("the Identity's clock is stopped"),
             Phrase::ClockSetTo(instant) => write!(f, "the Identity's clock is set to {instant}"),
+            Phrase::ClockNearDst(offset) => write!(
+                f,
+                "the Identity's clock is set {offset} ms from the next daylight-saving change"
+            ),
             Phrase::HasSecondDevice => f.write_str("the Identity has a second Device"),
             Phrase::HasCycles(n) => write!(
                 f,

@@ -38,6 +38,19 @@ pub fn switches(year: i32) -> Vec<DateTime<Utc>> {
     all
 }
 
+/// The instant `offset_ms` from the first switch after `now` that lies
+/// after `now` (when it would not, the offset is taken from the next switch).
+pub fn near_next_switch(now: DateTime<Utc>, offset_ms: i64) -> Option<DateTime<Utc>> {
+    let mut switch = next_switch_after(now)?;
+    loop {
+        let target = switch + chrono::TimeDelta::milliseconds(offset_ms);
+        if target > now {
+            return Some(target);
+        }
+        switch = next_switch_after(switch)?;
+    }
+}
+
 /// The first switch after `t`.
 pub fn next_switch_after(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
     (t.year()..=t.year() + 1)
