@@ -15,7 +15,6 @@
 //!   (used by `cargo xtask gen` and by the `coverage` command).
 
 pub mod adapter;
-pub mod cli;
 pub mod coverage;
 pub mod domain;
 pub mod expectations;

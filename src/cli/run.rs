@@ -1,14 +1,14 @@
 //! `enmeshed-conformance run`: the conformance run and its CI gate
 //! (expectations, reports, listing).
 
-use super::{
-    AdapterArgs, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, EXIT_USAGE, local_or_source, parse_tags,
-};
-use crate::adapter::Adapter;
-use crate::expectations::{self, Expectations, Finding};
-use crate::outcome::Outcome;
-use crate::runner::{self, RunError, RunOptions, RunReport, reports};
+use super::adapter::{AdapterArgs, StartError, timeout_hint};
+use super::start_report::StartFailure;
+use super::{EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, local_or_source, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
+use enmeshed_conformance::adapter::Adapter;
+use enmeshed_conformance::expectations::{self, Expectations, Finding};
+use enmeshed_conformance::outcome::Outcome;
+use enmeshed_conformance::runner::{self, RunError, RunOptions, RunReport, reports};
 use regex::Regex;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,13 +89,41 @@ impl RunArgs {
     }
 }
 
-fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(EXIT_USAGE)
+/// Parses `--tags`.
+fn parse_tags(text: &str) -> Result<TagOperation, String> {
+    text.parse::<TagOperation>()
+        .map_err(|e| format!("not a tag expression: {e}"))
+}
+
+/// Runs `run`: starts the implementation, runs the suite, stops it. When the
+/// implementation does not start, the reports asked for still say why.
+pub async fn command(args: &RunArgs) -> ExitCode {
+    let adapter = match args.adapter.start().await {
+        Ok(adapter) => adapter,
+        Err(e) => return start_failed(args, &e),
+    };
+    let code = run_against(adapter.clone(), args).await;
+    adapter.close().await;
+    code
+}
+
+/// Reports an implementation that did not start: the error on stderr, and
+/// one errored test case in `--junit` and `--summary`.
+fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
+    let hint = timeout_hint(error, &args.adapter);
+    eprintln!("error: {error}{hint}");
+    if !args.list {
+        let command = args.adapter.adapter_cmd.as_deref().unwrap_or_default();
+        let failure = StartFailure::new(command, error, &hint);
+        for problem in failure.write(args.junit.as_deref(), args.summary.as_deref()) {
+            eprintln!("error: {problem}");
+        }
+    }
+    error.exit_code()
 }
 
 /// Runs `run` against `adapter`: prints the report and returns the exit code.
-pub async fn run_command(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
+pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
     if args.update_expectations && args.partial() {
         return usage(
             "--update-expectations needs a complete run: drop --tags, --name and --fail-fast",
