@@ -2,7 +2,7 @@
 //! pages, traced to its scenario: executable? passing?
 
 use super::adapter::AdapterArgs;
-use super::{EXIT_FAILED, EXIT_PASSED, local_or_source, usage};
+use super::{EXIT_FAILED, EXIT_PASSED, usage};
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::coverage;
 use std::path::PathBuf;
@@ -12,7 +12,8 @@ use std::sync::Arc;
 /// Options of `coverage`.
 #[derive(Debug, clap::Args)]
 pub struct CoverageArgs {
-    /// Directory of use-case pages. Default: ./spec/use-cases.
+    /// Directory of use-case pages. Default: the pages built into this binary (spec/use-cases
+    /// of the suite's repository, as the embedded features were generated from).
     #[arg(long, value_name = "DIR")]
     pub spec: Option<PathBuf>,
     /// Print the report as JSON.
@@ -25,11 +26,7 @@ pub struct CoverageArgs {
 
 /// Runs `coverage`: prints the table (or JSON) and returns the exit code.
 pub async fn command(adapter: Arc<dyn Adapter>, args: &CoverageArgs) -> ExitCode {
-    let spec = args
-        .spec
-        .clone()
-        .unwrap_or_else(|| local_or_source("spec/use-cases"));
-    let report = match coverage::coverage(&spec, adapter).await {
+    let report = match coverage::coverage(args.spec.as_deref(), adapter).await {
         Ok(report) => report,
         Err(e) => return usage(e),
     };

@@ -4,13 +4,13 @@
 mod adapter;
 mod completions;
 mod coverage;
+mod features;
 mod fuzz;
 mod run;
 mod smoke;
 mod start_report;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Exit code: everything passed.
@@ -62,6 +62,8 @@ pub enum Command {
     /// Trace every outcome bullet of the use-case pages to its scenario: executable? passing?
     #[command(after_help = EXIT_CODES_SHORT_HELP)]
     Coverage(coverage::CoverageArgs),
+    /// The feature files built into this binary: `features export DIR` writes them out.
+    Features(features::FeaturesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output.
     Completions(completions::CompletionsArgs),
 }
@@ -70,16 +72,6 @@ pub enum Command {
 pub fn usage(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(EXIT_USAGE)
-}
-
-/// `./<relative>` when it exists, else that directory of this source tree.
-pub(crate) fn local_or_source(relative: &str) -> PathBuf {
-    let local = PathBuf::from(relative);
-    if local.is_dir() {
-        local
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
-    }
 }
 
 /// Ends every implementation process group when the suite is interrupted
@@ -116,6 +108,7 @@ pub async fn main(cli: Cli) -> ExitCode {
         Command::Coverage(args) => {
             adapter::with_adapter(&args.adapter, |a| Box::pin(coverage::command(a, &args))).await
         }
+        Command::Features(args) => features::command(&args),
         Command::Completions(args) => completions::command(&args),
     }
 }

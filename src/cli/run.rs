@@ -3,11 +3,12 @@
 
 use super::adapter::{AdapterArgs, StartError, timeout_hint};
 use super::start_report::StartFailure;
-use super::{EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, local_or_source, usage};
+use super::{EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::expectations::{self, Expectations, Finding};
 use enmeshed_conformance::outcome::Outcome;
+use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::{self, RunError, RunOptions, RunReport, reports};
 use regex::Regex;
 use std::path::PathBuf;
@@ -17,7 +18,8 @@ use std::sync::Arc;
 /// Options of `run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Feature file or directory (searched recursively); repeatable. Default: ./features.
+    /// Feature file or directory (searched recursively); repeatable; replaces the suite built
+    /// into this binary (the default; `features export DIR` writes it out).
     #[arg(long = "features", value_name = "DIR")]
     pub features: Vec<PathBuf>,
     /// Only scenarios matching this cucumber tag expression, e.g. "@RID1 and not @requires.clock".
@@ -60,9 +62,9 @@ impl RunArgs {
     /// The runner options these arguments ask for.
     pub fn options(&self) -> RunOptions {
         let features = if self.features.is_empty() {
-            vec![local_or_source("features")]
+            Features::Embedded
         } else {
-            self.features.clone()
+            Features::Paths(self.features.clone())
         };
         let default_concurrency = if self.adapter.adapter_cmd.is_some() {
             1
@@ -114,7 +116,10 @@ fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
     eprintln!("error: {error}{hint}");
     if !args.list {
         let command = args.adapter.adapter_cmd.as_deref().unwrap_or_default();
-        let failure = StartFailure::new(command, error, &hint);
+        let mut failure = StartFailure::new(command, error, &hint);
+        failure.spec_digest = features::discover(&args.options().features)
+            .and_then(|sources| features::sources_digest(&sources))
+            .ok();
         for problem in failure.write(args.junit.as_deref(), args.summary.as_deref()) {
             eprintln!("error: {problem}");
         }

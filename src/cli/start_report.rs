@@ -18,6 +18,8 @@ pub struct StartFailure {
     pub kind: &'static str,
     /// The cause, with the hint if there is one.
     pub message: String,
+    /// The digest of the features the run would have run, when known.
+    pub spec_digest: Option<String>,
 }
 
 impl StartFailure {
@@ -31,6 +33,7 @@ impl StartFailure {
             command: command.to_owned(),
             kind,
             message: format!("{cause}{hint}"),
+            spec_digest: None,
         }
     }
 
@@ -40,7 +43,7 @@ impl StartFailure {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
              <testsuites name=\"enmeshed-conformance\" tests=\"1\" failures=\"0\" errors=\"1\">\n\
              <testsuite name=\"enmeshed-conformance: {command}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n\
-             <properties><property name=\"implementation\" value=\"{command}\"/><property name=\"suite.version\" value=\"{SUITE_VERSION}\"/></properties>\n\
+             <properties><property name=\"implementation\" value=\"{command}\"/><property name=\"suite.version\" value=\"{SUITE_VERSION}\"/>{digest}</properties>\n\
              <testcase name=\"{TEST_CASE}\" classname=\"enmeshed-conformance\">\n\
              <error type=\"{kind}\" message=\"{message}\">{message}</error>\n\
              </testcase>\n\
@@ -49,6 +52,14 @@ impl StartFailure {
             command = xml_escape(&self.command),
             kind = self.kind,
             message = xml_escape(&self.message),
+            digest = self
+                .spec_digest
+                .as_ref()
+                .map(|d| format!(
+                    "<property name=\"spec.digest\" value=\"{}\"/>",
+                    xml_escape(d)
+                ))
+                .unwrap_or_default(),
         )
     }
 
@@ -57,9 +68,10 @@ impl StartFailure {
         format!(
             "## enmeshed-conformance: ERRORED ❌\n\n\
              The implementation did not start, so no scenario ran.\n\n\
-             | | |\n|---|---|\n| implementation | `{}` |\n| suite | enmeshed-conformance {SUITE_VERSION} |\n| errored | {} |\n\n\
+             | | |\n|---|---|\n| implementation | `{}` |\n| suite | enmeshed-conformance {SUITE_VERSION} |\n| spec digest | `{}` |\n| errored | {} |\n\n\
              **{}**: {}\n",
             self.command.replace('|', "\\|").replace('`', "'"),
+            self.spec_digest.as_deref().unwrap_or("-"),
             1,
             self.kind,
             self.message.replace('\n', " ")
@@ -100,13 +112,15 @@ mod tests {
             AdapterFault::Timeout,
             "during the handshake: no reply to `start` <in time>",
         ));
-        let failure = StartFailure::new("node \"slow.js\"", &error, "\nhint: raise --timeout");
+        let mut failure = StartFailure::new("node \"slow.js\"", &error, "\nhint: raise --timeout");
+        failure.spec_digest = Some("embedded:fnv1a64:0123".to_owned());
         let xml = failure.junit();
         assert!(xml.contains("errors=\"1\""), "{xml}");
         assert!(xml.contains("<error type=\"TIMEOUT\""), "{xml}");
         assert!(xml.contains("&lt;in time&gt;"), "{xml}");
         assert!(xml.contains("raise --timeout"), "{xml}");
         assert!(xml.contains("node &quot;slow.js&quot;"), "{xml}");
+        assert!(xml.contains("value=\"embedded:fnv1a64:0123\""), "{xml}");
         let summary = failure.summary();
         assert!(summary.contains("**TIMEOUT**"), "{summary}");
         assert!(summary.contains("raise --timeout"), "{summary}");

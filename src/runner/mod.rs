@@ -15,7 +15,7 @@ use crate::steps::{self, ConformanceWorld, RunContext};
 use cucumber::gherkin::{self, tagexpr::TagOperation};
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _, writer};
-use features::{FeatureFiles, feature_files, is_capability_skip};
+use features::{FeatureFiles, FeatureSource, Features, is_capability_skip};
 use regex::Regex;
 use std::fs::File;
 use std::io::{self, Write};
@@ -29,8 +29,8 @@ pub const SUITE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// What to run and where to report.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Feature files or directories (searched recursively).
-    pub features: Vec<PathBuf>,
+    /// The embedded suite, or feature files or directories (searched recursively).
+    pub features: Features,
     /// A cucumber tag expression, e.g. `@RID1 and not @requires.clock`.
     pub tags: Option<TagOperation>,
     /// Only scenarios whose name matches.
@@ -52,10 +52,17 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
-    /// The defaults: the `features/` directory, no filter, no report files.
+    /// The embedded suite, no filter, no report files.
+    pub fn embedded() -> Self {
+        let mut options = Self::new(Vec::new());
+        options.features = Features::Embedded;
+        options
+    }
+
+    /// These feature files or directories, no filter, no report files.
     pub fn new(features: Vec<PathBuf>) -> Self {
         Self {
-            features,
+            features: Features::Paths(features),
             tags: None,
             name: None,
             junit: None,
@@ -76,7 +83,7 @@ pub struct RunReport {
     pub implementation: ImplementationInfo,
     /// What happened to each scenario.
     pub tally: TallyData,
-    /// The feature files the run read.
+    /// The feature files the run read (embedded ones by their path in this repository).
     pub files: Vec<PathBuf>,
     /// How many checks each waived rule waived.
     pub waived: std::collections::BTreeMap<String, usize>,
@@ -210,10 +217,15 @@ fn report_file(path: &Option<PathBuf>) -> Result<Box<dyn Write>, RunError> {
 /// Runs the features of `options` against `adapter` and prints the report.
 pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
     let info = adapter.describe().await.map_err(RunError::Describe)?;
-    let files = feature_files(&options.features).map_err(RunError::Features)?;
-    check_report_paths(&files, options)?;
-    let spec_digest = features::spec_digest(&files).map_err(RunError::Features)?;
-    let run_files = files.clone();
+    let files = features::discover(&options.features).map_err(RunError::Features)?;
+    let on_disk: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| f.file())
+        .map(PathBuf::from)
+        .collect();
+    check_report_paths(&on_disk, options)?;
+    let spec_digest = features::sources_digest(&files).map_err(RunError::Features)?;
+    let run_files = files.iter().map(FeatureSource::path).collect();
     let junit = report_file(&options.junit)?;
     let json = match &options.json {
         Some(_) => Some(report_file(&options.json)?),
@@ -253,7 +265,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     macro_rules! execute {
         ($writer:expr) => {{
             let cucumber = ConformanceWorld::cucumber::<PathBuf>()
-                .with_parser::<_, Vec<PathBuf>>(FeatureFiles::for_implementation(&info))
+                .with_parser::<_, Vec<FeatureSource>>(FeatureFiles::for_implementation(&info))
                 .with_writer($writer)
                 .steps(steps::collection());
             let cucumber = if options.fail_fast {
@@ -304,7 +316,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
 pub fn list(info: &ImplementationInfo, options: &RunOptions) -> Result<Vec<String>, RunError> {
     use cucumber::Parser as _;
     use futures::StreamExt as _;
-    let files = feature_files(&options.features).map_err(RunError::Features)?;
+    let files = features::discover(&options.features).map_err(RunError::Features)?;
     let parsed: Vec<_> = futures::executor::block_on(
         FeatureFiles::for_implementation(info)
             .parse(files, cucumber::cli::Empty)
