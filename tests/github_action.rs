@@ -25,18 +25,33 @@ fn steps(action: &Value) -> &Vec<Value> {
 fn the_action_installs_a_pinned_cached_suite_and_runs_it() {
     let action = yaml("action.yml");
     assert_eq!(action["runs"]["using"], "composite");
-    for input in ["adapter-cmd", "version", "expectations", "fuzz-cases", "seed", "junit", "timeout"] {
+    for input in [
+        "adapter-cmd",
+        "version",
+        "expectations",
+        "fuzz-cases",
+        "seed",
+        "junit",
+        "timeout",
+    ] {
         assert!(action["inputs"][input].is_object(), "input {input}");
     }
     assert_eq!(action["inputs"]["adapter-cmd"]["required"], true);
     let steps = steps(&action);
     let cache = steps
         .iter()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/cache@")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+        })
         .expect("a cache step");
     let key = cache["with"]["key"].as_str().unwrap();
     assert!(key.contains("steps.suite.outputs.version"), "{key}");
-    assert!(!key.contains("hashFiles"), "keyed on the version, not on a lock file: {key}");
+    assert!(
+        !key.contains("hashFiles"),
+        "keyed on the version, not on a lock file: {key}"
+    );
     let scripts: String = steps
         .iter()
         .filter_map(|s| s["run"].as_str())
@@ -112,7 +127,10 @@ fn the_example_workflows_use_the_action_with_its_inputs() {
         let with = uses[0]["with"].as_object().unwrap();
         assert!(with.contains_key("adapter-cmd"), "{workflow}");
         for input in with.keys() {
-            assert!(action["inputs"][input].is_object(), "{workflow}: unknown input {input}");
+            assert!(
+                action["inputs"][input].is_object(),
+                "{workflow}: unknown input {input}"
+            );
         }
     }
 }
