@@ -56,6 +56,9 @@ fn processes_running(needle: &str) -> Vec<String> {
                 .chars()
                 .all(|c| c.is_ascii_digit())
         })
+        // Only this checkout's processes: the machine may be running other
+        // checkouts' tests with the same fixture paths.
+        .filter(|e| std::fs::read_link(e.path().join("cwd")).is_ok_and(|cwd| cwd == root()))
         .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
         .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
         .filter(|cmdline| cmdline.contains(needle))
