@@ -6,7 +6,7 @@ use crate::adapter::Adapter;
 use crate::generate::render;
 use crate::outcome::Outcome;
 use crate::runner::{self, RunOptions};
-use crate::spec::read_page;
+use crate::spec::{SpecError, UseCase, parse_page, read_page};
 use crate::steps;
 use cucumber::gherkin::{Feature, GherkinEnv};
 use serde::Serialize;
@@ -159,30 +159,32 @@ impl CoverageReport {
     }
 }
 
-/// Traces the pages of `spec_dir` and runs the executable scenarios against `adapter`.
+/// Traces the use-case pages of `spec_dir` (the pages built into the binary
+/// when `None`) and runs the executable scenarios against `adapter`.
 pub async fn coverage(
-    spec_dir: &Path,
+    spec_dir: Option<&Path>,
     adapter: Arc<dyn Adapter>,
 ) -> Result<CoverageReport, String> {
     let info = adapter
         .describe()
         .await
         .map_err(|e| format!("the implementation does not describe itself: {e}"))?;
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(spec_dir)
-        .map_err(|e| format!("cannot read spec directory {}: {e}", spec_dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
-        .collect();
-    pages.sort();
-    if pages.is_empty() {
-        return Err(format!(
-            "{} holds no use-case page (*.md); --spec must name the directory of the pages, such as spec/use-cases",
-            spec_dir.display()
-        ));
-    }
+    let (spec, pages) = match spec_dir {
+        Some(dir) => (dir.display().to_string(), pages_in(dir)?),
+        None => (
+            "embedded: spec/use-cases".to_owned(),
+            crate::suite::SPEC_PAGES
+                .iter()
+                .map(|f| {
+                    let path = Path::new(f.path);
+                    (path.to_path_buf(), parse_page(path, f.text.as_bytes()))
+                })
+                .collect(),
+        ),
+    };
     let collection = steps::collection();
     let mut report = CoverageReport {
-        spec: spec_dir.display().to_string(),
+        spec,
         implementation: format!("{} {}", info.name, info.version),
         pages: pages.len(),
         page_errors: Vec::new(),
@@ -190,8 +192,8 @@ pub async fn coverage(
     };
     let scratch = scratch_dir()?;
     let mut runnable = Vec::new();
-    for path in &pages {
-        let page = match read_page(path) {
+    for (path, page) in pages {
+        let page = match page {
             Ok(page) => page,
             Err(e) => {
                 report.page_errors.push(e.to_string());
@@ -271,6 +273,30 @@ pub async fn coverage(
         let _ = std::fs::remove_dir_all(&scratch);
     }
     Ok(report)
+}
+
+/// The use-case pages (`*.md`) of `spec_dir`, sorted, each read and parsed.
+#[allow(clippy::type_complexity)]
+fn pages_in(spec_dir: &Path) -> Result<Vec<(PathBuf, Result<UseCase, SpecError>)>, String> {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(spec_dir)
+        .map_err(|e| format!("cannot read spec directory {}: {e}", spec_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
+        .collect();
+    pages.sort();
+    if pages.is_empty() {
+        return Err(format!(
+            "{} holds no use-case page (*.md); --spec must name the directory of the pages, such as spec/use-cases",
+            spec_dir.display()
+        ));
+    }
+    Ok(pages
+        .into_iter()
+        .map(|path| {
+            let page = read_page(&path);
+            (path, page)
+        })
+        .collect())
 }
 
 fn scratch_dir() -> Result<PathBuf, String> {

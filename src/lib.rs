@@ -10,12 +10,12 @@
 //! - [`verdict`], [`outcome`]: typed verdicts (failed vs. each kind of fault) and results;
 //! - [`runner`]: running the features and reporting;
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
+//! - [`suite`]: the feature files and use-case pages built into the binary;
 //! - [`protocol`], [`process`], [`smoke`]: implementations in other languages over stdio;
 //! - [`spec`], [`generate`]: the use-case page parser and the Gherkin generator
 //!   (used by `cargo xtask gen` and by the `coverage` command).
 
 pub mod adapter;
-pub mod cli;
 pub mod coverage;
 pub mod domain;
 pub mod expectations;
@@ -30,5 +30,6 @@ pub mod runner;
 pub mod smoke;
 pub mod spec;
 pub mod steps;
+pub mod suite;
 pub mod verdict;
 pub mod vocabulary;

@@ -1,9 +1,14 @@
 //! `enmeshed-conformance`: see `enmeshed-conformance --help`.
+//!
+//! The command line lives here, in the binary only (`cli`); the library holds
+//! everything it calls.
+
+mod cli;
 
 use clap::Parser as _;
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    enmeshed_conformance::cli::main(enmeshed_conformance::cli::Cli::parse()).await
+    cli::main(cli::Cli::parse()).await
 }

@@ -1,14 +1,15 @@
 //! `enmeshed-conformance run`: the conformance run and its CI gate
 //! (expectations, reports, listing).
 
-use super::{
-    AdapterArgs, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, EXIT_USAGE, local_or_source, parse_tags,
-};
-use crate::adapter::Adapter;
-use crate::expectations::{self, Expectations, Finding};
-use crate::outcome::Outcome;
-use crate::runner::{self, RunError, RunOptions, RunReport, junit, reports};
+use super::adapter::{AdapterArgs, StartError, timeout_hint};
+use super::start_report::StartFailure;
+use super::{EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
+use enmeshed_conformance::adapter::Adapter;
+use enmeshed_conformance::expectations::{self, Expectations, Finding};
+use enmeshed_conformance::outcome::Outcome;
+use enmeshed_conformance::runner::features::{self, Features};
+use enmeshed_conformance::runner::{self, RunError, RunOptions, RunReport, junit, reports};
 use regex::Regex;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,7 +18,8 @@ use std::sync::Arc;
 /// Options of `run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Feature file or directory (searched recursively); repeatable. Default: ./features.
+    /// Feature file or directory (searched recursively); repeatable; replaces the suite built
+    /// into this binary (the default; `features export DIR` writes it out).
     #[arg(long = "features", value_name = "DIR")]
     pub features: Vec<PathBuf>,
     /// Only scenarios matching this cucumber tag expression, e.g. "@RID1 and not @requires.clock".
@@ -63,9 +65,9 @@ impl RunArgs {
     /// The runner options these arguments ask for.
     pub fn options(&self) -> RunOptions {
         let features = if self.features.is_empty() {
-            vec![local_or_source("features")]
+            Features::Embedded
         } else {
-            self.features.clone()
+            Features::Paths(self.features.clone())
         };
         let default_concurrency = if self.adapter.adapter_cmd.is_some() {
             1
@@ -92,13 +94,44 @@ impl RunArgs {
     }
 }
 
-fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(EXIT_USAGE)
+/// Parses `--tags`.
+fn parse_tags(text: &str) -> Result<TagOperation, String> {
+    text.parse::<TagOperation>()
+        .map_err(|e| format!("not a tag expression: {e}"))
+}
+
+/// Runs `run`: starts the implementation, runs the suite, stops it. When the
+/// implementation does not start, the reports asked for still say why.
+pub async fn command(args: &RunArgs) -> ExitCode {
+    let adapter = match args.adapter.start().await {
+        Ok(adapter) => adapter,
+        Err(e) => return start_failed(args, &e),
+    };
+    let code = run_against(adapter.clone(), args).await;
+    adapter.close().await;
+    code
+}
+
+/// Reports an implementation that did not start: the error on stderr, and
+/// one errored test case in `--junit` and `--summary`.
+fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
+    let hint = timeout_hint(error, &args.adapter);
+    eprintln!("error: {error}{hint}");
+    if !args.list {
+        let command = args.adapter.adapter_cmd.as_deref().unwrap_or_default();
+        let mut failure = StartFailure::new(command, error, &hint);
+        failure.spec_digest = features::discover(&args.options().features)
+            .and_then(|sources| features::sources_digest(&sources))
+            .ok();
+        for problem in failure.write(args.junit.as_deref(), args.summary.as_deref()) {
+            eprintln!("error: {problem}");
+        }
+    }
+    error.exit_code()
 }
 
 /// Runs `run` against `adapter`: prints the report and returns the exit code.
-pub async fn run_command(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
+pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
     if args.update_expectations && args.partial() {
         return usage(
             "--update-expectations needs a complete run: drop --tags, --name and --fail-fast",

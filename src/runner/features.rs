@@ -5,6 +5,7 @@
 //! skipped).
 
 use crate::adapter::{Capability, ImplementationInfo};
+use crate::suite::EmbeddedFile;
 use crate::vocabulary::required_capabilities;
 use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, GherkinEnv};
@@ -152,6 +153,21 @@ pub fn read_feature(path: &Path) -> Result<String, String> {
 /// FNV-1a (64 bit) over each file's name and content, in the given order
 /// (`fnv1a64:` + hex); a file that cannot be read is an error.
 pub fn spec_digest(files: &[PathBuf]) -> Result<String, String> {
+    let mut named = Vec::with_capacity(files.len());
+    for file in files {
+        let name = file
+            .file_name()
+            .map(|n| n.as_encoded_bytes().to_vec())
+            .unwrap_or_default();
+        named.push((name, read_feature(file)?));
+    }
+    Ok(fnv1a64(
+        named.iter().map(|(n, t)| (n.as_slice(), t.as_str())),
+    ))
+}
+
+/// `fnv1a64:` + hex of FNV-1a (64 bit) over each file's name and content.
+fn fnv1a64<'a>(files: impl Iterator<Item = (&'a [u8], &'a str)>) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut feed = |bytes: &[u8]| {
         for &b in bytes {
@@ -159,17 +175,96 @@ pub fn spec_digest(files: &[PathBuf]) -> Result<String, String> {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     };
-    for file in files {
-        feed(
-            file.file_name()
-                .map(|n| n.as_encoded_bytes())
-                .unwrap_or_default(),
-        );
+    for (name, text) in files {
+        feed(name);
         feed(&[0]);
-        feed(read_feature(file)?.as_bytes());
+        feed(text.as_bytes());
         feed(&[0]);
     }
-    Ok(format!("fnv1a64:{hash:016x}"))
+    format!("fnv1a64:{hash:016x}")
+}
+
+/// Where the features of a run come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Features {
+    /// The suite built into the binary ([`crate::suite::FEATURES`]).
+    Embedded,
+    /// Feature files or directories on disk (searched recursively).
+    Paths(Vec<PathBuf>),
+}
+
+/// One feature file of a run: on disk, or built into the binary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeatureSource {
+    /// A file on disk.
+    File(PathBuf),
+    /// An embedded file, named by its path in this repository.
+    Embedded(&'static EmbeddedFile),
+}
+
+impl FeatureSource {
+    /// The path reports name: the file's, or the embedded file's path in
+    /// this repository (`features/manual/dto.feature`).
+    pub fn path(&self) -> PathBuf {
+        match self {
+            FeatureSource::File(path) => path.clone(),
+            FeatureSource::Embedded(file) => PathBuf::from(file.path),
+        }
+    }
+
+    /// The file on disk, if it is one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            FeatureSource::File(path) => Some(path),
+            FeatureSource::Embedded(_) => None,
+        }
+    }
+}
+
+/// The feature files of `features`, in run order (see [`feature_files`]).
+pub fn discover(features: &Features) -> Result<Vec<FeatureSource>, String> {
+    match features {
+        Features::Embedded => Ok(crate::suite::FEATURES
+            .iter()
+            .map(FeatureSource::Embedded)
+            .collect()),
+        Features::Paths(roots) => Ok(feature_files(roots)?
+            .into_iter()
+            .map(FeatureSource::File)
+            .collect()),
+    }
+}
+
+/// The spec digest of `sources`: [`spec_digest`] over files on disk;
+/// `embedded:` + the same digest when every source is embedded, so the
+/// reports name the built-in suite (and its export digests the same).
+pub fn sources_digest(sources: &[FeatureSource]) -> Result<String, String> {
+    let embedded: Option<Vec<&EmbeddedFile>> = sources
+        .iter()
+        .map(|s| match s {
+            FeatureSource::Embedded(file) => Some(*file),
+            FeatureSource::File(_) => None,
+        })
+        .collect();
+    match embedded {
+        Some(files) if !files.is_empty() => Ok(format!(
+            "{}{}",
+            crate::suite::EMBEDDED_DIGEST_PREFIX,
+            fnv1a64(files.iter().map(|f| (f.file_name().as_bytes(), f.text)))
+        )),
+        _ => {
+            let files: Vec<PathBuf> = sources.iter().map(FeatureSource::path).collect();
+            spec_digest(&files)
+        }
+    }
+}
+
+/// Parses one feature source and expands its Scenario Outlines.
+pub fn parse_source(source: &FeatureSource) -> Result<gherkin::Feature, parser::Error> {
+    match source {
+        FeatureSource::File(path) => parse_feature(path),
+        FeatureSource::Embedded(file) => parse_text(Path::new(file.path), file.text),
+    }
 }
 
 /// Parses one feature file and expands its Scenario Outlines.
@@ -181,7 +276,12 @@ pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, parser::Error> {
         })
     };
     let text = read_feature(path).map_err(reading)?;
-    let mut feature = gherkin::Feature::parse(&text, GherkinEnv::default()).map_err(|source| {
+    parse_text(path, &text)
+}
+
+/// Parses `text` as the feature file `path` and expands its Scenario Outlines.
+fn parse_text(path: &Path, text: &str) -> Result<gherkin::Feature, parser::Error> {
+    let mut feature = gherkin::Feature::parse(text, GherkinEnv::default()).map_err(|source| {
         parser::Error::from(gherkin::ParseFileError::Parsing {
             path: path.to_path_buf(),
             error: None,
@@ -275,15 +375,15 @@ impl FeatureFiles {
     }
 }
 
-impl cucumber::Parser<Vec<PathBuf>> for FeatureFiles {
+impl cucumber::Parser<Vec<FeatureSource>> for FeatureFiles {
     type Cli = cucumber::cli::Empty;
     type Output = stream::Iter<std::vec::IntoIter<parser::Result<gherkin::Feature>>>;
 
-    fn parse(self, input: Vec<PathBuf>, _cli: Self::Cli) -> Self::Output {
+    fn parse(self, input: Vec<FeatureSource>, _cli: Self::Cli) -> Self::Output {
         let features: Vec<_> = input
-            .into_iter()
-            .map(|path| {
-                parse_feature(&path).map(|mut feature| {
+            .iter()
+            .map(|source| {
+                parse_source(source).map(|mut feature| {
                     self.rewrite(&mut feature);
                     feature
                 })
@@ -315,6 +415,25 @@ pub fn capability_skip_reason(scenario: &gherkin::Scenario) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_suite_is_discovered_parsed_and_digested_under_its_own_name() {
+        let sources = discover(&Features::Embedded).unwrap();
+        assert_eq!(sources.len(), crate::suite::FEATURES.len());
+        assert!(sources.iter().all(|s| s.file().is_none()));
+        let feature = parse_source(&sources[0]).unwrap();
+        assert_eq!(
+            feature.path.as_deref(),
+            Some(Path::new(crate::suite::FEATURES[0].path))
+        );
+        let digest = sources_digest(&sources).unwrap();
+        assert!(digest.starts_with("embedded:fnv1a64:"), "{digest}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.feature");
+        std::fs::write(&file, "Feature: a\n").unwrap();
+        let on_disk = sources_digest(&[FeatureSource::File(file)]).unwrap();
+        assert!(on_disk.starts_with("fnv1a64:"), "{on_disk}");
+    }
 
     #[test]
     fn the_spec_digest_fails_on_a_file_it_cannot_read() {

@@ -20,7 +20,7 @@ use crate::steps::{self, ConformanceWorld, RunContext};
 use cucumber::gherkin::{self, tagexpr::TagOperation};
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _, writer};
-use features::{FeatureFiles, feature_files, is_capability_skip};
+use features::{FeatureFiles, FeatureSource, Features, is_capability_skip};
 use regex::Regex;
 use std::fs::File;
 use std::io::{self, Write};
@@ -36,7 +36,7 @@ pub const SUITE_VERSION: &str = env!("CARGO_PKG_VERSION");
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     /// Feature files or directories (searched recursively).
-    pub features: Vec<PathBuf>,
+    pub features: Features,
     /// A cucumber tag expression, e.g. `@RID1 and not @requires.clock`.
     pub tags: Option<TagOperation>,
     /// Only scenarios whose name matches.
@@ -58,10 +58,17 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// The embedded suite, no filter, no report files.
+    pub fn embedded() -> Self {
+        let mut options = Self::new(Vec::new());
+        options.features = Features::Embedded;
+        options
+    }
+
     /// The defaults: the `features/` directory, no filter, no report files.
     pub fn new(features: Vec<PathBuf>) -> Self {
         Self {
-            features,
+            features: Features::Paths(features),
             tags: None,
             name: None,
             junit: None,
@@ -220,10 +227,15 @@ fn create_report_file(path: &Option<PathBuf>) -> Result<(), RunError> {
 /// Runs the features of `options` against `adapter` and prints the report.
 pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
     let info = adapter.describe().await.map_err(RunError::Describe)?;
-    let files = feature_files(&options.features).map_err(RunError::Features)?;
-    check_report_paths(&files, options)?;
-    let spec_digest = features::spec_digest(&files).map_err(RunError::Features)?;
-    let run_files = files.clone();
+    let files = features::discover(&options.features).map_err(RunError::Features)?;
+    let on_disk: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| f.file())
+        .map(PathBuf::from)
+        .collect();
+    check_report_paths(&on_disk, options)?;
+    let spec_digest = features::sources_digest(&files).map_err(RunError::Features)?;
+    let run_files = files.iter().map(FeatureSource::path).collect();
     create_report_file(&options.junit)?;
     create_report_file(&options.json)?;
     let tally = Tally::default();
@@ -268,7 +280,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         .discard_stats_writes()
         .discard_arbitrary_writes();
     let cucumber = ConformanceWorld::cucumber::<PathBuf>()
-        .with_parser::<_, Vec<PathBuf>>(FeatureFiles::for_implementation(&info))
+        .with_parser::<_, Vec<FeatureSource>>(FeatureFiles::for_implementation(&info))
         .with_writer(console.tee::<ConformanceWorld, _>(tallied).normalized())
         .steps(steps::collection());
     let cucumber = if options.fail_fast {
@@ -302,7 +314,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
 pub fn list(info: &ImplementationInfo, options: &RunOptions) -> Result<Vec<String>, RunError> {
     use cucumber::Parser as _;
     use futures::StreamExt as _;
-    let files = feature_files(&options.features).map_err(RunError::Features)?;
+    let files = features::discover(&options.features).map_err(RunError::Features)?;
     let parsed: Vec<_> = futures::executor::block_on(
         FeatureFiles::for_implementation(info)
             .parse(files, cucumber::cli::Empty)

@@ -8,6 +8,7 @@ pub mod bench_scale;
 pub mod bench_suite;
 pub mod bench_sync;
 pub mod pipeline;
+pub mod protocol_doc;
 pub mod sha256;
 pub mod stage;
 pub mod staging;

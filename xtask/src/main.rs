@@ -1,7 +1,9 @@
 //! `cargo xtask`: maintainer commands of enmeshed-conformance.
 //!
-//! - `gen`: parse the use-case pages and write the generated features;
-//! - `check`: exit 1 when the generated features are stale, missing or orphaned;
+//! - `gen`: parse the use-case pages and write the generated features, and the
+//!   generated tables of PROTOCOL.md;
+//! - `check`: exit 1 when the generated features are stale, missing or orphaned, or
+//!   the tables of PROTOCOL.md are stale (with a diff and the fix);
 //! - `sync`: copy use-case pages verbatim from a docs checkout, record their source, regenerate;
 //! - `bench-gen`: time parse + generate against the parse-only floor;
 //! - `bench-sync`: time `sync` + `gen` over a whole directory of pages (the corpus);
@@ -39,9 +41,9 @@ struct Paths {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate the Gherkin features from the use-case pages.
+    /// Generate the Gherkin features from the use-case pages, and the tables of PROTOCOL.md.
     Gen(Paths),
-    /// Fail when the generated features differ from what `gen` would write.
+    /// Fail when the generated features or PROTOCOL.md's tables differ from what `gen` would write.
     Check(Paths),
     /// Copy use-case pages verbatim from a docs checkout, record the source, regenerate.
     Sync {
@@ -120,6 +122,11 @@ fn spec_dir(given: Option<PathBuf>) -> PathBuf {
     given.unwrap_or_else(|| workspace_root().join("spec/use-cases"))
 }
 
+/// PROTOCOL.md of this workspace: its domain tables are generated.
+fn protocol_document() -> PathBuf {
+    workspace_root().join("PROTOCOL.md")
+}
+
 fn out_dir(given: Option<PathBuf>) -> PathBuf {
     given.unwrap_or_else(|| workspace_root().join("features/generated"))
 }
@@ -153,17 +160,52 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                 plan.summary(),
                 out.display()
             );
+            let document = protocol_document();
+            match xtask::protocol_doc::write(&document) {
+                Ok(changed) => println!(
+                    "{}: generated tables {}",
+                    document.display(),
+                    if changed { "updated" } else { "up to date" }
+                ),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(paths) => {
             let plan = pipeline::plan(&spec_dir(paths.spec.clone()), &paths.select)?;
             let drifts = pipeline::check(&plan, &out_dir(paths.out.clone()))?;
+            let document = protocol_document();
+            let document_ok = match xtask::protocol_doc::check(&document) {
+                Ok(None) => {
+                    println!("{}: generated tables are up to date", document.display());
+                    true
+                }
+                Ok(Some(diff)) => {
+                    eprintln!("{diff}");
+                    eprintln!(
+                        "{}: the generated tables are out of date; to fix, run: cargo xtask gen",
+                        document.display()
+                    );
+                    false
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    false
+                }
+            };
             if drifts.is_empty() {
                 println!(
                     "generated features are up to date ({} files)",
                     plan.features.len()
                 );
-                return Ok(ExitCode::SUCCESS);
+                return Ok(if document_ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                });
             }
             for drift in &drifts {
                 eprintln!("{drift}");

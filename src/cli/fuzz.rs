@@ -1,0 +1,120 @@
+//! `enmeshed-conformance fuzz`: random operation sequences and concurrent
+//! calls against the invariant, judged by the oracle.
+
+use super::adapter::AdapterArgs;
+use super::{EXIT_FAILED, EXIT_PASSED, usage};
+use enmeshed_conformance::adapter::Adapter;
+use enmeshed_conformance::fuzz::{self, FuzzOptions};
+use enmeshed_conformance::oracle::Waivers;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Options of `fuzz`.
+#[derive(Debug, clap::Args)]
+pub struct FuzzArgs {
+    /// Random operation sequences to run.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub cases: u32,
+    /// The longest operation sequence.
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_ops: u32,
+    /// Seed (printed by every run); the same seed reproduces the same cases.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Cases of each concurrency property.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub concurrency_cases: u32,
+    /// A regression file (proptest format): its seeds are replayed first, new failures appended.
+    #[arg(long, value_name = "FILE")]
+    pub regressions: Option<PathBuf>,
+    /// An expectations file: its `[[waived]]` rules are known deviations (a waiver no check
+    /// needed fails the run as stale).
+    #[arg(long, value_name = "FILE")]
+    pub expectations: Option<PathBuf>,
+    /// The implementation under test.
+    #[command(flatten)]
+    pub adapter: AdapterArgs,
+}
+
+impl FuzzArgs {
+    /// The fuzzer options these arguments ask for.
+    pub fn options(&self) -> FuzzOptions {
+        FuzzOptions {
+            cases: self.cases,
+            max_ops: self.max_ops as usize,
+            seed: self.seed.unwrap_or_else(fuzz::random_seed),
+            concurrency_cases: self.concurrency_cases,
+            regressions: self.regressions.clone(),
+            waivers: Arc::new(Waivers::default()),
+        }
+    }
+}
+
+/// Runs `fuzz` against `adapter`: prints the report and returns the exit code.
+pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
+    let info = match adapter.describe().await {
+        Ok(info) => info,
+        Err(e) => {
+            eprintln!("error: cannot start: the implementation does not describe itself: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let mut options = args.options();
+    let expectations = match &args.expectations {
+        Some(path) => match enmeshed_conformance::expectations::load(path) {
+            Ok(e) => Some(e),
+            Err(e) => return usage(e),
+        },
+        None => None,
+    };
+    if let Some(e) = &expectations {
+        options.waivers = Arc::new(e.waivers());
+    }
+    let waivers = options.waivers.clone();
+    println!(
+        "fuzzing {} {} (seed {})",
+        info.name, info.version, options.seed
+    );
+    let runtime = tokio::runtime::Handle::current();
+    let report =
+        match tokio::task::spawn_blocking(move || fuzz::fuzz(adapter, &info, &runtime, &options))
+            .await
+        {
+            Ok(report) => report,
+            Err(e) => {
+                eprintln!("error: the fuzzer stopped: {e}");
+                return ExitCode::from(EXIT_FAILED);
+            }
+        };
+    println!("{}", report.render());
+    let mut stale = 0;
+    // Staleness is known only when every property ran to the end.
+    if let Some(e) = expectations.as_ref().filter(|_| report.failure.is_none()) {
+        let usage = waivers.usage();
+        for waiver in &e.waivers {
+            match usage.get(&waiver.rule).copied().unwrap_or(0) {
+                0 if waiver.race => println!(
+                    "waived, not needed in this run (the deviation shows only when calls race): {}",
+                    waiver.rule
+                ),
+                0 => {
+                    stale += 1;
+                    println!(
+                        "STALE {}: no check needed it; remove the waiver",
+                        waiver.label()
+                    );
+                }
+                count => println!(
+                    "waived, expected: {} ({count} checks): {}",
+                    waiver.rule, waiver.reason
+                ),
+            }
+        }
+    }
+    ExitCode::from(if report.failure.is_none() && stale == 0 {
+        EXIT_PASSED
+    } else {
+        EXIT_FAILED
+    })
+}

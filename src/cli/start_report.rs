@@ -1,0 +1,128 @@
+//! The reports of a run whose implementation never started (a bad
+//! `--adapter-cmd`, a crash or a timeout in the handshake): one errored test
+//! case saying so, so that CI shows the cause where it looks for results.
+
+use super::adapter::StartError;
+use enmeshed_conformance::runner::SUITE_VERSION;
+use std::path::Path;
+
+/// The name of the one test case.
+pub const TEST_CASE: &str = "the implementation starts and answers the handshake";
+
+/// What went wrong, as the reports state it.
+#[derive(Debug, Clone)]
+pub struct StartFailure {
+    /// The `--adapter-cmd`.
+    pub command: String,
+    /// The fault label (`TIMEOUT`, `CRASH`, `PROTOCOL`, ...) or `USAGE`.
+    pub kind: &'static str,
+    /// The cause, with the hint if there is one.
+    pub message: String,
+    /// The digest of the features the run would have run, when known.
+    pub spec_digest: Option<String>,
+}
+
+impl StartFailure {
+    /// The failure for `error` of `command`; `hint` is appended to the message.
+    pub fn new(command: &str, error: &StartError, hint: &str) -> Self {
+        let (kind, cause) = match error {
+            StartError::Usage(message) => ("USAGE", message.clone()),
+            StartError::Failed(e) => (e.fault.label(), e.message.clone()),
+        };
+        StartFailure {
+            command: command.to_owned(),
+            kind,
+            message: format!("{cause}{hint}"),
+            spec_digest: None,
+        }
+    }
+
+    /// A JUnit XML report with one errored test case.
+    pub fn junit(&self) -> String {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"enmeshed-conformance\" tests=\"1\" failures=\"0\" errors=\"1\">\n\
+             <testsuite name=\"enmeshed-conformance: {command}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n\
+             <properties><property name=\"implementation\" value=\"{command}\"/><property name=\"suite.version\" value=\"{SUITE_VERSION}\"/>{digest}</properties>\n\
+             <testcase name=\"{TEST_CASE}\" classname=\"enmeshed-conformance\">\n\
+             <error type=\"{kind}\" message=\"{message}\">{message}</error>\n\
+             </testcase>\n\
+             </testsuite>\n\
+             </testsuites>\n",
+            command = xml_escape(&self.command),
+            kind = self.kind,
+            message = xml_escape(&self.message),
+            digest = self
+                .spec_digest
+                .as_ref()
+                .map(|d| format!(
+                    "<property name=\"spec.digest\" value=\"{}\"/>",
+                    xml_escape(d)
+                ))
+                .unwrap_or_default(),
+        )
+    }
+
+    /// A Markdown summary for a CI step summary.
+    pub fn summary(&self) -> String {
+        format!(
+            "## enmeshed-conformance: ERRORED ❌\n\n\
+             The implementation did not start, so no scenario ran.\n\n\
+             | | |\n|---|---|\n| implementation | `{}` |\n| suite | enmeshed-conformance {SUITE_VERSION} |\n| spec digest | `{}` |\n| errored | {} |\n\n\
+             **{}**: {}\n",
+            self.command.replace('|', "\\|").replace('`', "'"),
+            self.spec_digest.as_deref().unwrap_or("-"),
+            1,
+            self.kind,
+            self.message.replace('\n', " ")
+        )
+    }
+
+    /// Writes the JUnit report and the summary where asked; returns the
+    /// problems (one per file that could not be written).
+    pub fn write(&self, junit: Option<&Path>, summary: Option<&Path>) -> Vec<String> {
+        [(junit, self.junit()), (summary, self.summary())]
+            .into_iter()
+            .filter_map(|(path, text)| {
+                let path = path?;
+                std::fs::write(path, text)
+                    .err()
+                    .map(|e| format!("cannot write {}: {e}", path.display()))
+            })
+            .collect()
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\n', "&#10;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use enmeshed_conformance::adapter::{AdapterError, AdapterFault};
+
+    #[test]
+    fn the_junit_report_has_one_errored_case_with_the_cause() {
+        let error = StartError::Failed(AdapterError::new(
+            AdapterFault::Timeout,
+            "during the handshake: no reply to `start` <in time>",
+        ));
+        let mut failure = StartFailure::new("node \"slow.js\"", &error, "\nhint: raise --timeout");
+        failure.spec_digest = Some("embedded:fnv1a64:0123".to_owned());
+        let xml = failure.junit();
+        assert!(xml.contains("errors=\"1\""), "{xml}");
+        assert!(xml.contains("<error type=\"TIMEOUT\""), "{xml}");
+        assert!(xml.contains("&lt;in time&gt;"), "{xml}");
+        assert!(xml.contains("raise --timeout"), "{xml}");
+        assert!(xml.contains("node &quot;slow.js&quot;"), "{xml}");
+        assert!(xml.contains("value=\"embedded:fnv1a64:0123\""), "{xml}");
+        let summary = failure.summary();
+        assert!(summary.contains("**TIMEOUT**"), "{summary}");
+        assert!(summary.contains("raise --timeout"), "{summary}");
+    }
+}
