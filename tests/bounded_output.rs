@@ -12,6 +12,7 @@ fn a_huge_wrong_shaped_result_is_excerpted_everywhere() {
     let output = Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
         .args([
             "run",
+            "--no-fuzz",
             "--adapter-cmd",
             "python3 tests/fixtures/adapters/huge_field.py",
             "--tags",

@@ -126,7 +126,7 @@ fn a_vendor_features_directory_does_not_change_what_runs() {
     std::fs::write(own.join("manual/dto.feature"), "Feature: not the suite's\n").unwrap();
     let after = suite.run(&["run", "--list"]);
     assert_eq!(listed(&after), before);
-    let run = suite.run(&["run"]);
+    let run = suite.run(&["run", "--no-fuzz"]);
     let out = cli::stdout(&run);
     assert_eq!(run.status.code(), Some(0), "{out}");
     assert!(!out.contains("vendor"), "{out}");
@@ -160,8 +160,15 @@ fn the_exported_features_are_the_embedded_suite() {
             summary.contains("`embedded:fnv1a64:"),
         )
     };
-    let embedded = digest(&["run", "--summary", "summary.md"]);
-    let exported = digest(&["run", "--features", "exported", "--summary", "summary.md"]);
+    let embedded = digest(&["run", "--no-fuzz", "--summary", "summary.md"]);
+    let exported = digest(&[
+        "run",
+        "--no-fuzz",
+        "--features",
+        "exported",
+        "--summary",
+        "summary.md",
+    ]);
     assert_eq!(embedded.0, exported.0, "the export is the embedded suite");
     assert!(embedded.1 && !exported.1);
 }

@@ -105,8 +105,13 @@ fn a_fifo_named_like_a_feature_is_an_error_not_a_hang() {
         .expect("mkfifo runs");
     assert!(made.success());
     for args in [
-        vec!["run", "--features", dir.path().to_str().unwrap()],
-        vec!["run", "--features", fifo.to_str().unwrap()],
+        vec![
+            "run",
+            "--no-fuzz",
+            "--features",
+            dir.path().to_str().unwrap(),
+        ],
+        vec!["run", "--no-fuzz", "--features", fifo.to_str().unwrap()],
     ] {
         let output = bounded(&args, Duration::from_secs(60));
         assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
@@ -123,7 +128,12 @@ fn a_feature_linked_to_dev_zero_is_an_error_not_an_endless_read() {
     let dir = tempfile::tempdir().unwrap();
     symlink("/dev/zero", dir.path().join("z.feature")).unwrap();
     let output = bounded(
-        &["run", "--features", dir.path().to_str().unwrap()],
+        &[
+            "run",
+            "--no-fuzz",
+            "--features",
+            dir.path().to_str().unwrap(),
+        ],
         Duration::from_secs(60),
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
@@ -139,7 +149,12 @@ fn scenario_outlines_are_expanded_and_run() {
     let dir = tempfile::tempdir().unwrap();
     write_outline(dir.path());
     let output = bounded(
-        &["run", "--features", dir.path().to_str().unwrap()],
+        &[
+            "run",
+            "--no-fuzz",
+            "--features",
+            dir.path().to_str().unwrap(),
+        ],
         Duration::from_secs(120),
     );
     let out = stdout(&output);
@@ -156,7 +171,12 @@ fn a_user_written_capability_skip_tag_does_not_hide_an_undefined_step() {
     )
     .unwrap();
     let output = bounded(
-        &["run", "--features", dir.path().to_str().unwrap()],
+        &[
+            "run",
+            "--no-fuzz",
+            "--features",
+            dir.path().to_str().unwrap(),
+        ],
         Duration::from_secs(120),
     );
     let out = stdout(&output);
@@ -175,6 +195,7 @@ fn a_report_path_that_is_an_input_feature_is_refused() {
         let output = bounded(
             &[
                 "run",
+                "--no-fuzz",
                 "--features",
                 dir.path().to_str().unwrap(),
                 flag,

@@ -159,6 +159,7 @@ fn faulty_run(fixture: &str, extra: &[&str], label: &str) -> String {
     command.push_str(&format!(" {marker}"));
     let (output, elapsed) = binary(&[
         "run",
+        "--no-fuzz",
         "--adapter-cmd",
         &command,
         "--timeout",
@@ -276,6 +277,7 @@ fn slow_only_sometimes_is_a_timeout_and_the_run_goes_on() {
 fn exiting_during_the_handshake_is_a_crash_at_start() {
     let (output, elapsed) = binary(&[
         "run",
+        "--no-fuzz",
         "--adapter-cmd",
         "python3 tests/fixtures/adapters/handshake_exit.py",
         "--timeout",
@@ -302,6 +304,7 @@ fn exiting_during_the_handshake_is_a_crash_at_start() {
 fn an_unsupported_protocol_version_is_refused() {
     let (output, _) = binary(&[
         "run",
+        "--no-fuzz",
         "--adapter-cmd",
         "python3 tests/fixtures/adapters/bad_version.py",
     ]);

@@ -92,7 +92,7 @@ const HELPER: &str = "sh tests/fixtures/adapters/launcher_with_helper.sh";
 
 #[test]
 fn run_leaves_no_helper_behind() {
-    let (output, _, marker) = binary("run", &["run", "--adapter-cmd", HELPER]);
+    let (output, _, marker) = binary("run", &["run", "--no-fuzz", "--adapter-cmd", HELPER]);
     let out = text(&output.stdout);
     assert_eq!(
         output.status.code(),
@@ -160,6 +160,7 @@ fn a_stuck_implementation_behind_a_launcher_is_ended_at_every_restart() {
         "stuck",
         &[
             "run",
+            "--no-fuzz",
             "--adapter-cmd",
             "sh tests/fixtures/adapters/launcher_stuck.sh",
             "--timeout",
@@ -178,6 +179,7 @@ fn an_exit_is_a_crash_with_its_status_while_a_helper_holds_the_output() {
         "exit",
         &[
             "run",
+            "--no-fuzz",
             "--adapter-cmd",
             "sh tests/fixtures/adapters/exit_with_helper.sh",
             "--timeout",
@@ -206,6 +208,7 @@ fn a_closed_output_is_a_crash_even_with_a_short_timeout() {
         "closed",
         &[
             "run",
+            "--no-fuzz",
             "--adapter-cmd",
             "python3 tests/fixtures/adapters/close_output.py",
             "--timeout",

@@ -148,6 +148,13 @@ pub trait Adapter: Send + Sync + 'static {
         Box::pin(async { Err(AdapterError::unsupported(Capability::Events)) })
     }
 
+    /// The stdio protocol's hygiene check: a request of a kind the protocol
+    /// does not define must get an `errored` reply. `None` for an adapter that
+    /// speaks no protocol (in process).
+    fn probe_unknown_request(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
+        None
+    }
+
     /// Releases what the adapter holds (stops a child process and reaps it).
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async {})

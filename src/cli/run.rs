@@ -9,6 +9,7 @@ use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::expectations::{self, Expectations, Finding};
 use enmeshed_conformance::outcome::Outcome;
 use enmeshed_conformance::runner::features::{self, Features};
+use enmeshed_conformance::runner::properties::FuzzBudget;
 use enmeshed_conformance::runner::{self, RunError, RunOptions, RunReport, junit, reports};
 use regex::Regex;
 use std::path::PathBuf;
@@ -56,6 +57,16 @@ pub struct RunArgs {
     /// share one child process, and a fault in one errors the others).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: Option<u16>,
+    /// Random operation sequences of the fuzz property `run` runs after the features
+    /// (the concurrency properties get a fixed share).
+    #[arg(long, value_name = "N", default_value_t = FuzzBudget::DEFAULT_CASES, value_parser = clap::value_parser!(u32).range(1..))]
+    pub fuzz_cases: u32,
+    /// Run the features only, no fuzz properties.
+    #[arg(long, conflicts_with = "fuzz_cases")]
+    pub no_fuzz: bool,
+    /// Seed of the fuzz properties (printed by every run; the same seed reproduces them).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
     /// The implementation under test.
     #[command(flatten)]
     pub adapter: AdapterArgs,
@@ -85,6 +96,13 @@ impl RunArgs {
             fail_fast: self.fail_fast,
             waivers: Default::default(),
             summary: self.summary.clone(),
+            fuzz: (!self.no_fuzz).then(|| FuzzBudget {
+                cases: self.fuzz_cases,
+                concurrency_cases: FuzzBudget::DEFAULT_CONCURRENCY_CASES,
+                seed: self
+                    .seed
+                    .unwrap_or_else(enmeshed_conformance::fuzz::random_seed),
+            }),
         }
     }
 

@@ -367,3 +367,72 @@ pub fn fuzz(
         failure,
     }
 }
+
+/// How one property of [`fuzz_each`] ended.
+#[derive(Debug, Clone)]
+pub struct PropertyOutcome {
+    /// The property: `model`, `concurrent initiates` or `bursts`.
+    pub property: &'static str,
+    /// What it ran, in words (cases, seed).
+    pub what: String,
+    /// Its shrunk failure, if any.
+    pub failure: Option<FuzzFailure>,
+    /// How long it ran.
+    pub duration: std::time::Duration,
+}
+
+/// Runs each of the three properties to its end, independently (for `run`,
+/// where each is a test case of its own); blocks like [`fuzz`].
+pub fn fuzz_each(
+    adapter: Arc<dyn Adapter>,
+    info: &ImplementationInfo,
+    runtime: &Handle,
+    options: &FuzzOptions,
+) -> Vec<PropertyOutcome> {
+    let operations = AtomicU64::new(0);
+    let events = info.has(Capability::Events);
+    let timed = |property: &'static str, what: String, run: &dyn Fn() -> Option<FuzzFailure>| {
+        let started = std::time::Instant::now();
+        let failure = run();
+        PropertyOutcome {
+            property,
+            what,
+            failure,
+            duration: started.elapsed(),
+        }
+    };
+    vec![
+        timed(
+            "model",
+            format!(
+                "{} random operation sequences of up to {} operations (seed {})",
+                options.cases, options.max_ops, options.seed
+            ),
+            &|| {
+                if info.has(Capability::Clock) {
+                    run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations, events)
+                } else {
+                    run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations, events)
+                }
+            },
+        ),
+        timed(
+            "concurrent initiates",
+            format!(
+                "{} cases of 2 to 64 initiates at once (seed {})",
+                options.concurrency_cases,
+                options.seed.wrapping_add(1)
+            ),
+            &|| run_concurrent_initiates(&adapter, runtime, options),
+        ),
+        timed(
+            "bursts",
+            format!(
+                "{} cases of concurrent initiate/cancel/observe bursts (seed {})",
+                options.concurrency_cases,
+                options.seed.wrapping_add(2)
+            ),
+            &|| run_bursts(&adapter, runtime, options),
+        ),
+    ]
+}

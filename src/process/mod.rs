@@ -443,6 +443,10 @@ impl Adapter for ProcessAdapter {
         })
     }
 
+    fn probe_unknown_request(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
+        Some(Box::pin(self.probe_unknown_kind()))
+    }
+
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
             let current = self.current.lock().await;

@@ -11,6 +11,7 @@
 pub mod cucumber_json;
 pub mod features;
 pub mod junit;
+pub mod properties;
 pub mod reports;
 pub mod tally;
 
@@ -55,6 +56,8 @@ pub struct RunOptions {
     pub waivers: Arc<Waivers>,
     /// Where the caller writes a Markdown summary (checked against the inputs only).
     pub summary: Option<PathBuf>,
+    /// Fuzzing after the features (the properties become test cases); `None`: none.
+    pub fuzz: Option<properties::FuzzBudget>,
 }
 
 impl RunOptions {
@@ -78,6 +81,7 @@ impl RunOptions {
             fail_fast: false,
             waivers: Arc::new(Waivers::default()),
             summary: None,
+            fuzz: None,
         }
     }
 }
@@ -224,6 +228,29 @@ fn create_report_file(path: &Option<PathBuf>) -> Result<(), RunError> {
     }
 }
 
+/// Whether the run's filters select the property cases (tag `@fuzz`, names
+/// `fuzz: …`), and `--fail-fast` has not already stopped the run.
+fn properties_selected(options: &RunOptions, tally: &Tally) -> bool {
+    let tag = properties::TAG.to_owned();
+    let tags_ok = options
+        .tags
+        .as_ref()
+        .is_none_or(|t| t.eval(std::iter::once(&tag)));
+    let name_ok = options.name.as_ref().is_none_or(|n| {
+        ["model", "concurrent initiates", "bursts"]
+            .iter()
+            .any(|p| n.is_match(&properties::case_name(p)))
+    });
+    let stopped = options.fail_fast
+        && tally.data().scenarios.iter().any(|s| {
+            matches!(
+                s.outcome,
+                Outcome::Failed | Outcome::Errored | Outcome::Undefined
+            )
+        });
+    tags_ok && name_ok && !stopped
+}
+
 /// Runs the features of `options` against `adapter` and prints the report.
 pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
     let info = adapter.describe().await.map_err(RunError::Describe)?;
@@ -239,6 +266,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     create_report_file(&options.junit)?;
     create_report_file(&options.json)?;
     let tally = Tally::default();
+    let property_adapter = adapter.clone();
     let context = Arc::new(RunContext {
         adapter,
         info: info.clone(),
@@ -298,6 +326,31 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .filter_run(files, filter)
         .await;
+
+    if let Some(budget) = options
+        .fuzz
+        .filter(|_| properties_selected(options, &tally))
+    {
+        if options.console {
+            println!(
+                "\nfuzzing {} {}: {} sequences, {} cases per concurrency property, seed {} (rerun with --seed {})",
+                info.name,
+                info.version,
+                budget.cases,
+                budget.concurrency_cases,
+                budget.seed,
+                budget.seed
+            );
+        }
+        properties::run(
+            property_adapter,
+            &info,
+            budget,
+            options.waivers.clone(),
+            &tally,
+        )
+        .await;
+    }
 
     Ok(RunReport {
         implementation: info,

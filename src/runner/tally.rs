@@ -78,6 +78,25 @@ pub struct StepRecord {
 }
 
 impl StepRecord {
+    /// A step that is not a Gherkin step (the one step of a fuzz property).
+    pub fn synthetic(
+        text: String,
+        status: StepStatus,
+        duration: Duration,
+        error: Option<String>,
+    ) -> Self {
+        Self {
+            keyword: "* ".to_owned(),
+            text,
+            line: 0,
+            background: false,
+            status,
+            duration: Some(duration),
+            error,
+            started: None,
+        }
+    }
+
     fn planned(step: &gherkin::Step, background: bool) -> Self {
         Self {
             keyword: step.keyword.clone(),
@@ -249,6 +268,12 @@ impl Tally {
     }
 
     /// Records a capability skip that the run leaves out (its steps do not run).
+    /// Adds a finished test case that is not a scenario (a fuzz property).
+    pub fn push(&self, record: ScenarioRecord) {
+        self.lock().finished.push(record);
+    }
+
+    /// Records a capability skip (a scenario that is not run).
     pub fn skipped(
         &self,
         feature: &gherkin::Feature,
