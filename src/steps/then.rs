@@ -144,23 +144,34 @@ fn same(
     }
 }
 
+/// Fails the step under `<area>.status` unless `dto` has `status`.
+fn expect_status(
+    world: &mut ConformanceWorld,
+    last: &LastCall,
+    what: &str,
+    dto: &IdentityDeletionProcess,
+    status: Status,
+) {
+    if dto.status != status.as_str() {
+        world.fail(Failure::new(rule(last, "status"), what).expected_actual(
+            format!("{:?}", status.as_str()),
+            format!("{:?}", dto.status),
+        ));
+    }
+}
+
 /// RID1: a new process with `status` was created, and the Identity now has
 /// exactly its earlier processes plus this one.
 pub async fn creates(world: &mut ConformanceWorld, status: Status) {
     let last = world.last_call();
     let dto = check_returned(world, &last);
-    if dto.status != status.as_str() {
-        world.fail(
-            Failure::new(
-                rule(&last, "status"),
-                "the created process has the wrong `status`",
-            )
-            .expected_actual(
-                format!("{:?}", status.as_str()),
-                format!("{:?}", dto.status),
-            ),
-        );
-    }
+    expect_status(
+        world,
+        &last,
+        "the created process has the wrong `status`",
+        &dto,
+        status,
+    );
     let before = last.model_before.identities[ME].processes.len();
     if world.oracle.model.identities[ME].processes.len() != before + 1 {
         world.suite_error("the oracle did not create a process for this call");
@@ -209,25 +220,21 @@ pub async fn changes_status(world: &mut ConformanceWorld, from: Status, to: Stat
         ));
     }
     let dto = check_returned(world, &last);
-    if dto.status != to.as_str() {
-        world.fail(
-            Failure::new(
-                rule(&last, "status"),
-                "the returned process has the wrong `status`",
-            )
-            .expected_actual(format!("{:?}", to.as_str()), format!("{:?}", dto.status)),
-        );
-    }
+    expect_status(
+        world,
+        &last,
+        "the returned process has the wrong `status`",
+        &dto,
+        to,
+    );
     let stored = read_back(world, &last, &dto.id).await;
-    if stored.status != to.as_str() {
-        world.fail(
-            Failure::new(
-                rule(&last, "status"),
-                "the stored process has the wrong `status`",
-            )
-            .expected_actual(format!("{:?}", to.as_str()), format!("{:?}", stored.status)),
-        );
-    }
+    expect_status(
+        world,
+        &last,
+        "the stored process has the wrong `status`",
+        &stored,
+        to,
+    );
 }
 
 /// RID2: `time` holds the instant of the cancel call and `device` the Device
@@ -318,18 +325,13 @@ pub fn returns_with_status(world: &mut ConformanceWorld, status: Option<Status>)
         ));
     }
     let dto = check_returned(world, &last);
-    if dto.status != status.as_str() {
-        world.fail(
-            Failure::new(
-                rule(&last, "status"),
-                "the returned process has the wrong `status`",
-            )
-            .expected_actual(
-                format!("{:?}", status.as_str()),
-                format!("{:?}", dto.status),
-            ),
-        );
-    }
+    expect_status(
+        world,
+        &last,
+        "the returned process has the wrong `status`",
+        &dto,
+        status,
+    );
 }
 
 /// RID5: every process of the Identity, each exactly once and as the oracle knows it.
@@ -472,18 +474,13 @@ pub fn call_fails_with(world: &mut ConformanceWorld, kind: ErrorKind) {
 pub fn returned_has_status(world: &mut ConformanceWorld, status: Status) {
     let last = world.last_call();
     let dto = one(world, &last);
-    if dto.status != status.as_str() {
-        world.fail(
-            Failure::new(
-                rule(&last, "status"),
-                "the returned process has the wrong `status`",
-            )
-            .expected_actual(
-                format!("{:?}", status.as_str()),
-                format!("{:?}", dto.status),
-            ),
-        );
-    }
+    expect_status(
+        world,
+        &last,
+        "the returned process has the wrong `status`",
+        &dto,
+        status,
+    );
 }
 
 /// `gracePeriodEndsAt` − `createdAt` is exactly `days` × 24 h.
