@@ -214,10 +214,22 @@ pub async fn bursts(
                     outcomes[i].cancel_refused += 1;
                 }
                 (call, Err(CallError::Domain(e))) => {
-                    return Err(failed(
-                        "INVARIANT.serializable",
-                        format!("burst {}: {call:?} failed with {e}", number + 1),
-                    ));
+                    // A refusal with the wrong code or message (not waived).
+                    let (area, kind) = match call {
+                        BurstCall::Initiate(_) => ("RID1", ErrorKind::ActiveProcessAlreadyExists),
+                        _ => ("RID2", ErrorKind::NoActiveProcess),
+                    };
+                    let failure = crate::oracle::check_error(area, kind, &e)
+                        .err()
+                        .unwrap_or_else(|| {
+                            Failure::new(RuleId::of(area, "concurrent-loser-code"), e.to_string())
+                        });
+                    return Err(Failure {
+                        rule: RuleId::of(area, "concurrent-loser-code"),
+                        ..failure
+                    }
+                    .context(&format!("burst {}: {call:?}", number + 1))
+                    .into());
                 }
             }
         }
