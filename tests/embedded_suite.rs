@@ -41,12 +41,23 @@ fn installed() -> Installed {
 
 impl Installed {
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(&self.binary)
-            .args(args)
-            .current_dir(&self.work)
-            .env_remove("CARGO_MANIFEST_DIR")
-            .output()
-            .unwrap()
+        // A child that another test thread forks while the copy is still open
+        // for writing holds it briefly ("Text file busy"): try again.
+        for _ in 0..50 {
+            match Command::new(&self.binary)
+                .args(args)
+                .current_dir(&self.work)
+                .env_remove("CARGO_MANIFEST_DIR")
+                .output()
+            {
+                Ok(output) => return output,
+                Err(e) if e.raw_os_error() == Some(26) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => panic!("the copied binary does not start: {e}"),
+            }
+        }
+        panic!("the copied binary stays busy")
     }
 }
 
