@@ -11,7 +11,6 @@ pub mod pipeline;
 pub mod protocol_doc;
 pub mod sha256;
 pub mod stage;
-pub mod staging;
 pub mod sync;
 
 pub use enmeshed_conformance::{generate, spec};

@@ -386,11 +386,12 @@ pub fn write(plan: &Plan, out_dir: &Path) -> Result<usize, PipelineError> {
         .filter_map(|drift| match drift {
             Drift::Stale { file, .. } | Drift::Missing { file } => Some(Change::Write {
                 name: file.clone(),
-                text: texts
+                bytes: texts
                     .get(file.as_str())
                     .copied()
                     .unwrap_or_default()
-                    .to_owned(),
+                    .as_bytes()
+                    .to_vec(),
             }),
             Drift::Orphaned { file, .. } => Some(Change::Remove { name: file.clone() }),
             Drift::NotGenerated { .. } => None,

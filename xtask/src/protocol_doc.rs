@@ -2,7 +2,7 @@
 //! `gen` writes them between their markers, `check` fails with a diff when
 //! the document differs.
 
-use crate::staging::Staging;
+use crate::stage::{self, Change};
 use enmeshed_conformance::protocol::docs;
 use std::path::Path;
 
@@ -46,9 +46,13 @@ pub fn write(path: &Path) -> Result<bool, String> {
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| format!("{} is not a file name", path.display()))?;
-    let mut staging = Staging::new();
-    staging.write(dir, name, expected.as_bytes())?;
-    staging.commit()?;
+    stage::apply(
+        dir,
+        &[Change::Write {
+            name: name.to_owned(),
+            bytes: expected.into_bytes(),
+        }],
+    )?;
     Ok(true)
 }
 

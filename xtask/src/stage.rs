@@ -1,4 +1,5 @@
-//! Changing several files of one directory all or nothing.
+//! Changing several files, in one directory or several, all or nothing
+//! (`gen`, `sync` and PROTOCOL.md's tables all write through it).
 //!
 //! Every new content is first staged in a temporary file of the same
 //! directory, created exclusively (`O_CREAT | O_EXCL`, so a planted link is
@@ -16,12 +17,12 @@ use std::path::{Path, PathBuf};
 /// One change to a file of the directory, named without a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    /// Create or replace the file with this text.
+    /// Create or replace the file with this content.
     Write {
         /// File name inside the directory.
         name: String,
         /// The whole new content.
-        text: String,
+        bytes: Vec<u8>,
     },
     /// Remove the file.
     Remove {
@@ -90,7 +91,7 @@ impl Undo {
     }
 }
 
-fn stage(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
+fn stage(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
     for _ in 0..8 {
         let path = hidden_name(dir, name, "tmp");
         let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
@@ -98,10 +99,7 @@ fn stage(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
         };
-        return match file
-            .write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-        {
+        return match file.write_all(bytes).and_then(|()| file.sync_all()) {
             Ok(()) => Ok(path),
             Err(e) => {
                 let _ = std::fs::remove_file(&path);
@@ -135,18 +133,18 @@ fn back_up(dir: &Path, name: &str, target: &Path) -> Result<Option<PathBuf>, Str
     ))
 }
 
-fn apply_all(dir: &Path, changes: &[Change], undo: &mut Undo) -> Result<(), String> {
+fn apply_all(changes: &[(PathBuf, Change)], undo: &mut Undo) -> Result<(), String> {
     let mut staged = Vec::new();
-    for change in changes {
-        if let Change::Write { name, text } = change {
-            let path = stage(dir, name, text)?;
+    for (dir, change) in changes {
+        if let Change::Write { name, bytes } = change {
+            let path = stage(dir, name, bytes)?;
             undo.staged.push(path.clone());
             staged.push(Some(path));
         } else {
             staged.push(None);
         }
     }
-    for (change, staged) in changes.iter().zip(staged) {
+    for ((dir, change), staged) in changes.iter().zip(staged) {
         let name = change.name();
         let target = dir.join(name);
         let backup = back_up(dir, name, &target)?;
@@ -174,9 +172,22 @@ fn apply_all(dir: &Path, changes: &[Change], undo: &mut Undo) -> Result<(), Stri
 /// Applies `changes` to `dir` (created if missing) all or nothing; on
 /// failure the directory is as before and the error says why.
 pub fn apply(dir: &Path, changes: &[Change]) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let changes: Vec<(PathBuf, Change)> = changes
+        .iter()
+        .map(|c| (dir.to_path_buf(), c.clone()))
+        .collect();
+    apply_across(&changes)
+}
+
+/// Applies changes to files of several directories (each created if
+/// missing) all or nothing, like [`apply`].
+pub fn apply_across(changes: &[(PathBuf, Change)]) -> Result<(), String> {
+    for (dir, _) in changes {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
     let mut undo = Undo::default();
-    match apply_all(dir, changes, &mut undo) {
+    match apply_all(changes, &mut undo) {
         Ok(()) => {
             undo.commit();
             Ok(())
@@ -211,7 +222,7 @@ mod tests {
     fn write(name: &str, text: &str) -> Change {
         Change::Write {
             name: name.to_owned(),
-            text: text.to_owned(),
+            bytes: text.as_bytes().to_vec(),
         }
     }
 

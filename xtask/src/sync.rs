@@ -22,7 +22,7 @@ pub use record::{REPOSITORY, SourceRecord, digest};
 use crate::generate::render;
 use crate::pipeline::{self, Drift, PipelineError, Plan, Select, verify};
 use crate::spec::{SpecError, UseCase, parse_page};
-use crate::staging::Staging;
+use crate::stage::{self, Change as FileChange};
 use checkout::{Checkout, md_names, read_page_bytes};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -305,34 +305,41 @@ pub fn run(options: &SyncOptions) -> Result<SyncReport, PipelineError> {
         )));
     }
 
-    // Stage everything, then rename at the end.
-    let mut staging = Staging::new();
+    // Every write and removal, of pages, the record and features, all or nothing.
+    let mut staged: Vec<(PathBuf, FileChange)> = Vec::new();
     for change in &changes {
         match change {
             PageChange::Added { name, .. } | PageChange::Changed { name, .. } => {
                 let bytes = pages
                     .iter()
                     .find(|p| &p.name == name)
-                    .map(|p| p.bytes.as_slice())
+                    .map(|p| p.bytes.clone())
                     .unwrap_or_default();
-                staging
-                    .write(&options.spec_dir, name, bytes)
-                    .map_err(other)?;
+                staged.push((
+                    options.spec_dir.clone(),
+                    FileChange::Write {
+                        name: name.clone(),
+                        bytes,
+                    },
+                ));
             }
-            PageChange::Removed { name, .. } => staging.remove(options.spec_dir.join(name)),
+            PageChange::Removed { name, .. } => staged.push((
+                options.spec_dir.clone(),
+                FileChange::Remove { name: name.clone() },
+            )),
         }
     }
     if record_changed {
         let (dir, name) = split_file(&options.record)?;
-        staging
-            .write(dir, name, record_text.as_bytes())
-            .map_err(other)?;
+        staged.push((
+            dir.to_path_buf(),
+            FileChange::Write {
+                name: name.to_owned(),
+                bytes: record_text.as_bytes().to_vec(),
+            },
+        ));
     }
     let mut features_changed = 0;
-    if !drifts.is_empty() {
-        std::fs::create_dir_all(&options.out_dir)
-            .map_err(|e| other(format!("cannot create {}: {e}", options.out_dir.display())))?;
-    }
     for drift in &drifts {
         match drift {
             Drift::Stale { file, .. } | Drift::Missing { file } => {
@@ -342,19 +349,26 @@ pub fn run(options: &SyncOptions) -> Result<SyncReport, PipelineError> {
                     .find(|f| &f.file_name == file)
                     .map(|f| f.text.as_str())
                     .unwrap_or_default();
-                staging
-                    .write(&options.out_dir, file, text.as_bytes())
-                    .map_err(other)?;
+                staged.push((
+                    options.out_dir.clone(),
+                    FileChange::Write {
+                        name: file.clone(),
+                        bytes: text.as_bytes().to_vec(),
+                    },
+                ));
                 features_changed += 1;
             }
             Drift::Orphaned { file, .. } => {
-                staging.remove(options.out_dir.join(file));
+                staged.push((
+                    options.out_dir.clone(),
+                    FileChange::Remove { name: file.clone() },
+                ));
                 features_changed += 1;
             }
             Drift::NotGenerated { .. } => {}
         }
     }
-    staging.commit().map_err(other)?;
+    stage::apply_across(&staged).map_err(other)?;
 
     Ok(SyncReport {
         from: options.from.clone(),
