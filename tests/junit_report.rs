@@ -9,17 +9,7 @@ use std::process::{Command, Output};
 #[path = "support/cli.rs"]
 mod cli;
 
-use cli::{run, stdout};
-
-const WRONG_MESSAGE: &str = "python3 tests/fixtures/adapters/wrong_message.py";
-const FAILING: [&str; 6] = [
-    "RID1 On Failure 1: No IdentityDeletionProcess can be initiated if there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `\"Active\"` as `status`, for this Identity.",
-    "After cancelling and initiating again, a further initiate still fails",
-    "Initiating while a process is active fails with the exact code and message",
-    "32 concurrent initiates on one Identity: exactly one succeeds",
-    "A refused initiate publishes no event",
-    "A burst of 16 concurrent initiates and cancels is explained by a serial order",
-];
+use cli::{FAILING, WRONG_MESSAGE, run, stdout};
 
 /// Validates `xml` against the schema with `xmllint` (package libxml2-utils).
 fn validate(xml: &Path) {

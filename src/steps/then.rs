@@ -32,15 +32,18 @@ fn one(world: &mut ConformanceWorld, last: &LastCall) -> IdentityDeletionProcess
             )
             .expected_actual("one process", Returned::Many(list.clone()).to_json()),
         ),
-        Err(CallError::Domain(e)) => world.fail(
-            Failure::new(
-                rule(last, "succeeds"),
-                format!("{} failed; it must succeed", last.function),
-            )
-            .expected_actual("a process", error_json(&e.code, &e.message)),
-        ),
+        Err(CallError::Domain(e)) => world.fail(must_succeed(last, "a process", e)),
         Err(CallError::Adapter(e)) => world.errored("the call under test", e),
     }
+}
+
+/// The failure of a call that had to succeed and answered `e`.
+fn must_succeed(last: &LastCall, wanted: &str, e: &crate::domain::DomainError) -> Failure {
+    Failure::new(
+        rule(last, "succeeds"),
+        format!("{} failed; it must succeed", last.function),
+    )
+    .expected_actual(wanted, error_json(&e.code, &e.message))
 }
 
 /// The list the last call returned; a failure otherwise.
@@ -54,13 +57,7 @@ fn list(world: &mut ConformanceWorld, last: &LastCall) -> Vec<IdentityDeletionPr
             )
             .expected_actual("a list", p.to_json()),
         ),
-        Err(CallError::Domain(e)) => world.fail(
-            Failure::new(
-                rule(last, "succeeds"),
-                format!("{} failed; it must succeed", last.function),
-            )
-            .expected_actual("a list", error_json(&e.code, &e.message)),
-        ),
+        Err(CallError::Domain(e)) => world.fail(must_succeed(last, "a list", e)),
         Err(CallError::Adapter(e)) => world.errored("the call under test", e),
     }
 }
@@ -445,13 +442,7 @@ pub async fn no_process_can_be(world: &mut ConformanceWorld, refusal: Refusal) {
 pub fn call_succeeds(world: &mut ConformanceWorld) {
     let last = world.last_call();
     if let Err(CallError::Domain(e)) = &last.result {
-        world.fail(
-            Failure::new(
-                rule(&last, "succeeds"),
-                format!("{} failed; it must succeed", last.function),
-            )
-            .expected_actual("a successful answer", error_json(&e.code, &e.message)),
-        );
+        world.fail(must_succeed(&last, "a successful answer", e));
     }
 }
 
@@ -585,41 +576,46 @@ pub fn timestamps_utc(world: &mut ConformanceWorld, field: Field) {
 pub async fn get_returns_same(world: &mut ConformanceWorld) {
     let last = world.last_call();
     let dto = one(world, &last);
-    let (result, expected, _) = world
-        .call(ME, Call::Get(dto.id.clone()), "reading the process back")
-        .await;
-    let checked = world
-        .oracle
-        .check_answer(ME, Function::Get, &expected, &result);
-    world.check(checked.map_err(|f| f.context("getIdentityDeletionProcess with the returned id")));
-    if let Ok(Returned::One(got)) = &result {
-        same(
-            world,
-            RuleId::new("RID3.same"),
-            "getIdentityDeletionProcess's answer",
-            &dto,
-            got,
-        );
-    }
+    let call = Call::Get(dto.id.clone());
+    reads_the_same(
+        world,
+        &dto,
+        call,
+        "getIdentityDeletionProcess with the returned id",
+    )
+    .await;
 }
 
 /// getActiveIdentityDeletionProcess gives the same process.
 pub async fn get_active_returns_same(world: &mut ConformanceWorld) {
     let last = world.last_call();
     let dto = one(world, &last);
-    let (result, expected, _) = world
-        .call(ME, Call::GetActive, "reading the Active process")
-        .await;
-    let checked = world
-        .oracle
-        .check_answer(ME, Function::GetActive, &expected, &result);
-    world.check(checked.map_err(|f| f.context("getActiveIdentityDeletionProcess")));
+    reads_the_same(
+        world,
+        &dto,
+        Call::GetActive,
+        "getActiveIdentityDeletionProcess",
+    )
+    .await;
+}
+
+/// Reads with `call`: the answer must be what the oracle expects, and equal to `dto`.
+async fn reads_the_same(
+    world: &mut ConformanceWorld,
+    dto: &IdentityDeletionProcess,
+    call: Call,
+    what: &str,
+) {
+    let function = call.function();
+    let (result, expected, _) = world.call(ME, call, "reading the process back").await;
+    let checked = world.oracle.check_answer(ME, function, &expected, &result);
+    world.check(checked.map_err(|f| f.context(what)));
     if let Ok(Returned::One(got)) = &result {
         same(
             world,
-            RuleId::new("RID4.same"),
-            "getActiveIdentityDeletionProcess's answer",
-            &dto,
+            RuleId::of(function.use_case(), "same"),
+            &format!("{function}'s answer"),
+            dto,
             got,
         );
     }

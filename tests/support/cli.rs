@@ -28,3 +28,16 @@ pub fn run(args: &[&str]) -> Output {
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// The fixture adapter that answers "already active" with the wrong message.
+pub const WRONG_MESSAGE: &str = "python3 tests/fixtures/adapters/wrong_message.py";
+
+/// The scenarios that fail against [`WRONG_MESSAGE`] (with `--no-fuzz`).
+pub const FAILING: [&str; 6] = [
+    "RID1 On Failure 1: No IdentityDeletionProcess can be initiated if there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `\"Active\"` as `status`, for this Identity.",
+    "After cancelling and initiating again, a further initiate still fails",
+    "Initiating while a process is active fails with the exact code and message",
+    "32 concurrent initiates on one Identity: exactly one succeeds",
+    "A refused initiate publishes no event",
+    "A burst of 16 concurrent initiates and cancels is explained by a serial order",
+];

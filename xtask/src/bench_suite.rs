@@ -9,21 +9,7 @@ use std::time::{Duration, Instant};
 
 /// Builds the release binary, then times `runs` invocations of `enmeshed-conformance ARGS`.
 pub fn run(workspace: &Path, runs: u32, args: &[String]) -> Result<String, PipelineError> {
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "--package",
-            "enmeshed-conformance",
-        ])
-        .current_dir(workspace)
-        .status()
-        .map_err(|e| PipelineError::Other(format!("cannot run cargo: {e}")))?;
-    if !status.success() {
-        return Err(PipelineError::Other("cargo build --release failed".into()));
-    }
-    let binary = workspace.join("target/release/enmeshed-conformance");
+    let binary = crate::bench_scale::release_binary(workspace)?;
     let mut samples: Vec<Duration> = Vec::new();
     for _ in 0..runs.max(1) {
         let start = Instant::now();
