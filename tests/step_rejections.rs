@@ -245,6 +245,36 @@ fn rows() -> Vec<Row> {
             M::EventOnRefusedInitiate,
             "EVENT.none-without-change",
         ),
+        row(
+            "Given the Identity has a second Device\n    And the Identity has initiated an IdentityDeletionProcess\n    When the Identity calls cancelIdentityDeletionProcess from Device 2",
+            "Then its `cancelledByDevice` is Device 2",
+            M::AlwaysFirstDevice,
+            "RID2.cancelledByDevice",
+        ),
+        row(
+            "Given the Identity's clock is set to 2026-03-28T12:00:00.000Z\n    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 2",
+            "Then its `gracePeriodEndsAt` is 2026-03-30T12:00:00.000Z",
+            M::GraceAcrossDstShort,
+            "RID1.gracePeriodEndsAt",
+        ),
+        row(
+            "Given the Identity has initiated and cancelled 12 IdentityDeletionProcesses, one after the other\n    When the Identity calls getIdentityDeletionProcesses",
+            "Then the returned list has 12 entries",
+            M::GetAllCapped,
+            "RID5.complete",
+        ),
+        row(
+            "Given another Identity has initiated an IdentityDeletionProcess\n    And the Identity has initiated an IdentityDeletionProcess\n    When the Identity calls cancelIdentityDeletionProcess",
+            "Then the other Identity's IdentityDeletionProcesses are unchanged",
+            M::GetAllOfEveryone,
+            "RID5.complete",
+        ),
+        row(
+            "Given the Identity has initiated an IdentityDeletionProcess\n    When the Identity calls initiateIdentityDeletionProcess and cancelIdentityDeletionProcess 16 times concurrently, alternating",
+            "Then some serial order of the calls explains every answer and the final state",
+            M::InitiateNeverRefuses,
+            "INVARIANT.serializable",
+        ),
     ]
 }
 
