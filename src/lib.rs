@@ -10,6 +10,7 @@
 //! - [`verdict`], [`outcome`]: typed verdicts (failed vs. each kind of fault) and results;
 //! - [`runner`]: running the features and reporting;
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
+//! - [`digest`]: the one digest (SHA-256) of pages and feature files;
 //! - [`suite`]: the feature files and use-case pages built into the binary;
 //! - [`protocol`], [`process`], [`smoke`]: implementations in other languages over stdio;
 //! - [`spec`], [`generate`]: the use-case page parser and the Gherkin generator
@@ -17,6 +18,7 @@
 
 pub mod adapter;
 pub mod coverage;
+pub mod digest;
 pub mod domain;
 pub mod expectations;
 pub mod fuzz;

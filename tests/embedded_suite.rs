@@ -89,7 +89,7 @@ fn an_installed_binary_runs_the_whole_suite_from_an_empty_directory() {
     assert!(out.contains(" passed, 0 failed, 0 skipped"), "{out}");
     let junit = std::fs::read_to_string(suite.work.join("report.xml")).unwrap();
     assert!(
-        junit.contains("name=\"spec.digest\" value=\"embedded:fnv1a64:"),
+        junit.contains("name=\"spec.digest\" value=\"embedded:sha256:"),
         "{junit}"
     );
     assert!(junit.contains("features/manual/dto.feature"), "{junit}");
@@ -165,10 +165,10 @@ fn the_exported_features_are_the_embedded_suite() {
         let output = suite.run(args);
         assert_eq!(output.status.code(), Some(0), "{}", cli::stdout(&output));
         let summary = std::fs::read_to_string(suite.work.join("summary.md")).unwrap();
-        let start = summary.find("fnv1a64:").unwrap();
+        let start = summary.find("sha256:").unwrap();
         (
-            summary[start..start + 24].to_owned(),
-            summary.contains("`embedded:fnv1a64:"),
+            summary[start..start + 71].to_owned(),
+            summary.contains("`embedded:sha256:"),
         )
     };
     let embedded = digest(&["run", "--no-fuzz", "--summary", "summary.md"]);

@@ -224,7 +224,7 @@ fn the_summary_and_the_reports_carry_the_failures_and_the_metadata() {
     );
     assert!(
         markdown.contains("| suite | enmeshed-conformance 0.1.0 |")
-            && markdown.contains("| spec digest | `embedded:fnv1a64:"),
+            && markdown.contains("| spec digest | `embedded:sha256:"),
         "{markdown}"
     );
     assert!(
@@ -239,7 +239,7 @@ fn the_summary_and_the_reports_carry_the_failures_and_the_metadata() {
         "{xml}"
     );
     assert!(
-        xml.contains("<property name=\"spec.digest\" value=\"embedded:fnv1a64:"),
+        xml.contains("<property name=\"spec.digest\" value=\"embedded:sha256:"),
         "{xml}"
     );
     let json: serde_json::Value =

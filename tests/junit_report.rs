@@ -129,7 +129,7 @@ fn a_green_run_is_valid_with_stable_names_and_the_metadata() {
         xml.contains("<system-out>location: features/"),
         "the location is kept in <system-out>"
     );
-    assert!(xml.contains("<property name=\"spec.digest\" value=\"embedded:fnv1a64:"));
+    assert!(xml.contains("<property name=\"spec.digest\" value=\"embedded:sha256:"));
     assert!(xml.contains(" file=\"features/"));
 }
 

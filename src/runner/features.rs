@@ -150,8 +150,9 @@ pub fn read_feature(path: &Path) -> Result<String, String> {
     })
 }
 
-/// FNV-1a (64 bit) over each file's name and content, in the given order
-/// (`fnv1a64:` + hex); a file that cannot be read is an error.
+/// The spec digest of `files` ([`crate::digest::of_files`] over each file's
+/// name and content, in the given order: `sha256:` + hex); a file that
+/// cannot be read is an error.
 pub fn spec_digest(files: &[PathBuf]) -> Result<String, String> {
     let mut named = Vec::with_capacity(files.len());
     for file in files {
@@ -161,27 +162,9 @@ pub fn spec_digest(files: &[PathBuf]) -> Result<String, String> {
             .unwrap_or_default();
         named.push((name, read_feature(file)?));
     }
-    Ok(fnv1a64(
-        named.iter().map(|(n, t)| (n.as_slice(), t.as_str())),
+    Ok(crate::digest::of_files(
+        named.iter().map(|(n, t)| (n.as_slice(), t.as_bytes())),
     ))
-}
-
-/// `fnv1a64:` + hex of FNV-1a (64 bit) over each file's name and content.
-fn fnv1a64<'a>(files: impl Iterator<Item = (&'a [u8], &'a str)>) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for &b in bytes {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    for (name, text) in files {
-        feed(name);
-        feed(&[0]);
-        feed(text.as_bytes());
-        feed(&[0]);
-    }
-    format!("fnv1a64:{hash:016x}")
 }
 
 /// Where the features of a run come from.
@@ -250,7 +233,11 @@ pub fn sources_digest(sources: &[FeatureSource]) -> Result<String, String> {
         Some(files) if !files.is_empty() => Ok(format!(
             "{}{}",
             crate::suite::EMBEDDED_DIGEST_PREFIX,
-            fnv1a64(files.iter().map(|f| (f.file_name().as_bytes(), f.text)))
+            crate::digest::of_files(
+                files
+                    .iter()
+                    .map(|f| (f.file_name().as_bytes(), f.text.as_bytes()))
+            )
         )),
         _ => {
             let files: Vec<PathBuf> = sources.iter().map(FeatureSource::path).collect();
@@ -427,12 +414,16 @@ mod tests {
             Some(Path::new(crate::suite::FEATURES[0].path))
         );
         let digest = sources_digest(&sources).unwrap();
-        assert!(digest.starts_with("embedded:fnv1a64:"), "{digest}");
+        assert!(digest.starts_with("embedded:sha256:"), "{digest}");
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.feature");
         std::fs::write(&file, "Feature: a\n").unwrap();
         let on_disk = sources_digest(&[FeatureSource::File(file)]).unwrap();
-        assert!(on_disk.starts_with("fnv1a64:"), "{on_disk}");
+        assert_eq!(
+            on_disk,
+            crate::digest::tagged(b"a.feature\0Feature: a\n\0"),
+            "the digest of one file: its name and content"
+        );
     }
 
     #[test]
@@ -441,10 +432,9 @@ mod tests {
         let file = dir.path().join("a.feature");
         std::fs::write(&file, "Feature: a\n").unwrap();
         let digest = spec_digest(std::slice::from_ref(&file)).unwrap();
-        // The same digest as the reports have always carried.
         assert_eq!(
             digest,
-            super::super::reports::spec_digest(std::slice::from_ref(&file))
+            crate::digest::of_files([(&b"a.feature"[..], &b"Feature: a\n"[..])])
         );
         let missing = dir.path().join("gone.feature");
         let error = spec_digest(&[file, missing]).unwrap_err();

@@ -9,7 +9,6 @@ pub mod bench_suite;
 pub mod bench_sync;
 pub mod pipeline;
 pub mod protocol_doc;
-pub mod sha256;
 pub mod stage;
 pub mod sync;
 

@@ -9,7 +9,6 @@
 //! "use-case-transport-initiate-identitydeletionprocess.md" = "sha256:d07e…"
 //! ```
 
-use crate::sha256::hex_digest;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -32,7 +31,7 @@ pub struct SourceRecord {
 
 /// The digest written for `bytes`.
 pub fn digest(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex_digest(bytes))
+    enmeshed_conformance::digest::tagged(bytes)
 }
 
 /// `text` as a TOML basic string.
