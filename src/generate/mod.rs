@@ -5,6 +5,7 @@
 
 mod capability_tags;
 mod escape;
+mod failure;
 mod feature;
 mod header;
 mod precondition;
@@ -13,4 +14,5 @@ mod steps;
 pub use feature::{GeneratedFeature, feature_file_name, render};
 pub use header::{HEADER_PREFIX, header_line, source_of};
 pub use precondition::{Derivation, derive as derive_preconditions};
-pub use steps::{StepKeyword, scenario_steps, split_failure};
+pub use failure::{FailureParts, split_failure};
+pub use steps::{StepKeyword, scenario_steps};

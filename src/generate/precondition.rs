@@ -37,7 +37,7 @@
 //! in a comment, so that the maintainer sees which condition was left out.
 
 use super::escape::one_line;
-use super::steps::split_failure;
+use super::failure::split_failure;
 use crate::spec::{SectionKind, UseCase};
 
 /// What became of one failure condition.

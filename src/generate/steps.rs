@@ -11,6 +11,7 @@
 //! - Then: a success bullet as written; for a failure bullet, that the call
 //!   fails, and its consequence clause.
 
+use super::failure::split_failure;
 use crate::spec::{SectionKind, UseCase};
 
 /// The keyword a step is written with.
@@ -40,46 +41,6 @@ impl StepKeyword {
 
 /// The step that every failure scenario starts its Then part with (from the vocabulary).
 pub const CALL_FAILS_STEP: &str = crate::vocabulary::CALL_FAILS;
-
-/// Words that open a failure bullet's condition clause.
-const CONDITION_WORDS: [&str; 3] = ["if", "when", "unless"];
-
-/// A failure bullet cut into consequence and condition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailureParts {
-    /// What cannot happen ("No X can be initiated"), if the bullet says it.
-    pub consequence: Option<String>,
-    /// The condition under which the call fails.
-    pub condition: String,
-    /// Whether the condition was introduced by `unless` (the call fails when it does not hold).
-    pub negated: bool,
-}
-
-/// Cuts a failure bullet at its first condition word.
-pub fn split_failure(bullet: &str) -> FailureParts {
-    let mut offset = 0;
-    for word in bullet.split_inclusive(char::is_whitespace) {
-        let bare = word.trim().trim_matches(|c: char| c == ',' || c == ':');
-        let lower = bare.to_ascii_lowercase();
-        if let Some(found) = CONDITION_WORDS.iter().find(|w| **w == lower) {
-            let consequence = bullet[..offset].trim().trim_end_matches(',').trim();
-            let condition = bullet[offset + word.len()..].trim();
-            if !condition.is_empty() {
-                return FailureParts {
-                    consequence: (!consequence.is_empty()).then(|| consequence.to_owned()),
-                    condition: condition.to_owned(),
-                    negated: *found == "unless",
-                };
-            }
-        }
-        offset += word.len();
-    }
-    FailureParts {
-        consequence: None,
-        condition: bullet.trim().to_owned(),
-        negated: false,
-    }
-}
 
 /// The When step shared by every scenario of a use case.
 fn when_step(use_case: &UseCase) -> String {
@@ -154,28 +115,6 @@ pub fn scenario_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn failure_bullets_split_at_the_first_condition_word() {
-        let parts = split_failure("No X can be initiated if there is already one, if ever.");
-        assert_eq!(parts.consequence.as_deref(), Some("No X can be initiated"));
-        assert_eq!(parts.condition, "there is already one, if ever.");
-        assert!(!parts.negated);
-
-        let parts = split_failure("The decisions do not match the RequestItems.");
-        assert_eq!(parts.consequence, None);
-        assert_eq!(
-            parts.condition,
-            "The decisions do not match the RequestItems."
-        );
-
-        let parts = split_failure("Nothing happens, unless it is set.");
-        assert_eq!(parts.consequence.as_deref(), Some("Nothing happens"));
-        assert!(parts.negated);
-
-        let parts = split_failure("Notify when\n");
-        assert_eq!(parts.condition, "Notify when");
-    }
 
     #[test]
     fn code_spans_name_parameters() {

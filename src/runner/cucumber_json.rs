@@ -7,7 +7,7 @@
 //! suite; a capability skip keeps its steps, all `skipped`, with the reason
 //! as the first line of the scenario's description.
 
-use super::reports::RunMetadata;
+use super::metadata::RunMetadata;
 use super::tally::{ScenarioRecord, StepStatus};
 use serde_json::{Value, json};
 

@@ -24,7 +24,7 @@
 //! The format is the one Jenkins' xunit plugin reads (its `junit-10.xsd`); a
 //! test validates the report against `tests/fixtures/junit/junit.xsd`.
 
-use super::reports::RunMetadata;
+use super::metadata::RunMetadata;
 use super::tally::{Outcome, ScenarioRecord, StepStatus};
 use crate::expectations::{Finding, Judged};
 use crate::verdict::Verdict;

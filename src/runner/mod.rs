@@ -11,6 +11,7 @@
 pub mod cucumber_json;
 pub mod features;
 pub mod junit;
+pub mod metadata;
 pub mod properties;
 pub mod reports;
 pub mod tally;
@@ -105,8 +106,8 @@ pub struct RunReport {
 
 impl RunReport {
     /// The metadata the reports carry.
-    pub fn metadata(&self) -> reports::RunMetadata {
-        reports::RunMetadata {
+    pub fn metadata(&self) -> metadata::RunMetadata {
+        metadata::RunMetadata {
             implementation: self.implementation.name.clone(),
             implementation_version: self.implementation.version.clone(),
             suite_version: SUITE_VERSION.to_owned(),

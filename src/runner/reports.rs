@@ -4,46 +4,9 @@
 use super::RunReport;
 use super::tally::Outcome;
 use crate::expectations::Finding;
-use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// Who was tested with what.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunMetadata {
-    /// The implementation's name.
-    pub implementation: String,
-    /// The implementation's version.
-    pub implementation_version: String,
-    /// This suite's version.
-    pub suite_version: String,
-    /// A digest of the feature files that ran (`fnv1a64:` + hex).
-    pub spec_digest: String,
-    /// How many feature files the digest covers.
-    pub feature_files: usize,
-}
-
-/// FNV-1a (64 bit) over each file's name and content, in the given order.
-pub fn spec_digest(files: &[PathBuf]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for &b in bytes {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    for file in files {
-        feed(
-            file.file_name()
-                .map(|n| n.as_encoded_bytes())
-                .unwrap_or_default(),
-        );
-        feed(&[0]);
-        feed(&std::fs::read(file).unwrap_or_default());
-        feed(&[0]);
-    }
-    format!("fnv1a64:{hash:016x}")
-}
+pub use super::metadata::RunMetadata;
 
 /// Writes the JUnit XML report of `input` to `path`.
 pub fn write_junit(path: &Path, input: &super::junit::Input<'_>) -> Result<(), String> {
