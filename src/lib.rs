@@ -9,6 +9,7 @@
 //! - [`steps`]: the cucumber world and the meaning of each phrase;
 //! - [`verdict`], [`outcome`]: typed verdicts (failed vs. each kind of fault) and results;
 //! - [`runner`]: running the features and reporting;
+//! - [`sanitize`]: implementation text made safe for each sink (XML);
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
 //! - [`digest`]: the one digest (SHA-256) of pages and feature files;
 //! - [`suite`]: the feature files and use-case pages built into the binary;
@@ -29,6 +30,7 @@ pub mod process;
 pub mod protocol;
 pub mod reference;
 pub mod runner;
+pub mod sanitize;
 pub mod smoke;
 pub mod spec;
 pub mod steps;

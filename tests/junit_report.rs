@@ -1,33 +1,83 @@
 //! The JUnit report as CI tools read it: valid against the JUnit schema
-//! (`tests/fixtures/junit/junit.xsd`, checked with `xmllint --schema`),
-//! counts that add up, faults as `<error type="KIND">`, conformance failures
-//! as `<failure type="RULE">`, reasons on every `<skipped>`, stable names,
-//! and a gate that passes with expected failures reads green.
+//! (`tests/fixtures/junit/junit.xsd`, at least as strict as the Jenkins
+//! xunit plugin's junit-4.xsd; checked with libxml2's xmllint as
+//! WebAssembly, `tools/junit-xsd`, so no system package is needed), counts
+//! that add up, faults as `<error type="KIND">`, conformance failures as
+//! `<failure type="RULE">`, reasons in every `<skipped>`, stable names, the
+//! feature file as a property, and a gate that passes with expected
+//! failures reads green.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 #[path = "support/cli.rs"]
 mod cli;
 
 use cli::{FAILING, WRONG_MESSAGE, run, stdout};
 
-/// Validates `xml` against the schema with `xmllint` (package libxml2-utils).
-fn validate(xml: &Path) {
+/// The validator's directory (its package-lock.json pins xmllint-wasm).
+fn validator_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/junit-xsd")
+}
+
+/// Installs the validator with `npm ci` when it is missing (once per test
+/// process); fails, never skips, naming the command when that fails.
+fn ensure_validator() {
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    let result = INSTALLED.get_or_init(|| {
+        let dir = validator_dir();
+        if dir.join("node_modules/xmllint-wasm/package.json").is_file() {
+            return Ok(());
+        }
+        let install = "npm ci --prefix tools/junit-xsd --no-audit --no-fund";
+        let output = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .output()
+            .map_err(|e| format!("cannot run npm ({e}): install Node 20 with npm, then run `{install}`"))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{install}` failed:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            ))
+        }
+    });
+    if let Err(e) = result {
+        panic!("the JUnit schema validator (tools/junit-xsd) is not installed: {e}");
+    }
+}
+
+/// Validates `xml` against the schema: `Ok` or xmllint's errors.
+fn check(xml: &Path) -> Result<(), String> {
+    ensure_validator();
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit/junit.xsd");
-    let output = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
+    let output = Command::new("node")
+        .arg(validator_dir().join("validate.cjs"))
         .arg(&schema)
         .arg(xml)
         .output()
-        .expect("xmllint is required for this test: install libxml2-utils (apt-get install -y libxml2-utils)");
-    assert!(
-        output.status.success(),
-        "{} is not valid JUnit XML:\n{}\n{}",
-        xml.display(),
-        String::from_utf8_lossy(&output.stderr),
-        std::fs::read_to_string(xml).unwrap_or_default()
-    );
+        .expect("node is required for this test (Node 20, as README lists)");
+    match output.status.code() {
+        Some(0) => Ok(()),
+        Some(1) => Err(String::from_utf8_lossy(&output.stderr).into_owned()),
+        _ => panic!(
+            "the validator did not run: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
+
+/// Asserts that `xml` is valid against the schema.
+fn validate(xml: &Path) {
+    if let Err(errors) = check(xml) {
+        panic!(
+            "{} is not valid JUnit XML:\n{errors}\n{}",
+            xml.display(),
+            std::fs::read_to_string(xml).unwrap_or_default()
+        );
+    }
 }
 
 /// The value of attribute `name` in the first `<element` of `xml`.
@@ -50,7 +100,7 @@ fn counts(xml: &str) -> (usize, usize, usize, usize) {
     let tests = xml.matches("<testcase ").count();
     let failures = xml.matches("<failure ").count();
     let errors = xml.matches("<error ").count();
-    let skipped = xml.matches("<skipped ").count();
+    let skipped = xml.matches("<skipped>").count();
     assert_eq!(attribute(xml, "testsuites", "tests"), tests, "{xml}");
     assert_eq!(attribute(xml, "testsuites", "failures"), failures, "{xml}");
     assert_eq!(attribute(xml, "testsuites", "errors"), errors, "{xml}");
@@ -64,7 +114,7 @@ fn counts(xml: &str) -> (usize, usize, usize, usize) {
             suite.matches("<testcase ").count(),
             suite.matches("<failure ").count(),
             suite.matches("<error ").count(),
-            suite.matches("<skipped ").count(),
+            suite.matches("<skipped>").count(),
         );
         assert_eq!(
             (
@@ -130,7 +180,46 @@ fn a_green_run_is_valid_with_stable_names_and_the_metadata() {
         "the location is kept in <system-out>"
     );
     assert!(xml.contains("<property name=\"spec.digest\" value=\"embedded:sha256:"));
-    assert!(xml.contains(" file=\"features/"));
+    // The feature file is a property of its suite, not a `file` attribute
+    // (which the strict readers reject).
+    assert!(xml.contains("<property name=\"file\" value=\"features/"));
+    assert!(!xml.contains(" file="), "{xml}");
+}
+
+#[test]
+fn the_schema_is_at_least_as_strict_as_junit_4_xsd() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, xml) = junit_run(
+        dir.path(),
+        &[
+            "--adapter-cmd",
+            "python3 tests/fixtures/adapters/no_capabilities.py",
+        ],
+    );
+    // What junit-4.xsd rejects, the schema rejects too: a `file` attribute
+    // on <testsuite>, any attribute on <skipped>, an unknown attribute on
+    // <testcase>, and a test case without a name.
+    let first_reason = &xml[xml.find("<skipped>").unwrap() + 9..xml.find("</skipped>").unwrap()];
+    let cases = [
+        ("file", xml.replacen("<testsuite ", "<testsuite file=\"a.feature\" ", 1)),
+        (
+            "message",
+            xml.replacen(
+                &format!("<skipped>{first_reason}</skipped>"),
+                &format!("<skipped message=\"{first_reason}\"/>"),
+                1,
+            ),
+        ),
+        ("line", xml.replacen("<testcase ", "<testcase line=\"3\" ", 1)),
+        ("name", xml.replacen("<testcase name=", "<testcase title=", 1)),
+    ];
+    for (attribute, bad) in cases {
+        assert_ne!(bad, xml, "the mutation of `{attribute}` changed nothing");
+        let path = dir.path().join("bad.xml");
+        std::fs::write(&path, &bad).unwrap();
+        let errors = check(&path).expect_err(attribute);
+        assert!(errors.contains(&format!("'{attribute}'")), "{attribute}: {errors}");
+    }
 }
 
 #[test]
@@ -194,11 +283,14 @@ fn capability_skips_say_why() {
     let (_, failures, errors, skipped) = counts(&xml);
     assert_eq!((failures, errors, skipped), (0, 0, 19), "{xml}");
     assert!(
-        xml.contains("<skipped message=\"SKIPPED: enmeshed-conformance without capabilities lacks the `clock` capability this scenario needs\"/>")
-            || xml.contains("lacks the `clock` capability this scenario needs\"/>"),
+        xml.contains("<skipped>SKIPPED: enmeshed-conformance without capabilities lacks the `clock` capability this scenario needs</skipped>")
+            || xml.contains("lacks the `clock` capability this scenario needs</skipped>"),
         "{xml}"
     );
-    assert!(!xml.contains("<skipped/>"), "{xml}");
+    assert!(
+        !xml.contains("<skipped/>") && !xml.contains("<skipped></skipped>"),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -228,7 +320,7 @@ fn expected_failures_read_as_skipped_and_the_last_line_is_the_gate() {
     assert_eq!(output.status.code(), Some(0), "{out}");
     assert_eq!(counts(&xml), (74, 0, 0, 6), "{xml}");
     assert_eq!(
-        xml.matches("<skipped message=\"expected failure: known: wrong message\"/>")
+        xml.matches("<skipped>expected failure: known: wrong message</skipped>")
             .count(),
         6,
         "{xml}"

@@ -3,7 +3,7 @@
 //! case saying so, so that CI shows the cause where it looks for results.
 
 use super::adapter::StartError;
-use enmeshed_conformance::runner::SUITE_VERSION;
+use enmeshed_conformance::runner::{SUITE_VERSION, junit};
 use std::path::Path;
 
 /// The name of the one test case.
@@ -37,30 +37,24 @@ impl StartFailure {
         }
     }
 
-    /// A JUnit XML report with one errored test case.
+    /// A JUnit XML report with one errored test case (written by the
+    /// runner's JUnit writer, so the same rules hold for it).
     pub fn junit(&self) -> String {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-             <testsuites name=\"enmeshed-conformance\" tests=\"1\" failures=\"0\" errors=\"1\">\n\
-             <testsuite name=\"enmeshed-conformance: {command}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n\
-             <properties><property name=\"implementation\" value=\"{command}\"/><property name=\"suite.version\" value=\"{SUITE_VERSION}\"/>{digest}</properties>\n\
-             <testcase name=\"{TEST_CASE}\" classname=\"enmeshed-conformance\">\n\
-             <error type=\"{kind}\" message=\"{message}\">{message}</error>\n\
-             </testcase>\n\
-             </testsuite>\n\
-             </testsuites>\n",
-            command = xml_escape(&self.command),
-            kind = self.kind,
-            message = xml_escape(&self.message),
-            digest = self
-                .spec_digest
-                .as_ref()
-                .map(|d| format!(
-                    "<property name=\"spec.digest\" value=\"{}\"/>",
-                    xml_escape(d)
-                ))
-                .unwrap_or_default(),
-        )
+        let mut properties = vec![
+            ("implementation", self.command.as_str()),
+            ("suite.version", SUITE_VERSION),
+        ];
+        if let Some(digest) = &self.spec_digest {
+            properties.push(("spec.digest", digest.as_str()));
+        }
+        junit::one_error(&junit::OneError {
+            suite: &format!("enmeshed-conformance: {}", self.command),
+            properties: &properties,
+            name: TEST_CASE,
+            classname: "enmeshed-conformance",
+            kind: self.kind,
+            message: &self.message,
+        })
     }
 
     /// A Markdown summary for a CI step summary.
@@ -93,14 +87,6 @@ impl StartFailure {
     }
 }
 
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\n', "&#10;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +110,21 @@ mod tests {
         let summary = failure.summary();
         assert!(summary.contains("**TIMEOUT**"), "{summary}");
         assert!(summary.contains("raise --timeout"), "{summary}");
+    }
+
+    #[test]
+    fn control_characters_of_the_command_and_the_cause_never_reach_the_xml() {
+        let error = StartError::Failed(AdapterError::new(
+            AdapterFault::Crash,
+            "exited: \u{1b}[31mboom\u{0}\u{7}",
+        ));
+        let failure = StartFailure::new("evil\u{1b}]0;title\u{7}", &error, "");
+        let xml = failure.junit();
+        assert!(
+            !xml.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')),
+            "{xml:?}"
+        );
+        assert!(xml.contains("evil\u{FFFD}]0;title\u{FFFD}"), "{xml}");
+        assert!(xml.contains("exited: \u{FFFD}[31mboom\u{FFFD}\u{FFFD}"), "{xml}");
     }
 }

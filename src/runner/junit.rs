@@ -1,8 +1,8 @@
 //! The JUnit XML report, written from the typed results after the run (and
 //! after the expectations gate), so that a CI tool reads it as the gate does.
 //!
-//! - one `<testsuite>` per feature file (`file` attribute), with the run's
-//!   metadata as `<properties>`; one `<testcase>` per scenario, named by the
+//! - one `<testsuite>` per feature file, with the run's metadata and the
+//!   file's path (property `file`) as `<properties>`; one `<testcase>` per scenario, named by the
 //!   scenario alone (`classname`: the feature's name, then `.` and the
 //!   rule's name when the scenario is in a rule), so that editing a feature
 //!   file renames nothing; the location is in `<system-out>`;
@@ -10,9 +10,9 @@
 //!   with what was expected and observed in the body; a fault (the
 //!   implementation could not be judged) is `<error type="TIMEOUT|CRASH|…">`;
 //!   a step the suite does not define is `<error type="UNDEFINED">`;
-//! - a capability skip is `<skipped message="SKIPPED: … lacks …">`; under
+//! - a capability skip is `<skipped>SKIPPED: … lacks …</skipped>`; under
 //!   `--expectations`, a listed or waived failure is
-//!   `<skipped message="expected failure: <reason>">` with the failure in
+//!   `<skipped>expected failure: <reason></skipped>` with the failure in
 //!   `<system-out>`, a listed scenario that passed is a `<failure
 //!   type="EXPECTATIONS.stale">`, and the gate's problems that belong to no
 //!   scenario (unmatched entries, stale waivers, too broad patterns) are
@@ -21,15 +21,30 @@
 //!   `<error type="RUN.empty">`. So the report has failures or errors
 //!   exactly when the run (or its gate) fails.
 //!
-//! The format is the one Jenkins' xunit plugin reads (its `junit-10.xsd`); a
-//! test validates the report against `tests/fixtures/junit/junit.xsd`.
+//! The format is the strictest common reader's: the Jenkins xunit plugin's
+//! `junit-4.xsd` (from the dtkit JUnit model), which allows no `file`
+//! attribute and no attribute on `<skipped>`; a test validates every report
+//! against `tests/fixtures/junit/junit.xsd`, which is at least that strict.
+//! The XML is written with `quick-xml`, every text and attribute value
+//! through [`xml::safe`] first.
 
 use super::metadata::RunMetadata;
 use super::tally::{Outcome, ScenarioRecord, StepStatus};
 use crate::expectations::{Finding, Judged};
+use crate::sanitize::xml;
 use crate::verdict::Verdict;
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::writer::ElementWriter;
 use std::fmt::Write as _;
+use std::io;
 use std::time::Duration;
+
+/// The `<property>` of a feature file's `<testsuite>` that names the file.
+pub const FILE_PROPERTY: &str = "file";
+
+/// One `<testcase>`: name, classname, how it reads, time, `<system-out>`.
+type TestCase = (String, String, Case, Duration, String);
 
 /// How a test case reads in the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,7 +227,7 @@ pub struct Input<'a> {
 struct Suite {
     name: String,
     file: Option<String>,
-    cases: Vec<(String, String, Case, Duration, String)>,
+    cases: Vec<TestCase>,
 }
 
 fn suites(input: &Input<'_>) -> Vec<Suite> {
@@ -379,45 +394,92 @@ pub fn counts(input: &Input<'_>) -> Counts {
     counts
 }
 
-/// Text as XML character data: `&`, `<`, `>` and `"` escaped, characters XML
-/// 1.0 forbids replaced by `\u{FFFD}`; in attributes also line breaks and tabs.
-fn escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\r' if attribute => out.push_str("&#13;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' | '\r' | '\t' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn seconds(d: Duration) -> String {
     format!("{:.3}", d.as_secs_f64())
 }
 
-/// The report for `input`.
-pub fn render(input: &Input<'_>) -> String {
+/// An element's start with its attributes, each value made XML-safe
+/// ([`xml::safe`]) and escaped by `quick-xml`.
+fn element<'w>(
+    w: &'w mut Writer<Vec<u8>>,
+    name: &'static str,
+    attributes: &[(&'static str, &str)],
+) -> ElementWriter<'w, Vec<u8>> {
+    let mut element = w.create_element(name);
+    for (key, value) in attributes {
+        element = element.with_attribute((*key, xml::safe(value)));
+    }
+    element
+}
+
+/// `<name attributes…>text</name>`, the text made XML-safe.
+fn text_element(
+    w: &mut Writer<Vec<u8>>,
+    name: &'static str,
+    attributes: &[(&'static str, &str)],
+    text: &str,
+) -> io::Result<()> {
+    element(w, name, attributes).write_text_content(BytesText::new(&xml::safe(text)))?;
+    Ok(())
+}
+
+/// `<properties>` with one `<property>` per pair.
+fn properties(w: &mut Writer<Vec<u8>>, pairs: &[(&'static str, &str)]) -> io::Result<()> {
+    w.create_element("properties").write_inner_content(|w| {
+        for (name, value) in pairs {
+            element(w, "property", &[("name", name), ("value", value)]).write_empty()?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// One `<testcase>`.
+fn testcase(w: &mut Writer<Vec<u8>>, case: &TestCase) -> io::Result<()> {
+    let (name, classname, case, time, out) = case;
+    let time = seconds(*time);
+    let start = element(
+        w,
+        "testcase",
+        &[("name", name), ("classname", classname), ("time", &time)],
+    );
+    if *case == Case::Passed && out.is_empty() {
+        start.write_empty()?;
+        return Ok(());
+    }
+    start.write_inner_content(|w| {
+        match case {
+            Case::Passed => {}
+            Case::Failure {
+                kind,
+                message,
+                body,
+            } => text_element(w, "failure", &[("type", kind), ("message", message)], body)?,
+            Case::Error {
+                kind,
+                message,
+                body,
+            } => text_element(w, "error", &[("type", kind), ("message", message)], body)?,
+            // `skipped` carries no attributes in the strictest readers'
+            // schema (junit-4.xsd): the reason is its text.
+            Case::Skipped { message, .. } => text_element(w, "skipped", &[], message)?,
+        }
+        if !out.is_empty() {
+            text_element(w, "system-out", &[], out)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Writes the whole report.
+fn write_report(w: &mut Writer<Vec<u8>>, input: &Input<'_>) -> io::Result<()> {
     let suites = suites(input);
     let mut total = Counts::default();
     let mut total_time = Duration::ZERO;
-    let mut body = String::new();
     let timestamp = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string();
     let meta = input.meta;
-    let properties = [
-        ("implementation", &meta.implementation),
-        ("implementation.version", &meta.implementation_version),
-        ("suite.version", &meta.suite_version),
-        ("spec.digest", &meta.spec_digest),
-    ];
+    let mut summed = Vec::with_capacity(suites.len());
     for suite in &suites {
         let mut counts = Counts::default();
         let mut time = Duration::ZERO;
@@ -430,93 +492,190 @@ pub fn render(input: &Input<'_>) -> String {
         total.errors += counts.errors;
         total.skipped += counts.skipped;
         total_time += time;
-        let _ = write!(
-            body,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\" timestamp=\"{timestamp}\"",
-            escape(&suite.name, true),
-            counts.tests,
-            counts.failures,
-            counts.errors,
-            counts.skipped,
-            seconds(time)
-        );
-        if let Some(file) = &suite.file {
-            let _ = write!(body, " file=\"{}\"", escape(file, true));
-        }
-        body.push_str(">\n    <properties>\n");
-        for (name, value) in properties {
-            let _ = writeln!(
-                body,
-                "      <property name=\"{name}\" value=\"{}\"/>",
-                escape(value, true)
-            );
-        }
-        body.push_str("    </properties>\n");
-        for (name, classname, case, time, out) in &suite.cases {
-            let _ = write!(
-                body,
-                "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"",
-                escape(name, true),
-                escape(classname, true),
-                seconds(*time)
-            );
-            if *case == Case::Passed && out.is_empty() {
-                body.push_str("/>\n");
-                continue;
-            }
-            body.push_str(">\n");
-            match case {
-                Case::Passed => {}
-                Case::Failure {
-                    kind,
-                    message,
-                    body: text,
-                } => {
-                    let _ = writeln!(
-                        body,
-                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                        escape(kind, true),
-                        escape(message, true),
-                        escape(text, false)
-                    );
-                }
-                Case::Error {
-                    kind,
-                    message,
-                    body: text,
-                } => {
-                    let _ = writeln!(
-                        body,
-                        "      <error type=\"{}\" message=\"{}\">{}</error>",
-                        escape(kind, true),
-                        escape(message, true),
-                        escape(text, false)
-                    );
-                }
-                Case::Skipped { message, .. } => {
-                    let _ = writeln!(
-                        body,
-                        "      <skipped message=\"{}\"/>",
-                        escape(message, true)
-                    );
-                }
-            }
-            if !out.is_empty() {
-                let _ = writeln!(
-                    body,
-                    "      <system-out>{}</system-out>",
-                    escape(out, false)
-                );
-            }
-            body.push_str("    </testcase>\n");
-        }
-        body.push_str("  </testsuite>\n");
+        summed.push((counts, time));
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"enmeshed-conformance\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n{body}</testsuites>\n",
-        total.tests,
-        total.failures,
-        total.errors,
-        seconds(total_time)
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let (tests, failures, errors) = (
+        total.tests.to_string(),
+        total.failures.to_string(),
+        total.errors.to_string(),
+    );
+    let time = seconds(total_time);
+    element(
+        w,
+        "testsuites",
+        &[
+            ("name", "enmeshed-conformance"),
+            ("tests", &tests),
+            ("failures", &failures),
+            ("errors", &errors),
+            ("time", &time),
+        ],
     )
+    .write_inner_content(|w| {
+        for (suite, (counts, time)) in suites.iter().zip(summed) {
+            let numbers = [
+                counts.tests.to_string(),
+                counts.failures.to_string(),
+                counts.errors.to_string(),
+                counts.skipped.to_string(),
+                seconds(time),
+            ];
+            element(
+                w,
+                "testsuite",
+                &[
+                    ("name", &suite.name),
+                    ("tests", &numbers[0]),
+                    ("failures", &numbers[1]),
+                    ("errors", &numbers[2]),
+                    ("skipped", &numbers[3]),
+                    ("time", &numbers[4]),
+                    ("timestamp", &timestamp),
+                ],
+            )
+            .write_inner_content(|w| {
+                let mut pairs: Vec<(&'static str, &str)> = vec![
+                    ("implementation", &meta.implementation),
+                    ("implementation.version", &meta.implementation_version),
+                    ("suite.version", &meta.suite_version),
+                    ("spec.digest", &meta.spec_digest),
+                ];
+                // The feature file: a property, where the strict readers
+                // allow it (a `file` attribute is not).
+                if let Some(file) = &suite.file {
+                    pairs.push((FILE_PROPERTY, file));
+                }
+                properties(w, &pairs)?;
+                for case in &suite.cases {
+                    testcase(w, case)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })?;
+    w.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+    Ok(())
+}
+
+/// The report for `input`.
+pub fn render(input: &Input<'_>) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    // Writing into memory does not fail.
+    write_report(&mut w, input).expect("writing XML into memory");
+    String::from_utf8_lossy(&w.into_inner()).into_owned()
+}
+
+/// What [`one_error`] writes: a report whose only test case errored (a run
+/// whose implementation never started).
+#[derive(Debug, Clone, Copy)]
+pub struct OneError<'a> {
+    /// The `<testsuite>`'s name.
+    pub suite: &'a str,
+    /// The suite's `<properties>`.
+    pub properties: &'a [(&'static str, &'a str)],
+    /// The test case's name.
+    pub name: &'a str,
+    /// The test case's class name.
+    pub classname: &'a str,
+    /// The `<error>`'s type.
+    pub kind: &'a str,
+    /// The `<error>`'s message and text.
+    pub message: &'a str,
+}
+
+/// The report of one errored test case, written like [`render`]'s.
+pub fn one_error(report: &OneError<'_>) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    // Writing into memory does not fail.
+    write_one_error(&mut w, report).expect("writing XML into memory");
+    String::from_utf8_lossy(&w.into_inner()).into_owned()
+}
+
+fn write_one_error(w: &mut Writer<Vec<u8>>, r: &OneError<'_>) -> io::Result<()> {
+    let counts = [
+        ("tests", "1"),
+        ("failures", "0"),
+        ("errors", "1"),
+    ];
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let mut root = vec![("name", "enmeshed-conformance")];
+    root.extend(counts);
+    element(w, "testsuites", &root).write_inner_content(|w| {
+        let mut suite = vec![("name", r.suite)];
+        suite.extend(counts);
+        suite.push(("skipped", "0"));
+        element(w, "testsuite", &suite).write_inner_content(|w| {
+            properties(w, r.properties)?;
+            element(w, "testcase", &[("name", r.name), ("classname", r.classname)])
+                .write_inner_content(|w| {
+                    text_element(
+                        w,
+                        "error",
+                        &[("type", r.kind), ("message", r.message)],
+                        r.message,
+                    )
+                })?;
+            Ok(())
+        })?;
+        Ok(())
+    })?;
+    w.write_event(Event::Text(BytesText::from_escaped("\n")))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+
+    const HOSTILE: &str =
+        "a\u{0}b\u{1b}[31m<red>&amp;\"quo'te\"\u{7}\u{7f}\u{9b}\u{FFFF}\nsecond\tline\r]]>";
+
+    /// The XML 1.0 `Char` production (§2.2).
+    fn xml10_char(c: char) -> bool {
+        matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+    }
+
+    #[test]
+    fn hostile_text_gives_well_formed_xml_with_the_text_kept_and_controls_replaced() {
+        let xml = one_error(&OneError {
+            suite: HOSTILE,
+            properties: &[("implementation", HOSTILE)],
+            name: HOSTILE,
+            classname: HOSTILE,
+            kind: "CRASH",
+            message: HOSTILE,
+        });
+        assert!(xml.chars().all(xml10_char), "{xml:?}");
+        assert!(!xml.contains('\u{1b}') && !xml.contains('\u{9b}'), "{xml:?}");
+        let mut reader = Reader::from_str(&xml);
+        let mut messages = Vec::new();
+        let mut elements = 0;
+        loop {
+            match reader.read_event() {
+                Ok(Event::Eof) => break,
+                Ok(Event::Start(e) | Event::Empty(e)) => {
+                    elements += 1;
+                    if let Some(a) = e.try_get_attribute("message").unwrap() {
+                        messages.push(
+                            a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                                .unwrap()
+                                .into_owned(),
+                        );
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => panic!("not well-formed at {}: {e}\n{xml}", reader.buffer_position()),
+            }
+        }
+        // testsuites, testsuite, properties, property, testcase, error.
+        assert_eq!(elements, 6, "{xml}");
+        // Line breaks, tabs and markup characters come back as they were
+        // (after the attribute-value normalization every reader applies).
+        assert_eq!(messages, [xml::safe(HOSTILE).into_owned()]);
+        assert!(messages[0].contains("<red>&amp;\"quo'te\"") && messages[0].contains("\nsecond\tline\r"));
+    }
 }
