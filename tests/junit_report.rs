@@ -34,7 +34,9 @@ fn ensure_validator() {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&dir)
             .output()
-            .map_err(|e| format!("cannot run npm ({e}): install Node 20 with npm, then run `{install}`"))?;
+            .map_err(|e| {
+                format!("cannot run npm ({e}): install Node 20 with npm, then run `{install}`")
+            })?;
         if output.status.success() {
             Ok(())
         } else {
@@ -201,7 +203,10 @@ fn the_schema_is_at_least_as_strict_as_junit_4_xsd() {
     // <testcase>, and a test case without a name.
     let first_reason = &xml[xml.find("<skipped>").unwrap() + 9..xml.find("</skipped>").unwrap()];
     let cases = [
-        ("file", xml.replacen("<testsuite ", "<testsuite file=\"a.feature\" ", 1)),
+        (
+            "file",
+            xml.replacen("<testsuite ", "<testsuite file=\"a.feature\" ", 1),
+        ),
         (
             "message",
             xml.replacen(
@@ -210,15 +215,24 @@ fn the_schema_is_at_least_as_strict_as_junit_4_xsd() {
                 1,
             ),
         ),
-        ("line", xml.replacen("<testcase ", "<testcase line=\"3\" ", 1)),
-        ("name", xml.replacen("<testcase name=", "<testcase title=", 1)),
+        (
+            "line",
+            xml.replacen("<testcase ", "<testcase line=\"3\" ", 1),
+        ),
+        (
+            "name",
+            xml.replacen("<testcase name=", "<testcase title=", 1),
+        ),
     ];
     for (attribute, bad) in cases {
         assert_ne!(bad, xml, "the mutation of `{attribute}` changed nothing");
         let path = dir.path().join("bad.xml");
         std::fs::write(&path, &bad).unwrap();
         let errors = check(&path).expect_err(attribute);
-        assert!(errors.contains(&format!("'{attribute}'")), "{attribute}: {errors}");
+        assert!(
+            errors.contains(&format!("'{attribute}'")),
+            "{attribute}: {errors}"
+        );
     }
 }
 
@@ -232,7 +246,7 @@ fn failures_carry_the_rule_and_undefined_steps_are_errors() {
     assert!(xml.contains("<failure type=\"RID1."), "{xml}");
     assert!(xml.contains("actual:"), "{xml}");
     assert!(!xml.contains("Step Panicked") && !xml.contains("src/steps/"));
-    assert_eq!(last_line(&output), "68 passed, 6 failed, 0 skipped");
+    assert_eq!(last_line(&output), "72 passed, 6 failed, 0 skipped");
 
     let feature = dir.path().join("scratch.feature");
     std::fs::write(
@@ -281,7 +295,7 @@ fn capability_skips_say_why() {
     );
     assert_eq!(output.status.code(), Some(0));
     let (_, failures, errors, skipped) = counts(&xml);
-    assert_eq!((failures, errors, skipped), (0, 0, 19), "{xml}");
+    assert_eq!((failures, errors, skipped), (0, 0, 23), "{xml}");
     assert!(
         xml.contains("<skipped>SKIPPED: enmeshed-conformance without capabilities lacks the `clock` capability this scenario needs</skipped>")
             || xml.contains("lacks the `clock` capability this scenario needs</skipped>"),
@@ -318,7 +332,7 @@ fn expected_failures_read_as_skipped_and_the_last_line_is_the_gate() {
     );
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{out}");
-    assert_eq!(counts(&xml), (74, 0, 0, 6), "{xml}");
+    assert_eq!(counts(&xml), (78, 0, 0, 6), "{xml}");
     assert_eq!(
         xml.matches("<skipped>expected failure: known: wrong message</skipped>")
             .count(),
@@ -329,11 +343,11 @@ fn expected_failures_read_as_skipped_and_the_last_line_is_the_gate() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[lines.len() - 1],
-        "gate: 68 passed, 0 failed, 6 skipped"
+        "gate: 72 passed, 0 failed, 6 skipped"
     );
     assert_eq!(
         lines[lines.len() - 2],
-        "68 passed, 6 failed (6 expected: 6 listed, 0 waived), 0 skipped — gate: PASSED"
+        "72 passed, 6 failed (6 expected: 6 listed, 0 waived), 0 skipped — gate: PASSED"
     );
 
     // A stale entry (the scenario passes) and one that matches nothing fail

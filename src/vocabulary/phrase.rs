@@ -164,7 +164,7 @@ pub enum Phrase {
     /// The Identity's clock is set to an absolute UTC instant (Given or When).
     ClockSetTo(String),
     /// The Identity's clock (instant known exactly) is set this many ms from the
-    /// next daylight-saving change of Europe/Berlin or America/New_York.
+    /// next change of UTC offset of a zone of [`crate::oracle::dst::ZONES`].
     ClockNearDst(i64),
     /// The Identity gets a second Device (`devices` capability).
     HasSecondDevice,
