@@ -121,10 +121,14 @@ mod tests {
         let failure = StartFailure::new("evil\u{1b}]0;title\u{7}", &error, "");
         let xml = failure.junit();
         assert!(
-            !xml.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')),
+            !xml.chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\t')),
             "{xml:?}"
         );
         assert!(xml.contains("evil\u{FFFD}]0;title\u{FFFD}"), "{xml}");
-        assert!(xml.contains("exited: \u{FFFD}[31mboom\u{FFFD}\u{FFFD}"), "{xml}");
+        assert!(
+            xml.contains("exited: \u{FFFD}[31mboom\u{FFFD}\u{FFFD}"),
+            "{xml}"
+        );
     }
 }

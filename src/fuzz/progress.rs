@@ -21,7 +21,10 @@ pub struct Progress {
 /// are shrinking).
 fn line(label: &str, total: u64, done: u64, elapsed: Duration) -> String {
     if done <= total {
-        format!("{label}: {done}/{total} cases, {:.1} s", elapsed.as_secs_f64())
+        format!(
+            "{label}: {done}/{total} cases, {:.1} s",
+            elapsed.as_secs_f64()
+        )
     } else {
         format!(
             "{label}: shrinking a failure ({} tries), {:.1} s",

@@ -11,8 +11,8 @@ mod header;
 mod precondition;
 mod steps;
 
+pub use failure::{FailureParts, split_failure};
 pub use feature::{GeneratedFeature, feature_file_name, render};
 pub use header::{HEADER_PREFIX, header_line, source_of};
 pub use precondition::{Derivation, derive as derive_preconditions};
-pub use failure::{FailureParts, split_failure};
 pub use steps::{StepKeyword, scenario_steps};

@@ -594,11 +594,7 @@ pub fn one_error(report: &OneError<'_>) -> String {
 }
 
 fn write_one_error(w: &mut Writer<Vec<u8>>, r: &OneError<'_>) -> io::Result<()> {
-    let counts = [
-        ("tests", "1"),
-        ("failures", "0"),
-        ("errors", "1"),
-    ];
+    let counts = [("tests", "1"), ("failures", "0"), ("errors", "1")];
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let mut root = vec![("name", "enmeshed-conformance")];
     root.extend(counts);
@@ -608,15 +604,19 @@ fn write_one_error(w: &mut Writer<Vec<u8>>, r: &OneError<'_>) -> io::Result<()> 
         suite.push(("skipped", "0"));
         element(w, "testsuite", &suite).write_inner_content(|w| {
             properties(w, r.properties)?;
-            element(w, "testcase", &[("name", r.name), ("classname", r.classname)])
-                .write_inner_content(|w| {
-                    text_element(
-                        w,
-                        "error",
-                        &[("type", r.kind), ("message", r.message)],
-                        r.message,
-                    )
-                })?;
+            element(
+                w,
+                "testcase",
+                &[("name", r.name), ("classname", r.classname)],
+            )
+            .write_inner_content(|w| {
+                text_element(
+                    w,
+                    "error",
+                    &[("type", r.kind), ("message", r.message)],
+                    r.message,
+                )
+            })?;
             Ok(())
         })?;
         Ok(())
@@ -650,7 +650,10 @@ mod tests {
             message: HOSTILE,
         });
         assert!(xml.chars().all(xml10_char), "{xml:?}");
-        assert!(!xml.contains('\u{1b}') && !xml.contains('\u{9b}'), "{xml:?}");
+        assert!(
+            !xml.contains('\u{1b}') && !xml.contains('\u{9b}'),
+            "{xml:?}"
+        );
         let mut reader = Reader::from_str(&xml);
         let mut messages = Vec::new();
         let mut elements = 0;
@@ -668,7 +671,10 @@ mod tests {
                     }
                 }
                 Ok(_) => {}
-                Err(e) => panic!("not well-formed at {}: {e}\n{xml}", reader.buffer_position()),
+                Err(e) => panic!(
+                    "not well-formed at {}: {e}\n{xml}",
+                    reader.buffer_position()
+                ),
             }
         }
         // testsuites, testsuite, properties, property, testcase, error.
@@ -676,6 +682,9 @@ mod tests {
         // Line breaks, tabs and markup characters come back as they were
         // (after the attribute-value normalization every reader applies).
         assert_eq!(messages, [xml::safe(HOSTILE).into_owned()]);
-        assert!(messages[0].contains("<red>&amp;\"quo'te\"") && messages[0].contains("\nsecond\tline\r"));
+        assert!(
+            messages[0].contains("<red>&amp;\"quo'te\"")
+                && messages[0].contains("\nsecond\tline\r")
+        );
     }
 }

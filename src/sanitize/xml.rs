@@ -66,7 +66,10 @@ mod tests {
 
     #[test]
     fn clean_text_is_borrowed_and_hostile_text_replaced_in_place() {
-        assert!(matches!(safe("plain <text> & \"quotes\"\n\ttab"), Cow::Borrowed(_)));
+        assert!(matches!(
+            safe("plain <text> & \"quotes\"\n\ttab"),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(
             safe("nul\u{0}esc\u{1b}[31mbell\u{7}del\u{7f}csi\u{9b}ffff\u{FFFF}é"),
             "nul\u{FFFD}esc\u{FFFD}[31mbell\u{FFFD}del\u{FFFD}csi\u{FFFD}ffff\u{FFFD}é"
