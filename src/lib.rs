@@ -11,6 +11,8 @@
 //! - [`runner`]: running the features and reporting;
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
 //! - [`suite`]: the feature files and use-case pages built into the binary;
+//! - [`fsio`]: the safe writer, the bounded reader and the output-path check;
+//! - [`sanitize`]: implementation-supplied text made safe for each sink;
 //! - [`protocol`], [`process`], [`smoke`]: implementations in other languages over stdio;
 //! - [`spec`], [`generate`]: the use-case page parser and the Gherkin generator
 //!   (used by `cargo xtask gen` and by the `coverage` command).
@@ -19,6 +21,7 @@ pub mod adapter;
 pub mod coverage;
 pub mod domain;
 pub mod expectations;
+pub mod fsio;
 pub mod fuzz;
 pub mod generate;
 pub mod oracle;
@@ -27,6 +30,7 @@ pub mod process;
 pub mod protocol;
 pub mod reference;
 pub mod runner;
+pub mod sanitize;
 pub mod smoke;
 pub mod spec;
 pub mod steps;
