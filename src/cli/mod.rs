@@ -70,7 +70,11 @@ pub enum Command {
 
 /// Prints `message` as an error and returns the bad-usage exit code.
 pub fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    // The message may quote the implementation: it is data on the console.
+    eprintln!(
+        "error: {}",
+        enmeshed_conformance::sanitize::terminal::text(&message.to_string())
+    );
     ExitCode::from(EXIT_USAGE)
 }
 
@@ -90,6 +94,8 @@ fn end_groups_on_interrupt() {
         tokio::spawn(async move {
             if stream.recv().await.is_some() {
                 enmeshed_conformance::process::kill_all_groups();
+                // A report being written when the signal came is not left half-made.
+                enmeshed_conformance::fsio::remove_staged();
                 std::process::exit(128 + kind.as_raw_value());
             }
         });

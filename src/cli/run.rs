@@ -7,6 +7,7 @@ use super::{EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::expectations::{self, Expectations, Finding};
+use enmeshed_conformance::fsio::{self, outputs::Named};
 use enmeshed_conformance::outcome::Outcome;
 use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::properties::FuzzBudget;
@@ -121,6 +122,9 @@ fn parse_tags(text: &str) -> Result<TagOperation, String> {
 /// Runs `run`: starts the implementation, runs the suite, stops it. When the
 /// implementation does not start, the reports asked for still say why.
 pub async fn command(args: &RunArgs) -> ExitCode {
+    if let Err(e) = check_paths(args) {
+        return usage(e);
+    }
     let adapter = match args.adapter.start().await {
         Ok(adapter) => adapter,
         Err(e) => return start_failed(args, &e),
@@ -128,6 +132,30 @@ pub async fn command(args: &RunArgs) -> ExitCode {
     let code = run_against(adapter.clone(), args).await;
     adapter.close().await;
     code
+}
+
+/// Checks the output paths before anything runs (also before a start
+/// failure writes its reports): no output may be an input (a feature file,
+/// the expectations file) or another output, and each must be writable (its
+/// directory exists). Nothing is created.
+fn check_paths(args: &RunArgs) -> Result<(), String> {
+    let options = args.options();
+    let sources = features::discover(&options.features)?;
+    let mut inputs: Vec<Named> = sources
+        .iter()
+        .filter_map(features::FeatureSource::file)
+        .map(|f| Named::new("feature file", f))
+        .collect();
+    if let Some(path) = &args.expectations {
+        inputs.push(Named::new("--expectations", path));
+    }
+    fsio::outputs::check(&runner::report_outputs(&options), &inputs)?;
+    if args.update_expectations
+        && let Some(path) = &args.expectations
+    {
+        fsio::check_writable(path).map_err(|e| format!("--expectations: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Reports an implementation that did not start: the error on stderr, and
@@ -184,7 +212,7 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
     }
     let report = match runner::run(adapter, &options).await {
         Ok(report) => report,
-        Err(e @ (RunError::Features(_) | RunError::Report { .. })) => return usage(e),
+        Err(e @ RunError::Features(_)) => return usage(e),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_FAILED);
@@ -273,9 +301,9 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
     if let Some(path) = &args.summary {
         let markdown = reports::summary_markdown(report, &meta, findings.as_deref(), gate_passed);
         problems.extend(
-            std::fs::write(path, markdown)
+            enmeshed_conformance::fsio::write_file(path, markdown.as_bytes())
                 .err()
-                .map(|e| format!("cannot write {}: {e}", path.display())),
+                .map(|e| e.to_string()),
         );
     }
     let mut updated = false;

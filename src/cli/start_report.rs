@@ -85,9 +85,9 @@ impl StartFailure {
             .into_iter()
             .filter_map(|(path, text)| {
                 let path = path?;
-                std::fs::write(path, text)
+                enmeshed_conformance::fsio::write_file(path, text.as_bytes())
                     .err()
-                    .map(|e| format!("cannot write {}: {e}", path.display()))
+                    .map(|e| e.to_string())
             })
             .collect()
     }

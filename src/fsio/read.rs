@@ -69,6 +69,16 @@ impl ReadError {
     }
 }
 
+/// The size cap of every input file (feature files, expectations files,
+/// fuzz regression files): 64 MiB.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The limits of an expectations file: those of a feature file.
+pub const EXPECTATIONS_LIMIT: Limit = Limit {
+    max_bytes: MAX_INPUT_BYTES,
+    what: "an expectations file",
+};
+
 /// The limits of one kind of input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {

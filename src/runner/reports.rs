@@ -47,15 +47,14 @@ pub fn spec_digest(files: &[PathBuf]) -> String {
 
 /// Writes the JUnit XML report of `input` to `path`.
 pub fn write_junit(path: &Path, input: &super::junit::Input<'_>) -> Result<(), String> {
-    std::fs::write(path, super::junit::render(input))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::fsio::write_file(path, super::junit::render(input).as_bytes()).map_err(|e| e.to_string())
 }
 
 /// Writes the Cucumber JSON report of `report` to `path`.
 pub fn write_json(path: &Path, report: &RunReport, meta: &RunMetadata) -> Result<(), String> {
     let json = super::cucumber_json::render(&report.records, meta);
     let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::fsio::write_file(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
 /// A table cell: the lines joined with "; ", cut at 300 characters, pipes escaped.
