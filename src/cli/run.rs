@@ -25,7 +25,7 @@ pub struct RunArgs {
     #[arg(long = "features", value_name = "DIR")]
     pub features: Vec<PathBuf>,
     /// Only scenarios matching this cucumber tag expression, e.g. "@RID1 and not @requires.clock".
-    #[arg(long, value_name = "EXPR", value_parser = parse_tags)]
+    #[arg(long, value_name = "EXPR", value_parser = TagsParser)]
     pub tags: Option<TagOperation>,
     /// Only scenarios whose name matches this regular expression.
     #[arg(long, value_name = "REGEX")]
@@ -113,8 +113,66 @@ impl RunArgs {
     }
 }
 
-/// Parses `--tags`.
+/// The value parser of `--tags`: [`parse_tags`], with an error message of
+/// its own (clap's would quote the whole expression first, however long).
+#[derive(Debug, Clone, Copy)]
+struct TagsParser;
+
+impl clap::builder::TypedValueParser for TagsParser {
+    type Value = TagOperation;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<TagOperation, clap::Error> {
+        let text = value.to_str().ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidUtf8,
+                "--tags: the tag expression is not UTF-8\n",
+            )
+        })?;
+        parse_tags(text).map_err(|e| {
+            clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("--tags: {e}\n"))
+        })
+    }
+}
+
+/// The deepest nesting of parentheses a `--tags` expression may have.
+pub const MAX_TAG_NESTING: usize = 64;
+/// The most operators (`and`, `or`, `not`) a `--tags` expression may have.
+pub const MAX_TAG_OPERATORS: usize = 256;
+
+/// Parses `--tags`, within [`MAX_TAG_NESTING`] and [`MAX_TAG_OPERATORS`]
+/// (the parser and the evaluation recurse once per level: an expression
+/// nested 20,000 deep would overflow the stack).
 fn parse_tags(text: &str) -> Result<TagOperation, String> {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_TAG_NESTING {
+        return Err(format!(
+            "the tag expression nests {deepest} levels of parentheses; at most {MAX_TAG_NESTING} are allowed"
+        ));
+    }
+    let operators = text
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| matches!(*w, "and" | "or" | "not"))
+        .count();
+    if operators > MAX_TAG_OPERATORS {
+        return Err(format!(
+            "the tag expression has {operators} operators (and, or, not); at most {MAX_TAG_OPERATORS} are allowed"
+        ));
+    }
     text.parse::<TagOperation>()
         .map_err(|e| format!("not a tag expression: {e}"))
 }
