@@ -56,7 +56,10 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
     let info = match adapter.describe().await {
         Ok(info) => info,
         Err(e) => {
-            eprintln!("error: cannot start: the implementation does not describe itself: {e}");
+            eprintln!(
+                "error: cannot start: the implementation does not describe itself: {}",
+                enmeshed_conformance::sanitize::terminal::text(&e.to_string())
+            );
             return ExitCode::from(EXIT_FAILED);
         }
     };
@@ -74,7 +77,9 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
     let waivers = options.waivers.clone();
     println!(
         "fuzzing {} {} (seed {})",
-        info.name, info.version, options.seed
+        enmeshed_conformance::sanitize::terminal::line(&info.name),
+        enmeshed_conformance::sanitize::terminal::line(&info.version),
+        options.seed
     );
     let runtime = tokio::runtime::Handle::current();
     let report =
@@ -87,7 +92,10 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
                 return ExitCode::from(EXIT_FAILED);
             }
         };
-    println!("{}", report.render());
+    println!(
+        "{}",
+        enmeshed_conformance::sanitize::terminal::text(&report.render())
+    );
     let mut stale = 0;
     // Staleness is known only when every property ran to the end.
     if let Some(e) = expectations.as_ref().filter(|_| report.failure.is_none()) {

@@ -12,6 +12,7 @@ use enmeshed_conformance::outcome::Outcome;
 use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::properties::FuzzBudget;
 use enmeshed_conformance::runner::{self, RunError, RunOptions, RunReport, junit, reports};
+use enmeshed_conformance::sanitize::terminal;
 use regex::Regex;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -134,7 +135,10 @@ impl clap::builder::TypedValueParser for TagsParser {
             )
         })?;
         parse_tags(text).map_err(|e| {
-            clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("--tags: {e}\n"))
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("--tags: {e}\n"),
+            )
         })
     }
 }
@@ -220,7 +224,7 @@ fn check_paths(args: &RunArgs) -> Result<(), String> {
 /// one errored test case in `--junit` and `--summary`.
 fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
     let hint = timeout_hint(error, &args.adapter);
-    eprintln!("error: {error}{hint}");
+    eprintln!("error: {}", terminal::text(&format!("{error}{hint}")));
     if !args.list {
         let command = args.adapter.adapter_cmd.as_deref().unwrap_or_default();
         let mut failure = StartFailure::new(command, error, &hint);
@@ -228,7 +232,7 @@ fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
             .and_then(|sources| features::sources_digest(&sources))
             .ok();
         for problem in failure.write(args.junit.as_deref(), args.summary.as_deref()) {
-            eprintln!("error: {problem}");
+            eprintln!("error: {}", terminal::text(&problem));
         }
     }
     error.exit_code()
@@ -260,7 +264,7 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
         return match runner::list(&info, &options) {
             Ok(lines) => {
                 for line in &lines {
-                    println!("{line}");
+                    println!("{}", terminal::text(line));
                 }
                 println!("{} scenarios", lines.len());
                 ExitCode::from(EXIT_PASSED)
@@ -272,7 +276,7 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
         Ok(report) => report,
         Err(e @ RunError::Features(_)) => return usage(e),
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", terminal::text(&e.to_string()));
             return ExitCode::from(EXIT_FAILED);
         }
     };
@@ -325,7 +329,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
                 failing.len()
             );
             for f in &failing {
-                println!("  {}", f.render());
+                println!("  {}", terminal::text(&f.render()));
             }
             failing.is_empty()
                 && report.tally.parse_errors.is_empty()
@@ -386,7 +390,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
         }
     }
     for problem in &problems {
-        eprintln!("error: {problem}");
+        eprintln!("error: {}", terminal::text(problem));
     }
     let summary = report.summary();
     let (details, counts_line) = summary.rsplit_once('\n').unwrap_or(("", &summary));
@@ -395,7 +399,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
         .filter(|l| !args.quiet || !quiet_hides(l))
         .collect();
     if !details.is_empty() {
-        println!("\n{}", details.join("\n"));
+        println!("\n{}", terminal::text(&details.join("\n")));
     }
     match &judged {
         None => println!("{counts_line}"),

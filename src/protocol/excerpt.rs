@@ -8,6 +8,26 @@ use std::io::Write;
 /// How many bytes of a value an excerpt keeps.
 pub const EXCERPT_BYTES: usize = 200;
 
+/// The most bytes of an expected or actual value, a failure's summary or a
+/// fault's message that any sink (console, JUnit, Cucumber JSON, Markdown
+/// summary, expectations update) receives: 4 KiB, the real size stated.
+pub const VALUE_BYTES: usize = 4096;
+
+/// `text` if it has at most [`VALUE_BYTES`] bytes, else its start (cut at a
+/// character boundary) followed by `… (N bytes)`, at most [`VALUE_BYTES`]
+/// bytes in all: applying it again changes nothing.
+pub fn excerpt_value(text: &str) -> String {
+    if text.len() <= VALUE_BYTES {
+        return text.to_owned();
+    }
+    let suffix = format!("… ({} bytes)", text.len());
+    let mut end = VALUE_BYTES - suffix.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{suffix}", &text[..end])
+}
+
 /// `text` if it is short, else its first [`EXCERPT_BYTES`] bytes (cut at a
 /// character boundary) followed by `… (N bytes)`.
 pub fn excerpt(text: &str) -> String {
@@ -80,6 +100,16 @@ mod tests {
         assert_eq!(excerpt("abc"), "abc");
         assert_eq!(excerpt_bytes(b"abc"), "abc");
         assert_eq!(excerpt_json(&serde_json::json!({"a": 1})), r#"{"a":1}"#);
+    }
+
+    #[test]
+    fn values_are_cut_to_their_bound_once() {
+        assert_eq!(excerpt_value("abc"), "abc");
+        let long = "é".repeat(10_000);
+        let cut = excerpt_value(&long);
+        assert!(cut.len() <= VALUE_BYTES, "{}", cut.len());
+        assert!(cut.ends_with("… (20000 bytes)"), "{cut}");
+        assert_eq!(excerpt_value(&cut), cut);
     }
 
     #[test]

@@ -333,7 +333,7 @@ impl FeatureFiles {
         // reason is the first line of its description.
         let reason = format!(
             "SKIPPED: {} lacks the `{}` capability this scenario needs",
-            self.implementation,
+            crate::sanitize::terminal::line(&crate::protocol::excerpt(&self.implementation)),
             missing.join("`, `")
         );
         scenario.description = Some(match scenario.description.take() {

@@ -313,8 +313,8 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         if options.console {
             println!(
                 "\nfuzzing {} {}: {} sequences, {} cases per concurrency property, seed {} (rerun with --seed {})",
-                info.name,
-                info.version,
+                crate::sanitize::terminal::line(&info.name),
+                crate::sanitize::terminal::line(&info.version),
                 budget.cases,
                 budget.concurrency_cases,
                 budget.seed,
