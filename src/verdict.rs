@@ -86,18 +86,6 @@ impl Failure {
 }
 
 impl Failure {
-    /// The failure with its summary, expected and actual values cut to
-    /// [`crate::protocol::VALUE_BYTES`] each (their real size stated).
-    pub fn bounded(self) -> Self {
-        use crate::protocol::excerpt_value;
-        Self {
-            rule: self.rule,
-            summary: excerpt_value(&self.summary),
-            expected: self.expected.as_deref().map(excerpt_value),
-            actual: self.actual.as_deref().map(excerpt_value),
-        }
-    }
-
     /// The failure without its rule id: summary, expected and actual.
     pub fn describe(&self) -> String {
         let mut out = self.summary.clone();
@@ -189,19 +177,6 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// The verdict with every text the implementation may have supplied cut
-    /// to [`crate::protocol::VALUE_BYTES`]: what every sink receives.
-    pub fn bounded(self) -> Self {
-        match self {
-            Verdict::Failed(failure) => Verdict::Failed(failure.bounded()),
-            Verdict::Errored(fault) => Verdict::Errored(Fault {
-                message: crate::protocol::excerpt_value(&fault.message),
-                context: crate::protocol::excerpt_value(&fault.context),
-                kind: fault.kind,
-            }),
-        }
-    }
-
     /// The rule id of a failure.
     pub fn rule(&self) -> Option<&RuleId> {
         match self {

@@ -28,7 +28,8 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  passed (with --expectations: the failures are exactly the listed ones)
   1  failed: a scenario failed or errored, the implementation did not start, or nothing ran
-  2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started
+  2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started,
+     an output file that is an input or another output or cannot be written (checked before the run)
   3  incomplete: nothing failed, but a step matches no phrase of the suite (not your fault)";
 
 /// The exit codes of `fuzz`, `smoke` and `coverage`, as `--help` shows them.

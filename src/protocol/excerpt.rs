@@ -2,6 +2,7 @@
 //! start of the value and its length, never the whole of it (a reply line
 //! may be up to 1 MiB, and a message may be copied into several reports).
 
+use crate::verdict::{Failure, Fault, Verdict};
 use serde_json::Value;
 use std::io::Write;
 
@@ -26,6 +27,27 @@ pub fn excerpt_value(text: &str) -> String {
         end -= 1;
     }
     format!("{}{suffix}", &text[..end])
+}
+
+/// `verdict` with every text the implementation may have supplied (a
+/// failure's summary, expected and actual values; a fault's message and
+/// context) cut by [`excerpt_value`]: what every sink receives. Applied where
+/// a verdict is made (`ConformanceWorld::fail`, the fuzz properties, the
+/// tally's suite faults).
+pub fn excerpt_verdict(verdict: Verdict) -> Verdict {
+    match verdict {
+        Verdict::Failed(failure) => Verdict::Failed(Failure {
+            rule: failure.rule,
+            summary: excerpt_value(&failure.summary),
+            expected: failure.expected.as_deref().map(excerpt_value),
+            actual: failure.actual.as_deref().map(excerpt_value),
+        }),
+        Verdict::Errored(fault) => Verdict::Errored(Fault {
+            kind: fault.kind,
+            context: excerpt_value(&fault.context),
+            message: excerpt_value(&fault.message),
+        }),
+    }
 }
 
 /// `text` if it is short, else its first [`EXCERPT_BYTES`] bytes (cut at a

@@ -1,9 +1,11 @@
 //! Implementation text for the Markdown summary (`--summary`, a CI step
 //! summary): always one line, so it cannot start a heading, a list or a
-//! table row; every ASCII punctuation character is backslash-escaped
-//! (CommonMark allows it for all of them), so `|` cannot end a table cell
-//! and `#`, `*`, `` ` ``, `<`, `[`, `&` have no meaning; control characters
-//! are written visibly (`\x1b`).
+//! table row; every character with a meaning inside a line is
+//! backslash-escaped ([`SPECIAL`]: `|` cannot end a table cell, and `#`,
+//! `*`, `_`, `` ` ``, `<`, `[`, `&`, `$` have no meaning), and so is a
+//! leading `-`, `+`, `=` or list number; control characters are written
+//! visibly (`\x1b`). Other punctuation (`-`, `.`, `:`) stays as it is, so
+//! names and versions read as themselves.
 
 use super::{is_hidden_control, visible};
 
@@ -20,10 +22,31 @@ pub fn inline(text: &str) -> String {
         .join("; ")
 }
 
+/// The characters escaped wherever they stand (CommonMark and GitHub's
+/// extensions: emphasis, strikethrough, code, links, images, HTML,
+/// entities, tables, headings, math).
+pub const SPECIAL: &[char] = &[
+    '\\', '`', '*', '_', '[', ']', '<', '>', '&', '|', '~', '#', '!', '$',
+];
+
 fn escape(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 4);
-    for c in line.chars() {
-        if c.is_ascii_punctuation() {
+    // A list marker, a setext underline or a thematic break at the start.
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let numbered = digits > 0
+        && line[digits..].starts_with(['.', ')'])
+        && line[digits + 1..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace);
+    if line.starts_with(['-', '+', '=']) {
+        out.push('\\');
+    }
+    for (i, c) in line.char_indices() {
+        if numbered && i == digits {
+            out.push('\\');
+            out.push(c);
+        } else if SPECIAL.contains(&c) {
             out.push('\\');
             out.push(c);
         } else if c == '\t' {
@@ -59,6 +82,9 @@ mod tests {
             .filter_map(|event| match event {
                 Event::Start(Tag::Heading { .. }) => Some("heading".to_owned()),
                 Event::Start(Tag::List(_)) => Some("list".to_owned()),
+                Event::Start(Tag::BlockQuote(_)) => Some("quote".to_owned()),
+                Event::Rule => Some("rule".to_owned()),
+                Event::Start(Tag::Emphasis | Tag::Strong) => Some("emphasis".to_owned()),
                 Event::Html(h) | Event::InlineHtml(h) => Some(format!("html {h}")),
                 Event::Code(c) => Some(format!("code {c}")),
                 Event::Start(Tag::Link { .. }) => Some("link".to_owned()),
@@ -88,6 +114,19 @@ mod tests {
             assert_eq!(unescaped_pipes, 3, "{}", rows[2]);
         }
         assert_eq!(inline("a|b\n# c"), "a\\|b; \\# c");
+        assert_eq!(
+            inline("- x\n1. y\nv1.0.0-rc: ok"),
+            "\\- x; 1\\. y; v1.0.0-rc: ok"
+        );
+        assert_eq!(inline("1.0.0"), "1.0.0");
+        for start in ["- x", "+ x", "1. x", "2) x", "= x", "---", "# x", "> x"] {
+            let item = format!("- {}\n", inline(start));
+            assert!(
+                structure(&item).len() <= 1,
+                "{start}: {:?}",
+                structure(&item)
+            );
+        }
     }
 
     #[test]

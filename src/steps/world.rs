@@ -93,7 +93,7 @@ impl ConformanceWorld {
     /// Ends the step with `verdict`: records it for the tally, then fails the
     /// step with its text for the console and the reports.
     pub fn fail(&mut self, verdict: impl Into<Verdict>) -> ! {
-        let verdict = verdict.into().bounded();
+        let verdict = crate::protocol::excerpt_verdict(verdict.into());
         if let Some(rule) = verdict.rule() {
             // Counted, so the waiver is not stale; the scenario is reported as waived.
             self.oracle.waivers.waives(rule);
