@@ -180,6 +180,29 @@ fn an_output_that_is_an_input_or_another_output_is_refused_before_the_run() {
 }
 
 #[test]
+fn the_fuzz_regression_file_is_checked_before_the_fuzzer_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let expectations = dir.path().join("e.toml");
+    std::fs::write(&expectations, "").unwrap();
+    let output = binary(&[
+        "fuzz",
+        "--expectations",
+        s(&expectations),
+        "--regressions",
+        s(&expectations),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--regressions") && stderr(&output).contains("--expectations"),
+        "{}",
+        stderr(&output)
+    );
+    let output = binary(&["fuzz", "--regressions", s(&dir.path().join("no/r.txt"))]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "the fuzzer did not start");
+}
+
+#[test]
 fn an_output_in_a_missing_directory_is_refused_before_the_run() {
     let dir = tempfile::tempdir().unwrap();
     for flag in ["--summary", "--junit", "--json"] {

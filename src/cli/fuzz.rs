@@ -51,6 +51,21 @@ impl FuzzArgs {
     }
 }
 
+/// Checks, before the implementation starts, that the regression file (which
+/// `fuzz` rewrites) is not the expectations file and can be written.
+pub fn check_paths(args: &FuzzArgs) -> Result<(), String> {
+    use enmeshed_conformance::fsio::outputs::{Named, check};
+    let Some(regressions) = &args.regressions else {
+        return Ok(());
+    };
+    let inputs: Vec<Named> = args
+        .expectations
+        .iter()
+        .map(|e| Named::new("--expectations", e))
+        .collect();
+    check(&[Named::new("--regressions", regressions)], &inputs)
+}
+
 /// Runs `fuzz` against `adapter`: prints the report and returns the exit code.
 pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
     let info = match adapter.describe().await {

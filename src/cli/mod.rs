@@ -109,6 +109,9 @@ pub async fn main(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Run(args) => run::command(&args).await,
         Command::Fuzz(args) => {
+            if let Err(e) = fuzz::check_paths(&args) {
+                return usage(e);
+            }
             adapter::with_adapter(&args.adapter, |a| Box::pin(fuzz::command(a, &args))).await
         }
         Command::Smoke(args) => smoke::command(&args).await,

@@ -208,6 +208,8 @@ impl Dir {
                 _ => Err(WriteError::io(&self.path.join(name), error)),
             };
         }
+        // `st_mode` is a u16 on some systems.
+        #[allow(clippy::useless_conversion)]
         Ok(match stat.st_mode & libc::S_IFMT {
             libc::S_IFREG => Entry::File(u32::from(stat.st_mode) & 0o7777),
             libc::S_IFDIR => Entry::Directory,

@@ -43,10 +43,7 @@ fn escape(line: &str) -> String {
         out.push('\\');
     }
     for (i, c) in line.char_indices() {
-        if numbered && i == digits {
-            out.push('\\');
-            out.push(c);
-        } else if SPECIAL.contains(&c) {
+        if (numbered && i == digits) || SPECIAL.contains(&c) {
             out.push('\\');
             out.push(c);
         } else if c == '\t' {

@@ -90,10 +90,10 @@ pub fn export_features(dir: &Path, force: bool) -> Result<Vec<PathBuf>, ExportEr
     let mut directories: BTreeMap<Vec<&str>, Dir> = BTreeMap::new();
     for file in FEATURES.iter() {
         let (parts, _) = parts(file);
-        if !directories.contains_key(&parts) {
-            let sub = open_below(&root, &parts, true)?
+        if let std::collections::btree_map::Entry::Vacant(slot) = directories.entry(parts) {
+            let sub = open_below(&root, slot.key(), true)?
                 .ok_or_else(|| ExportError::Write(dir.to_path_buf(), "vanished".to_owned()))?;
-            directories.insert(parts, sub);
+            slot.insert(sub);
         }
     }
     // Everything staged before anything is renamed: a failure leaves the
