@@ -247,8 +247,7 @@ pub async fn coverage(
         }
         if any_executable {
             let file = scratch.join(&feature.file_name);
-            std::fs::write(&file, &feature.text)
-                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            crate::fsio::write_file(&file, feature.text.as_bytes()).map_err(|e| e.to_string())?;
             runnable.push(file);
         }
     }

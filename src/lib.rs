@@ -13,6 +13,8 @@
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
 //! - [`digest`]: the one digest (SHA-256) of pages and feature files;
 //! - [`suite`]: the feature files and use-case pages built into the binary;
+//! - [`fsio`]: the safe writer, the bounded reader and the output-path check;
+//! - [`sanitize`]: implementation-supplied text made safe for each sink;
 //! - [`protocol`], [`process`], [`smoke`]: implementations in other languages over stdio;
 //! - [`spec`], [`generate`]: the use-case page parser and the Gherkin generator
 //!   (used by `cargo xtask gen` and by the `coverage` command).
@@ -22,6 +24,7 @@ pub mod coverage;
 pub mod digest;
 pub mod domain;
 pub mod expectations;
+pub mod fsio;
 pub mod fuzz;
 pub mod generate;
 pub mod oracle;

@@ -205,7 +205,7 @@ fn a_report_path_that_is_an_input_feature_is_refused() {
         );
         assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
         assert!(
-            stderr(&output).contains("is one of the input feature files"),
+            stderr(&output).contains("is the same file as feature file"),
             "{}",
             stderr(&output)
         );

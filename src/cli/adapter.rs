@@ -135,7 +135,13 @@ where
         Ok(adapter) => adapter,
         Err(e @ StartError::Usage(_)) => return usage(e),
         Err(e) => {
-            eprintln!("error: {e}{}", timeout_hint(&e, args));
+            eprintln!(
+                "error: {}",
+                enmeshed_conformance::sanitize::terminal::text(&format!(
+                    "{e}{}",
+                    timeout_hint(&e, args)
+                ))
+            );
             return e.exit_code();
         }
     };

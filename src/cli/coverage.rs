@@ -39,7 +39,10 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &CoverageArgs) -> ExitCode
             }
         }
     } else {
-        println!("{}", report.render());
+        println!(
+            "{}",
+            enmeshed_conformance::sanitize::terminal::text(&report.render())
+        );
     }
     ExitCode::from(if report.green() {
         EXIT_PASSED

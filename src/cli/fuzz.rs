@@ -51,12 +51,30 @@ impl FuzzArgs {
     }
 }
 
+/// Checks, before the implementation starts, that the regression file (which
+/// `fuzz` rewrites) is not the expectations file and can be written.
+pub fn check_paths(args: &FuzzArgs) -> Result<(), String> {
+    use enmeshed_conformance::fsio::outputs::{Named, check};
+    let Some(regressions) = &args.regressions else {
+        return Ok(());
+    };
+    let inputs: Vec<Named> = args
+        .expectations
+        .iter()
+        .map(|e| Named::new("--expectations", e))
+        .collect();
+    check(&[Named::new("--regressions", regressions)], &inputs)
+}
+
 /// Runs `fuzz` against `adapter`: prints the report and returns the exit code.
 pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
     let info = match adapter.describe().await {
         Ok(info) => info,
         Err(e) => {
-            eprintln!("error: cannot start: the implementation does not describe itself: {e}");
+            eprintln!(
+                "error: cannot start: the implementation does not describe itself: {}",
+                enmeshed_conformance::sanitize::terminal::text(&e.to_string())
+            );
             return ExitCode::from(EXIT_FAILED);
         }
     };
@@ -74,7 +92,9 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
     let waivers = options.waivers.clone();
     println!(
         "fuzzing {} {} (seed {})",
-        info.name, info.version, options.seed
+        enmeshed_conformance::sanitize::terminal::line(&info.name),
+        enmeshed_conformance::sanitize::terminal::line(&info.version),
+        options.seed
     );
     let runtime = tokio::runtime::Handle::current();
     let report =
@@ -87,7 +107,10 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
                 return ExitCode::from(EXIT_FAILED);
             }
         };
-    println!("{}", report.render());
+    println!(
+        "{}",
+        enmeshed_conformance::sanitize::terminal::text(&report.render())
+    );
     let mut stale = 0;
     // Staleness is known only when every property ran to the end.
     if let Some(e) = expectations.as_ref().filter(|_| report.failure.is_none()) {

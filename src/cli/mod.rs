@@ -28,7 +28,8 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  passed (with --expectations: the failures are exactly the listed ones)
   1  failed: a scenario failed or errored, the implementation did not start, or nothing ran
-  2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started
+  2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started,
+     an output file that is an input or another output or cannot be written (checked before the run)
   3  incomplete: nothing failed, but a step matches no phrase of the suite (not your fault)";
 
 /// The exit codes of `fuzz`, `smoke` and `coverage`, as `--help` shows them.
@@ -70,7 +71,11 @@ pub enum Command {
 
 /// Prints `message` as an error and returns the bad-usage exit code.
 pub fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    // The message may quote the implementation: it is data on the console.
+    eprintln!(
+        "error: {}",
+        enmeshed_conformance::sanitize::terminal::text(&message.to_string())
+    );
     ExitCode::from(EXIT_USAGE)
 }
 
@@ -90,6 +95,8 @@ fn end_groups_on_interrupt() {
         tokio::spawn(async move {
             if stream.recv().await.is_some() {
                 enmeshed_conformance::process::kill_all_groups();
+                // A report being written when the signal came is not left half-made.
+                enmeshed_conformance::fsio::remove_staged();
                 std::process::exit(128 + kind.as_raw_value());
             }
         });
@@ -102,6 +109,9 @@ pub async fn main(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Run(args) => run::command(&args).await,
         Command::Fuzz(args) => {
+            if let Err(e) = fuzz::check_paths(&args) {
+                return usage(e);
+            }
             adapter::with_adapter(&args.adapter, |a| Box::pin(fuzz::command(a, &args))).await
         }
         Command::Smoke(args) => smoke::command(&args).await,

@@ -7,10 +7,12 @@ use super::{EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::expectations::{self, Expectations, Finding};
+use enmeshed_conformance::fsio::{self, outputs::Named};
 use enmeshed_conformance::outcome::Outcome;
 use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::properties::FuzzBudget;
 use enmeshed_conformance::runner::{self, RunError, RunOptions, RunReport, junit, reports};
+use enmeshed_conformance::sanitize::terminal;
 use regex::Regex;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,7 +26,7 @@ pub struct RunArgs {
     #[arg(long = "features", value_name = "DIR")]
     pub features: Vec<PathBuf>,
     /// Only scenarios matching this cucumber tag expression, e.g. "@RID1 and not @requires.clock".
-    #[arg(long, value_name = "EXPR", value_parser = parse_tags)]
+    #[arg(long, value_name = "EXPR", value_parser = TagsParser)]
     pub tags: Option<TagOperation>,
     /// Only scenarios whose name matches this regular expression.
     #[arg(long, value_name = "REGEX")]
@@ -112,8 +114,69 @@ impl RunArgs {
     }
 }
 
-/// Parses `--tags`.
+/// The value parser of `--tags`: [`parse_tags`], with an error message of
+/// its own (clap's would quote the whole expression first, however long).
+#[derive(Debug, Clone, Copy)]
+struct TagsParser;
+
+impl clap::builder::TypedValueParser for TagsParser {
+    type Value = TagOperation;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<TagOperation, clap::Error> {
+        let text = value.to_str().ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidUtf8,
+                "--tags: the tag expression is not UTF-8\n",
+            )
+        })?;
+        parse_tags(text).map_err(|e| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("--tags: {e}\n"),
+            )
+        })
+    }
+}
+
+/// The deepest nesting of parentheses a `--tags` expression may have.
+pub const MAX_TAG_NESTING: usize = 64;
+/// The most operators (`and`, `or`, `not`) a `--tags` expression may have.
+pub const MAX_TAG_OPERATORS: usize = 256;
+
+/// Parses `--tags`, within [`MAX_TAG_NESTING`] and [`MAX_TAG_OPERATORS`]
+/// (the parser and the evaluation recurse once per level: an expression
+/// nested 20,000 deep would overflow the stack).
 fn parse_tags(text: &str) -> Result<TagOperation, String> {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_TAG_NESTING {
+        return Err(format!(
+            "the tag expression nests {deepest} levels of parentheses; at most {MAX_TAG_NESTING} are allowed"
+        ));
+    }
+    let operators = text
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| matches!(*w, "and" | "or" | "not"))
+        .count();
+    if operators > MAX_TAG_OPERATORS {
+        return Err(format!(
+            "the tag expression has {operators} operators (and, or, not); at most {MAX_TAG_OPERATORS} are allowed"
+        ));
+    }
     text.parse::<TagOperation>()
         .map_err(|e| format!("not a tag expression: {e}"))
 }
@@ -121,6 +184,9 @@ fn parse_tags(text: &str) -> Result<TagOperation, String> {
 /// Runs `run`: starts the implementation, runs the suite, stops it. When the
 /// implementation does not start, the reports asked for still say why.
 pub async fn command(args: &RunArgs) -> ExitCode {
+    if let Err(e) = check_paths(args) {
+        return usage(e);
+    }
     let adapter = match args.adapter.start().await {
         Ok(adapter) => adapter,
         Err(e) => return start_failed(args, &e),
@@ -130,11 +196,35 @@ pub async fn command(args: &RunArgs) -> ExitCode {
     code
 }
 
+/// Checks the output paths before anything runs (also before a start
+/// failure writes its reports): no output may be an input (a feature file,
+/// the expectations file) or another output, and each must be writable (its
+/// directory exists). Nothing is created.
+fn check_paths(args: &RunArgs) -> Result<(), String> {
+    let options = args.options();
+    let sources = features::discover(&options.features)?;
+    let mut inputs: Vec<Named> = sources
+        .iter()
+        .filter_map(features::FeatureSource::file)
+        .map(|f| Named::new("feature file", f))
+        .collect();
+    if let Some(path) = &args.expectations {
+        inputs.push(Named::new("--expectations", path));
+    }
+    fsio::outputs::check(&runner::report_outputs(&options), &inputs)?;
+    if args.update_expectations
+        && let Some(path) = &args.expectations
+    {
+        fsio::check_writable(path).map_err(|e| format!("--expectations: {e}"))?;
+    }
+    Ok(())
+}
+
 /// Reports an implementation that did not start: the error on stderr, and
 /// one errored test case in `--junit` and `--summary`.
 fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
     let hint = timeout_hint(error, &args.adapter);
-    eprintln!("error: {error}{hint}");
+    eprintln!("error: {}", terminal::text(&format!("{error}{hint}")));
     if !args.list {
         let command = args.adapter.adapter_cmd.as_deref().unwrap_or_default();
         let mut failure = StartFailure::new(command, error, &hint);
@@ -142,7 +232,7 @@ fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
             .and_then(|sources| features::sources_digest(&sources))
             .ok();
         for problem in failure.write(args.junit.as_deref(), args.summary.as_deref()) {
-            eprintln!("error: {problem}");
+            eprintln!("error: {}", terminal::text(&problem));
         }
     }
     error.exit_code()
@@ -174,7 +264,7 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
         return match runner::list(&info, &options) {
             Ok(lines) => {
                 for line in &lines {
-                    println!("{line}");
+                    println!("{}", terminal::text(line));
                 }
                 println!("{} scenarios", lines.len());
                 ExitCode::from(EXIT_PASSED)
@@ -184,9 +274,9 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
     }
     let report = match runner::run(adapter, &options).await {
         Ok(report) => report,
-        Err(e @ (RunError::Features(_) | RunError::Report { .. })) => return usage(e),
+        Err(e @ RunError::Features(_)) => return usage(e),
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", terminal::text(&e.to_string()));
             return ExitCode::from(EXIT_FAILED);
         }
     };
@@ -239,7 +329,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
                 failing.len()
             );
             for f in &failing {
-                println!("  {}", f.render());
+                println!("  {}", terminal::text(&f.render()));
             }
             failing.is_empty()
                 && report.tally.parse_errors.is_empty()
@@ -273,9 +363,9 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
     if let Some(path) = &args.summary {
         let markdown = reports::summary_markdown(report, &meta, findings.as_deref(), gate_passed);
         problems.extend(
-            std::fs::write(path, markdown)
+            enmeshed_conformance::fsio::write_file(path, markdown.as_bytes())
                 .err()
-                .map(|e| format!("cannot write {}: {e}", path.display())),
+                .map(|e| e.to_string()),
         );
     }
     let mut updated = false;
@@ -300,7 +390,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
         }
     }
     for problem in &problems {
-        eprintln!("error: {problem}");
+        eprintln!("error: {}", terminal::text(problem));
     }
     let summary = report.summary();
     let (details, counts_line) = summary.rsplit_once('\n').unwrap_or(("", &summary));
@@ -309,7 +399,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
         .filter(|l| !args.quiet || !quiet_hides(l))
         .collect();
     if !details.is_empty() {
-        println!("\n{}", details.join("\n"));
+        println!("\n{}", terminal::text(&details.join("\n")));
     }
     match &judged {
         None => println!("{counts_line}"),

@@ -23,7 +23,10 @@ pub async fn command(args: &SmokeArgs) -> ExitCode {
         return usage(e);
     }
     let report = smoke::smoke(command, args.adapter.timeout()).await;
-    println!("{}", report.render());
+    println!(
+        "{}",
+        enmeshed_conformance::sanitize::terminal::text(&report.render())
+    );
     ExitCode::from(if report.broken.is_none() {
         EXIT_PASSED
     } else {

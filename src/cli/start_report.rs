@@ -3,7 +3,9 @@
 //! case saying so, so that CI shows the cause where it looks for results.
 
 use super::adapter::StartError;
+use enmeshed_conformance::protocol::excerpt_value;
 use enmeshed_conformance::runner::{SUITE_VERSION, junit};
+use enmeshed_conformance::sanitize::markdown;
 use std::path::Path;
 
 /// The name of the one test case.
@@ -62,13 +64,13 @@ impl StartFailure {
         format!(
             "## enmeshed-conformance: ERRORED ❌\n\n\
              The implementation did not start, so no scenario ran.\n\n\
-             | | |\n|---|---|\n| implementation | `{}` |\n| suite | enmeshed-conformance {SUITE_VERSION} |\n| spec digest | `{}` |\n| errored | {} |\n\n\
+             | | |\n|---|---|\n| implementation | {} |\n| suite | enmeshed-conformance {SUITE_VERSION} |\n| spec digest | `{}` |\n| errored | {} |\n\n\
              **{}**: {}\n",
-            self.command.replace('|', "\\|").replace('`', "'"),
+            markdown::cell(&self.command),
             self.spec_digest.as_deref().unwrap_or("-"),
             1,
             self.kind,
-            self.message.replace('\n', " ")
+            markdown::inline(&excerpt_value(&self.message))
         )
     }
 
@@ -79,9 +81,9 @@ impl StartFailure {
             .into_iter()
             .filter_map(|(path, text)| {
                 let path = path?;
-                std::fs::write(path, text)
+                enmeshed_conformance::fsio::write_file(path, text.as_bytes())
                     .err()
-                    .map(|e| format!("cannot write {}: {e}", path.display()))
+                    .map(|e| e.to_string())
             })
             .collect()
     }

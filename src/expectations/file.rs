@@ -242,8 +242,8 @@ fn string(table: &Table, key: &str, at: &str) -> Result<Option<String>, String> 
 
 /// Reads `path`; every defect is an error naming the file and line.
 pub fn load(path: &Path) -> Result<Expectations, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text = crate::fsio::read_text(path, crate::fsio::read::EXPECTATIONS_LIMIT)
+        .map_err(|e| e.to_string())?;
     let lines = Lines::of(&text);
     let document = Document::parse(text.clone()).map_err(|e| {
         let line = e.span().map_or(1, |s| lines.line(s.start));

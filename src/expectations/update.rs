@@ -56,10 +56,10 @@ pub fn message_prefix(cause: &str) -> String {
 /// Rewrites `path` (created when missing) so that it lists exactly the
 /// failures of `results`.
 pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, String> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::fsio::read_text(path, crate::fsio::read::EXPECTATIONS_LIMIT) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+        Err(e) if e.is_missing() => String::new(),
+        Err(e) => return Err(e.to_string()),
     };
     let expectations = if text.is_empty() {
         Expectations {
@@ -159,10 +159,7 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
     if !list.is_empty() {
         document.insert("expected", Item::ArrayOfTables(list));
     }
-    let temp = path.with_extension("toml.tmp");
-    std::fs::write(&temp, document.to_string())
-        .and_then(|()| std::fs::rename(&temp, path))
-        .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    crate::fsio::write_file(path, document.to_string().as_bytes()).map_err(|e| e.to_string())?;
     Ok(summary)
 }
 

@@ -117,7 +117,7 @@ impl FuzzReport {
                     self.seed,
                     f.step
                         .map_or_else(String::new, |s| format!("at step {s}: ")),
-                    f.verdict
+                    crate::protocol::excerpt_verdict(f.verdict.clone())
                 );
                 if let Some(steps) = &f.steps {
                     out.push_str(&format!("\nminimal operation sequence:\n{steps}"));

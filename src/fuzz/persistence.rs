@@ -5,10 +5,9 @@
 //! proptest's own (a header, then one `cc <seed> # shrinks to …` line per
 //! failure), so proptest and `--regressions` read the same file.
 
-use proptest::test_runner::{FailurePersistence, FileFailurePersistence, PersistedSeed};
+use proptest::test_runner::{FailurePersistence, PersistedSeed};
 use std::any::Any;
 use std::fmt::Debug;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 const HEADER: &str = "\
@@ -24,20 +23,57 @@ const HEADER: &str = "\
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuietFile {
     path: PathBuf,
-    leaked: &'static str,
 }
 
 impl QuietFile {
     /// The regression file at `path`.
     pub fn new(path: PathBuf) -> Self {
-        let leaked: &'static str = Box::leak(path.display().to_string().into_boxed_str());
-        Self { path, leaked }
+        Self { path }
+    }
+}
+
+/// The limits of a regression file: those of every input file.
+const REGRESSIONS_LIMIT: crate::fsio::Limit = crate::fsio::Limit {
+    max_bytes: crate::fsio::read::MAX_INPUT_BYTES,
+    what: "a fuzz regression file",
+};
+
+impl QuietFile {
+    /// The file's text through the bounded reader; `None` when it does not exist.
+    fn read(&self) -> Result<Option<String>, crate::fsio::ReadError> {
+        match crate::fsio::read_text(&self.path, REGRESSIONS_LIMIT) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.is_missing() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
 impl FailurePersistence for QuietFile {
-    fn load_persisted_failures2(&self, source_file: Option<&'static str>) -> Vec<PersistedSeed> {
-        FileFailurePersistence::Direct(self.leaked).load_persisted_failures2(source_file)
+    fn load_persisted_failures2(&self, _source_file: Option<&'static str>) -> Vec<PersistedSeed> {
+        let text = match self.read() {
+            Ok(text) => text.unwrap_or_default(),
+            Err(e) => {
+                eprintln!("warning: no regression seeds replayed: {e}");
+                return Vec::new();
+            }
+        };
+        let mut seeds = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            let seed = line.split('#').next().unwrap_or_default().trim();
+            if seed.is_empty() {
+                continue;
+            }
+            match seed.parse::<PersistedSeed>() {
+                Ok(seed) => seeds.push(seed),
+                Err(()) => eprintln!(
+                    "warning: {}:{}: not a seed line, ignored",
+                    self.path.display(),
+                    number + 1
+                ),
+            }
+        }
+        seeds
     }
 
     fn save_persisted_failure2(
@@ -46,25 +82,20 @@ impl FailurePersistence for QuietFile {
         seed: PersistedSeed,
         shrunken_value: &dyn Debug,
     ) {
-        let new = !self.path.is_file();
         let value = format!("{shrunken_value:?}").replace(['\n', '\r'], " ");
-        let mut text = if new {
-            HEADER.to_owned()
-        } else {
-            String::new()
-        };
-        text.push_str(&format!("{seed} # shrinks to {value}\n"));
-        let written = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .and_then(|mut f| f.write_all(text.as_bytes()));
+        // The whole file is written again through the safe writer (never
+        // through a link, never half-written).
+        let written = self.read().map_err(|e| e.to_string()).and_then(|old| {
+            let mut text = old.unwrap_or_else(|| HEADER.to_owned());
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&format!("{seed} # shrinks to {value}\n"));
+            crate::fsio::write_file(&self.path, text.as_bytes()).map_err(|e| e.to_string())
+        });
         // A failure the file cannot keep is still reported; say why once.
         if let Err(e) = written {
-            eprintln!(
-                "warning: cannot append the failing seed to {}: {e}",
-                self.path.display()
-            );
+            eprintln!("warning: cannot append the failing seed: {e}");
         }
     }
 

@@ -2,11 +2,53 @@
 //! start of the value and its length, never the whole of it (a reply line
 //! may be up to 1 MiB, and a message may be copied into several reports).
 
+use crate::verdict::{Failure, Fault, Verdict};
 use serde_json::Value;
 use std::io::Write;
 
 /// How many bytes of a value an excerpt keeps.
 pub const EXCERPT_BYTES: usize = 200;
+
+/// The most bytes of an expected or actual value, a failure's summary or a
+/// fault's message that any sink (console, JUnit, Cucumber JSON, Markdown
+/// summary, expectations update) receives: 4 KiB, the real size stated.
+pub const VALUE_BYTES: usize = 4096;
+
+/// `text` if it has at most [`VALUE_BYTES`] bytes, else its start (cut at a
+/// character boundary) followed by `… (N bytes)`, at most [`VALUE_BYTES`]
+/// bytes in all: applying it again changes nothing.
+pub fn excerpt_value(text: &str) -> String {
+    if text.len() <= VALUE_BYTES {
+        return text.to_owned();
+    }
+    let suffix = format!("… ({} bytes)", text.len());
+    let mut end = VALUE_BYTES - suffix.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{suffix}", &text[..end])
+}
+
+/// `verdict` with every text the implementation may have supplied (a
+/// failure's summary, expected and actual values; a fault's message and
+/// context) cut by [`excerpt_value`]: what every sink receives. Applied where
+/// a verdict is made (`ConformanceWorld::fail`, the fuzz properties, the
+/// tally's suite faults).
+pub fn excerpt_verdict(verdict: Verdict) -> Verdict {
+    match verdict {
+        Verdict::Failed(failure) => Verdict::Failed(Failure {
+            rule: failure.rule,
+            summary: excerpt_value(&failure.summary),
+            expected: failure.expected.as_deref().map(excerpt_value),
+            actual: failure.actual.as_deref().map(excerpt_value),
+        }),
+        Verdict::Errored(fault) => Verdict::Errored(Fault {
+            kind: fault.kind,
+            context: excerpt_value(&fault.context),
+            message: excerpt_value(&fault.message),
+        }),
+    }
+}
 
 /// `text` if it is short, else its first [`EXCERPT_BYTES`] bytes (cut at a
 /// character boundary) followed by `… (N bytes)`.
@@ -80,6 +122,16 @@ mod tests {
         assert_eq!(excerpt("abc"), "abc");
         assert_eq!(excerpt_bytes(b"abc"), "abc");
         assert_eq!(excerpt_json(&serde_json::json!({"a": 1})), r#"{"a":1}"#);
+    }
+
+    #[test]
+    fn values_are_cut_to_their_bound_once() {
+        assert_eq!(excerpt_value("abc"), "abc");
+        let long = "é".repeat(10_000);
+        let cut = excerpt_value(&long);
+        assert!(cut.len() <= VALUE_BYTES, "{}", cut.len());
+        assert!(cut.ends_with("… (20000 bytes)"), "{cut}");
+        assert_eq!(excerpt_value(&cut), cut);
     }
 
     #[test]

@@ -11,7 +11,10 @@ mod reply;
 mod request;
 pub mod words;
 
-pub use excerpt::{EXCERPT_BYTES, excerpt, excerpt_bytes, excerpt_json};
+pub use excerpt::{
+    EXCERPT_BYTES, VALUE_BYTES, excerpt, excerpt_bytes, excerpt_json, excerpt_value,
+    excerpt_verdict,
+};
 pub use reply::{Reply, ReplyBody, parse_reply};
 pub use request::Request;
 

@@ -5,6 +5,7 @@
 //! skipped).
 
 use crate::adapter::{Capability, ImplementationInfo};
+use crate::fsio;
 use crate::suite::EmbeddedFile;
 use crate::vocabulary::required_capabilities;
 use cucumber::feature::Ext as _;
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub const SKIPPED_FOR_CAPABILITY_TAG: &str = "skipped.capability";
 
 /// The largest feature file read, in bytes.
-pub const MAX_FEATURE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FEATURE_BYTES: u64 = fsio::read::MAX_INPUT_BYTES;
 
 /// The `.feature` files under each of `roots` (a file or a directory, searched
 /// recursively), sorted per root. Each real file is listed once, however many
@@ -98,56 +99,24 @@ impl Walk {
     }
 }
 
+/// The limits of a feature file: the shared bounded reader's, with
+/// [`MAX_FEATURE_BYTES`].
+pub const FEATURE_LIMIT: fsio::Limit = fsio::Limit {
+    max_bytes: MAX_FEATURE_BYTES,
+    what: "a feature file",
+};
+
 /// A feature file must be a regular file of at most [`MAX_FEATURE_BYTES`].
 fn check_feature_file(path: &Path, metadata: &std::fs::Metadata) -> Result<(), String> {
-    if !metadata.is_file() {
-        return Err(format!(
-            "{} is not a regular file (a FIFO, device, socket or directory); feature files must be regular files",
-            path.display()
-        ));
-    }
-    if metadata.len() > MAX_FEATURE_BYTES {
-        return Err(format!(
-            "{} is {} bytes, larger than the limit of {MAX_FEATURE_BYTES} bytes for a feature file",
-            path.display(),
-            metadata.len()
-        ));
-    }
-    Ok(())
+    fsio::read::check(path, metadata, FEATURE_LIMIT).map_err(|e| e.to_string())
 }
 
-/// Reads a feature file: opened without blocking (a FIFO that replaced it
+/// Reads a feature file through the shared bounded reader
+/// ([`fsio::read_text`]): opened without blocking (a FIFO that replaced it
 /// since discovery cannot hang the suite), checked to be a regular file, and
 /// read up to [`MAX_FEATURE_BYTES`].
 pub fn read_feature(path: &Path) -> Result<String, String> {
-    use std::io::Read as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let metadata = file
-        .metadata()
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    check_feature_file(path, &metadata)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FEATURE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if bytes.len() as u64 > MAX_FEATURE_BYTES {
-        return Err(format!(
-            "{} is larger than the limit of {MAX_FEATURE_BYTES} bytes for a feature file",
-            path.display()
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{} is not UTF-8 (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+    fsio::read_text(path, FEATURE_LIMIT).map_err(|e| e.to_string())
 }
 
 /// The spec digest of `files` ([`crate::digest::of_files`] over each file's
@@ -351,7 +320,7 @@ impl FeatureFiles {
         // reason is the first line of its description.
         let reason = format!(
             "SKIPPED: {} lacks the `{}` capability this scenario needs",
-            self.implementation,
+            crate::sanitize::terminal::line(&crate::protocol::excerpt(&self.implementation)),
             missing.join("`, `")
         );
         scenario.description = Some(match scenario.description.take() {

@@ -24,7 +24,6 @@ use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _, writer};
 use features::{FeatureFiles, FeatureSource, Features, is_capability_skip};
 use regex::Regex;
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -179,54 +178,36 @@ pub enum RunError {
     /// The adapter could not describe the implementation.
     #[error("cannot start: the implementation does not describe itself: {0}")]
     Describe(crate::adapter::AdapterError),
-    /// Bad feature paths.
+    /// Bad feature paths, or report paths that are inputs, each other, or
+    /// cannot be written (bad usage).
     #[error("{0}")]
     Features(String),
-    /// A report file cannot be created.
-    #[error("cannot create report file {path}: {source}")]
-    Report {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
 }
 
-/// Refuses a report path that is one of the input feature files: the report
-/// would overwrite it.
-fn check_report_paths(files: &[PathBuf], options: &RunOptions) -> Result<(), RunError> {
-    let inputs: std::collections::HashSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| std::fs::canonicalize(f).ok())
-        .collect();
-    for (flag, path) in [
+/// The report files of `options`, named by their option.
+pub fn report_outputs(options: &RunOptions) -> Vec<crate::fsio::outputs::Named> {
+    [
         ("--junit", &options.junit),
         ("--json", &options.json),
         ("--summary", &options.summary),
-    ] {
-        let Some(path) = path else { continue };
-        if std::fs::canonicalize(path).is_ok_and(|p| inputs.contains(&p)) {
-            return Err(RunError::Features(format!(
-                "{flag} {} is one of the input feature files; the report would overwrite it",
-                path.display()
-            )));
-        }
-    }
-    Ok(())
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| {
+        path.as_ref()
+            .map(|p| crate::fsio::outputs::Named::new(flag, p))
+    })
+    .collect()
 }
 
-/// Creates (empties) a report file, so that a path that cannot be written
-/// is refused before the run; the report is written after it.
-fn create_report_file(path: &Option<PathBuf>) -> Result<(), RunError> {
-    match path {
-        None => Ok(()),
-        Some(path) => File::create(path)
-            .map(drop)
-            .map_err(|source| RunError::Report {
-                path: path.clone(),
-                source,
-            }),
-    }
+/// Refuses report paths that are input feature files or each other, or
+/// that cannot be written. Nothing is created: a report file exists only
+/// once it is complete.
+fn check_report_paths(files: &[PathBuf], options: &RunOptions) -> Result<(), RunError> {
+    let inputs: Vec<crate::fsio::outputs::Named> = files
+        .iter()
+        .map(|f| crate::fsio::outputs::Named::new("feature file", f))
+        .collect();
+    crate::fsio::outputs::check(&report_outputs(options), &inputs).map_err(RunError::Features)
 }
 
 /// Whether the run's filters select the property cases (tag `@fuzz`, names
@@ -264,8 +245,6 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     check_report_paths(&on_disk, options)?;
     let spec_digest = features::sources_digest(&files).map_err(RunError::Features)?;
     let run_files = files.iter().map(FeatureSource::path).collect();
-    create_report_file(&options.junit)?;
-    create_report_file(&options.json)?;
     let tally = Tally::default();
     let property_adapter = adapter.clone();
     let context = Arc::new(RunContext {
@@ -335,8 +314,8 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         if options.console {
             println!(
                 "\nfuzzing {} {}: {} sequences, {} cases per concurrency property, seed {} (rerun with --seed {})",
-                info.name,
-                info.version,
+                crate::sanitize::terminal::line(&info.name),
+                crate::sanitize::terminal::line(&info.version),
                 budget.cases,
                 budget.concurrency_cases,
                 budget.seed,

@@ -61,6 +61,7 @@ fn record(
     started: SystemTime,
     duration: Duration,
 ) -> ScenarioRecord {
+    let verdict = verdict.map(crate::protocol::excerpt_verdict);
     let outcome = match &verdict {
         None => Outcome::Passed,
         Some(Verdict::Failed(_)) => Outcome::Failed,

@@ -10,31 +10,21 @@ pub use super::metadata::RunMetadata;
 
 /// Writes the JUnit XML report of `input` to `path`.
 pub fn write_junit(path: &Path, input: &super::junit::Input<'_>) -> Result<(), String> {
-    std::fs::write(path, super::junit::render(input))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::fsio::write_file(path, super::junit::render(input).as_bytes()).map_err(|e| e.to_string())
 }
 
 /// Writes the Cucumber JSON report of `report` to `path`.
 pub fn write_json(path: &Path, report: &RunReport, meta: &RunMetadata) -> Result<(), String> {
     let json = super::cucumber_json::render(&report.records, meta);
     let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::fsio::write_file(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
-/// A table cell: the lines joined with "; ", cut at 300 characters, pipes escaped.
+/// A table cell or list item: the sanitiser's Markdown form
+/// ([`crate::sanitize::markdown::cell`]: one line, every Markdown character
+/// escaped, cut at 300 characters).
 fn cell(text: &str) -> String {
-    const MAX_CHARS: usize = 300;
-    let joined = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut cut: String = joined.chars().take(MAX_CHARS).collect();
-    if joined.chars().count() > MAX_CHARS {
-        cut.push('…');
-    }
-    cut.replace('|', "\\|")
+    crate::sanitize::markdown::cell(text)
 }
 
 /// A Markdown summary for a CI step summary (GitHub's `$GITHUB_STEP_SUMMARY`).
@@ -52,8 +42,8 @@ pub fn summary_markdown(
         } else {
             "FAILED ❌"
         },
-        meta.implementation,
-        meta.implementation_version,
+        cell(&meta.implementation),
+        cell(&meta.implementation_version),
         meta.suite_version,
         meta.spec_digest,
         meta.feature_files,

@@ -411,7 +411,9 @@ fn classify(error: &StepError, typed: Option<Verdict>) -> (Outcome, Option<Verdi
             (outcome, Some(verdict), cause)
         }
         (other, None) => {
-            let verdict = Verdict::Errored(Fault::suite(step_error_message(other)));
+            let verdict = crate::protocol::excerpt_verdict(Verdict::Errored(Fault::suite(
+                step_error_message(other),
+            )));
             let cause = verdict.cause();
             (Outcome::Errored, Some(verdict), cause)
         }

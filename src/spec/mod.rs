@@ -64,34 +64,22 @@ pub fn read_page(path: &Path) -> Result<UseCase, SpecError> {
     parse_page(path, &bytes)
 }
 
-/// Reads a file, refusing (without reading it all) one over [`MAX_PAGE_BYTES`].
+/// Reads a page through the shared bounded reader ([`crate::fsio::read_bounded`]):
+/// a regular file of at most [`MAX_PAGE_BYTES`], opened without blocking.
 fn read_limited(path: &Path) -> Result<Vec<u8>, SpecError> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)
-        .map_err(|e| SpecError::new(path, 1, None, format!("cannot read file: {e}")))?;
-    let size = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
-    let mut bytes = Vec::new();
-    file.take(MAX_PAGE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| SpecError::new(path, 1, None, format!("cannot read file: {e}")))?;
-    if bytes.len() > MAX_PAGE_BYTES {
-        // Only the start was read: say the real size, not the bytes read.
-        let size = match size {
-            Some(size) if size > MAX_PAGE_BYTES as u64 => format!("{size} bytes"),
-            _ => "more than 1 MiB".to_owned(),
+    let limit = crate::fsio::Limit {
+        max_bytes: MAX_PAGE_BYTES as u64,
+        what: "a use-case page",
+    };
+    crate::fsio::read_bounded(path, limit).map_err(|e| {
+        let message = match e {
+            crate::fsio::ReadError::TooLarge { size, limit, .. } => {
+                format!("file is {size}, larger than the limit of {limit} bytes")
+            }
+            other => other.to_string(),
         };
-        return Err(SpecError::new(
-            path,
-            1,
-            None,
-            format!("file is {size}, larger than the limit of {MAX_PAGE_BYTES} bytes"),
-        ));
-    }
-    Ok(bytes)
+        SpecError::new(path, 1, None, message)
+    })
 }
 
 #[cfg(test)]

@@ -93,12 +93,14 @@ impl ConformanceWorld {
     /// Ends the step with `verdict`: records it for the tally, then fails the
     /// step with its text for the console and the reports.
     pub fn fail(&mut self, verdict: impl Into<Verdict>) -> ! {
-        let verdict = verdict.into();
+        let verdict = crate::protocol::excerpt_verdict(verdict.into());
         if let Some(rule) = verdict.rule() {
             // Counted, so the waiver is not stale; the scenario is reported as waived.
             self.oracle.waivers.waives(rule);
         }
-        let text = verdict.to_string();
+        // The panic text is the console's only: implementation text in it is
+        // made inert for a terminal (the reports read the typed verdict).
+        let text = crate::sanitize::terminal::text(&verdict.to_string());
         self.verdict = Some(verdict);
         panic!("{text}")
     }

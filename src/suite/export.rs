@@ -4,7 +4,8 @@
 //! staged.
 
 use super::{EmbeddedFile, FEATURES};
-use std::io::Write as _;
+use crate::fsio::write::{Dir, Entry, WriteError};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Why the features were not exported.
@@ -24,74 +25,89 @@ pub enum ExportError {
 
 /// Where `file` goes under `dir`: its path without the leading `features/`,
 /// so `run --features DIR` runs the same suite.
-fn target(dir: &Path, file: &EmbeddedFile) -> PathBuf {
-    dir.join(file.path.strip_prefix("features/").unwrap_or(file.path))
+fn relative(file: &EmbeddedFile) -> &str {
+    file.path.strip_prefix("features/").unwrap_or(file.path)
+}
+
+/// The directories (below the export directory) and the name of `file`.
+fn parts(file: &EmbeddedFile) -> (Vec<&str>, &str) {
+    let mut parts: Vec<&str> = relative(file).split('/').collect();
+    let name = parts.pop().unwrap_or_default();
+    (parts, name)
+}
+
+fn write_error(error: WriteError) -> ExportError {
+    ExportError::Write(PathBuf::from(error.path), error.message)
+}
+
+/// Opens (or, when `create`, makes) the directory `parts` below `root`,
+/// never through a link; `None` when it does not exist and is not created.
+fn open_below(root: &Dir, parts: &[&str], create: bool) -> Result<Option<Dir>, ExportError> {
+    let mut dir: Option<Dir> = None;
+    for part in parts {
+        let parent = dir.as_ref().unwrap_or(root);
+        if !create && parent.entry(part).map_err(write_error)? == Entry::Missing {
+            return Ok(None);
+        }
+        dir = Some(parent.child(part, create).map_err(write_error)?);
+    }
+    match dir {
+        Some(dir) => Ok(Some(dir)),
+        None => Dir::open(root.path()).map(Some).map_err(write_error),
+    }
 }
 
 /// Writes the embedded feature files under `dir` (created if needed) as
 /// `generated/*.feature` and `manual/*.feature`; returns the written paths.
-/// Existing files are an error unless `force`; a directory in the way is
-/// always an error.
+/// Existing files are an error unless `force`; a directory, link or special
+/// file in the way is always an error. Every write goes through the safe
+/// writer ([`crate::fsio::write`]): the directories below `dir` are entered
+/// without following links, so a linked `DIR/generated/` is refused.
 pub fn export_features(dir: &Path, force: bool) -> Result<Vec<PathBuf>, ExportError> {
-    let targets: Vec<(PathBuf, &EmbeddedFile)> =
-        FEATURES.iter().map(|f| (target(dir, f), f)).collect();
+    std::fs::create_dir_all(dir)
+        .map_err(|e| ExportError::Write(dir.to_path_buf(), e.to_string()))?;
+    let root = Dir::open(dir).map_err(write_error)?;
     let mut existing = Vec::new();
-    for (path, _) in &targets {
-        if let Ok(metadata) = std::fs::symlink_metadata(path) {
-            if !metadata.is_file() {
+    for file in FEATURES.iter() {
+        let (parts, name) = parts(file);
+        let Some(sub) = open_below(&root, &parts, false)? else {
+            continue;
+        };
+        match sub.entry(name).map_err(write_error)? {
+            Entry::Missing => {}
+            Entry::File(_) => existing.push(dir.join(relative(file))),
+            _ => {
                 return Err(ExportError::Write(
-                    path.clone(),
+                    dir.join(relative(file)),
                     "it exists and is not a regular file".to_owned(),
                 ));
             }
-            existing.push(path.clone());
         }
     }
     if !existing.is_empty() && !force {
         return Err(ExportError::Exists(existing));
     }
-    let mut staged = Vec::new();
-    let result = stage_all(&targets, &mut staged).and_then(|()| {
-        for (temporary, path) in &staged {
-            std::fs::rename(temporary, path)
-                .map_err(|e| ExportError::Write(path.clone(), e.to_string()))?;
+    let mut directories: BTreeMap<Vec<&str>, Dir> = BTreeMap::new();
+    for file in FEATURES.iter() {
+        let (parts, _) = parts(file);
+        if let std::collections::btree_map::Entry::Vacant(slot) = directories.entry(parts) {
+            let sub = open_below(&root, slot.key(), true)?
+                .ok_or_else(|| ExportError::Write(dir.to_path_buf(), "vanished".to_owned()))?;
+            slot.insert(sub);
         }
-        Ok(())
-    });
-    for (temporary, _) in &staged {
-        let _ = std::fs::remove_file(temporary);
     }
-    result.map(|()| targets.into_iter().map(|(path, _)| path).collect())
-}
-
-/// Writes every file to a fresh temporary file beside its target.
-fn stage_all(
-    targets: &[(PathBuf, &EmbeddedFile)],
-    staged: &mut Vec<(PathBuf, PathBuf)>,
-) -> Result<(), ExportError> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    for (i, (path, file)) in targets.iter().enumerate() {
-        let parent = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)
-            .map_err(|e| ExportError::Write(parent.to_path_buf(), e.to_string()))?;
-        let temporary = parent.join(format!(
-            ".{}.export-{}-{nanos}-{i}",
-            file.file_name(),
-            std::process::id()
-        ));
-        let mut out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)
-            .map_err(|e| ExportError::Write(temporary.clone(), e.to_string()))?;
-        staged.push((temporary.clone(), path.clone()));
-        out.write_all(file.text.as_bytes())
-            .and_then(|()| out.sync_all())
-            .map_err(|e| ExportError::Write(temporary.clone(), e.to_string()))?;
+    // Everything staged before anything is renamed: a failure leaves the
+    // old files and no temporary file.
+    let mut staged = Vec::new();
+    for file in FEATURES.iter() {
+        let (parts, name) = parts(file);
+        let sub = &directories[&parts];
+        staged.push(sub.stage(name, file.text.as_bytes()).map_err(write_error)?);
     }
-    Ok(())
+    for staged in staged {
+        staged.commit().map_err(write_error)?;
+    }
+    Ok(FEATURES.iter().map(|f| dir.join(relative(f))).collect())
 }
 
 #[cfg(test)]
@@ -136,6 +152,31 @@ mod tests {
         export_features(&dir, true).unwrap();
         assert_ne!(std::fs::read_to_string(&dto).unwrap(), "changed");
         assert_eq!(files_under(&dir).len(), FEATURES.len());
+    }
+
+    #[test]
+    fn a_linked_subdirectory_is_refused_and_nothing_is_written_outside() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join("generated")).unwrap();
+        for force in [false, true] {
+            let error = export_features(root.path(), force).unwrap_err();
+            assert!(error.to_string().contains("symbolic link"), "{error}");
+        }
+        assert!(files_under(outside.path()).is_empty());
+        assert!(!root.path().join("manual").exists(), "nothing was written");
+    }
+
+    #[test]
+    fn a_linked_file_is_refused_and_its_target_kept() {
+        let root = tempfile::tempdir().unwrap();
+        let victim = root.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        std::fs::create_dir(root.path().join("manual")).unwrap();
+        std::os::unix::fs::symlink(&victim, root.path().join("manual/dto.feature")).unwrap();
+        let error = export_features(root.path(), true).unwrap_err();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     }
 
     #[test]

@@ -116,11 +116,11 @@ fn measure(
 ) -> Result<String, PipelineError> {
     let feature_path = dir.join("scale.feature");
     let feature_text = feature(scenarios);
-    std::fs::write(&feature_path, &feature_text)
+    enmeshed_conformance::fsio::write_file(&feature_path, feature_text.as_bytes())
         .map_err(|e| other(format!("{}: {e}", feature_path.display())))?;
     let (expectations_text, entries) = expectations(expectation_bytes);
     let expectations_path = dir.join("expected.toml");
-    std::fs::write(&expectations_path, &expectations_text)
+    enmeshed_conformance::fsio::write_file(&expectations_path, expectations_text.as_bytes())
         .map_err(|e| other(format!("{}: {e}", expectations_path.display())))?;
     let features = feature_path.to_string_lossy().into_owned();
     let expected = expectations_path.to_string_lossy().into_owned();

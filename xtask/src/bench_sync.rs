@@ -138,7 +138,7 @@ pub fn run(spec_dir: &Path, iterations: u32) -> Result<Report, PipelineError> {
             .unwrap_or_default();
         let text = std::fs::read_to_string(path)
             .map_err(|e| other(format!("cannot read {}: {e}", path.display())))?;
-        std::fs::write(docs_pages.join(&name), &text)
+        enmeshed_conformance::fsio::write_file(&docs_pages.join(&name), text.as_bytes())
             .map_err(|e| other(format!("cannot write the scratch checkout: {e}")))?;
         pages.push((name, text));
     }
@@ -159,8 +159,11 @@ pub fn run(spec_dir: &Path, iterations: u32) -> Result<Report, PipelineError> {
         let spec = ws.join("spec/use-cases");
         create(&spec)?;
         for (name, text) in &pages {
-            std::fs::write(spec.join(name), older_version(text))
-                .map_err(|e| other(format!("cannot write the scratch spec: {e}")))?;
+            enmeshed_conformance::fsio::write_file(
+                &spec.join(name),
+                older_version(text).as_bytes(),
+            )
+            .map_err(|e| other(format!("cannot write the scratch spec: {e}")))?;
         }
         let options = SyncOptions {
             from: docs.clone(),

@@ -1,17 +1,19 @@
 //! Changing several files, in one directory or several, all or nothing
 //! (`gen`, `sync` and PROTOCOL.md's tables all write through it).
 //!
-//! Every new content is first staged in a temporary file of the same
-//! directory, created exclusively (`O_CREAT | O_EXCL`, so a planted link is
-//! never followed) under an unpredictable name. Only when every file is
+//! Every new content is first staged by the suite's safe writer
+//! ([`enmeshed_conformance::fsio::write`]) in a temporary file of the same
+//! directory, created exclusively (`O_CREAT | O_EXCL | O_NOFOLLOW`, so a
+//! planted link is never followed) under an unpredictable name; a link,
+//! directory or special file in a target's place is refused. Only when every file is
 //! staged are they renamed into place; each replaced or removed file is
 //! kept under a backup name until the end. If any step fails, the renames
 //! already made are rolled back, and no temporary or backup file remains.
 
+use enmeshed_conformance::fsio::Dir;
+use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
-use std::fs::OpenOptions;
 use std::hash::{BuildHasher, Hasher};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// One change to a file of the directory, named without a path.
@@ -52,8 +54,6 @@ fn hidden_name(dir: &Path, name: &str, kind: &str) -> PathBuf {
 /// What has been done so far, to undo it.
 #[derive(Default)]
 struct Undo {
-    /// Staged files not yet renamed into place.
-    staged: Vec<PathBuf>,
     /// Files renamed into place where none was: removed on rollback.
     created: Vec<PathBuf>,
     /// (backup, original): the original's old content, restored on rollback.
@@ -64,7 +64,7 @@ impl Undo {
     /// Undoes everything; returns what could not be undone.
     fn rollback(self) -> Vec<String> {
         let mut left = Vec::new();
-        for path in self.staged.iter().chain(&self.created) {
+        for path in &self.created {
             if let Err(e) = std::fs::remove_file(path)
                 && e.kind() != std::io::ErrorKind::NotFound
             {
@@ -91,28 +91,6 @@ impl Undo {
     }
 }
 
-fn stage(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
-    for _ in 0..8 {
-        let path = hidden_name(dir, name, "tmp");
-        let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
-        };
-        return match file.write_all(bytes).and_then(|()| file.sync_all()) {
-            Ok(()) => Ok(path),
-            Err(e) => {
-                let _ = std::fs::remove_file(&path);
-                Err(format!("cannot write {}: {e}", path.display()))
-            }
-        };
-    }
-    Err(format!(
-        "cannot find a free temporary name for {name} in {}",
-        dir.display()
-    ))
-}
-
 /// Keeps `target`'s current content under a backup name (a hard link, so
 /// nothing is copied and a link at `target` is not followed).
 fn back_up(dir: &Path, name: &str, target: &Path) -> Result<Option<PathBuf>, String> {
@@ -134,15 +112,24 @@ fn back_up(dir: &Path, name: &str, target: &Path) -> Result<Option<PathBuf>, Str
 }
 
 fn apply_all(changes: &[(PathBuf, Change)], undo: &mut Undo) -> Result<(), String> {
+    let mut dirs: HashMap<&Path, Dir> = HashMap::new();
+    for (dir, _) in changes {
+        if !dirs.contains_key(dir.as_path()) {
+            dirs.insert(dir, Dir::open(dir).map_err(|e| e.to_string())?);
+        }
+    }
+    // Every new content staged by the safe writer before anything is
+    // renamed; a staged file dropped unrenamed is removed.
     let mut staged = Vec::new();
     for (dir, change) in changes {
-        if let Change::Write { name, bytes } = change {
-            let path = stage(dir, name, bytes)?;
-            undo.staged.push(path.clone());
-            staged.push(Some(path));
-        } else {
-            staged.push(None);
-        }
+        staged.push(match change {
+            Change::Write { name, bytes } => Some(
+                dirs[dir.as_path()]
+                    .stage(name, bytes)
+                    .map_err(|e| e.to_string())?,
+            ),
+            Change::Remove { .. } => None,
+        });
     }
     for ((dir, change), staged) in changes.iter().zip(staged) {
         let name = change.name();
@@ -153,10 +140,8 @@ fn apply_all(changes: &[(PathBuf, Change)], undo: &mut Undo) -> Result<(), Strin
             undo.backups.push((backup, target.clone()));
         }
         match staged {
-            Some(path) => {
-                std::fs::rename(&path, &target)
-                    .map_err(|e| format!("cannot replace {}: {e}", target.display()))?;
-                undo.staged.retain(|p| *p != path);
+            Some(staged) => {
+                staged.commit().map_err(|e| e.to_string())?;
                 if !existed {
                     undo.created.push(target);
                 }
@@ -276,19 +261,18 @@ mod tests {
     }
 
     #[test]
-    fn a_planted_link_is_replaced_never_written_through() {
+    fn a_planted_link_is_refused_never_written_through() {
         let dir = tempfile::tempdir().unwrap();
         let outside = tempfile::tempdir().unwrap();
         let victim = outside.path().join("victim");
         std::fs::write(&victim, "precious").unwrap();
         std::os::unix::fs::symlink(&victim, dir.path().join("a")).unwrap();
         std::os::unix::fs::symlink(&victim, dir.path().join(".a.tmp")).unwrap();
-        apply(dir.path(), &[write("a", "generated")]).unwrap();
+        let error = apply(dir.path(), &[write("b", "b"), write("a", "generated")]).unwrap_err();
+        assert!(error.contains("symbolic link"), "{error}");
+        assert!(error.ends_with("nothing was changed"), "{error}");
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("a")).unwrap(),
-            "generated"
-        );
-        assert!(!dir.path().join("a").is_symlink());
+        assert!(dir.path().join("a").is_symlink());
+        assert_eq!(names(dir.path()), [".a.tmp", "a"]);
     }
 }

@@ -1,0 +1,309 @@
+//! Files in and out: every file the suite writes goes through the safe
+//! writer (never through a link, never half-made, nothing left behind),
+//! output paths are checked before anything runs (exit 2 naming both
+//! files), every input file is read with bounds, and tag expressions are
+//! bounded.
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::binary;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 temporary path")
+}
+
+/// Runs the binary, killing it (and failing) if it has not ended in 60 s:
+/// a FIFO or device input must not hang the suite.
+fn bounded(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{args:?} hangs");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn updating_expectations_never_writes_through_a_planted_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let d = dir.path().join("d");
+    std::fs::create_dir(&d).unwrap();
+    // The name the old code wrote to, planted as a link to the victim.
+    std::os::unix::fs::symlink("../victim", d.join("exp.toml.tmp")).unwrap();
+    let expectations = d.join("exp.toml");
+    let output = cli::run(&[
+        "-q",
+        "--expectations",
+        s(&expectations),
+        "--update-expectations",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(std::fs::symlink_metadata(&expectations).unwrap().is_file());
+    assert!(d.join("exp.toml.tmp").is_symlink());
+    assert_eq!(
+        names(&d),
+        ["exp.toml", "exp.toml.tmp"],
+        "no temporary file is left"
+    );
+
+    // A link in the expectations file's place is refused before the run.
+    std::fs::remove_file(&expectations).unwrap();
+    std::os::unix::fs::symlink("../victim", &expectations).unwrap();
+    let output = cli::run(&[
+        "-q",
+        "--expectations",
+        s(&expectations),
+        "--update-expectations",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("symbolic link"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}
+
+#[test]
+fn features_export_never_follows_a_linked_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let export = dir.path().join("suite");
+    std::fs::create_dir(&export).unwrap();
+    std::os::unix::fs::symlink(outside.path(), export.join("generated")).unwrap();
+    for force in [&[][..], &["--force"]] {
+        let mut args = vec!["features", "export", s(&export)];
+        args.extend_from_slice(force);
+        let output = binary(&args);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("symbolic link"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert!(names(outside.path()).is_empty(), "nothing written outside");
+    assert_eq!(names(&export), ["generated"], "nothing written at all");
+}
+
+#[test]
+fn an_output_that_is_an_input_or_another_output_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let expectations = dir.path().join("e.toml");
+    std::fs::write(&expectations, "# known failures\n").unwrap();
+    for flag in ["--junit", "--summary", "--json"] {
+        let output = cli::run(&["--expectations", s(&expectations), flag, s(&expectations)]);
+        assert_eq!(output.status.code(), Some(2), "{flag}: {}", stderr(&output));
+        let message = stderr(&output);
+        assert!(
+            message.contains(flag) && message.contains("--expectations"),
+            "{message}"
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "nothing ran: {}",
+            cli::stdout(&output)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&expectations).unwrap(),
+        "# known failures\n"
+    );
+
+    let same = dir.path().join("x");
+    let output = cli::run(&["--junit", s(&same), "--json", s(&same)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--junit") && stderr(&output).contains("--json"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!same.exists());
+
+    // A feature file as output, also when the implementation cannot start.
+    let feature = dir.path().join("dto.feature");
+    std::fs::copy("features/manual/dto.feature", &feature).unwrap();
+    let original = std::fs::read_to_string(&feature).unwrap();
+    for adapter in [
+        &[][..],
+        &[
+            "--adapter-cmd",
+            "python3 tests/fixtures/adapters/handshake_exit.py",
+        ],
+    ] {
+        let mut args = vec!["--features", s(&feature), "--junit", s(&feature)];
+        args.extend_from_slice(adapter);
+        let output = cli::run(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{adapter:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("feature file"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(std::fs::read_to_string(&feature).unwrap(), original);
+    }
+}
+
+#[test]
+fn the_fuzz_regression_file_is_checked_before_the_fuzzer_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let expectations = dir.path().join("e.toml");
+    std::fs::write(&expectations, "").unwrap();
+    let output = binary(&[
+        "fuzz",
+        "--expectations",
+        s(&expectations),
+        "--regressions",
+        s(&expectations),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--regressions") && stderr(&output).contains("--expectations"),
+        "{}",
+        stderr(&output)
+    );
+    let output = binary(&["fuzz", "--regressions", s(&dir.path().join("no/r.txt"))]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "the fuzzer did not start");
+}
+
+#[test]
+fn an_output_in_a_missing_directory_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for flag in ["--summary", "--junit", "--json"] {
+        let path = dir.path().join("nodir/x.md");
+        let output = cli::run(&[flag, s(&path)]);
+        assert_eq!(output.status.code(), Some(2), "{flag}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("does not exist"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(output.stdout.is_empty(), "nothing ran");
+    }
+    assert_eq!(names(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn an_interrupted_run_leaves_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("stuck");
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args([
+            "run",
+            "--no-fuzz",
+            "--adapter-cmd",
+            "python3 tests/fixtures/adapters/stuck_marked.py",
+            "--timeout",
+            "120",
+            "--junit",
+            s(&reports.join("junit.xml")),
+            "--json",
+            s(&reports.join("report.json")),
+            "--summary",
+            s(&reports.join("summary.md")),
+        ])
+        .env("STUCK_MARKER", &marker)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "the run never reached getActive");
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The run is under way: no report exists yet.
+    assert_eq!(names(&reports), Vec::<String>::new());
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: signalling our own child.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(
+        names(&reports),
+        Vec::<String>::new(),
+        "no report, no temporary file"
+    );
+}
+
+#[test]
+fn an_expectations_file_that_is_a_fifo_or_a_device_is_refused_without_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("exp.toml");
+    let name = std::ffi::CString::new(s(&fifo)).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    for path in [s(&fifo), "/dev/zero"] {
+        let output = bounded(&["run", "--no-fuzz", "--expectations", path]);
+        assert_eq!(output.status.code(), Some(2), "{path}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("not a regular file"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn a_deeply_nested_tag_expression_is_bad_usage() {
+    for expression in [
+        format!("{}@a{}", "(".repeat(20_000), ")".repeat(20_000)),
+        format!("{}@a", "not ".repeat(20_000)),
+    ] {
+        let output = bounded(&["run", "--list", "--tags", &expression]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        let message = stderr(&output);
+        assert!(
+            message.contains("--tags") && message.contains("at most"),
+            "{message}"
+        );
+        assert!(message.len() < 300, "a short message: {message}");
+    }
+    let output = binary(&[
+        "run",
+        "--list",
+        "--tags",
+        &format!("{}@RID1{}", "(".repeat(64), ")".repeat(64)),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
