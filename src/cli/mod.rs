@@ -96,10 +96,13 @@ fn end_groups_on_interrupt() {
     }
 }
 
-/// Entry point of the binary.
+/// Entry point of the binary. The binary is a child subreaper: a process an
+/// implementation started that escaped its group and lost its parent is
+/// adopted here, and ended when the command ends.
 pub async fn main(cli: Cli) -> ExitCode {
+    enmeshed_conformance::process::become_subreaper();
     end_groups_on_interrupt();
-    match cli.command {
+    let code = match cli.command {
         Command::Run(args) => run::command(&args).await,
         Command::Fuzz(args) => {
             adapter::with_adapter(&args.adapter, |a| Box::pin(fuzz::command(a, &args))).await
@@ -110,7 +113,9 @@ pub async fn main(cli: Cli) -> ExitCode {
         }
         Command::Features(args) => features::command(&args),
         Command::Completions(args) => completions::command(&args),
-    }
+    };
+    enmeshed_conformance::process::end_strays();
+    code
 }
 
 #[cfg(test)]
