@@ -12,5 +12,6 @@ pub mod protocol_doc;
 pub mod sha256;
 pub mod stage;
 pub mod sync;
+pub mod workspace;
 
 pub use enmeshed_conformance::{generate, spec};
