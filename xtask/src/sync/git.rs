@@ -3,9 +3,10 @@
 //!
 //! Every call is bounded: `git` runs with a deadline and is killed after it
 //! (a FIFO at `.git/HEAD` makes git wait forever), its output is capped, it
-//! never searches above the checkout (`GIT_CEILING_DIRECTORIES`), and the
-//! caller's `GIT_DIR`-style variables are removed so that they cannot point it
-//! elsewhere.
+//! never searches above the checkout (`GIT_CEILING_DIRECTORIES`, and a
+//! directory without `.git` is no checkout), the caller's `GIT_DIR`-style
+//! variables are removed so that they cannot point it elsewhere, and the
+//! checkout's config cannot start an fsmonitor program.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,8 @@ pub fn git(root: &Path, args: &[&str]) -> Result<GitOutput, String> {
     command
         .arg("-C")
         .arg(root)
+        // A checkout's own config must not start programs: no fsmonitor hook.
+        .args(["-c", "core.fsmonitor=false"])
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -173,6 +176,9 @@ fn text(bytes: &[u8]) -> String {
 /// Whether `root` is the top of a git working tree: `None` when it is not a
 /// git checkout at all.
 pub fn top_level(root: &Path) -> Result<Option<PathBuf>, String> {
+    if std::fs::symlink_metadata(root.join(".git")).is_err() {
+        return Ok(None); // git is not even asked (an archive needs no git)
+    }
     check_git_files(root)?;
     let output = git(root, &["rev-parse", "--show-toplevel"])?;
     if !output.success {
@@ -299,6 +305,29 @@ mod tests {
         assert_eq!(top_level(&inner).unwrap(), None, "git must not look above");
         let plain = tempfile::tempdir().unwrap();
         assert_eq!(top_level(plain.path()).unwrap(), None);
+    }
+
+    #[test]
+    fn the_checkouts_config_starts_no_fsmonitor_program() {
+        let dir = repository();
+        let witness = dir.path().join("fsmonitor-ran");
+        let hook = dir.path().join("hook.sh");
+        std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", witness.display())).unwrap();
+        run(
+            dir.path(),
+            &[
+                "config",
+                "core.fsmonitor",
+                &format!("sh {}", hook.display()),
+            ],
+        );
+        std::fs::write(dir.path().join("pages/a.md"), "edited\n").unwrap();
+        assert_eq!(
+            dirty(dir.path(), "pages").unwrap(),
+            vec![" M pages/a.md".to_owned()]
+        );
+        state(dir.path()).unwrap();
+        assert!(!witness.exists(), "the checkout's fsmonitor hook ran");
     }
 
     #[test]
