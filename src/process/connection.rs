@@ -135,7 +135,7 @@ impl Connection {
             .process_group(0)
             .kill_on_drop(true);
         reaper::set_parent_death_signal(&mut command_line);
-        let mut child = reaper::spawn_tracked(|| command_line.spawn(), Child::id).map_err(|e| {
+        let (mut child, _) = reaper::spawn(command_line).map_err(|e| {
             AdapterError::new(
                 AdapterFault::Crash,
                 format!("cannot start `{command}`: {e}"),

@@ -18,8 +18,8 @@
 
 use super::tree::Snapshot;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 /// Children started by the process adapter and not yet reaped by their owner
@@ -66,8 +66,8 @@ pub fn become_subreaper() -> bool {
 
 /// Arranges, in the child between `fork` and `exec`, that the child gets
 /// SIGKILL when the suite dies (Linux `PR_SET_PDEATHSIG`). Strictly: when
-/// the suite's thread that started it ends; the suite starts implementations
-/// from its runtime's threads, which live as long as the suite.
+/// the thread that started it ends; [`spawn`] starts every implementation
+/// from one thread that lives as long as the suite.
 pub fn set_parent_death_signal(command: &mut tokio::process::Command) {
     #[cfg(target_os = "linux")]
     {
@@ -91,6 +91,75 @@ pub fn set_parent_death_signal(command: &mut tokio::process::Command) {
     {
         let _ = command;
     }
+}
+
+/// A job for the spawner thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The spawner thread's queue and its thread id.
+static SPAWNER: OnceLock<Option<(mpsc::Sender<Job>, i64)>> = OnceLock::new();
+
+/// The one thread that starts every implementation: it lives as long as the
+/// process (it waits on a queue whose sender is never dropped), so that the
+/// parent-death signal, which Linux ties to the *thread* that forked, fires
+/// only when the suite dies. A runtime thread would not do: the fuzzer calls
+/// the adapter from a blocking-pool thread, which ends after 10 s idle.
+fn spawner() -> Option<&'static (mpsc::Sender<Job>, i64)> {
+    SPAWNER
+        .get_or_init(|| {
+            let (jobs, queue) = mpsc::channel::<Job>();
+            let (tid_tx, tid_rx) = mpsc::sync_channel(1);
+            std::thread::Builder::new()
+                .name("implementation-spawner".to_owned())
+                .spawn(move || {
+                    let _ = tid_tx.send(current_thread_id());
+                    for job in queue {
+                        job();
+                    }
+                })
+                .ok()?;
+            let tid = tid_rx.recv().ok()?;
+            Some((jobs, tid))
+        })
+        .as_ref()
+}
+
+/// The kernel's id of the calling thread.
+fn current_thread_id() -> i64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: gettid(2) has no preconditions and cannot fail.
+        i64::from(unsafe { libc::gettid() })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
+    }
+}
+
+/// Starts `command` from the spawner thread (see [`spawner`]), registered
+/// as tracked ([`spawn_tracked`]); returns the child and the id of the
+/// thread that forked it. Must be called inside a tokio runtime. Falls back
+/// to the calling thread if the spawner thread cannot be started.
+pub fn spawn(
+    mut command: tokio::process::Command,
+) -> std::io::Result<(tokio::process::Child, i64)> {
+    let Some((jobs, tid)) = spawner() else {
+        let child = spawn_tracked(|| command.spawn(), tokio::process::Child::id)?;
+        return Ok((child, current_thread_id()));
+    };
+    let runtime = tokio::runtime::Handle::try_current().map_err(std::io::Error::other)?;
+    let (done, result) = mpsc::sync_channel(1);
+    let job: Job = Box::new(move || {
+        let _entered = runtime.enter();
+        let _ = done.send(spawn_tracked(|| command.spawn(), tokio::process::Child::id));
+    });
+    jobs.send(job)
+        .map_err(|_| std::io::Error::other("the spawner thread has gone"))?;
+    let child = result
+        .recv()
+        .map_err(|_| std::io::Error::other("the spawner thread has gone"))??;
+    Ok((child, *tid))
 }
 
 /// Runs `spawn` (which starts one child) so that no stray sweep can take the
@@ -198,6 +267,31 @@ pub async fn end_strays_async(wait: Duration) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_child_is_forked_by_the_one_long_lived_spawner_thread() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        // From a thread that ends at once, as a blocking-pool thread does.
+        let handle = runtime.handle().clone();
+        let (mut child, forked_by, caller) = std::thread::spawn(move || {
+            let _entered = handle.enter();
+            let mut command = tokio::process::Command::new("true");
+            command.kill_on_drop(true);
+            let (child, forked_by) = spawn(command).unwrap();
+            (child, forked_by, current_thread_id())
+        })
+        .join()
+        .unwrap();
+        let (_, spawner_tid) = spawner().unwrap();
+        assert_eq!(forked_by, *spawner_tid);
+        assert_ne!(forked_by, caller);
+        let status = runtime.block_on(child.wait()).unwrap();
+        assert!(status.success());
+        reaped(child.id());
+    }
 
     #[test]
     fn a_tracked_child_is_counted_until_reaped() {
