@@ -4,6 +4,11 @@
 //! while a helper holds the output; a closed output is a CRASH, not a
 //! TIMEOUT, also with a short `--timeout`.
 //!
+//! Helpers that leave the group (`setsid()`, `setpgid(0, 0)`, a daemon whose
+//! parent is gone) are ended too, at the end of a run and on SIGTERM; an
+//! implementation stuck in a handler dies with a SIGKILLed suite (its
+//! parent-death signal). Linux only: the kernel facilities these rely on.
+//!
 //! Each test gives the binary (and so every process it starts) a unique
 //! marker in the environment and looks for it in `/proc/*/environ`, so tests
 //! running in parallel never see each other's processes.
@@ -223,4 +228,100 @@ fn a_closed_output_is_a_crash_even_with_a_short_timeout() {
     );
     assert!(!out.contains("TIMEOUT"), "{out}");
     assert_none_survives(&marker, "run against a closed output");
+}
+
+const ESCAPING: &str = "python3 tests/fixtures/adapters/escape_helpers.py";
+
+#[test]
+fn helpers_that_leave_the_group_do_not_outlive_the_run() {
+    let (output, _, marker) = binary("escape", &["run", "--no-fuzz", "--adapter-cmd", ESCAPING]);
+    let out = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{out}{}",
+        text(&output.stderr)
+    );
+    assert!(out.contains(" passed, 0 failed, 0 skipped"), "{out}");
+    assert_none_survives(&marker, "run with helpers that left the group");
+}
+
+/// Starts the binary with `args`, a fresh marker and `STUCK_FLAG`; waits
+/// (bounded) until the implementation says it is stuck in a handler.
+fn start_until_stuck(
+    test: &str,
+    args: &[&str],
+) -> (std::process::Child, String, tempfile::TempDir) {
+    let marker = unique_marker(test);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let flag = dir.path().join("stuck");
+    let child = Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args(args)
+        .env(MARKER, &marker)
+        .env("STUCK_FLAG", &flag)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !flag.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(flag.exists(), "{test}: the implementation never got stuck");
+    (child, marker, dir)
+}
+
+#[test]
+fn an_implementation_stuck_in_a_handler_dies_with_a_sigkilled_suite() {
+    let (mut suite, marker, _dir) = start_until_stuck(
+        "sigkill",
+        &[
+            "run",
+            "--no-fuzz",
+            "--timeout",
+            "300",
+            "--adapter-cmd",
+            "python3 tests/fixtures/adapters/stuck_in_handler.py",
+        ],
+    );
+    assert!(
+        carrying(&marker)
+            .iter()
+            .any(|(_, cmd)| cmd.contains("stuck_in_handler.py")),
+        "the implementation runs before the suite is killed"
+    );
+    suite.kill().expect("SIGKILL the suite");
+    let status = suite.wait().expect("the suite is reaped");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(9)
+    );
+    assert_none_survives(&marker, "a SIGKILLed suite");
+}
+
+#[test]
+fn helpers_that_leave_the_group_are_ended_when_the_suite_is_terminated() {
+    let (suite, marker, _dir) = start_until_stuck(
+        "sigterm",
+        &[
+            "run",
+            "--no-fuzz",
+            "--timeout",
+            "300",
+            "--adapter-cmd",
+            ESCAPING,
+        ],
+    );
+    assert!(
+        carrying(&marker).len() >= 4,
+        "the implementation and its three helpers run: {:?}",
+        carrying(&marker)
+    );
+    let pid = suite.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status();
+    assert!(sent.is_ok_and(|s| s.success()), "SIGTERM sent");
+    let output = suite.wait_with_output().expect("the suite ends");
+    assert_eq!(output.status.code(), Some(128 + 15));
+    assert_none_survives(&marker, "a terminated suite");
 }

@@ -103,10 +103,13 @@ fn end_groups_on_interrupt() {
     }
 }
 
-/// Entry point of the binary.
+/// Entry point of the binary. The binary is a child subreaper: a process an
+/// implementation started that escaped its group and lost its parent is
+/// adopted here, and ended when the command ends.
 pub async fn main(cli: Cli) -> ExitCode {
+    enmeshed_conformance::process::become_subreaper();
     end_groups_on_interrupt();
-    match cli.command {
+    let code = match cli.command {
         Command::Run(args) => run::command(&args).await,
         Command::Fuzz(args) => {
             if let Err(e) = fuzz::check_paths(&args) {
@@ -120,7 +123,9 @@ pub async fn main(cli: Cli) -> ExitCode {
         }
         Command::Features(args) => features::command(&args),
         Command::Completions(args) => completions::command(&args),
-    }
+    };
+    enmeshed_conformance::process::end_strays();
+    code
 }
 
 #[cfg(test)]

@@ -6,12 +6,14 @@
 //! drain for stderr that keeps a bounded tail, and an exit watcher that owns
 //! the child, so that an exit is noticed even while a helper process holds
 //! the output open. The child leads its own process group, and every way
-//! out ends the whole group. The first fault (crash,
+//! out ends the whole group and what its leader started outside it; the
+//! child dies with the suite (its parent-death signal, on Linux). The first fault (crash,
 //! timeout, protocol violation) is remembered: every later request on this
 //! connection fails with it, and the adapter starts a fresh process.
 
 use super::group::Group;
 use super::lines::{LineRead, read_line};
+use super::reaper;
 use super::stderr_tail::StderrTail;
 use crate::adapter::{AdapterError, AdapterFault};
 use crate::protocol::{MAX_LINE_BYTES, Reply, ReplyBody, Request, excerpt_bytes, parse_reply};
@@ -115,7 +117,7 @@ pub fn close_grace(timeout: Duration) -> Duration {
 
 impl Connection {
     /// Starts `words` as a child process with piped stdio, as the leader of
-    /// a new process group.
+    /// a new process group, with SIGKILL as its parent-death signal.
     pub fn spawn(words: &[String], timeout: Duration) -> Result<Connection, AdapterError> {
         let command = words.join(" ");
         let Some((program, args)) = words.split_first() else {
@@ -124,20 +126,21 @@ impl Connection {
                 "the adapter command is empty",
             ));
         };
-        let mut child = Command::new(program)
+        let mut command_line = Command::new(program);
+        command_line
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| {
-                AdapterError::new(
-                    AdapterFault::Crash,
-                    format!("cannot start `{command}`: {e}"),
-                )
-            })?;
+            .kill_on_drop(true);
+        reaper::set_parent_death_signal(&mut command_line);
+        let (mut child, _) = reaper::spawn(command_line).map_err(|e| {
+            AdapterError::new(
+                AdapterFault::Crash,
+                format!("cannot start `{command}`: {e}"),
+            )
+        })?;
         let group = child.id().and_then(Group::led_by);
         let (stdin, stdout, stderr) =
             match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
@@ -345,10 +348,12 @@ async fn read_replies(shared: Arc<Shared>, stdout: ChildStdout, grace: Duration)
 /// started) holds the output open; replies already written are read first,
 /// for up to `grace`.
 async fn watch_exit(shared: Arc<Shared>, mut child: Child, grace: Duration) {
+    let pid = child.id();
     let status = match child.wait().await {
         Ok(status) => status.to_string(),
         Err(e) => format!("exit status unknown: {e}"),
     };
+    reaper::reaped(pid);
     shared.exit.send_replace(Some(status.clone()));
     let mut closed = shared.output_closed.subscribe();
     if tokio::time::timeout(grace, closed.wait_for(|c| *c))

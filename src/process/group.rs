@@ -3,11 +3,16 @@
 //! implementation started (launchers such as `npm start` or a shell script
 //! without `exec`, and their helpers), not only the direct child.
 //!
-//! Ending a group is TERM, a short wait, then KILL. Every live group is also
+//! Ending a group is TERM, a short wait, then KILL. The processes that left
+//! the group (`setsid()`, `setpgid(0, 0)`) are found as the leader's
+//! descendants and get the same signals; once no group is live, the strays a
+//! subreaper adopted are ended too (see [`super::reaper`]). Every live group is also
 //! kept in a process-wide list so that an interrupted suite (Ctrl-C) can end
 //! them all before it exits: a child in its own group no longer receives the
 //! terminal's signals.
 
+use super::reaper::{end_strays, end_strays_async, signal_process};
+use super::tree::Snapshot;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +22,8 @@ use std::time::{Duration, Instant};
 const TERM_GRACE: Duration = Duration::from_millis(300);
 /// How often an ending group is looked at.
 const POLL: Duration = Duration::from_millis(10);
+/// How long the strays get to be reaped once they are KILLed.
+const STRAY_WAIT: Duration = Duration::from_millis(500);
 
 /// The groups started by this process and not ended yet.
 static LIVE: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
@@ -79,28 +86,76 @@ impl Group {
         })
     }
 
-    /// Ends the group: TERM, up to [`TERM_GRACE`] for it to go, then KILL.
-    /// Idempotent; after it, the group id is never signalled again.
+    /// The processes the leader started that are not zombies, in any group
+    /// or session (empty when the leader is no longer this process's child:
+    /// its pid may have been reused).
+    fn descendants(&self) -> BTreeSet<i32> {
+        let snapshot = Snapshot::take();
+        // SAFETY: getpid(2) has no preconditions.
+        let me = unsafe { libc::getpid() };
+        if snapshot.parent_of(self.pgid) != Some(me) {
+            return BTreeSet::new();
+        }
+        snapshot
+            .descendants_of(self.pgid)
+            .into_iter()
+            .filter(|pid| snapshot.running(*pid))
+            .collect()
+    }
+
+    /// Ends the group and every process its leader started outside it: TERM,
+    /// up to [`TERM_GRACE`] for them to go, then KILL. When no other group is
+    /// live, the strays are ended too. Idempotent; after it, the group id is
+    /// never signalled again.
     pub async fn end(&self) {
         if self.ended.load(Ordering::SeqCst) {
             return;
         }
-        if signal_group(self.pgid, libc::SIGTERM) {
+        let escaped = self.descendants();
+        for pid in &escaped {
+            signal_process(*pid, libc::SIGTERM);
+        }
+        if signal_group(self.pgid, libc::SIGTERM) || !escaped.is_empty() {
             let deadline = Instant::now() + TERM_GRACE;
-            while group_running(self.pgid) && Instant::now() < deadline {
+            while (group_running(self.pgid) || any_running(&escaped)) && Instant::now() < deadline {
                 tokio::time::sleep(POLL).await;
             }
         }
-        self.kill_now();
-    }
-
-    /// KILLs whatever is left of the group, at once (also for `Drop`).
-    pub fn kill_now(&self) {
-        if !self.ended.swap(true, Ordering::SeqCst) {
-            signal_group(self.pgid, libc::SIGKILL);
-            live().remove(&self.pgid);
+        let last = self.kill_now_with(&escaped);
+        if last {
+            end_strays_async(STRAY_WAIT).await;
         }
     }
+
+    /// KILLs whatever is left of the group and of the processes its leader
+    /// started, at once (also for `Drop`).
+    pub fn kill_now(&self) {
+        self.kill_now_with(&BTreeSet::new());
+    }
+
+    /// KILLs the group, `escaped` and the leader's descendants now; whether
+    /// no group is live any more.
+    fn kill_now_with(&self, escaped: &BTreeSet<i32>) -> bool {
+        if self.ended.swap(true, Ordering::SeqCst) {
+            return false;
+        }
+        for pid in escaped.iter().chain(&self.descendants()) {
+            signal_process(*pid, libc::SIGKILL);
+        }
+        signal_group(self.pgid, libc::SIGKILL);
+        let mut live = live();
+        live.remove(&self.pgid);
+        live.is_empty()
+    }
+}
+
+/// Whether one of `pids` is still running (zombies do not count).
+fn any_running(pids: &BTreeSet<i32>) -> bool {
+    if pids.is_empty() {
+        return false;
+    }
+    let snapshot = Snapshot::take();
+    pids.iter().any(|pid| snapshot.running(*pid))
 }
 
 impl Drop for Group {
@@ -109,13 +164,23 @@ impl Drop for Group {
     }
 }
 
-/// KILLs every group this process started and has not ended yet (for an
-/// interrupted suite, just before it exits).
+/// KILLs every group this process started and has not ended yet, with the
+/// processes their leaders started outside them, then the strays (for an
+/// interrupted suite, just before it exits, and at the end of every command).
 pub fn kill_all_groups() {
     let groups = std::mem::take(&mut *live());
+    let snapshot = Snapshot::take();
+    // SAFETY: getpid(2) has no preconditions.
+    let me = unsafe { libc::getpid() };
     for pgid in groups {
+        if snapshot.parent_of(pgid) == Some(me) {
+            for pid in snapshot.descendants_of(pgid) {
+                signal_process(pid, libc::SIGKILL);
+            }
+        }
         signal_group(pgid, libc::SIGKILL);
     }
+    end_strays(STRAY_WAIT);
 }
 
 #[cfg(test)]

@@ -8,10 +8,21 @@
 mod connection;
 mod group;
 mod lines;
+mod reaper;
 mod stderr_tail;
+mod tree;
 
 pub use connection::close_grace;
 pub use group::kill_all_groups;
+pub use reaper::become_subreaper;
+
+/// Ends every child of this process that the process adapter did not start
+/// (escaped helpers adopted as a subreaper, see [`become_subreaper`]) and
+/// reaps them, waiting at most one second. A no-op unless this process is a
+/// subreaper. Returns how many could not be reaped in time.
+pub fn end_strays() -> usize {
+    reaper::end_strays(std::time::Duration::from_secs(1))
+}
 pub use stderr_tail::{KEPT_LINE_BYTES, KEPT_LINES};
 
 use crate::adapter::{

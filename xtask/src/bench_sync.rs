@@ -172,6 +172,7 @@ pub fn run(spec_dir: &Path, iterations: u32) -> Result<Report, PipelineError> {
             spec_dir: spec.clone(),
             record: ws.join("spec/SOURCE.toml"),
             out_dir: ws.join("features/generated"),
+            allow_removal: false,
         };
         let start = Instant::now();
         let synced = sync::run(&options)?;

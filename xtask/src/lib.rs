@@ -11,5 +11,6 @@ pub mod pipeline;
 pub mod protocol_doc;
 pub mod stage;
 pub mod sync;
+pub mod workspace;
 
 pub use enmeshed_conformance::{generate, spec};

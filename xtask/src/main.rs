@@ -10,6 +10,9 @@
 //! - `bench-suite`: time whole runs of the suite against the reference implementation;
 //! - `bench-fuzz`: time the fuzzer against the reference implementation;
 //! - `bench-scale`: time a feature file of 100k scenarios and a 10 MB expectations file.
+//!
+//! Paths default to the workspace of the current directory (`xtask::workspace`),
+//! not to where this binary was built.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -53,7 +56,7 @@ enum Command {
         /// Also take the checkout's pages whose property KEY has VALUE (as `gen --select`). Repeatable; all must match.
         #[arg(long, value_name = "KEY=VALUE")]
         select: Vec<Select>,
-        /// The commit to record. Default: read from DOCS_CHECKOUT/.git (HEAD, refs, packed-refs).
+        /// The commit to record. Default: `git rev-parse HEAD` in DOCS_CHECKOUT (needed when it is not a git checkout).
         #[arg(long, value_name = "SHA", value_parser = xtask::sync::parse_commit)]
         commit: Option<String>,
         /// Spec directory. Default: spec/use-cases of this workspace.
@@ -65,6 +68,9 @@ enum Command {
         /// Directory of generated features. Default: features/generated of this workspace.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Remove the spec pages (and their features) that the checkout no longer has; without it such a sync is refused.
+        #[arg(long)]
+        allow_removal: bool,
     },
     /// Time parse + generate over a directory of pages against the parse-only floor.
     BenchGen {
@@ -113,9 +119,15 @@ enum Command {
     },
 }
 
+/// The workspace of the current directory; exits with an error when there is none.
 fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+    match xtask::workspace::root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    }
 }
 
 fn spec_dir(given: Option<PathBuf>) -> PathBuf {
@@ -234,6 +246,7 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
             spec,
             record,
             out,
+            allow_removal,
         } => {
             let options = xtask::sync::SyncOptions {
                 from,
@@ -242,6 +255,7 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                 spec_dir: spec_dir(spec),
                 record: record.unwrap_or_else(|| workspace_root().join("spec/SOURCE.toml")),
                 out_dir: out_dir(out),
+                allow_removal,
             };
             println!("{}", xtask::sync::run(&options)?);
             Ok(ExitCode::SUCCESS)

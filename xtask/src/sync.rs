@@ -3,16 +3,20 @@
 //! from in `spec/SOURCE.toml`, regenerate the features, and say what changed.
 //!
 //! - Pages: those already in `spec/use-cases/`, plus those `--select` picks
-//!   from the checkout (by front-matter property, as `gen --select`). A page
-//!   the checkout no longer has is removed.
-//! - Commit: `--commit SHA`, else read from the checkout's `.git` (`HEAD`,
-//!   loose refs, `packed-refs`).
+//!   from the checkout (by front-matter property, as `gen --select`). Pages
+//!   must be regular files inside the checkout (a link, FIFO or directory
+//!   named like a page is an error). A page the checkout no longer has is
+//!   removed only with `--allow-removal`; a checkout without pages, or a sync
+//!   that would leave no page, is an error (as in `gen`).
+//! - Commit: `--commit SHA`, else `git rev-parse HEAD` in the checkout. A git
+//!   checkout whose pages differ from that commit (`git status`) is refused.
 //! - Atomic: every page is read and parsed, every feature rendered and checked
 //!   in memory first; then all files are staged next to their targets and
 //!   renamed at the end. On any error nothing is written.
 
 mod checkout;
 mod diff;
+mod git;
 mod record;
 
 pub use checkout::{CommitOrigin, PAGES_DIR, parse_commit};
@@ -43,6 +47,8 @@ pub struct SyncOptions {
     pub record: PathBuf,
     /// The generated features (`features/generated`).
     pub out_dir: PathBuf,
+    /// Whether spec pages the checkout no longer has may be removed.
+    pub allow_removal: bool,
 }
 
 /// What a sync did.
@@ -81,7 +87,7 @@ impl fmt::Display for SyncReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let origin = match &self.origin {
             CommitOrigin::CommandLine => "from --commit".to_owned(),
-            CommitOrigin::Git(how) => format!("read from .git: {how}"),
+            CommitOrigin::Git(how) => format!("read with git: {how}"),
         };
         writeln!(
             f,
@@ -148,9 +154,18 @@ fn incoming(checkout: &Checkout, options: &SyncOptions) -> Result<Vec<Incoming>,
         )));
     }
     let current = md_names(&options.spec_dir).map_err(other)?;
+    // Every entry of the checkout is looked at, so that a page that is not a
+    // regular file is an error even when it is not selected.
+    let offered = checkout.page_names().map_err(other)?;
+    if offered.is_empty() {
+        return Err(other(format!(
+            "the docs checkout has no pages in {}; nothing was written",
+            checkout.pages.display()
+        )));
+    }
     let mut names: Vec<String> = current.clone();
     if !options.selects.is_empty() {
-        names.extend(checkout.page_names().map_err(other)?);
+        names.extend(offered);
     }
     names.sort();
     names.dedup();
@@ -227,6 +242,36 @@ fn old_page(spec_dir: &Path, name: &str) -> Result<Option<OldPage>, PipelineErro
     Ok(Some((bytes, parsed)))
 }
 
+/// How many uncommitted paths an error lists.
+const LISTED_PATHS: usize = 10;
+
+/// Refuses a git checkout whose pages differ from its commit: the record
+/// would attribute text to a commit that does not hold it. A checkout that
+/// is not a git checkout (then `--commit` was given) cannot be checked.
+fn refuse_uncommitted(checkout: &Checkout) -> Result<(), PipelineError> {
+    if !checkout.is_git_checkout().map_err(other)? {
+        return Ok(());
+    }
+    let dirty = checkout.uncommitted_pages().map_err(other)?;
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    let mut listed: Vec<String> = dirty
+        .iter()
+        .take(LISTED_PATHS)
+        .map(|p| p.escape_debug().to_string())
+        .collect();
+    if dirty.len() > LISTED_PATHS {
+        listed.push(format!("… and {} more", dirty.len() - LISTED_PATHS));
+    }
+    Err(other(format!(
+        "the pages of {} have uncommitted changes (git status):\n  {}\n\
+         commit or stash them (or check out a clean copy), then sync again; nothing was written",
+        checkout.root.display(),
+        listed.join("\n  ")
+    )))
+}
+
 /// Syncs, or explains why not; writes nothing on error.
 pub fn run(options: &SyncOptions) -> Result<SyncReport, PipelineError> {
     let checkout = Checkout::open(&options.from).map_err(other)?;
@@ -237,8 +282,15 @@ pub fn run(options: &SyncOptions) -> Result<SyncReport, PipelineError> {
         ),
         None => checkout.commit().map_err(other)?,
     };
+    refuse_uncommitted(&checkout)?;
     let previous = SourceRecord::read(&options.record).map_err(other)?;
     let pages = incoming(&checkout, options)?;
+    if pages.is_empty() {
+        return Err(other(format!(
+            "no page would remain in {}: pass --select to take pages from the checkout; nothing was written",
+            options.spec_dir.display()
+        )));
+    }
 
     // Page changes, against what the spec directory holds now.
     let mut changes = Vec::new();
@@ -275,6 +327,20 @@ pub fn run(options: &SyncOptions) -> Result<SyncReport, PipelineError> {
         }
     }
     changes.sort_by(|a, b| a.name().cmp(b.name()));
+    let removed: Vec<&str> = changes
+        .iter()
+        .filter(|c| matches!(c, PageChange::Removed { .. }))
+        .map(PageChange::name)
+        .collect();
+    if !removed.is_empty() && !options.allow_removal {
+        return Err(other(format!(
+            "the docs checkout no longer has {} of the pages in {}: {}; to remove them and \
+             their features, run again with --allow-removal; nothing was written",
+            removed.len(),
+            options.spec_dir.display(),
+            removed.join(", ")
+        )));
+    }
 
     // The source record.
     let record = SourceRecord {

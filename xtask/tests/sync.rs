@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const COMMIT_A: &str = "1111111111111111111111111111111111111111";
-const COMMIT_B: &str = "2222222222222222222222222222222222222222";
 const WIDGET: &str = "use-case-test-frobnicate-widget.md";
 const GADGET: &str = "use-case-test-polish-gadget.md";
 
@@ -25,7 +24,34 @@ fn gadget() -> String {
         .replace("tech category: Widgets", "tech category: Gadgets")
 }
 
-/// A docs checkout with `pages` in `_docs_use-cases/`, at COMMIT_A (loose ref).
+/// Runs git in `dir`; it must succeed. Returns its output.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Commits everything in the checkout; returns the new HEAD.
+fn commit_all(dir: &Path, message: &str) -> String {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+/// A docs checkout (a git repository on `main`) with `pages` in
+/// `_docs_use-cases/`, committed.
 fn checkout(pages: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let pages_dir = dir.path().join("_docs_use-cases");
@@ -33,14 +59,14 @@ fn checkout(pages: &[(&str, &str)]) -> tempfile::TempDir {
     for (name, text) in pages {
         std::fs::write(pages_dir.join(name), text).unwrap();
     }
-    std::fs::create_dir_all(dir.path().join(".git/refs/heads")).unwrap();
-    std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
-    std::fs::write(
-        dir.path().join(".git/refs/heads/main"),
-        format!("{COMMIT_A}\n"),
-    )
-    .unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    commit_all(dir.path(), "pages");
     dir
+}
+
+/// The commit the checkout is at.
+fn head(dir: &Path) -> String {
+    git(dir, &["rev-parse", "HEAD"])
 }
 
 /// A scratch workspace: `spec/use-cases` (with `pages`), `features/generated`.
@@ -110,9 +136,10 @@ fn sync_adds_selected_pages_records_the_source_and_regenerates() {
     let ws = Workspace::new(&[]);
     let (code, stdout, stderr) = ws.sync(docs.path(), &["--select", "tech category=Widgets"]);
     assert_eq!(code, Some(0), "{stderr}");
+    let commit = head(docs.path());
     assert!(
         stdout.contains(&format!(
-            "at commit {COMMIT_A} (read from .git: HEAD → refs/heads/main)"
+            "at commit {commit} (read with git: HEAD → refs/heads/main)"
         )),
         "{stdout}"
     );
@@ -138,7 +165,7 @@ fn sync_adds_selected_pages_records_the_source_and_regenerates() {
     let record = std::fs::read_to_string(ws.path("spec/SOURCE.toml")).unwrap();
     let digest = xtask::sync::digest(widget().as_bytes());
     assert!(
-        record.contains(&format!("commit = \"{COMMIT_A}\"")),
+        record.contains(&format!("commit = \"{commit}\"")),
         "{record}"
     );
     assert!(
@@ -195,14 +222,9 @@ fn changed_pages_report_properties_and_bullets_per_section_and_the_new_commit() 
             "- No Widget can be frobnicated if there is no Widget.",
         );
     let edited = format!("{edited}- No Widget can be frobnicated if it is not idle.\n");
+    let commit_a = head(docs.path());
     std::fs::write(docs.path().join("_docs_use-cases").join(WIDGET), &edited).unwrap();
-    // The new commit is only in packed-refs.
-    std::fs::remove_file(docs.path().join(".git/refs/heads/main")).unwrap();
-    std::fs::write(
-        docs.path().join(".git/packed-refs"),
-        format!("{COMMIT_B} refs/heads/main\n"),
-    )
-    .unwrap();
+    let commit_b = commit_all(docs.path(), "edit");
 
     let (code, stdout, stderr) = ws.sync(docs.path(), &[]);
     assert_eq!(code, Some(0), "{stderr}");
@@ -215,7 +237,7 @@ fn changed_pages_report_properties_and_bullets_per_section_and_the_new_commit() 
         "→ Sets the `status` of the Widget to `\"Frobnicated\"`, and keeps the rest.",
         "On Failure (line 65): ~ The Widget is too | cold.",
         "On Failure (line 66): + No Widget can be frobnicated if it is not idle.",
-        &format!("source record: updated, commit {COMMIT_A} → {COMMIT_B}"),
+        &format!("source record: updated, commit {commit_a} → {commit_b}"),
         "(files changed: 1)",
     ] {
         assert!(
@@ -248,7 +270,18 @@ fn pages_gone_from_the_checkout_are_removed_with_their_features() {
             .exists()
     );
     std::fs::remove_file(docs.path().join("_docs_use-cases").join(GADGET)).unwrap();
-    let (code, stdout, stderr) = ws.sync(docs.path(), &[]);
+    commit_all(docs.path(), "remove the gadget");
+    // Removal must be asked for.
+    assert_refused(
+        &ws,
+        docs.path(),
+        &[],
+        &format!(
+            "no longer has 1 of the pages in {}: {GADGET}; to remove them and their features, run again with --allow-removal",
+            ws.path("spec/use-cases").display()
+        ),
+    );
+    let (code, stdout, stderr) = ws.sync(docs.path(), &["--allow-removal"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stdout.contains(&format!("removed {GADGET} (6 bullets)")),
@@ -375,4 +408,159 @@ fn a_broken_source_record_is_refused() {
     let ws = stale_workspace();
     std::fs::write(ws.path("spec/SOURCE.toml"), "repository = \"r\"\n").unwrap();
     assert_refused(&ws, docs.path(), &[], "SOURCE.toml: `path` is missing");
+}
+
+#[test]
+fn a_page_that_links_outside_the_checkout_is_refused() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = Workspace::new(&[(WIDGET, &widget()), (GADGET, &gadget())]);
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), gadget()).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        docs.path().join("_docs_use-cases").join(GADGET),
+    )
+    .unwrap();
+    commit_all(docs.path(), "a link");
+    assert_refused(
+        &ws,
+        docs.path(),
+        &["--allow-removal"],
+        &format!("{GADGET} is a symbolic link, not a regular file"),
+    );
+}
+
+#[test]
+fn a_fifo_or_a_directory_named_like_a_page_is_an_error_not_a_removal() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = Workspace::new(&[(WIDGET, &widget()), (GADGET, &gadget())]);
+    let page = docs.path().join("_docs_use-cases").join(GADGET);
+    std::fs::create_dir(&page).unwrap();
+    std::fs::write(page.join("inside"), "x").unwrap();
+    commit_all(docs.path(), "a directory");
+    assert_refused(
+        &ws,
+        docs.path(),
+        &["--allow-removal"],
+        &format!("{GADGET} is a directory, not a regular file"),
+    );
+    std::fs::remove_dir_all(&page).unwrap();
+    commit_all(docs.path(), "no directory");
+    let made = std::process::Command::new("mkfifo").arg(&page).status();
+    assert!(made.unwrap().success());
+    assert_refused(
+        &ws,
+        docs.path(),
+        &["--allow-removal", "--commit", COMMIT_A],
+        &format!("{GADGET} is a FIFO, not a regular file"),
+    );
+}
+
+#[test]
+fn an_empty_or_vanished_page_set_is_an_error() {
+    let docs = checkout(&[]);
+    let ws = Workspace::new(&[(WIDGET, &widget()), (GADGET, &gadget())]);
+    // No page at all: refused even with --allow-removal, as `gen` refuses.
+    assert_refused(
+        &ws,
+        docs.path(),
+        &["--allow-removal"],
+        "the docs checkout has no pages",
+    );
+    // Pages, but none of those the spec holds, and none selected.
+    let docs = checkout(&[("use-case-other.md", &gadget())]);
+    assert_refused(
+        &ws,
+        docs.path(),
+        &["--allow-removal"],
+        "no page would remain",
+    );
+}
+
+#[test]
+fn a_fifo_at_git_head_is_an_error_not_a_hang() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = stale_workspace();
+    let head = docs.path().join(".git/HEAD");
+    std::fs::remove_file(&head).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&head).status();
+    assert!(made.unwrap().success());
+    assert_refused(
+        &ws,
+        docs.path(),
+        &[],
+        ".git/HEAD is a FIFO, not a regular file",
+    );
+}
+
+#[test]
+fn uncommitted_pages_are_refused_and_listed() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    let ws = stale_workspace();
+    let pages = docs.path().join("_docs_use-cases");
+    std::fs::write(
+        pages.join(WIDGET),
+        widget().replace("Then frobnicate.", "Then wait."),
+    )
+    .unwrap();
+    std::fs::write(pages.join(GADGET), gadget()).unwrap();
+    for extra in [&[][..], &["--commit", COMMIT_A][..]] {
+        let before = ws.tree();
+        let (code, _, stderr) = ws.sync(docs.path(), extra);
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(
+            stderr.contains("have uncommitted changes (git status)"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(" M _docs_use-cases/{WIDGET}")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("?? _docs_use-cases/{GADGET}")),
+            "{stderr}"
+        );
+        assert_eq!(ws.tree(), before);
+    }
+    // Edits elsewhere in the docs repository do not matter.
+    git(docs.path(), &["checkout", "-q", "--", "."]);
+    std::fs::remove_file(pages.join(GADGET)).unwrap();
+    std::fs::write(docs.path().join("README.md"), "edited\n").unwrap();
+    let (code, stdout, stderr) = ws.sync(docs.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains(&head(docs.path())), "{stdout}");
+}
+
+#[test]
+fn a_detached_head_is_recorded_as_such() {
+    let docs = checkout(&[(WIDGET, &widget())]);
+    git(docs.path(), &["checkout", "-q", "--detach"]);
+    let ws = stale_workspace();
+    let (code, stdout, stderr) = ws.sync(docs.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let commit = head(docs.path());
+    assert!(
+        stdout.contains(&format!(
+            "at commit {commit} (read with git: detached HEAD)"
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_directory_inside_another_checkout_is_not_taken_for_it() {
+    // The docs pages in a sub-directory of a git repository: git must not
+    // report the enclosing repository's commit.
+    let outer = checkout(&[]);
+    let docs = outer.path().join("docs");
+    std::fs::create_dir_all(docs.join("_docs_use-cases")).unwrap();
+    std::fs::write(docs.join("_docs_use-cases").join(WIDGET), widget()).unwrap();
+    commit_all(outer.path(), "nested");
+    let ws = stale_workspace();
+    assert_refused(
+        &ws,
+        &docs,
+        &[],
+        "it is not a git checkout; pass --commit SHA",
+    );
 }

@@ -1,6 +1,16 @@
 //! A checkout of the documentation repository: its use-case pages and its commit.
+//!
+//! The checkout is untrusted input. Pages must be regular files directly in
+//! `_docs_use-cases/`, itself a real directory of the checkout: a symbolic
+//! link (to anywhere), a FIFO, a device or a directory named like a page is an
+//! error, never a page that was "deleted". Pages are opened without following
+//! links and without blocking, and read up to the parser's size limit. The
+//! commit and whether the pages differ from it come from `git` itself
+//! ([`super::git`]).
 
+use super::git::{self, file_kind};
 use enmeshed_conformance::spec::MAX_PAGE_BYTES;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// Where the use-case pages live inside the documentation repository.
@@ -20,12 +30,13 @@ pub struct Checkout {
 pub enum CommitOrigin {
     /// `--commit` on the command line.
     CommandLine,
-    /// The checkout's `.git` (`HEAD`, a loose ref or `packed-refs`), with what was read.
+    /// `git rev-parse HEAD` in the checkout, with HEAD's branch or "detached HEAD".
     Git(String),
 }
 
 impl Checkout {
-    /// Checks that `root` is a directory with a `_docs_use-cases/` directory.
+    /// Checks that `root` is a directory with a `_docs_use-cases/` directory
+    /// (a real one, not a link).
     pub fn open(root: &Path) -> Result<Self, String> {
         if !root.is_dir() {
             return Err(format!(
@@ -34,11 +45,21 @@ impl Checkout {
             ));
         }
         let pages = root.join(PAGES_DIR);
-        if !pages.is_dir() {
-            return Err(format!(
-                "{} has no {PAGES_DIR}/ directory: is it a checkout of nmshd/nmshd.github.io?",
-                root.display()
-            ));
+        match std::fs::symlink_metadata(&pages) {
+            Ok(metadata) if metadata.is_dir() => {}
+            Ok(metadata) => {
+                return Err(format!(
+                    "{} is {}, not a directory of the checkout",
+                    pages.display(),
+                    file_kind(&metadata)
+                ));
+            }
+            Err(_) => {
+                return Err(format!(
+                    "{} has no {PAGES_DIR}/ directory: is it a checkout of nmshd/nmshd.github.io?",
+                    root.display()
+                ));
+            }
         }
         Ok(Self {
             root: root.to_path_buf(),
@@ -46,7 +67,8 @@ impl Checkout {
         })
     }
 
-    /// The file names of the `.md` pages, sorted.
+    /// The file names of the `.md` pages, sorted; an entry named like a page
+    /// that is not a regular file is an error.
     pub fn page_names(&self) -> Result<Vec<String>, String> {
         md_names(&self.pages)
     }
@@ -56,7 +78,7 @@ impl Checkout {
         read_page_bytes(&self.pages.join(name))
     }
 
-    /// The commit the checkout is at, read from its `.git`.
+    /// The commit the checkout is at, from `git rev-parse HEAD`.
     pub fn commit(&self) -> Result<(String, CommitOrigin), String> {
         let fail = |why: String| {
             format!(
@@ -64,136 +86,133 @@ impl Checkout {
                 self.root.display()
             )
         };
-        let git_dir = git_dir(&self.root).map_err(fail)?;
-        let (id, from) = head_commit(&git_dir).map_err(fail)?;
-        Ok((id, CommitOrigin::Git(from)))
+        if !self.is_git_checkout().map_err(fail)? {
+            return Err(fail("it is not a git checkout".to_owned()));
+        }
+        let state = git::state(&self.root).map_err(fail)?;
+        let from = match state.branch {
+            Some(branch) => format!("HEAD → {branch}"),
+            None => "detached HEAD".to_owned(),
+        };
+        Ok((state.head, CommitOrigin::Git(from)))
+    }
+
+    /// Whether the checkout's root is the top of a git working tree; an
+    /// error when git finds a different top or cannot read it.
+    pub fn is_git_checkout(&self) -> Result<bool, String> {
+        let Some(top) = git::top_level(&self.root)? else {
+            return Ok(false);
+        };
+        let same = match (top.canonicalize(), self.root.canonicalize()) {
+            (Ok(top), Ok(root)) => top == root,
+            _ => false,
+        };
+        if !same {
+            return Err(format!(
+                "{} is not the top of its git checkout (git names {})",
+                self.root.display(),
+                top.display()
+            ));
+        }
+        Ok(true)
+    }
+
+    /// The pages that differ from the checkout's commit (modified, staged,
+    /// deleted, untracked or ignored), as `git status --porcelain` lists them.
+    pub fn uncommitted_pages(&self) -> Result<Vec<String>, String> {
+        git::dirty(&self.root, PAGES_DIR)
     }
 }
 
-/// The `.md` files directly inside `dir`, sorted by name.
+/// The `.md` entries directly inside `dir`, sorted by name. Each must be a
+/// regular file: a link, FIFO, device or directory named `*.md` is an error
+/// that names it, never skipped.
 pub fn md_names(dir: &Path) -> Result<Vec<String>, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut names = Vec::new();
+    let mut refused = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         let path = entry.path();
-        if path.extension().is_some_and(|e| e == "md") && path.is_file() {
-            names.push(entry.file_name().to_string_lossy().into_owned());
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
         }
+        let metadata = std::fs::symlink_metadata(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if !metadata.is_file() {
+            refused.push(format!(
+                "{} is {}, not a regular file",
+                path.display(),
+                file_kind(&metadata)
+            ));
+            continue;
+        }
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            refused.push(format!("{}: the file name is not UTF-8", path.display()));
+            continue;
+        };
+        names.push(name);
+    }
+    if !refused.is_empty() {
+        refused.sort();
+        return Err(format!(
+            "pages must be regular files inside the checkout:\n  {}",
+            refused.join("\n  ")
+        ));
     }
     names.sort();
     Ok(names)
 }
 
-/// The bytes of a page file (`None` when it does not exist); larger pages
-/// than the parser accepts are refused without reading them.
+/// The bytes of a page file (`None` when it does not exist). It is opened
+/// without following a link and without blocking (a FIFO cannot stall it),
+/// must be a regular file, and is read up to the parser's size limit.
 pub fn read_page_bytes(path: &Path) -> Result<Option<Vec<u8>>, String> {
-    let metadata = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    if !metadata.is_file() {
-        return Ok(None);
-    }
-    if metadata.len() > MAX_PAGE_BYTES as u64 {
-        return Err(format!(
-            "{}:1: file is {} bytes, larger than the limit of {MAX_PAGE_BYTES} bytes",
-            path.display(),
-            metadata.len()
-        ));
-    }
-    std::fs::read(path)
-        .map(Some)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-/// The git directory of a checkout: `.git/`, or where a `.git` file
-/// (`gitdir: <path>`, as in worktrees and submodules) points.
-fn git_dir(root: &Path) -> Result<PathBuf, String> {
-    let dot_git = root.join(".git");
-    if dot_git.is_dir() {
-        return Ok(dot_git);
-    }
-    if dot_git.is_file() {
-        let text = std::fs::read_to_string(&dot_git)
-            .map_err(|e| format!("cannot read {}: {e}", dot_git.display()))?;
-        let target = text
-            .trim()
-            .strip_prefix("gitdir:")
-            .map(str::trim)
-            .ok_or_else(|| format!("{} does not say `gitdir: <path>`", dot_git.display()))?;
-        return Ok(root.join(target));
-    }
-    Err("it has no .git".to_owned())
-}
-
-/// Whether `text` is a full commit id (40 hex digits, or 64 in SHA-256 repositories).
-fn is_full_id(text: &str) -> bool {
-    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// The commit `HEAD` names: directly, through a loose ref or through `packed-refs`.
-fn head_commit(git_dir: &Path) -> Result<(String, String), String> {
-    let head_path = git_dir.join("HEAD");
-    let head = std::fs::read_to_string(&head_path)
-        .map_err(|e| format!("cannot read {}: {e}", head_path.display()))?;
-    let head = head.trim();
-    if is_full_id(head) {
-        return Ok((head.to_ascii_lowercase(), "detached HEAD".to_owned()));
-    }
-    let Some(reference) = head.strip_prefix("ref:").map(str::trim) else {
-        return Err(format!(
-            "{} holds neither a commit nor a ref",
-            head_path.display()
-        ));
-    };
-    if reference
-        .split('/')
-        .any(|part| part == ".." || part.is_empty())
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
     {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            let kind = std::fs::symlink_metadata(path).map_or("unreadable", |m| file_kind(&m));
+            return Err(format!(
+                "{} is {kind}, not a regular file inside the checkout ({e})",
+                path.display()
+            ));
+        }
+    };
+    let metadata = file
+        .metadata()
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if !metadata.is_file() {
         return Err(format!(
-            "{} names an invalid ref `{reference}`",
-            head_path.display()
+            "{} is {}, not a regular file",
+            path.display(),
+            file_kind(&metadata)
         ));
     }
-    // Worktrees keep their shared refs in the directory `commondir` names.
-    let common = match std::fs::read_to_string(git_dir.join("commondir")) {
-        Ok(path) => git_dir.join(path.trim()),
-        Err(_) => git_dir.to_path_buf(),
+    let limit = MAX_PAGE_BYTES as u64;
+    let too_big = |size: u64| {
+        format!(
+            "{}:1: file is {size} bytes, larger than the limit of {MAX_PAGE_BYTES} bytes",
+            path.display()
+        )
     };
-    for dir in [git_dir, common.as_path()] {
-        if let Ok(text) = std::fs::read_to_string(dir.join(reference)) {
-            let id = text.trim();
-            if is_full_id(id) {
-                return Ok((id.to_ascii_lowercase(), format!("HEAD → {reference}")));
-            }
-            return Err(format!("the ref {reference} does not hold a commit id"));
-        }
+    if metadata.len() > limit {
+        return Err(too_big(metadata.len()));
     }
-    for dir in [git_dir, common.as_path()] {
-        let Ok(text) = std::fs::read_to_string(dir.join("packed-refs")) else {
-            continue;
-        };
-        for line in text.lines() {
-            if line.starts_with('#') || line.starts_with('^') {
-                continue;
-            }
-            if let Some((id, name)) = line.split_once(' ')
-                && name.trim() == reference
-                && is_full_id(id)
-            {
-                return Ok((
-                    id.to_ascii_lowercase(),
-                    format!("HEAD → {reference} (packed-refs)"),
-                ));
-            }
-        }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
     }
-    Err(format!(
-        "HEAD names {reference}, which no ref file or packed-refs holds"
-    ))
+    Ok(Some(bytes))
 }
 
 /// Checks a commit id given on the command line: 7 to 64 hex digits.
@@ -212,69 +231,26 @@ pub fn parse_commit(text: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    const A: &str = "0123456789abcdef0123456789abcdef01234567";
-    const B: &str = "89abcdef0123456789abcdef0123456789abcdef";
-
     fn checkout() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join(".git/refs/heads")).unwrap();
         std::fs::create_dir(dir.path().join(PAGES_DIR)).unwrap();
         dir
     }
 
-    fn commit_of(dir: &Path) -> Result<(String, CommitOrigin), String> {
-        Checkout::open(dir).unwrap().commit()
-    }
-
     #[test]
-    fn head_through_a_loose_ref_packed_refs_or_detached() {
+    fn a_plain_directory_needs_a_commit() {
         let dir = checkout();
-        std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
-        std::fs::write(
-            dir.path().join(".git/packed-refs"),
-            format!("# pack-refs with: peeled fully-peeled sorted\n{B} refs/heads/main\n^{A}\n"),
-        )
-        .unwrap();
-        let (id, origin) = commit_of(dir.path()).unwrap();
-        assert_eq!(id, B);
-        assert_eq!(
-            origin,
-            CommitOrigin::Git("HEAD → refs/heads/main (packed-refs)".to_owned())
-        );
-        // A loose ref wins over packed-refs, as in git.
-        std::fs::write(dir.path().join(".git/refs/heads/main"), format!("{A}\n")).unwrap();
-        assert_eq!(commit_of(dir.path()).unwrap().0, A);
-        std::fs::write(
-            dir.path().join(".git/HEAD"),
-            format!("{}\n", B.to_uppercase()),
-        )
-        .unwrap();
-        assert_eq!(commit_of(dir.path()).unwrap().0, B);
-    }
-
-    #[test]
-    fn a_git_file_points_to_the_git_directory() {
-        let dir = checkout();
-        let real = dir.path().join("elsewhere");
-        std::fs::create_dir(&real).unwrap();
-        std::fs::write(real.join("HEAD"), format!("{A}\n")).unwrap();
-        std::fs::remove_dir_all(dir.path().join(".git")).unwrap();
-        std::fs::write(dir.path().join(".git"), "gitdir: elsewhere\n").unwrap();
-        assert_eq!(commit_of(dir.path()).unwrap().0, A);
-    }
-
-    #[test]
-    fn unreadable_commits_say_what_to_do() {
-        let dir = checkout();
-        let error = commit_of(dir.path()).unwrap_err();
+        let error = Checkout::open(dir.path()).unwrap().commit().unwrap_err();
+        assert!(error.contains("not a git checkout"), "{error}");
         assert!(error.contains("pass --commit SHA"), "{error}");
-        std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/gone\n").unwrap();
-        let error = commit_of(dir.path()).unwrap_err();
-        assert!(error.contains("refs/heads/gone"), "{error}");
-        std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/../../x\n").unwrap();
-        assert!(commit_of(dir.path()).unwrap_err().contains("invalid ref"));
-        std::fs::remove_dir_all(dir.path().join(".git")).unwrap();
-        assert!(commit_of(dir.path()).unwrap_err().contains("no .git"));
+    }
+
+    #[test]
+    fn a_gitdir_file_pointing_nowhere_needs_a_commit() {
+        let dir = checkout();
+        std::fs::write(dir.path().join(".git"), "gitdir: /nonexistent/x\n").unwrap();
+        let error = Checkout::open(dir.path()).unwrap().commit().unwrap_err();
+        assert!(error.contains("pass --commit SHA"), "{error}");
     }
 
     #[test]
@@ -287,6 +263,67 @@ mod tests {
             error.contains("has no _docs_use-cases/ directory"),
             "{error}"
         );
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(PAGES_DIR)).unwrap();
+        let error = Checkout::open(dir.path()).unwrap_err();
+        assert!(
+            error.contains("is a symbolic link, not a directory of the checkout"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn only_regular_files_are_pages() {
+        let dir = checkout();
+        let pages = dir.path().join(PAGES_DIR);
+        std::fs::write(pages.join("a.md"), "a").unwrap();
+        std::fs::write(pages.join("notes.txt"), "not a page").unwrap();
+        let checkout = Checkout::open(dir.path()).unwrap();
+        assert_eq!(checkout.page_names().unwrap(), ["a.md"]);
+        assert_eq!(checkout.read("a.md").unwrap(), Some(b"a".to_vec()));
+        assert_eq!(checkout.read("gone.md").unwrap(), None);
+
+        std::fs::create_dir(pages.join("dir.md")).unwrap();
+        let error = checkout.page_names().unwrap_err();
+        assert!(
+            error.contains("dir.md is a directory, not a regular file"),
+            "{error}"
+        );
+        assert!(checkout.read("dir.md").is_err());
+        std::fs::remove_dir(pages.join("dir.md")).unwrap();
+
+        let outside = tempfile::NamedTempFile::new().unwrap();
+        std::os::unix::fs::symlink(outside.path(), pages.join("link.md")).unwrap();
+        let error = checkout.page_names().unwrap_err();
+        assert!(error.contains("link.md is a symbolic link"), "{error}");
+        let error = checkout.read("link.md").unwrap_err();
+        assert!(
+            error.contains("is a symbolic link, not a regular file"),
+            "{error}"
+        );
+        std::fs::remove_file(pages.join("link.md")).unwrap();
+
+        let fifo = pages.join("fifo.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        let error = checkout.page_names().unwrap_err();
+        assert!(
+            error.contains("fifo.md is a FIFO, not a regular file"),
+            "{error}"
+        );
+        // Opening does not block on a FIFO without a writer.
+        let error = checkout.read("fifo.md").unwrap_err();
+        assert!(error.contains("is a FIFO, not a regular file"), "{error}");
+    }
+
+    #[test]
+    fn a_page_over_the_limit_is_refused_unread() {
+        let dir = checkout();
+        let path = dir.path().join(PAGES_DIR).join("big.md");
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(MAX_PAGE_BYTES as u64 + 1).unwrap();
+        let error = read_page_bytes(&path).unwrap_err();
+        assert!(error.contains(":1: file is 1048577 bytes"), "{error}");
     }
 
     #[test]

@@ -1,0 +1,128 @@
+//! The process tree, read from `/proc` (Linux): who is whose child. Used to
+//! find the processes an implementation started outside its process group
+//! (a helper that called `setsid()` or `setpgid(0, 0)`).
+//!
+//! Without `/proc` (other systems) every question answers "none": only the
+//! process group is known there (see ARCHITECTURE.md, process supervision).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One look at every process: parent → children, and who is a zombie.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    children: BTreeMap<i32, Vec<i32>>,
+    parent: BTreeMap<i32, i32>,
+    zombies: BTreeSet<i32>,
+}
+
+/// The state letter and parent pid of a `/proc/PID/stat` line
+/// (`pid (comm) state ppid …`; `comm` may hold spaces and parentheses).
+pub fn stat_state_and_parent(stat: &str) -> Option<(char, i32)> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let parent = fields.next()?.parse().ok()?;
+    Some((state, parent))
+}
+
+impl Snapshot {
+    /// Reads `/proc` now; empty where there is none.
+    pub fn take() -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return snapshot;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let Some((state, parent)) = std::fs::read_to_string(entry.path().join("stat"))
+                .ok()
+                .and_then(|stat| stat_state_and_parent(&stat))
+            else {
+                continue; // gone meanwhile
+            };
+            snapshot.add(pid, parent, matches!(state, 'Z' | 'X'));
+        }
+        snapshot
+    }
+
+    fn add(&mut self, pid: i32, parent: i32, zombie: bool) {
+        self.children.entry(parent).or_default().push(pid);
+        self.parent.insert(pid, parent);
+        if zombie {
+            self.zombies.insert(pid);
+        }
+    }
+
+    /// The parent of `pid`, if it was seen.
+    pub fn parent_of(&self, pid: i32) -> Option<i32> {
+        self.parent.get(&pid).copied()
+    }
+
+    /// The direct children of `pid`.
+    pub fn children_of(&self, pid: i32) -> &[i32] {
+        self.children.get(&pid).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every descendant of `pid` (not `pid` itself), in any group or session.
+    pub fn descendants_of(&self, pid: i32) -> BTreeSet<i32> {
+        let mut found = BTreeSet::new();
+        let mut queue = vec![pid];
+        while let Some(next) = queue.pop() {
+            for &child in self.children_of(next) {
+                if found.insert(child) {
+                    queue.push(child);
+                }
+            }
+        }
+        found
+    }
+
+    /// Whether `pid` was seen running (not a zombie).
+    pub fn running(&self, pid: i32) -> bool {
+        self.parent.contains_key(&pid) && !self.zombies.contains(&pid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_state_and_parent_from_stat() {
+        assert_eq!(
+            stat_state_and_parent("42 (a (b) c) S 7 4242 4242 0"),
+            Some(('S', 7))
+        );
+        assert_eq!(stat_state_and_parent("garbage"), None);
+    }
+
+    #[test]
+    fn descendants_cross_generations_and_stop_at_the_subtree() {
+        let mut snapshot = Snapshot::default();
+        snapshot.add(10, 1, false);
+        snapshot.add(11, 10, false);
+        snapshot.add(12, 11, true);
+        snapshot.add(20, 1, false);
+        assert_eq!(
+            snapshot.descendants_of(10),
+            BTreeSet::from([11, 12]),
+            "children and grandchildren, not the sibling"
+        );
+        assert!(snapshot.running(11));
+        assert!(!snapshot.running(12), "a zombie is not running");
+        assert_eq!(snapshot.parent_of(12), Some(11));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn sees_this_process_and_its_parent() {
+        let snapshot = Snapshot::take();
+        let me = i32::try_from(std::process::id()).unwrap();
+        // SAFETY: getppid(2) has no preconditions.
+        let parent = unsafe { libc::getppid() };
+        assert!(snapshot.running(me));
+        assert!(snapshot.children_of(parent).contains(&me));
+    }
+}
