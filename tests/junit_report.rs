@@ -382,3 +382,15 @@ fn expected_failures_read_as_skipped_and_the_last_line_is_the_gate() {
         format!("gate: {} passed, 2 failed, 6 skipped", tests - 8)
     );
 }
+
+#[test]
+fn the_report_of_an_implementation_that_never_started_is_valid_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, xml) = junit_run(
+        dir.path(),
+        &["--adapter-cmd", "no-such-program-enmeshed-conformance"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(counts(&xml), (1, 0, 1, 0), "{xml}");
+    assert!(xml.contains("<error type=\"USAGE\""), "{xml}");
+}
