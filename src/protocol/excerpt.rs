@@ -29,6 +29,27 @@ pub fn excerpt_value(text: &str) -> String {
     format!("{}{suffix}", &text[..end])
 }
 
+/// Like [`excerpt_value`], but keeping the start and the end of `text` (a
+/// fault's message ends with the implementation's last stderr lines, the
+/// likeliest to say why): at most [`VALUE_BYTES`] bytes in all, the middle
+/// replaced by `… (N bytes, middle cut) …`. Applying it again changes nothing.
+pub fn excerpt_ends(text: &str) -> String {
+    if text.len() <= VALUE_BYTES {
+        return text.to_owned();
+    }
+    let marker = format!("\n… ({} bytes, middle cut) …\n", text.len());
+    let half = (VALUE_BYTES - marker.len()) / 2;
+    let mut head = half;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - half;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{}{marker}{}", &text[..head], &text[tail..])
+}
+
 /// `verdict` with every text the implementation may have supplied (a
 /// failure's summary, expected and actual values; a fault's message and
 /// context) cut by [`excerpt_value`]: what every sink receives. Applied where
@@ -45,7 +66,7 @@ pub fn excerpt_verdict(verdict: Verdict) -> Verdict {
         Verdict::Errored(fault) => Verdict::Errored(Fault {
             kind: fault.kind,
             context: excerpt_value(&fault.context),
-            message: excerpt_value(&fault.message),
+            message: excerpt_ends(&fault.message),
         }),
     }
 }
@@ -132,6 +153,14 @@ mod tests {
         assert!(cut.len() <= VALUE_BYTES, "{}", cut.len());
         assert!(cut.ends_with("… (20000 bytes)"), "{cut}");
         assert_eq!(excerpt_value(&cut), cut);
+        let stderr = format!("CRASH: closed\n{}fatal: the cause", "flood\n".repeat(2000));
+        let cut = excerpt_ends(&stderr);
+        assert!(cut.len() <= VALUE_BYTES, "{}", cut.len());
+        assert!(cut.starts_with("CRASH: closed\nflood"), "{cut}");
+        assert!(cut.ends_with("flood\nfatal: the cause"), "{cut}");
+        let marker = format!("… ({} bytes, middle cut) …", stderr.len());
+        assert!(cut.contains(&marker), "{cut}");
+        assert_eq!(excerpt_ends(&cut), cut);
     }
 
     #[test]

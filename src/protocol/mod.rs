@@ -12,7 +12,7 @@ mod request;
 pub mod words;
 
 pub use excerpt::{
-    EXCERPT_BYTES, VALUE_BYTES, excerpt, excerpt_bytes, excerpt_json, excerpt_value,
+    EXCERPT_BYTES, VALUE_BYTES, excerpt, excerpt_bytes, excerpt_ends, excerpt_json, excerpt_value,
     excerpt_verdict,
 };
 pub use reply::{Reply, ReplyBody, parse_reply};
