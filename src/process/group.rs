@@ -12,7 +12,7 @@
 //! terminal's signals.
 
 use super::reaper::{end_strays, end_strays_async, signal_process};
-use super::tree::Snapshot;
+use super::tree::{Incarnation, Snapshot};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -89,7 +89,7 @@ impl Group {
     /// The processes the leader started that are not zombies, in any group
     /// or session (empty when the leader is no longer this process's child:
     /// its pid may have been reused).
-    fn descendants(&self) -> BTreeSet<i32> {
+    fn descendants(&self) -> BTreeSet<Incarnation> {
         let snapshot = Snapshot::take();
         // SAFETY: getpid(2) has no preconditions.
         let me = unsafe { libc::getpid() };
@@ -100,19 +100,21 @@ impl Group {
             .descendants_of(self.pgid)
             .into_iter()
             .filter(|pid| snapshot.running(*pid))
+            .filter_map(|pid| snapshot.incarnation(pid))
             .collect()
     }
 
     /// Ends the group and every process its leader started outside it: TERM,
-    /// up to [`TERM_GRACE`] for them to go, then KILL. When no other group is
-    /// live, the strays are ended too. Idempotent; after it, the group id is
-    /// never signalled again.
+    /// up to [`TERM_GRACE`] for them to go, then KILL (each process only if
+    /// it is still the one seen before, not a new one with its pid). When no
+    /// other group is live, the strays are ended too. Idempotent; after it,
+    /// the group id is never signalled again.
     pub async fn end(&self) {
         if self.ended.load(Ordering::SeqCst) {
             return;
         }
         let escaped = self.descendants();
-        for pid in &escaped {
+        for (pid, _) in &escaped {
             signal_process(*pid, libc::SIGTERM);
         }
         if signal_group(self.pgid, libc::SIGTERM) || !escaped.is_empty() {
@@ -133,14 +135,18 @@ impl Group {
         self.kill_now_with(&BTreeSet::new());
     }
 
-    /// KILLs the group, `escaped` and the leader's descendants now; whether
-    /// no group is live any more.
-    fn kill_now_with(&self, escaped: &BTreeSet<i32>) -> bool {
+    /// KILLs the group, what is still running of `escaped` and the leader's
+    /// descendants now; whether no group is live any more.
+    fn kill_now_with(&self, escaped: &BTreeSet<Incarnation>) -> bool {
         if self.ended.swap(true, Ordering::SeqCst) {
             return false;
         }
-        for pid in escaped.iter().chain(&self.descendants()) {
+        let snapshot = Snapshot::take();
+        for (pid, _) in escaped.iter().filter(|p| snapshot.still_running(**p)) {
             signal_process(*pid, libc::SIGKILL);
+        }
+        for (pid, _) in self.descendants() {
+            signal_process(pid, libc::SIGKILL);
         }
         signal_group(self.pgid, libc::SIGKILL);
         let mut live = live();
@@ -149,13 +155,13 @@ impl Group {
     }
 }
 
-/// Whether one of `pids` is still running (zombies do not count).
-fn any_running(pids: &BTreeSet<i32>) -> bool {
-    if pids.is_empty() {
+/// Whether one of `processes` is still running (zombies do not count).
+fn any_running(processes: &BTreeSet<Incarnation>) -> bool {
+    if processes.is_empty() {
         return false;
     }
     let snapshot = Snapshot::take();
-    pids.iter().any(|pid| snapshot.running(*pid))
+    processes.iter().any(|p| snapshot.still_running(*p))
 }
 
 impl Drop for Group {

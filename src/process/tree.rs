@@ -7,22 +7,30 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One look at every process: parent → children, and who is a zombie.
+/// One look at every process: parent → children, who is a zombie, and when
+/// each started.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     children: BTreeMap<i32, Vec<i32>>,
     parent: BTreeMap<i32, i32>,
     zombies: BTreeSet<i32>,
+    started: BTreeMap<i32, u64>,
 }
 
-/// The state letter and parent pid of a `/proc/PID/stat` line
-/// (`pid (comm) state ppid …`; `comm` may hold spaces and parentheses).
-pub fn stat_state_and_parent(stat: &str) -> Option<(char, i32)> {
+/// One process, told apart from a later process with the same pid by its
+/// start time (clock ticks after boot).
+pub type Incarnation = (i32, u64);
+
+/// The state letter, parent pid and start time of a `/proc/PID/stat` line
+/// (`pid (comm) state ppid … starttime …`, start time the 20th field after
+/// `comm`; `comm` may hold spaces and parentheses).
+pub fn parse_stat(stat: &str) -> Option<(char, i32, u64)> {
     let rest = &stat[stat.rfind(')')? + 1..];
     let mut fields = rest.split_whitespace();
     let state = fields.next()?.chars().next()?;
     let parent = fields.next()?.parse().ok()?;
-    Some((state, parent))
+    let started = fields.nth(17)?.parse().ok()?;
+    Some((state, parent, started))
 }
 
 impl Snapshot {
@@ -36,20 +44,21 @@ impl Snapshot {
             let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
                 continue;
             };
-            let Some((state, parent)) = std::fs::read_to_string(entry.path().join("stat"))
+            let Some((state, parent, started)) = std::fs::read_to_string(entry.path().join("stat"))
                 .ok()
-                .and_then(|stat| stat_state_and_parent(&stat))
+                .and_then(|stat| parse_stat(&stat))
             else {
                 continue; // gone meanwhile
             };
-            snapshot.add(pid, parent, matches!(state, 'Z' | 'X'));
+            snapshot.add(pid, parent, matches!(state, 'Z' | 'X'), started);
         }
         snapshot
     }
 
-    fn add(&mut self, pid: i32, parent: i32, zombie: bool) {
+    fn add(&mut self, pid: i32, parent: i32, zombie: bool, started: u64) {
         self.children.entry(parent).or_default().push(pid);
         self.parent.insert(pid, parent);
+        self.started.insert(pid, started);
         if zombie {
             self.zombies.insert(pid);
         }
@@ -83,6 +92,16 @@ impl Snapshot {
     pub fn running(&self, pid: i32) -> bool {
         self.parent.contains_key(&pid) && !self.zombies.contains(&pid)
     }
+
+    /// `pid` with its start time, if it was seen.
+    pub fn incarnation(&self, pid: i32) -> Option<Incarnation> {
+        self.started.get(&pid).map(|started| (pid, *started))
+    }
+
+    /// Whether that very process (not a later one with its pid) is running.
+    pub fn still_running(&self, (pid, started): Incarnation) -> bool {
+        self.running(pid) && self.started.get(&pid) == Some(&started)
+    }
 }
 
 #[cfg(test)]
@@ -90,21 +109,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_state_and_parent_from_stat() {
-        assert_eq!(
-            stat_state_and_parent("42 (a (b) c) S 7 4242 4242 0"),
-            Some(('S', 7))
-        );
-        assert_eq!(stat_state_and_parent("garbage"), None);
+    fn reads_state_parent_and_start_from_stat() {
+        let stat = "42 (a (b) c) S 7 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000";
+        assert_eq!(parse_stat(stat), Some(('S', 7, 987_654)));
+        assert_eq!(parse_stat("42 (x) S 7 4242"), None, "cut short");
+        assert_eq!(parse_stat("garbage"), None);
     }
 
     #[test]
     fn descendants_cross_generations_and_stop_at_the_subtree() {
         let mut snapshot = Snapshot::default();
-        snapshot.add(10, 1, false);
-        snapshot.add(11, 10, false);
-        snapshot.add(12, 11, true);
-        snapshot.add(20, 1, false);
+        snapshot.add(10, 1, false, 100);
+        snapshot.add(11, 10, false, 110);
+        snapshot.add(12, 11, true, 120);
+        snapshot.add(20, 1, false, 200);
         assert_eq!(
             snapshot.descendants_of(10),
             BTreeSet::from([11, 12]),
@@ -113,6 +131,13 @@ mod tests {
         assert!(snapshot.running(11));
         assert!(!snapshot.running(12), "a zombie is not running");
         assert_eq!(snapshot.parent_of(12), Some(11));
+        assert_eq!(snapshot.incarnation(11), Some((11, 110)));
+        assert!(snapshot.still_running((11, 110)));
+        assert!(
+            !snapshot.still_running((11, 111)),
+            "a later process with the pid"
+        );
+        assert!(!snapshot.still_running((12, 120)), "a zombie");
     }
 
     #[cfg(target_os = "linux")]
@@ -124,5 +149,7 @@ mod tests {
         let parent = unsafe { libc::getppid() };
         assert!(snapshot.running(me));
         assert!(snapshot.children_of(parent).contains(&me));
+        let me_now = snapshot.incarnation(me).unwrap();
+        assert!(Snapshot::take().still_running(me_now));
     }
 }
