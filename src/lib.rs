@@ -10,6 +10,7 @@
 //! - [`verdict`], [`outcome`]: typed verdicts (failed vs. each kind of fault) and results;
 //! - [`runner`]: running the features and reporting;
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
+//! - [`rules`]: the rule catalogue (every rule id, what it checks, the race rules);
 //! - [`suite`]: the feature files and use-case pages built into the binary;
 //! - [`protocol`], [`process`], [`smoke`]: implementations in other languages over stdio;
 //! - [`spec`], [`generate`]: the use-case page parser and the Gherkin generator
@@ -26,6 +27,7 @@ pub mod outcome;
 pub mod process;
 pub mod protocol;
 pub mod reference;
+pub mod rules;
 pub mod runner;
 pub mod smoke;
 pub mod spec;

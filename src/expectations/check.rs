@@ -4,7 +4,7 @@ use super::MAX_PATTERN_MATCHES;
 use super::file::{Expectation, Expectations, Outcome};
 use crate::adapter::AdapterFault;
 use crate::outcome::{Outcome as RunOutcome, ScenarioResult};
-use crate::verdict::FaultKind;
+use crate::verdict::{FaultKind, Verdict};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the comparison found.
@@ -235,14 +235,11 @@ pub fn check_each(
         if let Some(entry) = entry {
             matched[entry.index] += 1;
         }
-        let waived = match (
-            &result.outcome,
-            result.verdict.as_ref().and_then(|v| v.rule()),
-        ) {
-            (RunOutcome::Failed, Some(rule)) => expectations
+        let waived = match (&result.outcome, &result.verdict) {
+            (RunOutcome::Failed, Some(Verdict::Failed(failure))) => expectations
                 .waivers
                 .iter()
-                .find(|w| w.rule == rule.as_str()),
+                .find(|w| w.pin.matches(failure)),
             _ => None,
         };
         if let Some(waiver) = waived {
@@ -285,6 +282,26 @@ pub fn check_each(
                     cause.lines().next().unwrap_or_default()
                 ),
             },
+            (Some(entry), Some(_))
+                if entry.rule.as_ref().is_some_and(|rule| {
+                    result.verdict.as_ref().and_then(Verdict::rule).map(|r| r.as_str())
+                        != Some(rule.as_str())
+                }) =>
+            {
+                Finding::Mismatch {
+                    entry: entry.label(),
+                    scenario: result.scenario.clone(),
+                    detail: format!(
+                        "fails under another rule: {}, not {}",
+                        result
+                            .verdict
+                            .as_ref()
+                            .and_then(Verdict::rule)
+                            .map_or("no rule".to_owned(), |r| r.to_string()),
+                        entry.rule.as_deref().unwrap_or_default()
+                    ),
+                }
+            }
             (Some(entry), Some(_))
                 if entry
                     .message

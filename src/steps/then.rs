@@ -43,6 +43,7 @@ fn must_succeed(last: &LastCall, wanted: &str, e: &crate::domain::DomainError) -
         rule(last, "succeeds"),
         format!("{} failed; it must succeed", last.function),
     )
+    .code(&e.code)
     .expected_actual(wanted, error_json(&e.code, &e.message))
 }
 
@@ -259,6 +260,7 @@ pub async fn records_cancellation(world: &mut ConformanceWorld, time: Field, dev
                         RuleId::of(area, field.name()),
                         format!("`{field}` is not set on {what}"),
                     )
+                    .absent()
                     .expected_actual(format!("`{field}` set"), p.to_json()),
                 );
             }
@@ -509,13 +511,15 @@ pub fn grace_period_lasts(world: &mut ConformanceWorld, days: u32) {
 pub fn field_presence(world: &mut ConformanceWorld, field: Field, set: bool) {
     let last = world.last_call();
     let dto = one(world, &last);
-    let area = last.function.use_case();
+    // Filed under the use case whose rule the field follows, as the oracle does.
+    let area = crate::oracle::field_area(field, dto.status == Status::Cancelled.as_str());
     match (set, field.value(&dto)) {
         (true, None) => world.fail(
             Failure::new(
                 RuleId::of(area, field.name()),
                 format!("`{field}` is not set"),
             )
+            .absent()
             .expected_actual(format!("`{field}` set"), dto.to_json()),
         ),
         (false, Some(value)) => world.fail(
@@ -560,6 +564,7 @@ pub fn timestamps_utc(world: &mut ConformanceWorld, field: Field) {
                     RuleId::of(owner, field.name()),
                     format!("`{field}` is not set"),
                 )
+                .absent()
                 .expected_actual(format!("`{field}` set"), dto.to_json()),
             )
         };
@@ -849,6 +854,7 @@ pub fn field_is_device(world: &mut ConformanceWorld, field: Field, number: usize
                 RuleId::of(area, field.name()),
                 format!("`{field}` is not set"),
             )
+            .absent()
             .expected_actual(format!("Device {number}"), dto.to_json()),
         )
     };
@@ -882,13 +888,16 @@ pub fn field_is_instant(world: &mut ConformanceWorld, field: Field, instant: &st
     let expected = parse_utc_timestamp(instant).ok();
     let actual = field.value(&dto).and_then(|v| parse_utc_timestamp(v).ok());
     if expected.is_none() || actual != expected {
-        world.fail(
-            Failure::new(
-                RuleId::of(area, field.name()),
-                format!("`{field}` is not {instant}"),
-            )
-            .expected_actual(format!("{instant:?}"), dto.to_json()),
-        );
+        let failure = Failure::new(
+            RuleId::of(area, field.name()),
+            format!("`{field}` is not {instant}"),
+        )
+        .expected_actual(format!("{instant:?}"), dto.to_json());
+        world.fail(if field.value(&dto).is_none() {
+            failure.absent()
+        } else {
+            failure
+        });
     }
 }
 
