@@ -64,9 +64,11 @@ pub struct RunArgs {
     /// Run the features only, no fuzz properties.
     #[arg(long, conflicts_with = "fuzz_cases")]
     pub no_fuzz: bool,
-    /// Seed of the fuzz properties (printed by every run; the same seed reproduces them).
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
+    /// Seed of the fuzz properties (printed by every run): a number replays them, `random`
+    /// explores new cases. Default: a fixed seed derived from the suite version, so the same
+    /// implementation gets the same verdict every time.
+    #[arg(long, value_name = "S|random")]
+    pub seed: Option<enmeshed_conformance::fuzz::SeedChoice>,
     /// The implementation under test.
     #[command(flatten)]
     pub adapter: AdapterArgs,
@@ -99,9 +101,7 @@ impl RunArgs {
             fuzz: (!self.no_fuzz).then(|| FuzzBudget {
                 cases: self.fuzz_cases,
                 concurrency_cases: FuzzBudget::DEFAULT_CONCURRENCY_CASES,
-                seed: self
-                    .seed
-                    .unwrap_or_else(enmeshed_conformance::fuzz::random_seed),
+                seed: enmeshed_conformance::fuzz::SeedChoice::resolve(self.seed),
             }),
         }
     }

@@ -62,7 +62,72 @@ impl FuzzOptions {
     }
 }
 
-/// A seed from the clock, for runs without `--seed`.
+/// The seed `run` and `fuzz` use unless `--seed` says otherwise, so that
+/// one binary gives one implementation the same verdict every time: the
+/// 64-bit FNV-1a hash of `enmeshed-conformance <version>` (the suite
+/// version), so it changes only with the suite.
+pub const DEFAULT_SEED: u64 = version_seed(env!("CARGO_PKG_VERSION"));
+
+const fn version_seed(version: &str) -> u64 {
+    const PREFIX: &[u8] = b"enmeshed-conformance ";
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < PREFIX.len() + version.len() {
+        let byte = if i < PREFIX.len() {
+            PREFIX[i]
+        } else {
+            version.as_bytes()[i - PREFIX.len()]
+        };
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
+/// What `--seed` asks for: a number to replay, or `random` to explore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedChoice {
+    /// This seed.
+    Fixed(u64),
+    /// A fresh seed from the clock (printed, so a failure can be replayed).
+    Random,
+}
+
+impl std::str::FromStr for SeedChoice {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text == "random" {
+            return Ok(SeedChoice::Random);
+        }
+        text.parse::<u64>().map(SeedChoice::Fixed).map_err(|_| {
+            format!("{text:?} is not a seed: give a number (0 to 2^64-1) or `random`")
+        })
+    }
+}
+
+impl SeedChoice {
+    /// The seed to use: `choice`, or [`DEFAULT_SEED`] when none was given.
+    pub fn resolve(choice: Option<SeedChoice>) -> u64 {
+        match choice {
+            None => DEFAULT_SEED,
+            Some(SeedChoice::Fixed(seed)) => seed,
+            Some(SeedChoice::Random) => random_seed(),
+        }
+    }
+}
+
+/// How the console names a seed: the default one says so.
+pub fn seed_note(seed: u64) -> &'static str {
+    if seed == DEFAULT_SEED {
+        ", the default of this suite version; --seed random explores"
+    } else {
+        ""
+    }
+}
+
+/// A seed from the clock, for `--seed random`.
 pub fn random_seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
