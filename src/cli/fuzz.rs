@@ -94,7 +94,10 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
     println!("{}", report.render());
     let mut stale = 0;
     // Staleness is known only when every property ran to the end.
-    if let Some(e) = expectations.as_ref().filter(|_| report.failure.is_none()) {
+    if let Some(e) = expectations
+        .as_ref()
+        .filter(|_| report.failure.is_none() && report.skipped.is_empty())
+    {
         let usage = waivers.usage();
         for waiver in &e.waivers {
             match usage.get(&waiver.rule).copied().unwrap_or(0) {
@@ -116,7 +119,7 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
             }
         }
     }
-    ExitCode::from(if report.failure.is_none() && stale == 0 {
+    ExitCode::from(if report.passed() && stale == 0 {
         EXIT_PASSED
     } else {
         EXIT_FAILED
