@@ -41,6 +41,9 @@ pub struct RunArgs {
     /// Known failures (TOML); the run passes when the failures are exactly these.
     #[arg(long, value_name = "FILE")]
     pub expectations: Option<PathBuf>,
+    /// Fail the gate while an entry or waiver of the --expectations file has a `TODO` reason.
+    #[arg(long, requires = "expectations")]
+    pub strict: bool,
     /// Rewrite the --expectations file from this run's failures (complete runs only).
     #[arg(long, requires = "expectations")]
     pub update_expectations: bool,
@@ -227,7 +230,20 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
             );
         }
     }
-    let gate_passed = match &findings {
+    let todo = expectations.map(Expectations::todo_reasons).unwrap_or_default();
+    for label in &todo {
+        println!(
+            "warning: {label}: the reason is still a TODO{}",
+            if args.strict {
+                " (--strict: this fails the gate)"
+            } else {
+                "; --strict fails the gate on it"
+            }
+        );
+    }
+    let strict_failed = args.strict && !todo.is_empty();
+    let gate_passed = !strict_failed
+        && match &findings {
         Some(findings) => {
             let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();
             println!(
@@ -265,10 +281,18 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
         problems.extend(reports::write_junit(path, &input).err());
     }
     if let Some(path) = &args.json {
-        problems.extend(reports::write_json(path, report, &meta).err());
+        problems.extend(reports::write_json(path, report, &meta, judged.as_deref()).err());
     }
     if let Some(path) = &args.summary {
-        let markdown = reports::summary_markdown(report, &meta, findings.as_deref(), gate_passed);
+        let gate = match (&findings, &judged) {
+            (Some(findings), Some(judged)) => Some(reports::GateView {
+                findings,
+                judged,
+                todo: &todo,
+            }),
+            _ => None,
+        };
+        let markdown = reports::summary_markdown(report, &meta, gate, gate_passed);
         problems.extend(
             std::fs::write(path, markdown)
                 .err()
@@ -308,6 +332,20 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
     if !details.is_empty() {
         println!("\n{}", details.join("\n"));
     }
+    if let Some(judged) = &judged {
+        for (result, judged) in report.tally.scenarios.iter().zip(judged) {
+            if let Some(note) = judged
+                .as_ref()
+                .and_then(enmeshed_conformance::runner::cucumber_json::expected_note)
+            {
+                println!(
+                    "EXPECTED {}: {}",
+                    result.scenario,
+                    note.lines().next().unwrap_or_default()
+                );
+            }
+        }
+    }
     match &judged {
         None => println!("{counts_line}"),
         Some(judged) => {
@@ -328,7 +366,11 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
                 t.count(Outcome::Passed),
                 listed + waived,
                 t.count(Outcome::Skipped),
-                if gate_passed { "PASSED" } else { "FAILED" }
+                match (gate_passed, strict_failed) {
+                    (true, _) => "PASSED".to_owned(),
+                    (false, true) => format!("FAILED (--strict: {} TODO reasons)", todo.len()),
+                    (false, false) => "FAILED".to_owned(),
+                }
             );
             // The plain closing line CI harnesses read: the test cases of the
             // JUnit report (expected failures count as skipped there).
