@@ -1,0 +1,119 @@
+//! One binary gives one implementation the same verdict every time: against
+//! a defect only the fuzzer reaches (tests/fixtures/adapters/first_page.py),
+//! runs under the default seed fail the same cases with the same messages,
+//! and an expectations file written once passes every later gate. Unknown
+//! rule ids and `race = true` on a non-race rule are refused (exit 2).
+
+#[path = "support/cli.rs"]
+mod cli;
+
+const FIRST_PAGE: &str = "python3 tests/fixtures/adapters/first_page.py";
+
+/// The failing cases with their verdict lines and the minimal sequences.
+fn failures(out: &str) -> Vec<String> {
+    let mut kept = Vec::new();
+    let mut in_sequence = false;
+    for line in out.lines() {
+        if line.starts_with("FAILED ") || line.starts_with("ERRORED ") {
+            kept.push(line.to_owned());
+        } else if line.starts_with("minimal operation sequence:") {
+            in_sequence = true;
+        } else if in_sequence && line.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+            kept.push(line.to_owned());
+        } else if in_sequence && line.trim().is_empty() {
+            in_sequence = false;
+        }
+    }
+    kept
+}
+
+#[test]
+fn five_runs_fail_the_same_cases_with_the_same_messages() {
+    let runs: Vec<Vec<String>> = (0..5)
+        .map(|_| {
+            let output = cli::binary(&["run", "--quiet", "--adapter-cmd", FIRST_PAGE]);
+            assert_eq!(output.status.code(), Some(1), "{}", cli::stdout(&output));
+            failures(&cli::stdout(&output))
+        })
+        .collect();
+    assert!(
+        runs[0].iter().any(|l| l.starts_with("FAILED fuzz: model")),
+        "{:#?}",
+        runs[0]
+    );
+    for run in &runs[1..] {
+        assert_eq!(run, &runs[0]);
+    }
+}
+
+#[test]
+fn an_updated_file_passes_ten_gates_in_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("e.toml");
+    let path = file.to_str().unwrap();
+    let update = cli::binary(&[
+        "run",
+        "--quiet",
+        "--adapter-cmd",
+        FIRST_PAGE,
+        "--expectations",
+        path,
+        "--update-expectations",
+    ]);
+    assert_eq!(update.status.code(), Some(0), "{}", cli::stdout(&update));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("scenario = \"fuzz: model\""), "{text}");
+    assert!(text.contains("rule = \"RID2.succeeds\""), "{text}");
+    assert!(!text.contains("message"), "no message text: {text}");
+    for round in 1..=10 {
+        let gate = cli::binary(&[
+            "run",
+            "--quiet",
+            "--adapter-cmd",
+            FIRST_PAGE,
+            "--expectations",
+            path,
+        ]);
+        assert_eq!(
+            gate.status.code(),
+            Some(0),
+            "gate {round}:\n{}",
+            cli::stdout(&gate)
+        );
+    }
+}
+
+#[test]
+fn unknown_rules_and_false_races_are_refused_naming_the_nearest_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "[[waived]]\nrule = \"RID9.nope\"\nabsent = true\nreason = \"x\"\n",
+            "unknown rule id \"RID9.nope\"; nearest known:",
+        ),
+        (
+            "[[waived]]\nrule = \"RID2.cancelledat\"\nabsent = true\nreason = \"x\"\n",
+            "nearest known: RID2.cancelledAt",
+        ),
+        (
+            "[[waived]]\nrule = \"RID2.cancelledAt\"\nabsent = true\nrace = true\nreason = \"x\"\n",
+            "is not a race rule",
+        ),
+        (
+            "[[waived]]\nrule = \"RID2.cancelledAt\"\nreason = \"x\"\n",
+            "must say what was observed",
+        ),
+        (
+            "[[expected]]\nscenario = \"x\"\noutcome = \"failed\"\nrule = \"RID1.nope\"\nreason = \"x\"\n",
+            "unknown rule id \"RID1.nope\"",
+        ),
+    ];
+    for (i, (text, error)) in cases.iter().enumerate() {
+        let file = dir.path().join(format!("{i}.toml"));
+        std::fs::write(&file, text).unwrap();
+        let output = cli::run(&["--expectations", file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{text}\n{stderr}");
+        assert!(stderr.contains(error), "{text}\n{stderr}");
+    }
+}
