@@ -57,7 +57,9 @@ fn build() -> Vec<Rule> {
         let area = function.use_case();
         rules.push(rule(
             format!("{area}.answer"),
-            format!("{function} answers with the shape it returns (one process or a list), not a fault"),
+            format!(
+                "{function} answers with the shape it returns (one process or a list), not a fault"
+            ),
         ));
         rules.push(rule(
             format!("{area}.succeeds"),
@@ -78,7 +80,10 @@ fn build() -> Vec<Rule> {
             ));
             rules.push(rule(
                 format!("{area}.{}.message", kind.short_name()),
-                format!("{function}'s refusal `{}` carries the documented message", kind.short_name()),
+                format!(
+                    "{function}'s refusal `{}` carries the documented message",
+                    kind.short_name()
+                ),
             ));
         }
         match function {
@@ -101,7 +106,9 @@ fn build() -> Vec<Rule> {
                 ));
                 rules.push(race(
                     format!("{area}.concurrent-loser-code"),
-                    format!("the concurrent {function} calls that lose answer the documented refusal"),
+                    format!(
+                        "the concurrent {function} calls that lose answer the documented refusal"
+                    ),
                 ));
             }
             Function::Get | Function::GetActive => {
@@ -129,7 +136,11 @@ fn build() -> Vec<Rule> {
     // Field rules: filed under the use case whose rule the value follows
     // (`oracle::field_area`), whatever call returned the process.
     for (area, field, checks) in [
-        ("RID1", Field::CreatedAt, "`createdAt` is set, to the time of the initiate call"),
+        (
+            "RID1",
+            Field::CreatedAt,
+            "`createdAt` is set, to the time of the initiate call",
+        ),
         (
             "RID1",
             Field::CreatedByDevice,
@@ -287,9 +298,10 @@ mod tests {
             r#""((?:RID[1-5]|DTO|EVENT|INVARIANT|DEVICES|PROTOCOL)\.[A-Za-z-]+(?:\.message)?)""#,
         )
         .unwrap();
-        let aspect =
-            regex::Regex::new(r#"(?:RuleId::of|\brule)\([^,()]*(?:\([^()]*\))?[^,()]*, "([A-Za-z-]+)"\)"#)
-                .unwrap();
+        let aspect = regex::Regex::new(
+            r#"(?:RuleId::of|\brule)\([^,()]*(?:\([^()]*\))?[^,()]*, "([A-Za-z-]+)"\)"#,
+        )
+        .unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut files = vec![root];
         let mut missing = Vec::new();
@@ -319,7 +331,13 @@ mod tests {
                 }
             }
         }
-        assert!(fixed_seen > 20 && aspects_seen > 20, "{fixed_seen} {aspects_seen}");
-        assert!(missing.is_empty(), "rule ids missing from the catalogue: {missing:#?}");
+        assert!(
+            fixed_seen > 20 && aspects_seen > 20,
+            "{fixed_seen} {aspects_seen}"
+        );
+        assert!(
+            missing.is_empty(),
+            "rule ids missing from the catalogue: {missing:#?}"
+        );
     }
 }

@@ -80,7 +80,9 @@ impl InputClass {
         let contains_valid = id
             .as_bytes()
             .windows(prefix.len() + PROCESS_ID_SUFFIX_LEN)
-            .any(|w| w.starts_with(prefix) && w[prefix.len()..].iter().all(u8::is_ascii_alphanumeric));
+            .any(|w| {
+                w.starts_with(prefix) && w[prefix.len()..].iter().all(u8::is_ascii_alphanumeric)
+            });
         Some(if contains_valid {
             InputClass::IdContainingValidId
         } else {
@@ -97,7 +99,7 @@ pub struct Observed {
     /// The field the rule is about was absent.
     pub absent: bool,
     /// The implementation answered with an error of this code.
-    pub code: Option<String>,
+    pub code: Option<Box<str>>,
     /// The call was made with an input of this class.
     pub input: Option<InputClass>,
 }
@@ -137,7 +139,7 @@ impl Failure {
 
     /// Records the error code the implementation answered.
     pub fn code(mut self, code: &str) -> Self {
-        self.observed.code = Some(code.to_owned());
+        self.observed.code = Some(code.into());
         self
     }
 

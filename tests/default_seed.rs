@@ -18,9 +18,10 @@ async fn caught(mutation: Mutation, cases: u32, concurrency_cases: u32, seed: u6
     let mut options = FuzzOptions::new(cases, seed);
     options.concurrency_cases = concurrency_cases;
     let runtime = tokio::runtime::Handle::current();
-    let report = tokio::task::spawn_blocking(move || fuzz::fuzz(adapter, &info, &runtime, &options))
-        .await
-        .expect("the fuzzer runs");
+    let report =
+        tokio::task::spawn_blocking(move || fuzz::fuzz(adapter, &info, &runtime, &options))
+            .await
+            .expect("the fuzzer runs");
     report
         .failure
         .is_some_and(|f| matches!(f.verdict, Verdict::Failed(_)))
@@ -39,7 +40,9 @@ async fn run_catches_under_the_default_seed_what_a_long_fuzz_catches() {
             DEFAULT_SEED,
         )
         .await;
-        table.push_str(&format!("{mutation:?}: long fuzz {long}, run's default {default}\n"));
+        table.push_str(&format!(
+            "{mutation:?}: long fuzz {long}, run's default {default}\n"
+        ));
         if long && !default {
             lowered.push(mutation);
         }

@@ -117,3 +117,28 @@ fn unknown_rules_and_false_races_are_refused_naming_the_nearest_ids() {
         assert!(stderr.contains(error), "{text}\n{stderr}");
     }
 }
+
+/// docs/vendors.md §4: every TOML sample loads as it is, when copied.
+#[test]
+fn the_vendor_guide_samples_load_when_copied() {
+    let guide = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/vendors.md"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let blocks: Vec<&str> = guide
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .collect();
+    assert!(
+        blocks.len() >= 2,
+        "the guide has an entry and a waiver sample"
+    );
+    for (i, block) in blocks.iter().enumerate() {
+        let file = dir.path().join(format!("{i}.toml"));
+        std::fs::write(&file, block).unwrap();
+        enmeshed_conformance::expectations::load(&file)
+            .unwrap_or_else(|e| panic!("sample {}:\n{block}\n{e}", i + 1));
+    }
+}

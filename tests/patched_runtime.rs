@@ -58,10 +58,16 @@ fn fails_both_gates(defect: &str, run_shows: &str, fuzz_shows: &str) {
     require_runtime();
     let (code, out) = gated_run(defect);
     assert_eq!(code, Some(1), "gated run against {defect}:\n{out}");
-    assert!(out.contains(run_shows), "gated run against {defect}:\n{out}");
+    assert!(
+        out.contains(run_shows),
+        "gated run against {defect}:\n{out}"
+    );
     let (code, out) = gated_fuzz(defect);
     assert_eq!(code, Some(1), "gated fuzz against {defect}:\n{out}");
-    assert!(out.contains(fuzz_shows), "gated fuzz against {defect}:\n{out}");
+    assert!(
+        out.contains(fuzz_shows),
+        "gated fuzz against {defect}:\n{out}"
+    );
 }
 
 #[test]

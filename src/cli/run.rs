@@ -230,7 +230,9 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
             );
         }
     }
-    let todo = expectations.map(Expectations::todo_reasons).unwrap_or_default();
+    let todo = expectations
+        .map(Expectations::todo_reasons)
+        .unwrap_or_default();
     for label in &todo {
         println!(
             "warning: {label}: the reason is still a TODO{}",
@@ -244,26 +246,26 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
     let strict_failed = args.strict && !todo.is_empty();
     let gate_passed = !strict_failed
         && match &findings {
-        Some(findings) => {
-            let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();
-            println!(
-                "expectations ({}): {} expected failures, {} problems",
-                expectations
-                    .map(|e| e.path.display().to_string())
-                    .unwrap_or_default(),
-                findings.len() - failing.len(),
-                failing.len()
-            );
-            for f in &failing {
-                println!("  {}", f.render());
-            }
-            failing.is_empty()
+            Some(findings) => {
+                let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();
+                println!(
+                    "expectations ({}): {} expected failures, {} problems",
+                    expectations
+                        .map(|e| e.path.display().to_string())
+                        .unwrap_or_default(),
+                    findings.len() - failing.len(),
+                    failing.len()
+                );
+                for f in &failing {
+                    println!("  {}", f.render());
+                }
+                failing.is_empty()
                 && report.tally.parse_errors.is_empty()
                 // Everything skipped or waived: nothing was shown to conform.
                 && report.tally.count(Outcome::Passed) > 0
-        }
-        None => report.passed(),
-    };
+            }
+            None => report.passed(),
+        };
     let gate_problems: Vec<Finding> = findings
         .iter()
         .flatten()

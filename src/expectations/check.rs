@@ -236,10 +236,9 @@ pub fn check_each(
             matched[entry.index] += 1;
         }
         let waived = match (&result.outcome, &result.verdict) {
-            (RunOutcome::Failed, Some(Verdict::Failed(failure))) => expectations
-                .waivers
-                .iter()
-                .find(|w| w.pin.matches(failure)),
+            (RunOutcome::Failed, Some(Verdict::Failed(failure))) => {
+                expectations.waivers.iter().find(|w| w.pin.matches(failure))
+            }
             _ => None,
         };
         if let Some(waiver) = waived {
@@ -284,7 +283,11 @@ pub fn check_each(
             },
             (Some(entry), Some(_))
                 if entry.rule.as_ref().is_some_and(|rule| {
-                    result.verdict.as_ref().and_then(Verdict::rule).map(|r| r.as_str())
+                    result
+                        .verdict
+                        .as_ref()
+                        .and_then(Verdict::rule)
+                        .map(|r| r.as_str())
                         != Some(rule.as_str())
                 }) =>
             {

@@ -227,7 +227,9 @@ fn load_waivers(
                 InputClass::parse(&name).ok_or_else(|| {
                     format!(
                         "{at}: `input` must be one of {}, not {name:?}",
-                        InputClass::ALL.map(|c| format!("{:?}", c.name())).join(", ")
+                        InputClass::ALL
+                            .map(|c| format!("{:?}", c.name()))
+                            .join(", ")
                     )
                 })
             })

@@ -101,9 +101,9 @@ impl std::str::FromStr for SeedChoice {
         if text == "random" {
             return Ok(SeedChoice::Random);
         }
-        text.parse::<u64>().map(SeedChoice::Fixed).map_err(|_| {
-            format!("{text:?} is not a seed: give a number (0 to 2^64-1) or `random`")
-        })
+        text.parse::<u64>()
+            .map(SeedChoice::Fixed)
+            .map_err(|_| format!("{text:?} is not a seed: give a number (0 to 2^64-1) or `random`"))
     }
 }
 
@@ -329,16 +329,18 @@ where
         });
     };
     let replay = || {
-        runtime.block_on(exec::execute(
-            adapter.as_ref(),
-            initial,
-            ops,
-            &options.waivers,
-            events,
-            || (),
-        ))
+        runtime
+            .block_on(exec::execute(
+                adapter.as_ref(),
+                initial,
+                ops,
+                &options.waivers,
+                events,
+                || (),
+            ))
+            .err()
     };
-    let replayed = (0..REPLAYS).find_map(|_| replay().err());
+    let replayed = (0..REPLAYS).find_map(|_| replay());
     let (verdict, step) = match replayed {
         Some(d) => (d.verdict, Some(d.step)),
         // It failed once and passed on every replay: a timing-dependent

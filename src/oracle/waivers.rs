@@ -43,7 +43,7 @@ impl Pin {
             && self
                 .code
                 .as_ref()
-                .is_none_or(|code| seen.code.as_ref() == Some(code))
+                .is_none_or(|code| seen.code.as_deref() == Some(code.as_str()))
             && self.input.is_none_or(|input| seen.input == Some(input))
     }
 

@@ -116,7 +116,12 @@ fn record(
 }
 
 /// A property that checked nothing: skipped, with the reason (never passed).
-fn skipped_record(name: String, what: String, reason: String, started: SystemTime) -> ScenarioRecord {
+fn skipped_record(
+    name: String,
+    what: String,
+    reason: String,
+    started: SystemTime,
+) -> ScenarioRecord {
     let mut record = record(name, what, None, None, started, Duration::ZERO);
     record.result.outcome = Outcome::Skipped;
     record.result.message = Some(format!("SKIPPED: {reason}"));

@@ -120,7 +120,11 @@ impl ConformanceWorld {
     /// Ends the step with `result`'s failure, if any.
     pub fn check(&mut self, result: Result<(), Failure>) {
         let input = self.oracle.last_input();
-        if let Err(failure) = self.oracle.waivers.judge(result.map_err(|f| f.input(input))) {
+        if let Err(failure) = self
+            .oracle
+            .waivers
+            .judge(result.map_err(|f| f.input(input)))
+        {
             self.fail(failure)
         }
     }
