@@ -121,7 +121,7 @@ impl SeedChoice {
 /// How the console names a seed: the default one says so.
 pub fn seed_note(seed: u64) -> &'static str {
     if seed == DEFAULT_SEED {
-        ", the default of this suite version; --seed random explores"
+        "; the default seed of this suite version, --seed random explores"
     } else {
         ""
     }
