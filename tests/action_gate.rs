@@ -76,6 +76,11 @@ fn the_action_passes_listed_failures_and_fails_when_one_no_longer_occurs() {
     let (code, out) = run_gate_step(dir.path(), cli::WRONG_MESSAGE, &file);
     assert_eq!(code, 1, "--strict fails on the TODO reasons:\n{out}");
     assert!(out.contains("--strict"), "{out}");
+    let junit = std::fs::read_to_string(dir.path().join("junit.xml")).unwrap();
+    assert!(
+        junit.contains("todo-reason"),
+        "the JUnit report fails too:\n{junit}"
+    );
     // … then write the reasons.
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("rule = "), "{text}");

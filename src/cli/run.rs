@@ -200,7 +200,10 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
 fn run_level(finding: &Finding) -> bool {
     matches!(
         finding,
-        Finding::StaleWaiver { .. } | Finding::Unmatched { .. } | Finding::TooBroad { .. }
+        Finding::StaleWaiver { .. }
+            | Finding::Unmatched { .. }
+            | Finding::TooBroad { .. }
+            | Finding::TodoReason { .. }
     )
 }
 
@@ -209,6 +212,9 @@ fn run_level(finding: &Finding) -> bool {
 fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations>) -> ExitCode {
     let meta = report.metadata();
     let mut problems = Vec::new();
+    let todo = expectations
+        .map(Expectations::todo_reasons)
+        .unwrap_or_default();
     let (findings, judged) = match expectations {
         Some(e) => {
             let (mut findings, judged) =
@@ -216,6 +222,11 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
             if args.partial() {
                 // A run that leaves scenarios out cannot tell which waivers are stale.
                 findings.retain(|f| !matches!(f, Finding::StaleWaiver { .. }));
+            }
+            if args.strict {
+                findings.extend(todo.iter().map(|entry| Finding::TodoReason {
+                    entry: entry.clone(),
+                }));
             }
             (Some(findings), Some(judged))
         }
@@ -230,9 +241,6 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
             );
         }
     }
-    let todo = expectations
-        .map(Expectations::todo_reasons)
-        .unwrap_or_default();
     for label in &todo {
         println!(
             "warning: {label}: the reason is still a TODO{}",
@@ -244,28 +252,27 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
         );
     }
     let strict_failed = args.strict && !todo.is_empty();
-    let gate_passed = !strict_failed
-        && match &findings {
-            Some(findings) => {
-                let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();
-                println!(
-                    "expectations ({}): {} expected failures, {} problems",
-                    expectations
-                        .map(|e| e.path.display().to_string())
-                        .unwrap_or_default(),
-                    findings.len() - failing.len(),
-                    failing.len()
-                );
-                for f in &failing {
-                    println!("  {}", f.render());
-                }
-                failing.is_empty()
+    let gate_passed = match &findings {
+        Some(findings) => {
+            let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();
+            println!(
+                "expectations ({}): {} expected failures, {} problems",
+                expectations
+                    .map(|e| e.path.display().to_string())
+                    .unwrap_or_default(),
+                findings.len() - failing.len(),
+                failing.len()
+            );
+            for f in &failing {
+                println!("  {}", f.render());
+            }
+            failing.is_empty()
                 && report.tally.parse_errors.is_empty()
                 // Everything skipped or waived: nothing was shown to conform.
                 && report.tally.count(Outcome::Passed) > 0
-            }
-            None => report.passed(),
-        };
+        }
+        None => report.passed(),
+    };
     let gate_problems: Vec<Finding> = findings
         .iter()
         .flatten()

@@ -57,6 +57,11 @@ pub enum Finding {
         /// The waiver.
         waiver: String,
     },
+    /// Under `--strict`: an entry or waiver whose reason is still a `TODO`.
+    TodoReason {
+        /// The entry or waiver.
+        entry: String,
+    },
     /// A pattern matched more scenarios than allowed.
     TooBroad {
         /// The entry.
@@ -102,6 +107,9 @@ impl Finding {
             } => format!("MISMATCH {entry}: {scenario}: {detail}"),
             Finding::Unmatched { entry } => {
                 format!("UNMATCHED {entry}: no scenario of this run has that name")
+            }
+            Finding::TodoReason { entry } => {
+                format!("TODO {entry}: write the reason (--strict fails the gate on a TODO)")
             }
             Finding::TooBroad { entry, matched } => {
                 format!(
