@@ -107,6 +107,10 @@ fn unknown_rules_and_false_races_are_refused_naming_the_nearest_ids() {
             "[[expected]]\nscenario = \"x\"\noutcome = \"failed\"\nrule = \"RID1.nope\"\nreason = \"x\"\n",
             "unknown rule id \"RID1.nope\"",
         ),
+        (
+            "[[expected]]\nscenario = \"x\"\noutcome = \"failed\"\nrule = \"RID1.status\"\nrace = true\nreason = \"x\"\n",
+            "needs a `rule` that is a race rule",
+        ),
     ];
     for (i, (text, error)) in cases.iter().enumerate() {
         let file = dir.path().join(format!("{i}.toml"));
@@ -140,5 +144,27 @@ fn the_vendor_guide_samples_load_when_copied() {
         std::fs::write(&file, block).unwrap();
         enmeshed_conformance::expectations::load(&file)
             .unwrap_or_else(|e| panic!("sample {}:\n{block}\n{e}", i + 1));
+    }
+}
+
+/// An entry for a race may find the race did not happen: with `race = true`
+/// (on a race rule) a passing test case is not stale; without, it is.
+#[test]
+fn a_race_entry_whose_case_passed_is_not_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |race: &str| {
+        format!(
+            "[[expected]]\nscenario = \"32 concurrent initiates on one Identity: exactly one succeeds\"\noutcome = \"failed\"\nrule = \"RID1.concurrent-one-winner\"\n{race}reason = \"our initiate is not atomic yet\"\n"
+        )
+    };
+    for (race, code) in [("race = true\n", 0), ("", 1)] {
+        let file = dir.path().join("e.toml");
+        std::fs::write(&file, entry(race)).unwrap();
+        let output = cli::run(&["--quiet", "--expectations", file.to_str().unwrap()]);
+        let out = cli::stdout(&output);
+        assert_eq!(output.status.code(), Some(code), "{race}\n{out}");
+        if code == 1 {
+            assert!(out.contains("STALE"), "{out}");
+        }
     }
 }

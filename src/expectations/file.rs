@@ -62,6 +62,9 @@ pub struct Expectation {
     pub outcome: Outcome,
     /// The rule id the failure must be filed under (a failed outcome).
     pub rule: Option<String>,
+    /// The failure is a race (its `rule` is a race rule): a run in which the
+    /// test case passed does not make the entry stale.
+    pub race: bool,
     /// How the cause must start (the older form; `--update-expectations`
     /// replaces it by `rule`).
     pub message: Option<String>,
@@ -267,15 +270,10 @@ fn load_waivers(
                 .ok_or_else(|| format!("{at}: `race` must be true or false"))?,
         };
         if race && !crate::rules::find(&rule).is_some_and(|r| r.race) {
-            let races: Vec<&str> = crate::rules::all()
-                .iter()
-                .filter(|r| r.race)
-                .map(|r| r.id.as_str())
-                .collect();
             return Err(format!(
                 "{at}: `race = true`, but {rule} is not a race rule (it is checked on sequential calls, so \
                  a run always shows whether it is needed); the race rules are {}",
-                races.join(", ")
+                race_rules()
             ));
         }
         waivers.push(Waiver {
@@ -312,9 +310,19 @@ impl Lines {
     }
 }
 
-const KEYS: [&str; 8] = [
-    "id", "scenario", "pattern", "outcome", "rule", "message", "reason", "issue",
+const KEYS: [&str; 9] = [
+    "id", "scenario", "pattern", "outcome", "rule", "race", "message", "reason", "issue",
 ];
+
+/// The race rules, for messages.
+fn race_rules() -> String {
+    crate::rules::all()
+        .iter()
+        .filter(|r| r.race)
+        .map(|r| r.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 fn string(table: &Table, key: &str, at: &str) -> Result<Option<String>, String> {
     match table.get(key) {
@@ -428,6 +436,23 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
                 ));
             }
         }
+        let race = match table.get("race") {
+            None => false,
+            Some(item) => item
+                .as_bool()
+                .ok_or_else(|| format!("{at}: `race` must be true or false"))?,
+        };
+        if race
+            && !rule
+                .as_deref()
+                .and_then(crate::rules::find)
+                .is_some_and(|r| r.race)
+        {
+            return Err(format!(
+                "{at}: `race = true` needs a `rule` that is a race rule (one of {})",
+                race_rules()
+            ));
+        }
         entries.push(Expectation {
             index,
             line,
@@ -436,6 +461,7 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
             pattern,
             outcome,
             rule,
+            race,
             message: string(table, "message", &at)?,
             reason,
             issue: string(table, "issue", &at)?,
