@@ -168,3 +168,73 @@ fn a_race_entry_whose_case_passed_is_not_stale() {
         }
     }
 }
+
+/// Every report tells the gate's story: an expected failure is expected,
+/// with its entry's reason, in the console, the summary and Cucumber JSON
+/// (a `skipped` step whose `error_message` starts with the reason).
+#[test]
+fn expected_failures_read_as_expected_with_their_reason_in_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("e.toml");
+    let path = file.to_str().unwrap();
+    let update = cli::run(&[
+        "--adapter-cmd",
+        cli::WRONG_MESSAGE,
+        "--expectations",
+        path,
+        "--update-expectations",
+    ]);
+    assert_eq!(update.status.code(), Some(0), "{}", cli::stdout(&update));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("TODO: say why", "Known: say why")).unwrap();
+    let json = dir.path().join("r.json");
+    let summary = dir.path().join("s.md");
+    let gate = cli::run(&[
+        "--adapter-cmd",
+        cli::WRONG_MESSAGE,
+        "--expectations",
+        path,
+        "--json",
+        json.to_str().unwrap(),
+        "--summary",
+        summary.to_str().unwrap(),
+    ]);
+    let out = cli::stdout(&gate);
+    assert_eq!(gate.status.code(), Some(0), "{out}");
+    assert!(out.contains("EXPECTED Initiating while a process is active fails with the exact code and message: expected failure: Known: say why"), "{out}");
+    assert!(!out.contains("warning:"), "no TODO left: {out}");
+    let markdown = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        markdown.contains("| expected failure: Known: say why"),
+        "{markdown}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let elements: Vec<&serde_json::Value> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["elements"].as_array().unwrap())
+        .collect();
+    let expected: Vec<&&serde_json::Value> = elements
+        .iter()
+        .filter(|e| {
+            e["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["name"] == "@expected-failure")
+        })
+        .collect();
+    assert_eq!(expected.len(), cli::FAILING.len(), "{report:#}");
+    for element in expected {
+        let steps = element["steps"].as_array().unwrap();
+        assert!(steps.iter().all(|s| s["result"]["status"] != "failed"));
+        assert!(
+            steps.iter().any(|s| s["result"]["error_message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("expected failure: Known: say why"))),
+            "{element:#}"
+        );
+    }
+}
