@@ -69,10 +69,6 @@ fn build() -> Vec<Rule> {
             format!("{area}.must-fail"),
             format!("{function} fails where the model says it must"),
         ));
-        rules.push(rule(
-            format!("{area}.status"),
-            format!("the `status` {function} returns (or sets) is the model's"),
-        ));
         for kind in refusals(function) {
             rules.push(rule(
                 format!("{area}.{}", kind.short_name()),
@@ -123,6 +119,10 @@ fn build() -> Vec<Rule> {
             }
             Function::GetAll => {
                 rules.push(rule(
+                    format!("{area}.id"),
+                    "each entry of getIdentityDeletionProcesses is the Identity's process in that place",
+                ));
+                rules.push(rule(
                     format!("{area}.complete"),
                     "getIdentityDeletionProcesses lists every process of the Identity and no other",
                 ));
@@ -136,6 +136,16 @@ fn build() -> Vec<Rule> {
     // Field rules: filed under the use case whose rule the value follows
     // (`oracle::field_area`), whatever call returned the process.
     for (area, field, checks) in [
+        (
+            "RID1",
+            Field::Status,
+            "a process that is not cancelled has the `status` `\"Active\"`, whatever call returned it",
+        ),
+        (
+            "RID2",
+            Field::Status,
+            "a cancelled process has the `status` `\"Cancelled\"`, whatever call returned it",
+        ),
         (
             "RID1",
             Field::CreatedAt,

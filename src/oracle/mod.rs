@@ -860,6 +860,34 @@ impl Oracle {
                 Returned::Many(list.to_vec()).to_json(),
             ));
         }
+        // Every entry one of the Identity's known processes, but not in
+        // creation order: one rule, `<area>.order`, as the steps file it.
+        let places: Vec<Option<usize>> = list
+            .iter()
+            .map(|dto| match self.owner_of(&dto.id) {
+                Some((owner, index)) if owner == identity => Some(index),
+                _ => None,
+            })
+            .collect();
+        if places.iter().all(Option::is_some)
+            && places
+                .iter()
+                .enumerate()
+                .any(|(at, place)| *place != Some(at))
+        {
+            let mut sorted: Vec<usize> = places.iter().flatten().copied().collect();
+            sorted.sort_unstable();
+            sorted.dedup();
+            if sorted.len() == count {
+                return Err(
+                    Failure::new(rule(area, "order"), "the list is not in creation order")
+                        .expected_actual(
+                            self.describe_list(identity),
+                            Returned::Many(list.to_vec()).to_json(),
+                        ),
+                );
+            }
+        }
         for (index, dto) in list.iter().enumerate().take(count) {
             self.check_process(identity, index, dto, area)
                 .map_err(|f| f.context(&format!("entry {} of the list", index + 1)))?;
