@@ -9,9 +9,9 @@
 //! - [`steps`]: the cucumber world and the meaning of each phrase;
 //! - [`verdict`], [`outcome`]: typed verdicts (failed vs. each kind of fault) and results;
 //! - [`runner`]: running the features and reporting;
-//! - [`sanitize`]: implementation text made safe for each sink (XML);
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
 //! - [`digest`]: the one digest (SHA-256) of pages and feature files;
+//! - [`rules`]: the rule catalogue (every rule id, what it checks, the race rules);
 //! - [`suite`]: the feature files and use-case pages built into the binary;
 //! - [`fsio`]: the safe writer, the bounded reader and the output-path check;
 //! - [`sanitize`]: implementation-supplied text made safe for each sink;
@@ -32,6 +32,7 @@ pub mod outcome;
 pub mod process;
 pub mod protocol;
 pub mod reference;
+pub mod rules;
 pub mod runner;
 pub mod sanitize;
 pub mod smoke;

@@ -43,11 +43,74 @@ impl fmt::Display for RuleId {
     }
 }
 
+/// A class of input a call was made with, as a waiver can pin it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputClass {
+    /// A malformed process id that contains a well-formed one (a prefix, a
+    /// suffix, a 21st character): what an unanchored pattern lets through.
+    IdContainingValidId,
+    /// Any other malformed process id.
+    MalformedId,
+}
+
+impl InputClass {
+    /// Every class.
+    pub const ALL: [InputClass; 2] = [InputClass::IdContainingValidId, InputClass::MalformedId];
+
+    /// The name used in expectations files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            InputClass::IdContainingValidId => "id-containing-valid-id",
+            InputClass::MalformedId => "malformed-id",
+        }
+    }
+
+    /// The class with this name.
+    pub fn parse(name: &str) -> Option<InputClass> {
+        InputClass::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The class of a process id as sent: `None` for a well-formed id.
+    pub fn of_id(id: &str) -> Option<InputClass> {
+        if crate::domain::ProcessId::parse(id).is_ok() {
+            return None;
+        }
+        use crate::domain::{PROCESS_ID_PREFIX, PROCESS_ID_SUFFIX_LEN};
+        let prefix = PROCESS_ID_PREFIX.as_bytes();
+        let contains_valid = id
+            .as_bytes()
+            .windows(prefix.len() + PROCESS_ID_SUFFIX_LEN)
+            .any(|w| {
+                w.starts_with(prefix) && w[prefix.len()..].iter().all(u8::is_ascii_alphanumeric)
+            });
+        Some(if contains_valid {
+            InputClass::IdContainingValidId
+        } else {
+            InputClass::MalformedId
+        })
+    }
+}
+
+/// What a failed check observed, in the terms an expectations waiver pins
+/// (`absent`, `code`, `input`); a waiver passes only failures that observed
+/// what it states.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observed {
+    /// The field the rule is about was absent.
+    pub absent: bool,
+    /// The implementation answered with an error of this code.
+    pub code: Option<Box<str>>,
+    /// The call was made with an input of this class.
+    pub input: Option<InputClass>,
+}
+
 /// A conformance failure: the implementation answered, and the answer is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     /// The check that failed.
     pub rule: RuleId,
+    /// What was observed, for waivers.
+    pub observed: Observed,
     /// What is wrong, in one sentence.
     pub summary: String,
     /// What the suite expected (protocol JSON or words), if it says more than the summary.
@@ -61,10 +124,31 @@ impl Failure {
     pub fn new(rule: RuleId, summary: impl Into<String>) -> Self {
         Self {
             rule,
+            observed: Observed::default(),
             summary: summary.into(),
             expected: None,
             actual: None,
         }
+    }
+
+    /// Marks the failure as a field that was absent.
+    pub fn absent(mut self) -> Self {
+        self.observed.absent = true;
+        self
+    }
+
+    /// Records the error code the implementation answered.
+    pub fn code(mut self, code: &str) -> Self {
+        self.observed.code = Some(code.into());
+        self
+    }
+
+    /// Records the class of the call's input, unless one is recorded already.
+    pub fn input(mut self, input: Option<InputClass>) -> Self {
+        if self.observed.input.is_none() {
+            self.observed.input = input;
+        }
+        self
     }
 
     /// Adds what was expected and what was observed.
@@ -239,6 +323,24 @@ mod tests {
             Verdict::from(failure).to_string(),
             "FAILED [RID2.cancelledAt] `cancelledAt` is outside the call\n  expected: a timestamp in [a, b]\n  actual:   \"c\""
         );
+    }
+
+    #[test]
+    fn ids_fall_into_input_classes() {
+        assert_eq!(InputClass::of_id("IDPabcdefghij1234567"), None);
+        assert_eq!(
+            InputClass::of_id("IDPabcdefghij1234567x"),
+            Some(InputClass::IdContainingValidId)
+        );
+        assert_eq!(
+            InputClass::of_id(" IDPabcdefghij1234567"),
+            Some(InputClass::IdContainingValidId)
+        );
+        assert_eq!(InputClass::of_id("IDP123"), Some(InputClass::MalformedId));
+        assert_eq!(InputClass::of_id(""), Some(InputClass::MalformedId));
+        for class in InputClass::ALL {
+            assert_eq!(InputClass::parse(class.name()), Some(class));
+        }
     }
 
     #[test]

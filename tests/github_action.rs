@@ -76,6 +76,10 @@ fn the_action_installs_a_pinned_cached_suite_and_runs_it() {
     }
     assert!(scripts.contains("--seed \"$SEED\""), "a seeded fuzz");
     assert!(
+        !scripts.contains("enmeshed-conformance fuzz") && !scripts.contains("args=(fuzz"),
+        "one gate: `run` fuzzes, no second fuzz step that ignores the expectations"
+    );
+    assert!(
         steps.iter().any(|s| s["uses"]
             .as_str()
             .is_some_and(|u| u.starts_with("actions/upload-artifact@"))

@@ -211,7 +211,7 @@ fn rows() -> Vec<Row> {
             CANCELLED_THEN_ACTIVE_LIST,
             "Then the returned list has the statuses \"Cancelled\", \"Active\" in this order",
             M::GetAllReversed,
-            "RID5.status",
+            "RID5.order",
         ),
         row(
             "When the Identity calls initiateIdentityDeletionProcess 8 times concurrently",

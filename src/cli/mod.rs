@@ -6,6 +6,7 @@ mod completions;
 mod coverage;
 mod features;
 mod fuzz;
+mod rules;
 mod run;
 mod smoke;
 mod start_report;
@@ -65,6 +66,8 @@ pub enum Command {
     Coverage(coverage::CoverageArgs),
     /// The feature files built into this binary: `features export DIR` writes them out.
     Features(features::FeaturesArgs),
+    /// List every rule id a check can fail under, what it checks, and the race rules.
+    Rules(rules::RulesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output.
     Completions(completions::CompletionsArgs),
 }
@@ -123,6 +126,7 @@ pub async fn main(cli: Cli) -> ExitCode {
         }
         Command::Features(args) => features::command(&args),
         Command::Completions(args) => completions::command(&args),
+        Command::Rules(args) => rules::command(&args),
     };
     enmeshed_conformance::process::end_strays();
     code

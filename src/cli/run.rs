@@ -43,6 +43,9 @@ pub struct RunArgs {
     /// Known failures (TOML); the run passes when the failures are exactly these.
     #[arg(long, value_name = "FILE")]
     pub expectations: Option<PathBuf>,
+    /// Fail the gate while an entry or waiver of the --expectations file has a `TODO` reason.
+    #[arg(long, requires = "expectations")]
+    pub strict: bool,
     /// Rewrite the --expectations file from this run's failures (complete runs only).
     #[arg(long, requires = "expectations")]
     pub update_expectations: bool,
@@ -66,9 +69,11 @@ pub struct RunArgs {
     /// Run the features only, no fuzz properties.
     #[arg(long, conflicts_with = "fuzz_cases")]
     pub no_fuzz: bool,
-    /// Seed of the fuzz properties (printed by every run; the same seed reproduces them).
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
+    /// Seed of the fuzz properties (printed by every run): a number replays them, `random`
+    /// explores new cases. Default: a fixed seed derived from the suite version, so the same
+    /// implementation gets the same verdict every time.
+    #[arg(long, value_name = "S|random")]
+    pub seed: Option<enmeshed_conformance::fuzz::SeedChoice>,
     /// The implementation under test.
     #[command(flatten)]
     pub adapter: AdapterArgs,
@@ -101,9 +106,7 @@ impl RunArgs {
             fuzz: (!self.no_fuzz).then(|| FuzzBudget {
                 cases: self.fuzz_cases,
                 concurrency_cases: FuzzBudget::DEFAULT_CONCURRENCY_CASES,
-                seed: self
-                    .seed
-                    .unwrap_or_else(enmeshed_conformance::fuzz::random_seed),
+                seed: enmeshed_conformance::fuzz::SeedChoice::resolve(self.seed),
             }),
         }
     }
@@ -287,7 +290,10 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
 fn run_level(finding: &Finding) -> bool {
     matches!(
         finding,
-        Finding::StaleWaiver { .. } | Finding::Unmatched { .. } | Finding::TooBroad { .. }
+        Finding::StaleWaiver { .. }
+            | Finding::Unmatched { .. }
+            | Finding::TooBroad { .. }
+            | Finding::TodoReason { .. }
     )
 }
 
@@ -296,6 +302,9 @@ fn run_level(finding: &Finding) -> bool {
 fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations>) -> ExitCode {
     let meta = report.metadata();
     let mut problems = Vec::new();
+    let todo = expectations
+        .map(Expectations::todo_reasons)
+        .unwrap_or_default();
     let (findings, judged) = match expectations {
         Some(e) => {
             let (mut findings, judged) =
@@ -303,6 +312,11 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
             if args.partial() {
                 // A run that leaves scenarios out cannot tell which waivers are stale.
                 findings.retain(|f| !matches!(f, Finding::StaleWaiver { .. }));
+            }
+            if args.strict {
+                findings.extend(todo.iter().map(|entry| Finding::TodoReason {
+                    entry: entry.clone(),
+                }));
             }
             (Some(findings), Some(judged))
         }
@@ -317,6 +331,17 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
             );
         }
     }
+    for label in &todo {
+        println!(
+            "warning: {label}: the reason is still a TODO{}",
+            if args.strict {
+                " (--strict: this fails the gate)"
+            } else {
+                "; --strict fails the gate on it"
+            }
+        );
+    }
+    let strict_failed = args.strict && !todo.is_empty();
     let gate_passed = match &findings {
         Some(findings) => {
             let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();
@@ -333,11 +358,8 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
             }
             failing.is_empty()
                 && report.tally.parse_errors.is_empty()
-                && report
-                    .tally
-                    .scenarios
-                    .iter()
-                    .any(|s| s.outcome != Outcome::Skipped)
+                // Everything skipped or waived: nothing was shown to conform.
+                && report.tally.count(Outcome::Passed) > 0
         }
         None => report.passed(),
     };
@@ -358,10 +380,18 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
         problems.extend(reports::write_junit(path, &input).err());
     }
     if let Some(path) = &args.json {
-        problems.extend(reports::write_json(path, report, &meta).err());
+        problems.extend(reports::write_json(path, report, &meta, judged.as_deref()).err());
     }
     if let Some(path) = &args.summary {
-        let markdown = reports::summary_markdown(report, &meta, findings.as_deref(), gate_passed);
+        let gate = match (&findings, &judged) {
+            (Some(findings), Some(judged)) => Some(reports::GateView {
+                findings,
+                judged,
+                todo: &todo,
+            }),
+            _ => None,
+        };
+        let markdown = reports::summary_markdown(report, &meta, gate, gate_passed);
         problems.extend(
             enmeshed_conformance::fsio::write_file(path, markdown.as_bytes())
                 .err()
@@ -401,6 +431,20 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
     if !details.is_empty() {
         println!("\n{}", terminal::text(&details.join("\n")));
     }
+    if let Some(judged) = &judged {
+        for (result, judged) in report.tally.scenarios.iter().zip(judged) {
+            if let Some(note) = judged
+                .as_ref()
+                .and_then(enmeshed_conformance::runner::cucumber_json::expected_note)
+            {
+                println!(
+                    "EXPECTED {}: {}",
+                    result.scenario,
+                    note.lines().next().unwrap_or_default()
+                );
+            }
+        }
+    }
     match &judged {
         None => println!("{counts_line}"),
         Some(judged) => {
@@ -421,7 +465,11 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
                 t.count(Outcome::Passed),
                 listed + waived,
                 t.count(Outcome::Skipped),
-                if gate_passed { "PASSED" } else { "FAILED" }
+                match (gate_passed, strict_failed) {
+                    (true, _) => "PASSED".to_owned(),
+                    (false, true) => format!("FAILED (--strict: {} TODO reasons)", todo.len()),
+                    (false, false) => "FAILED".to_owned(),
+                }
             );
             // The plain closing line CI harnesses read: the test cases of the
             // JUnit report (expected failures count as skipped there).

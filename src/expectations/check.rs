@@ -4,7 +4,7 @@ use super::MAX_PATTERN_MATCHES;
 use super::file::{Expectation, Expectations, Outcome};
 use crate::adapter::AdapterFault;
 use crate::outcome::{Outcome as RunOutcome, ScenarioResult};
-use crate::verdict::FaultKind;
+use crate::verdict::{FaultKind, Verdict};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the comparison found.
@@ -57,6 +57,11 @@ pub enum Finding {
         /// The waiver.
         waiver: String,
     },
+    /// Under `--strict`: an entry or waiver whose reason is still a `TODO`.
+    TodoReason {
+        /// The entry or waiver.
+        entry: String,
+    },
     /// A pattern matched more scenarios than allowed.
     TooBroad {
         /// The entry.
@@ -102,6 +107,9 @@ impl Finding {
             } => format!("MISMATCH {entry}: {scenario}: {detail}"),
             Finding::Unmatched { entry } => {
                 format!("UNMATCHED {entry}: no scenario of this run has that name")
+            }
+            Finding::TodoReason { entry } => {
+                format!("TODO {entry}: write the reason (--strict fails the gate on a TODO)")
             }
             Finding::TooBroad { entry, matched } => {
                 format!(
@@ -235,14 +243,10 @@ pub fn check_each(
         if let Some(entry) = entry {
             matched[entry.index] += 1;
         }
-        let waived = match (
-            &result.outcome,
-            result.verdict.as_ref().and_then(|v| v.rule()),
-        ) {
-            (RunOutcome::Failed, Some(rule)) => expectations
-                .waivers
-                .iter()
-                .find(|w| w.rule == rule.as_str()),
+        let waived = match (&result.outcome, &result.verdict) {
+            (RunOutcome::Failed, Some(Verdict::Failed(failure))) => {
+                expectations.waivers.iter().find(|w| w.pin.matches(failure))
+            }
             _ => None,
         };
         if let Some(waiver) = waived {
@@ -261,6 +265,8 @@ pub fn check_each(
         let cause = result.cause.clone().unwrap_or_default();
         let finding = match (entry, outcome) {
             (None, None) => continue,
+            // A race that did not happen this time: not stale.
+            (Some(entry), None) if entry.race => continue,
             (None, Some(outcome)) => Finding::Unexpected {
                 scenario: result.scenario.clone(),
                 outcome: outcome.name(),
@@ -285,6 +291,30 @@ pub fn check_each(
                     cause.lines().next().unwrap_or_default()
                 ),
             },
+            (Some(entry), Some(_))
+                if entry.rule.as_ref().is_some_and(|rule| {
+                    result
+                        .verdict
+                        .as_ref()
+                        .and_then(Verdict::rule)
+                        .map(|r| r.as_str())
+                        != Some(rule.as_str())
+                }) =>
+            {
+                Finding::Mismatch {
+                    entry: entry.label(),
+                    scenario: result.scenario.clone(),
+                    detail: format!(
+                        "fails under another rule: {}, not {}",
+                        result
+                            .verdict
+                            .as_ref()
+                            .and_then(Verdict::rule)
+                            .map_or("no rule".to_owned(), |r| r.to_string()),
+                        entry.rule.as_deref().unwrap_or_default()
+                    ),
+                }
+            }
             (Some(entry), Some(_))
                 if entry
                     .message

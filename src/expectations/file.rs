@@ -1,5 +1,7 @@
 //! Reading and validating an expectations file.
 
+use crate::oracle::Pin;
+use crate::verdict::InputClass;
 use regex::Regex;
 use std::collections::HashMap;
 use std::fmt;
@@ -58,7 +60,13 @@ pub struct Expectation {
     pub pattern: Option<Regex>,
     /// How it must fail.
     pub outcome: Outcome,
-    /// How the cause must start.
+    /// The rule id the failure must be filed under (a failed outcome).
+    pub rule: Option<String>,
+    /// The failure is a race (its `rule` is a race rule): a run in which the
+    /// test case passed does not make the entry stale.
+    pub race: bool,
+    /// How the cause must start (the older form; `--update-expectations`
+    /// replaces it by `rule`).
     pub message: Option<String>,
     /// Why the failure is tolerated.
     pub reason: String,
@@ -101,6 +109,8 @@ pub struct Waiver {
     pub line: usize,
     /// The rule id, e.g. `RID2.cancelledAt`.
     pub rule: String,
+    /// The rule and what the failure observed.
+    pub pin: Pin,
     /// Why the deviation is tolerated.
     pub reason: String,
     /// Where it is tracked.
@@ -114,10 +124,11 @@ impl Waiver {
     /// How the waiver is named in messages.
     pub fn label(&self) -> String {
         format!(
-            "waiver {} (line {}): rule {}",
+            "waiver {} (line {}): rule {} ({})",
             self.index + 1,
             self.line,
-            self.rule
+            self.rule,
+            self.pin.describe()
         )
     }
 }
@@ -136,11 +147,47 @@ pub struct Expectations {
 impl Expectations {
     /// The waived rule ids, as the oracle takes them.
     pub fn waivers(&self) -> crate::oracle::Waivers {
-        crate::oracle::Waivers::new(self.waivers.iter().map(|w| w.rule.clone()))
+        crate::oracle::Waivers::new(self.waivers.iter().map(|w| w.pin.clone()))
+    }
+
+    /// The entries and waivers whose reason is still a `TODO`, as labels.
+    pub fn todo_reasons(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|e| is_todo(&e.reason))
+            .map(Expectation::label)
+            .chain(
+                self.waivers
+                    .iter()
+                    .filter(|w| is_todo(&w.reason))
+                    .map(Waiver::label),
+            )
+            .collect()
     }
 }
 
-const WAIVER_KEYS: [&str; 4] = ["rule", "reason", "issue", "race"];
+/// Whether a reason is a placeholder still to be written (`TODO…`).
+pub fn is_todo(reason: &str) -> bool {
+    reason.trim_start().to_ascii_uppercase().starts_with("TODO")
+}
+
+const WAIVER_KEYS: [&str; 7] = ["rule", "absent", "code", "input", "reason", "issue", "race"];
+
+/// Checks that `rule` is a rule of the catalogue; the error names the nearest known ids.
+fn known_rule(rule: &str, at: &str) -> Result<(), String> {
+    if !is_rule_id(rule) {
+        return Err(format!(
+            "{at}: {rule:?} is not a rule id (AREA.aspect, e.g. RID2.cancelledAt)"
+        ));
+    }
+    if crate::rules::find(rule).is_none() {
+        return Err(format!(
+            "{at}: unknown rule id {rule:?}; nearest known: {} (`enmeshed-conformance rules` lists every rule)",
+            crate::rules::nearest(rule).join(", ")
+        ));
+    }
+    Ok(())
+}
 
 /// A rule id: `AREA.aspect`, letters, digits, `.`, `-` and `_`.
 fn is_rule_id(text: &str) -> bool {
@@ -171,9 +218,37 @@ fn load_waivers(
             }
         }
         let rule = string(table, "rule", &at)?.ok_or_else(|| format!("{at}: `rule` is missing"))?;
-        if !is_rule_id(&rule) {
+        known_rule(&rule, &at)?;
+        let absent = match table.get("absent") {
+            None => false,
+            Some(item) => item
+                .as_bool()
+                .ok_or_else(|| format!("{at}: `absent` must be true or false"))?,
+        };
+        let input = string(table, "input", &at)?
+            .map(|name| {
+                InputClass::parse(&name).ok_or_else(|| {
+                    format!(
+                        "{at}: `input` must be one of {}, not {name:?}",
+                        InputClass::ALL
+                            .map(|c| format!("{:?}", c.name()))
+                            .join(", ")
+                    )
+                })
+            })
+            .transpose()?;
+        let pin = Pin {
+            rule: rule.clone(),
+            absent,
+            code: string(table, "code", &at)?,
+            input,
+        };
+        if pin.describe().is_empty() {
             return Err(format!(
-                "{at}: {rule:?} is not a rule id (AREA.aspect, e.g. RID2.cancelledAt)"
+                "{at}: the waiver of {rule} must say what was observed, so that it hides nothing else: \
+                 add `absent = true` (the field was missing), `code = \"…\"` (the error code the \
+                 implementation answered) or `input = \"id-containing-valid-id\"` / `input = \"malformed-id\"` \
+                 (the class of id the call was made with); see docs/vendors.md, section 4"
             ));
         }
         if let Some(first) = waivers.iter().find(|w| w.rule == rule) {
@@ -188,18 +263,27 @@ fn load_waivers(
             .ok_or_else(|| {
                 format!("{at}: `reason` is mandatory: say why this deviation is tolerated")
             })?;
+        let race = match table.get("race") {
+            None => false,
+            Some(item) => item
+                .as_bool()
+                .ok_or_else(|| format!("{at}: `race` must be true or false"))?,
+        };
+        if race && !crate::rules::find(&rule).is_some_and(|r| r.race) {
+            return Err(format!(
+                "{at}: `race = true`, but {rule} is not a race rule (it is checked on sequential calls, so \
+                 a run always shows whether it is needed); the race rules are {}",
+                race_rules()
+            ));
+        }
         waivers.push(Waiver {
             index,
             line,
             rule,
+            pin,
             reason,
             issue: string(table, "issue", &at)?,
-            race: match table.get("race") {
-                None => false,
-                Some(item) => item
-                    .as_bool()
-                    .ok_or_else(|| format!("{at}: `race` must be true or false"))?,
-            },
+            race,
         });
     }
     Ok(waivers)
@@ -226,9 +310,19 @@ impl Lines {
     }
 }
 
-const KEYS: [&str; 7] = [
-    "id", "scenario", "pattern", "outcome", "message", "reason", "issue",
+const KEYS: [&str; 9] = [
+    "id", "scenario", "pattern", "outcome", "rule", "race", "message", "reason", "issue",
 ];
+
+/// The race rules, for messages.
+fn race_rules() -> String {
+    crate::rules::all()
+        .iter()
+        .filter(|r| r.race)
+        .map(|r| r.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 fn string(table: &Table, key: &str, at: &str) -> Result<Option<String>, String> {
     match table.get(key) {
@@ -333,6 +427,32 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
                 first + 1
             ));
         }
+        let rule = string(table, "rule", &at)?;
+        if let Some(rule) = &rule {
+            known_rule(rule, &at)?;
+            if outcome != Outcome::Failed {
+                return Err(format!(
+                    "{at}: `rule` names the check a failure is filed under; an `{outcome}` outcome has none"
+                ));
+            }
+        }
+        let race = match table.get("race") {
+            None => false,
+            Some(item) => item
+                .as_bool()
+                .ok_or_else(|| format!("{at}: `race` must be true or false"))?,
+        };
+        if race
+            && !rule
+                .as_deref()
+                .and_then(crate::rules::find)
+                .is_some_and(|r| r.race)
+        {
+            return Err(format!(
+                "{at}: `race = true` needs a `rule` that is a race rule (one of {})",
+                race_rules()
+            ));
+        }
         entries.push(Expectation {
             index,
             line,
@@ -340,6 +460,8 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
             scenario,
             pattern,
             outcome,
+            rule,
+            race,
             message: string(table, "message", &at)?,
             reason,
             issue: string(table, "issue", &at)?,

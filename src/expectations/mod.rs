@@ -7,17 +7,23 @@
 //! scenario = "RID2 On Failure 2: ..."   # the exact scenario name, or
 //! pattern = "^RID2 On Failure"          # a regular expression over names (at most 20 matches)
 //! outcome = "failed"          # failed | errored | timeout
-//! message = "wrong error code"          # optional: how the cause must start
+//! rule = "RID2.noActiveIdentityDeletionProcess"   # optional: the rule id it fails under
+//! race = true                 # optional, race rules only: a passing case is not stale
 //! reason = "not implemented yet"        # mandatory
 //! issue = "https://tracker/123"         # optional
 //!
 //! [[waived]]
-//! rule = "RID2.cancelledAt"   # a rule id: the check passes, counted and reported as waived
+//! rule = "RID2.cancelledAt"   # a rule id of the catalogue (`crate::rules`)
+//! absent = true               # what was observed: absent, code = "…", input = "…" (one at least)
 //! reason = "the Backbone v2 DTO has no cancelledAt"   # mandatory
 //! issue = "https://tracker/124"         # optional
 //! ```
 //!
-//! A waiver applies to `run` and `fuzz` alike; one that no check needed is stale.
+//! Entries match on the test case and the rule id, never on message text
+//! (`message = "…"`, a prefix of the cause, is the older form and still
+//! works). A waiver passes only the failures of its rule that observed what
+//! it states, in `run` and `fuzz` alike; one that no check needed is stale
+//! unless it says `race = true` (race rules only).
 
 mod check;
 mod file;

@@ -62,7 +62,72 @@ impl FuzzOptions {
     }
 }
 
-/// A seed from the clock, for runs without `--seed`.
+/// The seed `run` and `fuzz` use unless `--seed` says otherwise, so that
+/// one binary gives one implementation the same verdict every time: the
+/// 64-bit FNV-1a hash of `enmeshed-conformance <version>` (the suite
+/// version), so it changes only with the suite.
+pub const DEFAULT_SEED: u64 = version_seed(env!("CARGO_PKG_VERSION"));
+
+const fn version_seed(version: &str) -> u64 {
+    const PREFIX: &[u8] = b"enmeshed-conformance ";
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < PREFIX.len() + version.len() {
+        let byte = if i < PREFIX.len() {
+            PREFIX[i]
+        } else {
+            version.as_bytes()[i - PREFIX.len()]
+        };
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
+/// What `--seed` asks for: a number to replay, or `random` to explore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedChoice {
+    /// This seed.
+    Fixed(u64),
+    /// A fresh seed from the clock (printed, so a failure can be replayed).
+    Random,
+}
+
+impl std::str::FromStr for SeedChoice {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text == "random" {
+            return Ok(SeedChoice::Random);
+        }
+        text.parse::<u64>()
+            .map(SeedChoice::Fixed)
+            .map_err(|_| format!("{text:?} is not a seed: give a number (0 to 2^64-1) or `random`"))
+    }
+}
+
+impl SeedChoice {
+    /// The seed to use: `choice`, or [`DEFAULT_SEED`] when none was given.
+    pub fn resolve(choice: Option<SeedChoice>) -> u64 {
+        match choice {
+            None => DEFAULT_SEED,
+            Some(SeedChoice::Fixed(seed)) => seed,
+            Some(SeedChoice::Random) => random_seed(),
+        }
+    }
+}
+
+/// How the console names a seed: the default one says so.
+pub fn seed_note(seed: u64) -> &'static str {
+    if seed == DEFAULT_SEED {
+        "; the default seed of this suite version, --seed random explores"
+    } else {
+        ""
+    }
+}
+
+/// A seed from the clock, for `--seed random`.
 pub fn random_seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -95,16 +160,70 @@ pub struct FuzzReport {
     pub operations: u64,
     /// The first property that failed.
     pub failure: Option<FuzzFailure>,
+    /// The properties that checked nothing, with the reason.
+    pub skipped: Vec<(&'static str, String)>,
+}
+
+/// The model property's name.
+pub const MODEL: &str = "model";
+/// The concurrent-initiates property's name.
+pub const CONCURRENT_INITIATES: &str = "concurrent initiates";
+/// The bursts property's name.
+pub const BURSTS: &str = "bursts";
+/// The three properties, in the order they run.
+pub const PROPERTIES: [&str; 3] = [MODEL, CONCURRENT_INITIATES, BURSTS];
+
+/// Why a property with `cases` cases is skipped (`None`: it runs).
+fn zero_cases(cases: u32, option: &str) -> Option<String> {
+    (cases == 0).then(|| format!("0 cases asked ({option} 0): nothing checked, so not passed"))
 }
 
 impl FuzzReport {
+    /// Whether every property was skipped: a run that checked nothing never passes.
+    pub fn checked_nothing(&self) -> bool {
+        self.skipped.len() == PROPERTIES.len()
+    }
+
+    /// Whether every property that ran held, and at least one ran.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none() && !self.checked_nothing()
+    }
+
     /// The report as printed by `enmeshed-conformance fuzz`.
     pub fn render(&self) -> String {
+        let skipped: String = self
+            .skipped
+            .iter()
+            .map(|(property, reason)| format!("fuzz: SKIPPED property `{property}`: {reason}\n"))
+            .collect();
         match &self.failure {
-            None => format!(
-                "fuzz: passed: {} operation sequences ({} operations) and the concurrency properties (seed {})",
-                self.cases, self.operations, self.seed
+            None if self.checked_nothing() => format!(
+                "{skipped}fuzz: FAILED: nothing was checked, every property has zero cases (seed {})",
+                self.seed
             ),
+            None => {
+                let ran: Vec<String> = PROPERTIES
+                    .iter()
+                    .filter(|p| !self.skipped.iter().any(|(s, _)| s == *p))
+                    .map(|p| match *p {
+                        MODEL => format!(
+                            "{} operation sequences ({} operations)",
+                            self.cases, self.operations
+                        ),
+                        other => format!("`{other}`"),
+                    })
+                    .collect();
+                format!(
+                    "{skipped}fuzz: passed: {}{} (seed {})",
+                    ran.join(", "),
+                    if self.skipped.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {} skipped", self.skipped.len())
+                    },
+                    self.seed
+                )
+            }
             Some(f) => {
                 let mut out = format!(
                     "fuzz: {} in property `{}` (seed {}; rerun with --seed {})\n{}{}\n",
@@ -171,6 +290,9 @@ where
     let mut runner = runner(options.cases, options.seed, options.regressions.as_ref());
     let strategy = M::sequential_strategy(1..=options.max_ops.max(1));
     let progress = progress::Progress::new("model", options.cases);
+    // The typed divergence of the last failing case (the minimal one, once
+    // shrinking ends): what stands when a replay does not fail again.
+    let last: std::sync::Mutex<Option<exec::Divergence>> = std::sync::Mutex::new(None);
     let result = runner.run(&strategy, |(initial, ops, seen)| {
         progress.tick();
         let count = |()| {
@@ -188,7 +310,13 @@ where
                 events,
                 || count(()),
             ))
-            .map_err(|d| TestCaseError::fail(d.to_string()))
+            .map_err(|d| {
+                let text = d.to_string();
+                *last
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(d);
+                TestCaseError::fail(text)
+            })
     });
     let error = result.err()?;
     let TestError::Fail(_, (initial, ops, _)) = &error else {
@@ -200,24 +328,33 @@ where
             gherkin: None,
         });
     };
-    let divergence = runtime.block_on(exec::execute(
-        adapter.as_ref(),
-        initial,
-        ops,
-        &options.waivers,
-        events,
-        || (),
-    ));
-    let (verdict, step) = match divergence {
-        Err(d) => (d.verdict, Some(d.step)),
-        Ok(()) => (
-            Fault::suite(format!(
-                "{} (did not fail again on replay: flaky)",
-                reason(&error)
+    let replay = || {
+        runtime
+            .block_on(exec::execute(
+                adapter.as_ref(),
+                initial,
+                ops,
+                &options.waivers,
+                events,
+                || (),
             ))
-            .into(),
-            None,
-        ),
+            .err()
+    };
+    let replayed = (0..REPLAYS).find_map(|_| replay());
+    let (verdict, step) = match replayed {
+        Some(d) => (d.verdict, Some(d.step)),
+        // It failed once and passed on every replay: a timing-dependent
+        // defect of the implementation, filed under the rule that failed.
+        None => match last
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
+            Some(d) => (nondeterministic(d.verdict), Some(d.step)),
+            None => (
+                Fault::suite(format!("{} (no typed verdict)", reason(&error))).into(),
+                None,
+            ),
+        },
     };
     Some(FuzzFailure {
         property: "model",
@@ -226,6 +363,22 @@ where
         steps: Some(render::numbered_steps(initial, ops, step)),
         gherkin: Some(render::gherkin_scenario(initial, ops, step, events)),
     })
+}
+
+/// How often a failing minimal case is replayed before it counts as nondeterministic.
+pub const REPLAYS: usize = 3;
+
+/// The verdict of a failure that did not fail again on [`REPLAYS`] replays:
+/// still the implementation's failure under its rule, said to be nondeterministic.
+fn nondeterministic(verdict: Verdict) -> Verdict {
+    let note = format!("nondeterministic: failed once, passed on {REPLAYS} replays");
+    match verdict {
+        Verdict::Failed(f) => Verdict::Failed(f.context(&note)),
+        Verdict::Errored(mut fault) => {
+            fault.context = format!("{note}; {}", fault.context);
+            Verdict::Errored(fault)
+        }
+    }
 }
 
 /// Runs one concurrency property: `cases` values of `strategy`, each checked by `property`.
@@ -255,13 +408,14 @@ where
     // The minimal case is replayed for its typed verdict; a race may not
     // repeat, so the last failing case's verdict stands in.
     let replayed = match &error {
-        TestError::Fail(_, value) => property(value.clone()).err(),
+        TestError::Fail(_, value) => (0..REPLAYS).find_map(|_| property(value.clone()).err()),
         TestError::Abort(_) => None,
     };
     let verdict = replayed
         .or_else(|| {
             last.into_inner()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .map(nondeterministic)
         })
         .unwrap_or_else(|| Fault::suite(reason(&error)).into());
     Some(FuzzFailure {
@@ -353,18 +507,45 @@ pub fn fuzz(
 ) -> FuzzReport {
     let operations = AtomicU64::new(0);
     let events = info.has(Capability::Events);
-    let failure = if info.has(Capability::Clock) {
-        run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations, events)
-    } else {
-        run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations, events)
+    let mut skipped = Vec::new();
+    // Zero new cases still replay a regression file's seeds.
+    let model_skip = zero_cases(options.cases, "--cases").filter(|_| options.regressions.is_none());
+    let concurrency_skip = zero_cases(options.concurrency_cases, "--concurrency-cases");
+    if let Some(reason) = &model_skip {
+        skipped.push((MODEL, reason.clone()));
     }
-    .or_else(|| run_concurrent_initiates(&adapter, runtime, options))
-    .or_else(|| run_bursts(&adapter, runtime, options));
+    if let Some(reason) = &concurrency_skip {
+        skipped.push((CONCURRENT_INITIATES, reason.clone()));
+        skipped.push((BURSTS, reason.clone()));
+    }
+    let model = || {
+        if model_skip.is_some() {
+            None
+        } else if info.has(Capability::Clock) {
+            run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations, events)
+        } else {
+            run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations, events)
+        }
+    };
+    let concurrent = || {
+        concurrency_skip
+            .is_none()
+            .then(|| run_concurrent_initiates(&adapter, runtime, options))
+            .flatten()
+    };
+    let bursts = || {
+        concurrency_skip
+            .is_none()
+            .then(|| run_bursts(&adapter, runtime, options))
+            .flatten()
+    };
+    let failure = model().or_else(concurrent).or_else(bursts);
     FuzzReport {
         seed: options.seed,
         cases: options.cases,
         operations: operations.into_inner(),
         failure,
+        skipped,
     }
 }
 
@@ -377,6 +558,8 @@ pub struct PropertyOutcome {
     pub what: String,
     /// Its shrunk failure, if any.
     pub failure: Option<FuzzFailure>,
+    /// Why it checked nothing (zero cases), if it did not run.
+    pub skipped: Option<String>,
     /// How long it ran.
     pub duration: std::time::Duration,
 }
@@ -391,23 +574,28 @@ pub fn fuzz_each(
 ) -> Vec<PropertyOutcome> {
     let operations = AtomicU64::new(0);
     let events = info.has(Capability::Events);
-    let timed = |property: &'static str, what: String, run: &dyn Fn() -> Option<FuzzFailure>| {
+    let timed = |property: &'static str,
+                 what: String,
+                 skipped: Option<String>,
+                 run: &dyn Fn() -> Option<FuzzFailure>| {
         let started = std::time::Instant::now();
-        let failure = run();
+        let failure = if skipped.is_some() { None } else { run() };
         PropertyOutcome {
             property,
             what,
             failure,
+            skipped,
             duration: started.elapsed(),
         }
     };
     vec![
         timed(
-            "model",
+            MODEL,
             format!(
                 "{} random operation sequences of up to {} operations (seed {})",
                 options.cases, options.max_ops, options.seed
             ),
+            zero_cases(options.cases, "--fuzz-cases"),
             &|| {
                 if info.has(Capability::Clock) {
                     run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations, events)
@@ -417,21 +605,23 @@ pub fn fuzz_each(
             },
         ),
         timed(
-            "concurrent initiates",
+            CONCURRENT_INITIATES,
             format!(
                 "{} cases of 2 to 64 initiates at once (seed {})",
                 options.concurrency_cases,
                 options.seed.wrapping_add(1)
             ),
+            zero_cases(options.concurrency_cases, "concurrency cases"),
             &|| run_concurrent_initiates(&adapter, runtime, options),
         ),
         timed(
-            "bursts",
+            BURSTS,
             format!(
                 "{} cases of concurrent initiate/cancel/observe bursts (seed {})",
                 options.concurrency_cases,
                 options.seed.wrapping_add(2)
             ),
+            zero_cases(options.concurrency_cases, "concurrency cases"),
             &|| run_bursts(&adapter, runtime, options),
         ),
     ]

@@ -15,7 +15,7 @@ pub mod serial;
 mod waivers;
 mod window;
 
-pub use waivers::Waivers;
+pub use waivers::{Pin, Waivers};
 pub use window::{Window, measure};
 
 use crate::adapter::CallError;
@@ -23,7 +23,7 @@ use crate::domain::{
     DomainError, ErrorKind, Field, Function, IdentityDeletionProcess, ProcessId, Status,
     TIMESTAMP_RULE, parse_utc_timestamp,
 };
-use crate::verdict::{Failure, RuleId};
+use crate::verdict::{Failure, InputClass, RuleId};
 use chrono::{DateTime, TimeDelta, Utc};
 use model::{DAY_MS, Expected, ModelState};
 use std::collections::HashMap;
@@ -138,6 +138,8 @@ pub struct Oracle {
     owners: HashMap<String, (usize, usize)>,
     /// Rules whose failures are known deviations: passed, counted, reported.
     pub waivers: Arc<Waivers>,
+    /// The class of the last call's input (a malformed id), for waivers.
+    input: Option<InputClass>,
 }
 
 impl Default for Oracle {
@@ -189,6 +191,7 @@ pub fn check_error(area: &str, kind: ErrorKind, error: &DomainError) -> Result<(
             rule(area, kind.short_name()),
             "the call failed with the wrong code",
         )
+        .code(&error.code)
         .expected_actual(expected_error_json(kind), actual));
     }
     match kind.documented_message() {
@@ -197,17 +200,20 @@ pub fn check_error(area: &str, kind: ErrorKind, error: &DomainError) -> Result<(
                 rule(area, &format!("{}.message", kind.short_name())),
                 "right code; the message does not contain the documented Backbone message",
             )
+            .code(&error.code)
             .expected_actual(expected_error_json(kind), actual))
         }
         Some(message) if !kind.is_platform() && error.message != message => Err(Failure::new(
             rule(area, &format!("{}.message", kind.short_name())),
             "right code, wrong message",
         )
+        .code(&error.code)
         .expected_actual(expected_error_json(kind), actual)),
         None if error.message.trim().is_empty() => Err(Failure::new(
             rule(area, &format!("{}.message", kind.short_name())),
             "the error has an empty message",
         )
+        .code(&error.code)
         .expected_actual(expected_error_json(kind), actual)),
         _ => Ok(()),
     }
@@ -239,6 +245,7 @@ fn timestamp(
     let Some(text) = field.value(dto) else {
         return Err(
             Failure::new(rule(area, field.name()), format!("`{field}` is not set"))
+                .absent()
                 .expected_actual(format!("`{field}` set"), dto.to_json()),
         );
     };
@@ -259,6 +266,7 @@ impl Oracle {
             seen: Vec::new(),
             owners: HashMap::new(),
             waivers: Arc::new(Waivers::default()),
+            input: None,
         }
     }
 
@@ -400,6 +408,10 @@ impl Oracle {
         window: Window,
         device: Option<&str>,
     ) -> Expected {
+        self.input = match call {
+            Call::Get(id) => InputClass::of_id(id),
+            _ => None,
+        };
         let Some(seen) = self.seen.get(identity) else {
             return Expected::Nothing;
         };
@@ -459,7 +471,16 @@ impl Oracle {
     ) -> Result<(), Failure> {
         let area = function.use_case();
         let waivers = self.waivers.clone();
-        waivers.judge(self.judge_answer(identity, area, expected, result))
+        let input = self.input;
+        waivers.judge(
+            self.judge_answer(identity, area, expected, result)
+                .map_err(|f| f.input(input)),
+        )
+    }
+
+    /// The class of the last applied call's input (`None`: nothing malformed).
+    pub fn last_input(&self) -> Option<InputClass> {
+        self.input
     }
 
     fn judge_answer(
@@ -483,6 +504,7 @@ impl Oracle {
                 rule(area, "succeeds"),
                 "the call failed; it must succeed",
             )
+            .code(&e.code)
             .expected_actual("a successful answer", error_json(&e.code, &e.message))),
             (_, Ok(other)) => Err(Failure::new(
                 rule(area, "answer"),
@@ -684,6 +706,7 @@ impl Oracle {
                         rule(area, field.name()),
                         "`cancelledByDevice` is not set",
                     )
+                    .absent()
                     .expected_actual("the Device that cancelled", dto.to_json())),
                     (Some(_), Some(device)) => {
                         let named = self.seen[identity]
@@ -836,6 +859,34 @@ impl Oracle {
                 self.describe_list(identity),
                 Returned::Many(list.to_vec()).to_json(),
             ));
+        }
+        // Every entry one of the Identity's known processes, but not in
+        // creation order: one rule, `<area>.order`, as the steps file it.
+        let places: Vec<Option<usize>> = list
+            .iter()
+            .map(|dto| match self.owner_of(&dto.id) {
+                Some((owner, index)) if owner == identity => Some(index),
+                _ => None,
+            })
+            .collect();
+        if places.iter().all(Option::is_some)
+            && places
+                .iter()
+                .enumerate()
+                .any(|(at, place)| *place != Some(at))
+        {
+            let mut sorted: Vec<usize> = places.iter().flatten().copied().collect();
+            sorted.sort_unstable();
+            sorted.dedup();
+            if sorted.len() == count {
+                return Err(
+                    Failure::new(rule(area, "order"), "the list is not in creation order")
+                        .expected_actual(
+                            self.describe_list(identity),
+                            Returned::Many(list.to_vec()).to_json(),
+                        ),
+                );
+            }
         }
         for (index, dto) in list.iter().enumerate().take(count) {
             self.check_process(identity, index, dto, area)

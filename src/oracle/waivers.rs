@@ -1,20 +1,89 @@
 //! Known deviations: checks whose failure is expected and reported as waived.
+//!
+//! A waiver is pinned to what was observed: a rule id plus at least one of
+//! `absent` (the field the rule is about was absent), `code` (the
+//! implementation answered this error code) and `input` (the call was made
+//! with this class of input). A failure of the same rule that observed
+//! anything else is not waived.
 
-use crate::verdict::{Failure, RuleId};
+use crate::verdict::{Failure, InputClass, RuleId};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-/// The rule ids an expectations file waives, and how often each was needed.
+/// One waiver: the rule and what the failure must have observed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    /// The rule id.
+    pub rule: String,
+    /// The failure must be an absent field.
+    pub absent: bool,
+    /// The failure must have observed this error code.
+    pub code: Option<String>,
+    /// The call must have been made with this class of input.
+    pub input: Option<InputClass>,
+}
+
+impl Pin {
+    /// A pin on `rule` alone (any failure of the rule): for tests and the
+    /// library API; expectations files always pin an observation.
+    pub fn rule(rule: impl Into<String>) -> Self {
+        Self {
+            rule: rule.into(),
+            absent: false,
+            code: None,
+            input: None,
+        }
+    }
+
+    /// Whether `failure` is the deviation this pin states.
+    pub fn matches(&self, failure: &Failure) -> bool {
+        let seen = &failure.observed;
+        failure.rule.as_str() == self.rule
+            && (!self.absent || seen.absent)
+            && self
+                .code
+                .as_ref()
+                .is_none_or(|code| seen.code.as_deref() == Some(code.as_str()))
+            && self.input.is_none_or(|input| seen.input == Some(input))
+    }
+
+    /// What the pin states, in words (`absent`, `code = "…"`, `input = "…"`).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.absent {
+            parts.push("absent".to_owned());
+        }
+        if let Some(code) = &self.code {
+            parts.push(format!("code = {code:?}"));
+        }
+        if let Some(input) = self.input {
+            parts.push(format!("input = {:?}", input.name()));
+        }
+        parts.join(", ")
+    }
+}
+
+impl From<&str> for Pin {
+    fn from(rule: &str) -> Self {
+        Pin::rule(rule)
+    }
+}
+
+/// The waivers of an expectations file, and how often each was needed.
 #[derive(Debug, Default)]
 pub struct Waivers {
+    pins: Vec<Pin>,
     used: Mutex<BTreeMap<String, usize>>,
 }
 
 impl Waivers {
-    /// Waivers for `rules`.
-    pub fn new<S: Into<String>>(rules: impl IntoIterator<Item = S>) -> Self {
+    /// Waivers for `pins`.
+    pub fn new<P: Into<Pin>>(pins: impl IntoIterator<Item = P>) -> Self {
+        let pins: Vec<Pin> = pins.into_iter().map(Into::into).collect();
+        let used = pins.iter().map(|p| (p.rule.clone(), 0)).collect();
         Self {
-            used: Mutex::new(rules.into_iter().map(|r| (r.into(), 0)).collect()),
+            pins,
+            used: Mutex::new(used),
         }
     }
 
@@ -24,21 +93,29 @@ impl Waivers {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Whether `rule` is waived; counts the use.
-    pub fn waives(&self, rule: &RuleId) -> bool {
-        match self.used_map().get_mut(rule.as_str()) {
-            Some(count) => {
-                *count += 1;
-                true
-            }
-            None => false,
+    /// The pin that waives `failure`, if any; counts the use.
+    pub fn waiver_of(&self, failure: &Failure) -> Option<&Pin> {
+        let pin = self.pins.iter().find(|p| p.matches(failure))?;
+        if let Some(count) = self.used_map().get_mut(&pin.rule) {
+            *count += 1;
         }
+        Some(pin)
     }
 
-    /// Passes a failure of a waived rule (counting it), keeps any other.
+    /// Whether `failure` is waived; counts the use.
+    pub fn waives(&self, failure: &Failure) -> bool {
+        self.waiver_of(failure).is_some()
+    }
+
+    /// Whether some waiver names `rule` (whatever it pins).
+    pub fn names(&self, rule: &RuleId) -> bool {
+        self.pins.iter().any(|p| p.rule == rule.as_str())
+    }
+
+    /// Passes a failure a waiver states (counting it), keeps any other.
     pub fn judge(&self, result: Result<(), Failure>) -> Result<(), Failure> {
         match result {
-            Err(failure) if self.waives(&failure.rule) => Ok(()),
+            Err(failure) if self.waives(&failure) => Ok(()),
             other => other,
         }
     }
@@ -50,7 +127,7 @@ impl Waivers {
 
     /// Whether no rule is waived.
     pub fn is_empty(&self) -> bool {
-        self.used_map().is_empty()
+        self.pins.is_empty()
     }
 }
 
@@ -67,5 +144,41 @@ mod tests {
         assert_eq!(waivers.judge(Err(waived)), Ok(()));
         assert_eq!(waivers.judge(Err(other.clone())), Err(other));
         assert_eq!(waivers.usage().get("RID2.cancelledAt"), Some(&2));
+    }
+
+    #[test]
+    fn a_pinned_waiver_passes_only_what_it_states() {
+        let absent = Pin {
+            absent: true,
+            ..Pin::rule("RID2.cancelledAt")
+        };
+        let code = Pin {
+            code: Some("error.runtime.recordNotFound".to_owned()),
+            input: Some(InputClass::IdContainingValidId),
+            ..Pin::rule("RID3.invalidPropertyValue")
+        };
+        let waivers = Waivers::new([absent, code]);
+        let missing = Failure::new(RuleId::new("RID2.cancelledAt"), "not set").absent();
+        let present = Failure::new(RuleId::new("RID2.cancelledAt"), "must be absent");
+        assert_eq!(waivers.judge(Err(missing)), Ok(()));
+        assert!(waivers.judge(Err(present)).is_err());
+        let containing = Failure::new(RuleId::new("RID3.invalidPropertyValue"), "wrong code")
+            .code("error.runtime.recordNotFound")
+            .input(Some(InputClass::IdContainingValidId));
+        let other_input = containing.clone();
+        let other_input = Failure {
+            observed: crate::verdict::Observed {
+                input: Some(InputClass::MalformedId),
+                ..other_input.observed
+            },
+            ..other_input
+        };
+        let other_code = Failure::new(RuleId::new("RID3.invalidPropertyValue"), "wrong code")
+            .code("error.runtime.unknown")
+            .input(Some(InputClass::IdContainingValidId));
+        assert_eq!(waivers.judge(Err(containing)), Ok(()));
+        assert!(waivers.judge(Err(other_input)).is_err());
+        assert!(waivers.judge(Err(other_code)).is_err());
+        assert_eq!(waivers.usage().get("RID2.cancelledAt"), Some(&1));
     }
 }

@@ -137,6 +137,12 @@ pub fn tables() -> String {
          successful `cancel` (data `Cancelled`).\n\
          - None for a refused call (an `error` reply) and none for reads.\n"
     );
+    out.push_str(
+        "\n### Rule ids\n\nEvery failure is filed under one of these ids (`enmeshed-conformance rules` \
+         prints them). A race rule is checked only on concurrent calls, so whether it fails may vary \
+         from run to run; only its waivers and entries may say `race = true`.\n\n",
+    );
+    out.push_str(&crate::rules::markdown_table());
     out
 }
 

@@ -59,6 +59,7 @@ pub fn excerpt_verdict(verdict: Verdict) -> Verdict {
     match verdict {
         Verdict::Failed(failure) => Verdict::Failed(Failure {
             rule: failure.rule,
+            observed: failure.observed,
             summary: excerpt_value(&failure.summary),
             expected: failure.expected.as_deref().map(excerpt_value),
             actual: failure.actual.as_deref().map(excerpt_value),

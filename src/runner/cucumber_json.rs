@@ -6,9 +6,17 @@
 //! (`FAILED [RULE] …` / `ERRORED KIND: …`), never a source location of the
 //! suite; a capability skip keeps its steps, all `skipped`, with the reason
 //! as the first line of the scenario's description.
+//!
+//! Cucumber JSON has no "expected failure" status. Under an expectations
+//! file, a failure the gate expects (listed or waived) is written with its
+//! failed step as `skipped` (so the report reads as the gate judged the
+//! run), and that step's `error_message` starts with `expected failure:
+//! <the entry's reason>` (or `waived, expected: RULE: <reason>`), followed by
+//! the typed verdict; the scenario carries the tag `@expected-failure`.
 
 use super::metadata::RunMetadata;
 use super::tally::{ScenarioRecord, StepStatus};
+use crate::expectations::Judged;
 use serde_json::{Value, json};
 
 /// A Cucumber id: lower case, runs of other characters than letters and
@@ -42,13 +50,29 @@ fn nanos(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
-fn element(record: &ScenarioRecord, feature_id: &str, file: &str) -> Value {
+/// How an expected failure reads: the reason first, then the verdict.
+pub fn expected_note(judged: &Judged) -> Option<String> {
+    match judged {
+        Judged::Listed { reason, .. } => Some(format!("expected failure: {reason}")),
+        Judged::Waived { rule, reason, .. } => Some(format!("waived, expected: {rule}: {reason}")),
+        Judged::Problem(_) => None,
+    }
+}
+
+fn element(
+    record: &ScenarioRecord,
+    judged: Option<&Judged>,
+    feature_id: &str,
+    file: &str,
+) -> Value {
+    let expected = judged.and_then(expected_note);
     let steps: Vec<Value> = record
         .steps
         .iter()
         .map(|step| {
             let status = match step.status {
                 StepStatus::Passed => "passed",
+                StepStatus::Failed if expected.is_some() => "skipped",
                 StepStatus::Failed => "failed",
                 StepStatus::Undefined => "undefined",
                 StepStatus::Skipped => "skipped",
@@ -57,8 +81,12 @@ fn element(record: &ScenarioRecord, feature_id: &str, file: &str) -> Value {
             if let Some(d) = step.duration {
                 result["duration"] = json!(nanos(d));
             }
-            if let Some(error) = &step.error {
-                result["error_message"] = json!(error);
+            match (&step.error, &expected) {
+                (Some(error), Some(note)) if step.status == StepStatus::Failed => {
+                    result["error_message"] = json!(format!("{note}\n{error}"));
+                }
+                (Some(error), _) => result["error_message"] = json!(error),
+                (None, _) => {}
             }
             let mut value = json!({
                 "keyword": step.keyword,
@@ -86,6 +114,7 @@ fn element(record: &ScenarioRecord, feature_id: &str, file: &str) -> Value {
                 .flat_map(|r| r.tags.iter())
                 .chain(&record.tags)
                 .cloned()
+                .chain(expected.as_ref().map(|_| "expected-failure".to_owned()))
                 .collect::<Vec<_>>(),
             record.line.saturating_sub(1).max(1),
         ),
@@ -100,14 +129,23 @@ fn element(record: &ScenarioRecord, feature_id: &str, file: &str) -> Value {
     value
 }
 
-/// The report: one feature per feature file, in file order.
-pub fn render(records: &[ScenarioRecord], meta: &RunMetadata) -> Value {
-    let mut order: Vec<&ScenarioRecord> = records.iter().collect();
-    order.sort_by_key(|r| (r.file(), r.line));
+/// The report: one feature per feature file, in file order; `judged` is how
+/// the gate judged each record (aligned with `records`), under an expectations file.
+pub fn render(
+    records: &[ScenarioRecord],
+    meta: &RunMetadata,
+    judged: Option<&[Option<Judged>]>,
+) -> Value {
+    let mut order: Vec<(&ScenarioRecord, Option<&Judged>)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r, judged.and_then(|j| j.get(i)).and_then(Option::as_ref)))
+        .collect();
+    order.sort_by_key(|(r, _)| (r.file(), r.line));
     let meta = serde_json::to_value(meta).unwrap_or(Value::Null);
     let mut features: Vec<Value> = Vec::new();
     let mut current: Option<String> = None;
-    for record in order {
+    for (record, judged) in order {
         let file = record.file();
         if current.as_deref() != Some(&file) {
             let feature = &record.feature;
@@ -127,7 +165,7 @@ pub fn render(records: &[ScenarioRecord], meta: &RunMetadata) -> Value {
         let feature = features.last_mut().expect("a feature was pushed");
         let feature_id = feature["id"].as_str().unwrap_or_default().to_owned();
         if let Some(elements) = feature["elements"].as_array_mut() {
-            elements.push(element(record, &feature_id, &file));
+            elements.push(element(record, judged, &feature_id, &file));
         }
     }
     Value::Array(features)

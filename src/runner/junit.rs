@@ -315,6 +315,7 @@ fn suites(input: &Input<'_>) -> Vec<Suite> {
                     Finding::StaleWaiver { .. } => "stale-waiver",
                     Finding::Unmatched { .. } => "unmatched",
                     Finding::TooBroad { .. } => "too-broad",
+                    Finding::TodoReason { .. } => "todo-reason",
                     Finding::Stale { .. } => "stale",
                     Finding::Mismatch { .. } => "mismatch",
                     Finding::Unexpected { .. } => "unexpected",

@@ -313,13 +313,14 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     {
         if options.console {
             println!(
-                "\nfuzzing {} {}: {} sequences, {} cases per concurrency property, seed {} (rerun with --seed {})",
+                "\nfuzzing {} {}: {} sequences, {} cases per concurrency property, seed {} (rerun with --seed {}{})",
                 crate::sanitize::terminal::line(&info.name),
                 crate::sanitize::terminal::line(&info.version),
                 budget.cases,
                 budget.concurrency_cases,
                 budget.seed,
-                budget.seed
+                budget.seed,
+                crate::fuzz::seed_note(budget.seed),
             );
         }
         properties::run(

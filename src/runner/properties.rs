@@ -116,7 +116,28 @@ fn record(
     }
 }
 
+/// A property that checked nothing: skipped, with the reason (never passed).
+fn skipped_record(
+    name: String,
+    what: String,
+    reason: String,
+    started: SystemTime,
+) -> ScenarioRecord {
+    let mut record = record(name, what, None, None, started, Duration::ZERO);
+    record.result.outcome = Outcome::Skipped;
+    record.result.message = Some(format!("SKIPPED: {reason}"));
+    record.result.cause = Some(reason.clone());
+    record.description = Some(reason);
+    for step in &mut record.steps {
+        step.status = StepStatus::Skipped;
+    }
+    record
+}
+
 fn property_record(outcome: PropertyOutcome, started: SystemTime) -> ScenarioRecord {
+    if let Some(reason) = outcome.skipped {
+        return skipped_record(case_name(outcome.property), outcome.what, reason, started);
+    }
     let details = outcome.failure.as_ref().map(|f| {
         let mut text = String::new();
         if let Some(steps) = &f.steps {

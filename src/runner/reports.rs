@@ -3,7 +3,7 @@
 
 use super::RunReport;
 use super::tally::Outcome;
-use crate::expectations::Finding;
+use crate::expectations::{Finding, Judged};
 use std::path::Path;
 
 pub use super::metadata::RunMetadata;
@@ -13,9 +13,15 @@ pub fn write_junit(path: &Path, input: &super::junit::Input<'_>) -> Result<(), S
     crate::fsio::write_file(path, super::junit::render(input).as_bytes()).map_err(|e| e.to_string())
 }
 
-/// Writes the Cucumber JSON report of `report` to `path`.
-pub fn write_json(path: &Path, report: &RunReport, meta: &RunMetadata) -> Result<(), String> {
-    let json = super::cucumber_json::render(&report.records, meta);
+/// Writes the Cucumber JSON report of `report` to `path` (`judged`: how the
+/// gate judged each record, under an expectations file).
+pub fn write_json(
+    path: &Path,
+    report: &RunReport,
+    meta: &RunMetadata,
+    judged: Option<&[Option<Judged>]>,
+) -> Result<(), String> {
+    let json = super::cucumber_json::render(&report.records, meta, judged);
     let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
     crate::fsio::write_file(path, text.as_bytes()).map_err(|e| e.to_string())
 }
@@ -27,13 +33,25 @@ fn cell(text: &str) -> String {
     crate::sanitize::markdown::cell(text)
 }
 
+/// What the gate decided, for the summary.
+#[derive(Debug, Clone, Copy)]
+pub struct GateView<'a> {
+    /// The gate's findings.
+    pub findings: &'a [Finding],
+    /// How the gate judged each result (aligned with the tally's results).
+    pub judged: &'a [Option<Judged>],
+    /// Entries and waivers whose reason is still a `TODO`.
+    pub todo: &'a [String],
+}
+
 /// A Markdown summary for a CI step summary (GitHub's `$GITHUB_STEP_SUMMARY`).
 pub fn summary_markdown(
     report: &RunReport,
     meta: &RunMetadata,
-    findings: Option<&[Finding]>,
+    gate: Option<GateView<'_>>,
     gate_passed: bool,
 ) -> String {
+    let findings = gate.map(|g| g.findings);
     let t = &report.tally;
     let mut out = format!(
         "## enmeshed-conformance: {}\n\n| | |\n|---|---|\n| implementation | {} {} |\n| suite | enmeshed-conformance {} |\n| spec digest | `{}` ({} feature files) |\n| passed | {} |\n| failed | {} |\n| errored | {} |\n| skipped (capability) | {} |\n",
@@ -55,7 +73,8 @@ pub fn summary_markdown(
     let problems: Vec<_> = t
         .scenarios
         .iter()
-        .filter(|s| {
+        .enumerate()
+        .filter(|(_, s)| {
             matches!(
                 s.outcome,
                 Outcome::Failed | Outcome::Errored | Outcome::Undefined
@@ -64,8 +83,15 @@ pub fn summary_markdown(
         .collect();
     if !problems.is_empty() {
         out.push_str("\n### Failed scenarios\n\n| scenario | location | verdict | cause |\n|---|---|---|---|\n");
-        for s in problems {
-            let verdict = s.outcome.label().to_ascii_lowercase();
+        for (at, s) in problems {
+            let expected = gate
+                .and_then(|g| g.judged.get(at))
+                .and_then(Option::as_ref)
+                .and_then(super::cucumber_json::expected_note);
+            let verdict = match expected {
+                Some(note) => cell(&note),
+                None => s.outcome.label().to_ascii_lowercase(),
+            };
             out.push_str(&format!(
                 "| {} | `{}` | {verdict} | {} |\n",
                 cell(&s.scenario),
@@ -88,6 +114,15 @@ pub fn summary_markdown(
         ));
         for f in failing {
             out.push_str(&format!("- {}\n", cell(&f.render())));
+        }
+    }
+    if let Some(gate) = gate.filter(|g| !g.todo.is_empty()) {
+        out.push_str("\n### Warnings\n\n");
+        for label in gate.todo {
+            out.push_str(&format!(
+                "- ⚠️ {}: the reason is still a TODO (`--strict` fails the gate on it)\n",
+                cell(label)
+            ));
         }
     }
     for e in &t.parse_errors {

@@ -93,11 +93,15 @@ impl ConformanceWorld {
     /// Ends the step with `verdict`: records it for the tally, then fails the
     /// step with its text for the console and the reports.
     pub fn fail(&mut self, verdict: impl Into<Verdict>) -> ! {
-        let verdict = crate::protocol::excerpt_verdict(verdict.into());
-        if let Some(rule) = verdict.rule() {
-            // Counted, so the waiver is not stale; the scenario is reported as waived.
-            self.oracle.waivers.waives(rule);
-        }
+        let verdict = match crate::protocol::excerpt_verdict(verdict.into()) {
+            Verdict::Failed(failure) => {
+                let failure = failure.input(self.oracle.last_input());
+                // Counted, so the waiver is not stale; the scenario is reported as waived.
+                self.oracle.waivers.waives(&failure);
+                Verdict::Failed(failure)
+            }
+            errored => errored,
+        };
         // The panic text is the console's only: implementation text in it is
         // made inert for a terminal (the reports read the typed verdict).
         let text = crate::sanitize::terminal::text(&verdict.to_string());
@@ -117,7 +121,12 @@ impl ConformanceWorld {
 
     /// Ends the step with `result`'s failure, if any.
     pub fn check(&mut self, result: Result<(), Failure>) {
-        if let Err(failure) = self.oracle.waivers.judge(result) {
+        let input = self.oracle.last_input();
+        if let Err(failure) = self
+            .oracle
+            .waivers
+            .judge(result.map_err(|f| f.input(input)))
+        {
             self.fail(failure)
         }
     }
