@@ -91,8 +91,9 @@ const handlers = {
                 name: `@nmshd/runtime ${fakeBackbone ? "with the fake Backbone" : "with a real Backbone"}, datawallet ${DATAWALLET} (adapters/nmshd-runtime)`,
                 version: runtimeVersion(),
                 protocolVersion: PROTOCOL_VERSION,
-                // `clock` moves the fake Backbone's clock for that Identity; a real Backbone's clock cannot be moved.
-                capabilities: fakeBackbone ? ["clock", "events"] : ["events"]
+                // `clock` and `setClock` move the fake Backbone's clock for that Identity; a real
+                // Backbone's clock cannot be moved.
+                capabilities: fakeBackbone ? ["clock", "setClock", "events"] : ["events"]
             }
         };
     },
