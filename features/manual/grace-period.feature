@@ -70,7 +70,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And Returns the initiated IdentityDeletionProcess.
 
   # Source: docs/domain.md#the-grace-period (N days are N × 24 h in UTC; Europe/Berlin switches to summer time on 2026-03-29)
-  @requires.setClock
+  @requires.clock
   Scenario: A grace period across the daylight-saving change in Europe/Berlin is N × 24 h in UTC
     Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 2
@@ -79,7 +79,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2 days after its `createdAt`
 
   # Source: as above (America/New_York switches back to standard time on 2026-11-01)
-  @requires.setClock
+  @requires.clock
   Scenario: A grace period across the daylight-saving change in America/New_York is N × 24 h in UTC
     Given the Identity's clock is set to 2026-10-31T23:30:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -87,7 +87,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2026-11-01T23:30:00.000Z
 
   # Source: as above; the boundary placed exactly with an absolute instant
-  @requires.setClock
+  @requires.clock
   Scenario: Cancelling 1 ms after a gracePeriodEndsAt placed exactly fails
     Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
