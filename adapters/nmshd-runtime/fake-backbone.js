@@ -1,7 +1,8 @@
 "use strict";
 // An in-process fake of the enmeshed Backbone (Consumer API v2): only the endpoints the runtime
-// 7.0.0 calls to create an Identity, authenticate, run its start-up sync, and work with
-// IdentityDeletionProcesses. A plain node `http` server on 127.0.0.1, ephemeral port.
+// 7.0.0 calls to create an Identity, authenticate, run its start-up sync, push and pull its
+// datawallet, and work with IdentityDeletionProcesses. A plain node `http` server on 127.0.0.1,
+// ephemeral port.
 //
 // What the runtime sends and expects was read from @nmshd/transport 7.0.0 (node_modules):
 // - core/backbone/RESTClient.js `getResult`: a reply `{result: ...}` is a success; a reply
