@@ -108,7 +108,7 @@ fn smoke_says_the_example_works() {
     let (output, _) = binary(&["smoke", "--adapter-cmd", &format!("python3 {EXAMPLE}")]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{out}");
-    assert!(out.contains("ok  handshake: enmeshed-conformance Python example 1.0.0, protocol 1, capabilities [clock, events, devices]"), "{out}");
+    assert!(out.contains("ok  handshake: enmeshed-conformance Python example 1.0.0, protocol 1, capabilities [clock, events, devices, setClock]"), "{out}");
     assert!(
         out.contains("ok  an unknown request kind: answered `errored`"),
         "{out}"

@@ -17,6 +17,23 @@ const { FakeBackbone } = require("./fake-backbone");
 const { startRuntime, runtimeVersion, StderrLoggerFactory } = require("./runtime-host");
 
 const PROTOCOL_VERSION = 1;
+
+// The datawallet, as the real products run it:
+// - on (the default): the enmeshed app. nmshd/runtime packages/app-runtime/src/AppConfig.ts
+//   (createAppConfig, lines 27-29: `transportLibrary: { datawalletEnabled: true }`); the app's own
+//   runtime configuration also passes `'datawalletEnabled': true`. Initiate and cancel then push
+//   the local change to the Backbone's datawallet (`accountController.syncDatawallet()` in
+//   @nmshd/runtime 7.0.0 dist/useCases/transport/identityDeletionProcesses/*.js).
+// - off: the Connector. nmshd/connector config/default.json sets no `datawalletEnabled`, so the
+//   transport library's default applies (@nmshd/transport 7.0.0 dist/core/Transport.js line 31,
+//   `datawalletEnabled: false`).
+// NMSHD_DATAWALLET=on|off picks one; CI runs the suite in both modes.
+function datawalletMode() {
+    const value = (process.env.NMSHD_DATAWALLET || "on").toLowerCase();
+    if (value !== "on" && value !== "off") throw new Error(`NMSHD_DATAWALLET must be 'on' or 'off', not '${process.env.NMSHD_DATAWALLET}'`);
+    return value;
+}
+const DATAWALLET = datawalletMode();
 const logger = new StderrLoggerFactory(process.env.NMSHD_LOG_LEVEL || "warn").getLogger("adapter");
 
 // --- Start-up (begins at once; `start` waits for it) ---------------------------------------
@@ -39,7 +56,9 @@ async function setUp() {
         fakeBackbone = new FakeBackbone({ clientId, clientSecret, logger });
         backbone = { baseUrl: await fakeBackbone.listen(), clientId, clientSecret };
     }
-    runtime = await startRuntime(backbone, new StderrLoggerFactory(process.env.NMSHD_LOG_LEVEL || "warn"));
+    runtime = await startRuntime(backbone, new StderrLoggerFactory(process.env.NMSHD_LOG_LEVEL || "warn"), {
+        datawalletEnabled: DATAWALLET === "on"
+    });
 }
 
 const ready = setUp();
@@ -69,11 +88,12 @@ const handlers = {
         await ready;
         return {
             result: {
-                name: `@nmshd/runtime ${fakeBackbone ? "with the fake Backbone" : "with a real Backbone"} (adapters/nmshd-runtime)`,
+                name: `@nmshd/runtime ${fakeBackbone ? "with the fake Backbone" : "with a real Backbone"}, datawallet ${DATAWALLET} (adapters/nmshd-runtime)`,
                 version: runtimeVersion(),
                 protocolVersion: PROTOCOL_VERSION,
-                // `clock` moves the fake Backbone's clock for that Identity; a real Backbone's clock cannot be moved.
-                capabilities: fakeBackbone ? ["clock", "events"] : ["events"]
+                // `clock` and `setClock` move the fake Backbone's clock for that Identity; a real
+                // Backbone's clock cannot be moved.
+                capabilities: fakeBackbone ? ["clock", "setClock", "events"] : ["events"]
             }
         };
     },

@@ -1,7 +1,8 @@
 "use strict";
 // An in-process fake of the enmeshed Backbone (Consumer API v2): only the endpoints the runtime
-// 7.0.0 calls to create an Identity, authenticate, run its start-up sync, and work with
-// IdentityDeletionProcesses. A plain node `http` server on 127.0.0.1, ephemeral port.
+// 7.0.0 calls to create an Identity, authenticate, run its start-up sync, push and pull its
+// datawallet, and work with IdentityDeletionProcesses. A plain node `http` server on 127.0.0.1,
+// ephemeral port.
 //
 // What the runtime sends and expects was read from @nmshd/transport 7.0.0 (node_modules):
 // - core/backbone/RESTClient.js `getResult`: a reply `{result: ...}` is a success; a reply
@@ -14,26 +15,40 @@
 //   modules/sync/backbone/SyncClient.js, modules/accounts/backbone/IdentityDeletionProcessClient.js:
 //   the paths below.
 //
-// The deletion-process rules are ported from nmshd/backbone (cited per rule below):
-//   [Identity.cs]  Modules/Devices/src/Devices.Domain/Entities/Identities/Identity.cs
-//                  (the version with StartDeletionProcessAsOwner, lines 133-149, and
-//                  CancelDeletionProcessAsOwner, lines 283-298; the Backbone later renamed them
-//                  StartDeletionProcess/CancelDeletionProcess, commit 6b6f49d19fbbf7f902b14a6e19b0eabd6c7b8ec1)
-//   [IDP.cs]       Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs
-//                  (commit 1d383d17ada26258c4d002b4c9ee1e9afe9a71af)
-//   [Config.cs]    Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionConfiguration.cs
-//   [DomainErrors] Modules/Devices/src/Devices.Domain/DomainErrors.cs (the version with
-//                  DeletionProcessMustBeInStatus(params ...); line numbers of that version)
-//   [DTO]          Modules/Devices/src/Devices.Module/Features/Shared/IdentityDeletionProcessOverviewDTO.cs
-//                  (commit 41dc97d59c0ef45c943b3f60871a166009fcc1a4)
-//   [Start]        Modules/Devices/src/Devices.Module/Features/Identities/StartDeletionProcess/
-//                  Command.cs, Endpoint.cs, Handler.cs (commit 0f85490ce7e8e47e7dccdf2cf0abace44110a796)
-//   [Cancel]       Modules/Devices/src/Devices.Module/Features/Identities/CancelDeletionProcess/
-//                  Endpoint.cs (commit 0f85490c...), Handler.cs (commit 41dc97d5...)
-//   [GetOne]       .../Features/Identities/GetDeletionProcessAsOwner/Handler.cs (commit 0f85490c...)
-//   [List]         .../Features/Identities/ListDeletionProcessesAsOwner/Handler.cs (commit 0f85490c...)
-//   [NotFound]     BuildingBlocks/src/BuildingBlocks.Application.Abstractions/Exceptions/
-//                  NotFoundException.cs, GenericApplicationErrors.cs
+// The deletion-process rules are ported from nmshd/backbone, Consumer API v2 (the
+// `Modules/Devices/src/Devices.Module` feature slices with minimal-API endpoints). Every rule
+// below cites its source as [tag] file:line; adapters/nmshd-runtime/README.md has the same
+// rules as a table, each marked faithful or deliberately different. Line numbers are those of
+// the stored version named here (read with the search tool; the index holds one version per
+// commit, not always the newest of every file):
+//   [IDP]        Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs
+//                (commit 011276a36f7b50a68199202baa6bd1cef7fe3c03: status `Active`, no `Approved`)
+//   [Errors]     Modules/Devices/src/Devices.Domain/DomainErrors.cs (commit 011276a3..., the same)
+//   [Identity]   Modules/Devices/src/Devices.Domain/Entities/Identities/Identity.cs (commit
+//                6b6f49d19fbbf7f902b14a6e19b0eabd6c7b8ec1, the newest stored; its methods are the
+//                v2 names StartDeletionProcess/CancelDeletionProcess, but its status enum still
+//                says `Approved` where [IDP] of 011276a3 says `Active`: the fake follows [IDP])
+//   [Config]     Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionConfiguration.cs
+//                (commit 0117ddba65a3d1aa98928e855b3bc18861f4eee8)
+//   [StartCmd]   Modules/Devices/src/Devices.Module/Features/Identities/StartDeletionProcess/Command.cs,
+//   [StartEp]    .../StartDeletionProcess/Endpoint.cs, [StartH] .../StartDeletionProcess/Handler.cs
+//                (all commit 0f85490ce7e8e47e7dccdf2cf0abace44110a796; the feature has no Validator.cs)
+//   [CancelEp]   .../Features/Identities/CancelDeletionProcess/Endpoint.cs (commit 0f85490c...)
+//   [CancelH]    .../Features/Identities/CancelDeletionProcess/Handler.cs (commit 41dc97d59c0ef45c943b3f60871a166009fcc1a4)
+//   [GetH]       .../Features/Identities/GetDeletionProcessAsOwner/Handler.cs (commit 0f85490c...)
+//   [ListH]      .../Features/Identities/ListDeletionProcessesAsOwner/Handler.cs (commit 0f85490c...)
+//   [DTO]        .../Features/Shared/IdentityDeletionProcessOverviewDTO.cs (commit 41dc97d5...)
+//   [Repo]       Modules/Devices/src/Devices.Infrastructure/Persistence/Repository/IdentitiesRepository.cs,
+//                `Update(Identity, CancellationToken)`: `_identities.Update(identity)`, then
+//                `SaveChangesAsync`; a DbUpdateException on the unique index
+//                `IX_only_one_active_deletion_process` becomes OnlyOneActiveDeletionProcessAllowedException
+//   [EfConfig]   Modules/Devices/src/Devices.Infrastructure/Persistence/Database/EntityConfigurations/
+//                IdentityDeletionProcessEntityTypeConfiguration.cs and IdentityEntityTypeConfiguration.cs
+//                (commit 011276a3...): no concurrency token (no IsConcurrencyToken/IsRowVersion)
+//   [GenDomain]  BuildingBlocks/src/BuildingBlocks.Domain/Errors/GenericDomainErrors.cs (commit 5bf1ab03f002e9e858afdbdede8b41a86b9f378f)
+//   [GenApp]     BuildingBlocks/src/BuildingBlocks.Application.Abstractions/Exceptions/GenericApplicationErrors.cs
+//                (commit 3d91752f0ede62c6e096291cb535fbcfa6eeef30) and NotFoundException.cs
+//   [HttpErr]    BuildingBlocks/src/BuildingBlocks.API/HttpExceptionResponseFactory.cs (commit 3a310c2ee3d60c23265f7d803a64da2725524798)
 
 const http = require("node:http");
 const crypto = require("node:crypto");
@@ -44,40 +59,87 @@ const { IdentityUtil } = require("@nmshd/transport");
 const { CryptoSignaturePublicKey } = require("@nmshd/crypto");
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const DAY_MS = 24 * 60 * 60 * 1000;
 
-// [Config.cs] `LengthOfGracePeriodInDays { get; set; } = 14`.
+// --- Time as the Backbone keeps it -------------------------------------------------------------
+// The Backbone's clock is `SystemTime.UtcNow`, a .NET DateTime: ticks of 100 ns. The fake keeps
+// time as BigInt ticks since the Unix epoch, so comparisons such as `GracePeriodEndsAt <
+// SystemTime.UtcNow` ([IDP] line 117) happen at the Backbone's precision, not in milliseconds.
+const TICKS_PER_MS = 10000n;
+const TICKS_PER_DAY = 864000000000n;
+// DateTime.MaxValue (9999-12-31T23:59:59.9999999Z) in ticks since the Unix epoch.
+const MAX_DATETIME_TICKS = 2534023007999999999n;
+// The running clock: the wall clock's milliseconds (so a reading truncated to milliseconds, as
+// the runtime stores it, is the wall-clock millisecond of the call) with sub-millisecond digits
+// from the high-resolution clock, as DateTime.UtcNow has them; never earlier than the previous
+// reading.
+let lastRunningTicks = 0n;
+function runningTicks() {
+    const candidate = BigInt(Date.now()) * TICKS_PER_MS + (process.hrtime.bigint() % 1000000n) / 100n;
+    lastRunningTicks = candidate > lastRunningTicks ? candidate : lastRunningTicks;
+    return lastRunningTicks;
+}
+
+// How System.Text.Json writes a UTC DateTime (the Backbone's default serializer): up to seven
+// fractional digits with trailing zeros trimmed, none at all when the fraction is zero, then `Z`
+// (dotnet/docs docs/standard/datetime/system-text-json-support.md, formats with `FFFFFFF`).
+function formatTicks(ticks) {
+    const ms = ticks / TICKS_PER_MS;
+    const iso = new Date(Number(ms)).toISOString(); // 2026-01-02T03:04:05.678Z
+    const fraction = ((ticks % (1000n * TICKS_PER_MS)) + 1000n * TICKS_PER_MS) % (1000n * TICKS_PER_MS);
+    const digits = fraction.toString().padStart(7, "0").replace(/0+$/, "");
+    return iso.slice(0, 19) + (digits ? `.${digits}` : "") + "Z";
+}
+
+// .NET's DateTime.AddDays(double) (since .NET 7: whole days exactly, the fraction truncated to
+// ticks); past DateTime.MaxValue it throws ArgumentOutOfRangeException, which the Backbone answers
+// as an unexpected error ([HttpErr] line 26).
+function addDays(ticks, days) {
+    const whole = Math.trunc(days);
+    const result = ticks + BigInt(whole) * TICKS_PER_DAY + BigInt(Math.trunc((days - whole) * Number(TICKS_PER_DAY)));
+    if (result > MAX_DATETIME_TICKS || result < -621355968000000000n) throw new BackboneError(500, ERRORS.unexpected);
+    return result;
+}
+
+// [Config] line 8: `LengthOfGracePeriodInDays { get; set; } = 14`.
 const DEFAULT_GRACE_PERIOD_DAYS = 14;
 
-// [DomainErrors] and [NotFound]: codes and messages, verbatim.
+// The statuses a v2 Backbone writes ([DTO] line 10: `process.Status.ToString()`; [IDP] lines 33,
+// 120; `Deleting` is set only by the deletion job, which the fake does not run).
+const ACTIVE = "Active";
+const CANCELLED = "Cancelled";
+
+// Codes and messages, verbatim from the cited sources.
 const ERRORS = {
-    // DomainErrors.OnlyOneActiveDeletionProcessAllowed(), lines 51-54
+    // [Errors] lines 51-54
     onlyOneActive: ["error.platform.validation.device.onlyOneActiveDeletionProcessAllowed", "Only one active deletion process is allowed."],
-    // DomainErrors.GracePeriodHasAlreadyExpired(), lines 69-73
+    // [Errors] lines 68-72
     gracePeriodExpired: [
         "error.platform.validation.device.gracePeriodHasAlreadyExpired",
         "You cannot perform this action, because the grace period of this deletion process has already expired."
     ],
-    // DomainErrors.DeletionProcessMustBeInStatus(params DeletionProcessStatus[]), lines 56-61: the status list is
-    // the enum name; the Backbone calls the owner-started status `Approved` in the stored source
-    // and `Active` after its rename (see `statusName` below).
+    // [Errors] lines 56-60: `'{deletionProcessStatus}'`, the enum name in single quotes.
     notInStatus: (status) => [
         "error.platform.validation.device.deletionProcessIsNotInRequiredStatus",
-        `The deletion process must be in status [${status}] for the operation to continue, but it was in another status.`
+        `The deletion process must be in status '${status}' for the operation to continue, but it was in another status.`
     ],
-    // GenericApplicationErrors.NotFound(recordName), thrown as NotFoundException (HTTP 404).
-    notFound: (recordName) => ["error.platform.recordNotFound", `${recordName} not found. Make sure the ID exists and the record is not expired.`],
+    // [GenDomain] line 7: a DomainException's not-found (HTTP 404 by [HttpErr] line 62).
+    domainNotFound: (recordName) => ["error.platform.recordNotFound", `${recordName} not found`],
+    // [GenApp] lines 5-11: an application NotFoundException's not-found (HTTP 404 by [HttpErr] line 54).
+    applicationNotFound: (recordName) => [
+        "error.platform.recordNotFound",
+        `${recordName} not found. Make sure the ID exists and the record is not expired. If a password is required to fetch the record, make sure you passed the correct one.`
+    ],
+    // [GenApp] lines 13-17
     unauthorized: [
         "error.platform.unauthorized",
         "You have to authenticate in order to execute this action. Further make sure that the auth token has not expired."
-    ]
+    ],
+    // [HttpErr] line 25: every BadHttpRequestException (minimal APIs throw it for a body that does
+    // not bind, RouteHandlerOptions.ThrowOnBadRequest) is answered with this code and text.
+    badRequestBody: ["error.platform.requestBodyTooLarge", "The request body is too large."],
+    // [HttpErr] lines 17, 32 (production environment)
+    unexpected: ["error.platform.unexpected", "An unexpected error occurred."]
 };
-
-// statusName: the stored [Identity.cs]/[IDP.cs] call the owner-started state `Approved`; the
-// Backbone's later sources and its tests call it `Active` (e.g. nmshd/backbone test code asserting
-// `DeletionProcessStatus.Active`), and the runtime 7.0.0 knows only "Active" and "Cancelled"
-// (@nmshd/transport dist/modules/accounts/data/IdentityDeletionProcessStatus.js). The fake
-// answers "Active", the name a v2 client gets.
 
 class BackboneError extends Error {
     constructor(status, [code, message]) {
@@ -93,139 +155,177 @@ function randomId(prefix, length = 17) {
     return id;
 }
 
-// The fake's Identity: its Device, its deletion processes, its clock.
+// The time between a handler's tracked load and its SaveChanges: the Backbone awaits the database
+// between the two ([CancelH] lines 27 and 39, [StartH] lines 28 and 34). The real gap is a few
+// database round trips; the fake waits this long so that calls arriving together interleave as
+// they would on the real Backbone.
+const LOAD_TO_SAVE_MS = 5;
+function databaseRoundTrip() {
+    return new Promise((resolve) => setTimeout(resolve, LOAD_TO_SAVE_MS));
+}
+
+// The fake's Identity: the committed rows of its deletion processes (what the database holds),
+// its Devices, its clock.
 class FakeIdentity {
     constructor(address, device) {
         this.address = address;
         this.devices = [device];
-        this.deletionProcesses = []; // in creation order, like Identity._deletionProcesses
+        this.rows = []; // committed IdentityDeletionProcesses rows, in insertion order
         this.datawalletVersion = 0;
-        this.frozenAt = undefined; // ms since epoch once the clock was advanced (capability `clock`)
+        this.datawalletModifications = [];
+        this.frozenTicks = undefined; // set once the clock is stopped (capability `clock`)
     }
 
-    // One read of this Identity's clock, the fake's SystemTime.UtcNow.
+    // One read of `SystemTime.UtcNow`. Deliberately different: the Backbone has one clock; the
+    // fake keeps one per Identity so that scenarios running side by side move their own.
     now() {
-        return new Date(this.frozenAt ?? Date.now());
+        return this.frozenTicks ?? runningTicks();
     }
 
     // `setClock`: the clock stops at exactly this instant (ms since the epoch).
     setClock(epochMs) {
-        this.frozenAt = epochMs;
+        this.frozenTicks = BigInt(epochMs) * TICKS_PER_MS;
     }
 
     advanceClock(milliseconds) {
-        this.frozenAt = this.now().getTime() + milliseconds;
+        this.frozenTicks = this.now() + BigInt(milliseconds) * TICKS_PER_MS;
+    }
+
+    // `_identitiesRepository.Get(address, ct, track: true)` ([CancelH] line 27, [StartH] line 28):
+    // the Identity with its deletion processes as they are committed now, as an entity graph the
+    // handler then changes in memory.
+    loadTracked() {
+        return new TrackedIdentity(this, this.rows.map((row) => DeletionProcess.fromRow(row)));
+    }
+
+    // The untracked reads ([GetH] line 23, [ListH] line 22).
+    load() {
+        return this.rows.map((row) => DeletionProcess.fromRow(row));
+    }
+
+    // [Repo] Update(identity): `_identities.Update(identity)` marks the whole graph as modified and
+    // SaveChangesAsync writes every loaded process back in one transaction (a synchronous turn
+    // here): last writer wins, because [EfConfig] gives no concurrency token. The unique index
+    // IX_only_one_active_deletion_process allows one `Active` row per Identity; a write that would
+    // make a second one fails as a whole.
+    save(tracked) {
+        const next = this.rows.map((row) => ({ ...row }));
+        for (const process of tracked.processes) {
+            const row = process.toRow();
+            const at = next.findIndex((r) => r.id === row.id);
+            if (at >= 0) next[at] = row;
+            else next.push(row);
+        }
+        if (next.filter((r) => r.status === ACTIVE).length > 1) throw new UniqueIndexViolation();
+        this.rows = next;
+    }
+}
+
+class UniqueIndexViolation extends Error {}
+
+// The Identity aggregate as a handler holds it between load and save.
+class TrackedIdentity {
+    constructor(identity, processes) {
+        this.identity = identity;
+        this.processes = processes;
     }
 
     ownsDevice(deviceId) {
-        return this.devices.some((d) => d.id === deviceId);
+        return this.identity.devices.some((d) => d.id === deviceId);
     }
 
-    // [Identity.cs] StartDeletionProcessAsOwner(DeviceId asDevice, double? lengthOfGracePeriodInDays)
-    startDeletionProcessAsOwner(deviceId, lengthOfGracePeriodInDays) {
-        // [Identity.cs] EnsureNoActiveProcessExists(), lines 240-246: `DeletionProcesses.Any(d => d.IsActive())`,
-        // else DomainErrors.OnlyOneActiveDeletionProcessAllowed() (a DomainException: HTTP 400).
-        // The real Backbone also backs this with an atomic database check ([Start] Handler.cs catches
-        // OnlyOneActiveDeletionProcessAllowedException from the repository's Update); here the
-        // check and the insert run in one synchronous turn of the event loop, which is as atomic.
-        if (this.deletionProcesses.some((p) => p.isActive())) throw new BackboneError(400, ERRORS.onlyOneActive);
-        // [Identity.cs] EnsureIdentityOwnsDevice(asDevice): GenericDomainErrors.NotFound(nameof(Device)).
-        if (!this.ownsDevice(deviceId)) throw new BackboneError(404, ERRORS.notFound("Device"));
-
-        const process = DeletionProcess.startAsOwner(this, deviceId, lengthOfGracePeriodInDays);
-        this.deletionProcesses.push(process);
+    // [Identity] lines 124-140, StartDeletionProcess(DeviceId asDevice, double? lengthOfGracePeriodInDays)
+    startDeletionProcess(deviceId, lengthOfGracePeriodInDays) {
+        // [Identity] lines 160-166, EnsureNoActiveProcessExists: `DeletionProcesses.Any(d => d.IsActive())`
+        // (in [IDP] of 011276a3: IsAtLeastActive, lines 68-71: Active or Deleting).
+        if (this.processes.some((p) => p.status === ACTIVE || p.status === "Deleting")) throw new BackboneError(400, ERRORS.onlyOneActive);
+        // [Identity] lines 168-172, EnsureIdentityOwnsDevice: GenericDomainErrors.NotFound(nameof(Device)).
+        // Never reached through the runtime: it always acts with its own Device.
+        if (!this.ownsDevice(deviceId)) throw new BackboneError(404, ERRORS.domainNotFound("Device"));
+        const process = DeletionProcess.start(this.identity, deviceId, lengthOfGracePeriodInDays);
+        this.processes.push(process); // [Identity] line 132
         return process;
     }
 
-    // [Identity.cs] CancelDeletionProcessAsOwner(IdentityDeletionProcessId, DeviceId cancelledByDeviceId)
-    cancelDeletionProcessAsOwner(deletionProcessId, deviceId) {
-        // EnsureIdentityOwnsDevice(cancelledByDeviceId)
-        if (!this.ownsDevice(deviceId)) throw new BackboneError(404, ERRORS.notFound("Device"));
-        // GetDeletionProcessWithId(): GenericDomainErrors.NotFound(nameof(IdentityDeletionProcess))
-        const process = this.deletionProcesses.find((p) => p.id === deletionProcessId);
-        if (!process) throw new BackboneError(404, ERRORS.notFound("IdentityDeletionProcess"));
-        // deletionProcess.EnsureStatus(DeletionProcessStatus.Approved)
-        process.ensureStatus("Active");
-        process.cancelAsOwner(this, deviceId);
+    // [Identity] lines 203-219, CancelDeletionProcess(IdentityDeletionProcessId, DeviceId cancelledByDeviceId)
+    cancelDeletionProcess(deletionProcessId, deviceId) {
+        // line 205, EnsureIdentityOwnsDevice (never reached through the runtime, see above)
+        if (!this.ownsDevice(deviceId)) throw new BackboneError(404, ERRORS.domainNotFound("Device"));
+        // line 207 and lines 228-231, GetDeletionProcessWithId: GenericDomainErrors.NotFound(nameof(IdentityDeletionProcess))
+        const process = this.processes.find((p) => p.id === deletionProcessId);
+        if (!process) throw new BackboneError(404, ERRORS.domainNotFound("IdentityDeletionProcess"));
+        // line 208, EnsureStatus (the stored Identity.cs passes `Approved`, the v2 name is `Active`),
+        // then line 210, IdentityDeletionProcess.Cancel, which checks the status again.
+        process.ensureStatus(ACTIVE);
+        process.cancel(this.identity);
         return process;
     }
 }
 
-// [IDP.cs] IdentityDeletionProcess, the owner-started path only (processes started by support
-// and the approval states are out of scope: the runtime never sees them).
+// [IDP] IdentityDeletionProcess, as v2 has it (owner-started only).
 class DeletionProcess {
-    // [IDP.cs] StartAsOwner(createdBy, createdByDeviceId, double? lengthOfGracePeriodInDays) and the
-    // private constructor it calls.
-    static startAsOwner(identity, deviceId, lengthOfGracePeriodInDays) {
+    static fromRow(row) {
+        return Object.assign(new DeletionProcess(), row);
+    }
+
+    toRow() {
+        return { ...this };
+    }
+
+    // [IDP] lines 63-66, Start, and the constructor it calls, lines 24-36.
+    static start(identity, deviceId, lengthOfGracePeriodInDays) {
         const p = new DeletionProcess();
-        p.id = randomId("IDP"); // IdentityDeletionProcessId.Generate(): "IDP" + 17 characters
-        p.createdAt = identity.now(); // `CreatedAt = SystemTime.UtcNow;` (clock read 1)
-        p.createdByDevice = deviceId;
-        p.approveInternally(identity, deviceId, lengthOfGracePeriodInDays);
-        p.cancelledAt = null;
-        p.cancelledByDevice = null;
+        p.id = randomId("IDP"); // line 26, IdentityDeletionProcessId.Generate(): "IDP" + 17 characters
+        p.createdAt = identity.now(); // line 28, `CreatedAt = SystemTime.UtcNow;` (clock read 1)
+        // line 30, `lengthOfGracePeriodInDays ??= IdentityDeletionConfiguration.Instance.LengthOfGracePeriodInDays;`
+        // A double ([StartCmd] line 8), not validated: the StartDeletionProcess feature has no Validator.cs.
+        const days = lengthOfGracePeriodInDays ?? DEFAULT_GRACE_PERIOD_DAYS;
+        p.createdByDevice = deviceId; // line 31
+        // line 32, `GracePeriodEndsAt = SystemTime.UtcNow.AddDays(...)`: a second clock read, so
+        // under a running clock it may lie a little more than N days after CreatedAt.
+        p.gracePeriodEndsAt = addDays(identity.now(), days);
+        p.status = ACTIVE; // line 33, ChangeStatus(DeletionProcessStatus.Active, ...)
+        p.cancelledAt = null; // line 47, `DateTime? CancelledAt`
+        p.gracePeriodReminder1SentAt = null; // lines 52-54: the reminders are sent by a job the fake does not run
+        p.gracePeriodReminder2SentAt = null;
+        p.gracePeriodReminder3SentAt = null;
         return p;
     }
 
-    // [IDP.cs] ApproveInternally(address, createdByDevice, double? lengthOfGracePeriodInDays = null), lines 158-164
-    approveInternally(identity, deviceId, lengthOfGracePeriodInDays) {
-        // `lengthOfGracePeriodInDays ??= IdentityDeletionConfiguration.Instance.LengthOfGracePeriodInDays;`
-        // The Backbone takes a double ([Start] Command.cs `double? LengthOfGracePeriodInDays`); the
-        // StartDeletionProcess feature has no Validator.cs, so fractions and negative numbers pass.
-        const days = lengthOfGracePeriodInDays ?? DEFAULT_GRACE_PERIOD_DAYS;
-        this.approvedAt = identity.now(); // `ApprovedAt = SystemTime.UtcNow;` (clock read 2)
-        this.approvedByDevice = deviceId;
-        // `GracePeriodEndsAt = SystemTime.UtcNow.AddDays(lengthOfGracePeriodInDays.Value);` (clock
-        // read 3, separate from CreatedAt's: under a running clock the two may differ by more than
-        // N days by a millisecond or so). AddDays on a double: rounded to whole milliseconds here.
-        this.gracePeriodEndsAt = new Date(identity.now().getTime() + Math.round(days * DAY_MS));
-        // `ChangeStatus(DeletionProcessStatus.Approved, ...)`: see statusName.
-        this.status = "Active";
-    }
-
-    // [IDP.cs] IsActive(), lines 94-97: `Status is Approved or WaitingForApproval or Deleting`.
-    isActive() {
-        return this.status === "Active" || this.status === "Deleting";
-    }
-
-    // [IDP.cs] EnsureStatus(DeletionProcessStatus): DomainErrors.DeletionProcessMustBeInStatus(...)
+    // [IDP] lines 106-110, EnsureStatus: DomainErrors.DeletionProcessMustBeInStatus(status)
     ensureStatus(status) {
         if (this.status !== status) throw new BackboneError(400, ERRORS.notInStatus(status));
     }
 
-    // [IDP.cs] CancelAsOwner(IdentityAddress address, DeviceId cancelledByDevice), lines 184-198
-    cancelAsOwner(identity, deviceId) {
-        // `if (Status != DeletionProcessStatus.Approved) throw ... DeletionProcessMustBeInStatus(Approved)`
-        this.ensureStatus("Active");
-        const now = identity.now();
-        // `if (GracePeriodEndsAt < SystemTime.UtcNow) throw new DomainException(DomainErrors.GracePeriodHasAlreadyExpired());`
-        // Strictly earlier: cancelling at exactly GracePeriodEndsAt is still allowed.
-        if (this.gracePeriodEndsAt < now) throw new BackboneError(400, ERRORS.gracePeriodExpired);
-        // `ChangeStatus(DeletionProcessStatus.Cancelled, ...); CancelledAt = SystemTime.UtcNow;
-        //  CancelledByDevice = cancelledByDevice; GracePeriodEndsAt = null;`
-        this.status = "Cancelled";
-        this.cancelledAt = identity.now();
-        this.cancelledByDevice = deviceId;
-        this.gracePeriodEndsAt = null;
+    // [IDP] lines 112-125, Cancel(IdentityAddress address, DeviceId cancelledByDevice)
+    cancel(identity) {
+        this.ensureStatus(ACTIVE); // lines 114-115
+        // lines 117-118, `if (GracePeriodEndsAt < SystemTime.UtcNow) throw ... GracePeriodHasAlreadyExpired()`:
+        // strictly earlier, so cancelling at exactly GracePeriodEndsAt is still allowed.
+        if (this.gracePeriodEndsAt < identity.now()) throw new BackboneError(400, ERRORS.gracePeriodExpired);
+        this.status = CANCELLED; // line 120
+        this.cancelledAt = identity.now(); // line 121 (v2 keeps no CancelledByDevice: the Device goes to the audit log only, line 124)
+        this.gracePeriodEndsAt = null; // line 122
     }
 
-    // [DTO] IdentityDeletionProcessOverviewDTO: Id, Status (`process.Status.ToString()`), CreatedAt,
-    // CreatedByDevice, the obsolete ApprovedAt (=> CreatedAt) and ApprovedByDevice
-    // (=> CreatedByDevice), GracePeriodEndsAt and the three reminder timestamps. It has NO
-    // CancelledAt and NO CancelledByDevice, although the domain object records both.
-    // Unset values are serialized as null (System.Text.Json's default).
+    // [DTO] lines 7-38, IdentityDeletionProcessOverviewDTO, in the order System.Text.Json writes the
+    // properties: Id, Status, CreatedAt, CreatedByDevice, the obsolete ApprovedAt (=> CreatedAt) and
+    // ApprovedByDevice (=> CreatedByDevice), GracePeriodEndsAt and the three reminder timestamps.
+    // It has NO CancelledAt and NO CancelledByDevice. Unset values are written as null
+    // (System.Text.Json's default).
     toOverviewDTO() {
+        const time = (ticks) => (ticks === null ? null : formatTicks(ticks));
         return {
             id: this.id,
             status: this.status,
-            createdAt: this.createdAt.toISOString(),
+            createdAt: time(this.createdAt),
             createdByDevice: this.createdByDevice,
-            approvedAt: this.createdAt.toISOString(),
+            approvedAt: time(this.createdAt),
             approvedByDevice: this.createdByDevice,
-            gracePeriodEndsAt: this.gracePeriodEndsAt ? this.gracePeriodEndsAt.toISOString() : null,
-            gracePeriodReminder1SentAt: null,
-            gracePeriodReminder2SentAt: null,
-            gracePeriodReminder3SentAt: null
+            gracePeriodEndsAt: time(this.gracePeriodEndsAt),
+            gracePeriodReminder1SentAt: time(this.gracePeriodReminder1SentAt),
+            gracePeriodReminder2SentAt: time(this.gracePeriodReminder2SentAt),
+            gracePeriodReminder3SentAt: time(this.gracePeriodReminder3SentAt)
         };
     }
 }
@@ -275,14 +375,13 @@ class FakeBackbone {
             const raw = Buffer.concat(chunks).toString("utf8");
             let reply;
             try {
-                // route() is synchronous (so each rule's check-and-change is atomic), except for
-                // Identity creation, which returns `{pending}` (address hashing is async).
-                reply = this.route(req, raw);
-                if (reply.pending) reply = await reply.pending;
+                // Handlers may await (the deletion-process handlers await a database round trip
+                // between load and save, as the Backbone does), so calls can interleave.
+                reply = await this.route(req, raw);
             } catch (e) {
                 if (!(e instanceof BackboneError)) {
                     this.logger.error("fake Backbone: internal error", e);
-                    e = new BackboneError(500, ["error.platform.unexpected", "An unexpected error occurred."]);
+                    e = new BackboneError(500, ERRORS.unexpected);
                 }
                 reply = { status: e.status, body: { error: this.errorBody(e) } };
             }
@@ -292,7 +391,7 @@ class FakeBackbone {
 
     // The Backbone's HttpResponseEnvelopeError: {error: {id, code, message, docs, time}}.
     errorBody(e) {
-        return { id: randomId("ERR"), code: e.code, message: e.message, docs: "", time: new Date().toISOString() };
+        return { id: randomId("ERR"), code: e.code, message: e.message, docs: "", time: formatTicks(runningTicks()) };
     }
 
     send(res, { status, body }) {
@@ -306,12 +405,14 @@ class FakeBackbone {
         res.end(text);
     }
 
+    // A JSON body. Invalid JSON (which the runtime never sends) is a BadHttpRequestException on
+    // the minimal-API endpoints ([HttpErr] line 25); the fake answers it so for every route.
     parseJson(raw) {
         if (!raw) return {};
         try {
             return JSON.parse(raw);
         } catch {
-            throw new BackboneError(400, ["error.platform.validation.invalidRequestBody", "The request body is not valid JSON."]);
+            throw new BackboneError(400, ERRORS.badRequestBody);
         }
     }
 
@@ -322,13 +423,14 @@ class FakeBackbone {
         return session;
     }
 
-    route(req, raw) {
-        const path = req.url.split("?")[0];
+    async route(req, raw) {
+        const url = new URL(req.url, "http://fake");
+        const path = url.pathname;
         const method = req.method;
         let m;
 
         if (method === "POST" && path === "/api/v2/Challenges") return this.createChallenge();
-        if (method === "POST" && path === "/api/v2/Identities") return this.createIdentity(this.parseJson(raw));
+        if (method === "POST" && path === "/api/v2/Identities") return await this.createIdentity(this.parseJson(raw));
         if (method === "POST" && path === "/connect/token") return this.token(querystring.parse(raw));
 
         const session = this.authenticate(req);
@@ -337,15 +439,17 @@ class FakeBackbone {
             return this.finalizeDatawalletVersionUpgrade(session, m[1], this.parseJson(raw));
         }
         if (method === "GET" && path === "/api/v2/Datawallet") return ok(200, { version: session.identity.datawalletVersion });
+        if (method === "GET" && path === "/api/v2/Datawallet/Modifications") return this.getDatawalletModifications(session, url.searchParams);
+        if (method === "POST" && path === "/api/v2/Datawallet/Modifications") return this.pushDatawalletModifications(session, this.parseJson(raw));
 
         const base = "/api/v2/Identities/Self/DeletionProcesses";
-        if (path === base && method === "POST") return this.startDeletionProcess(session, this.parseJson(raw));
+        if (path === base && method === "POST") return await this.startDeletionProcess(session, raw);
         if (path === base && method === "GET") return this.listDeletionProcesses(session);
         if (method === "GET" && (m = path.slice(base.length).match(/^\/([^/]+)$/)) && path.startsWith(base)) {
             return this.getDeletionProcess(session, decodeURIComponent(m[1]));
         }
         if (method === "PUT" && (m = path.slice(base.length).match(/^\/([^/]+)\/Cancel$/)) && path.startsWith(base)) {
-            return this.cancelDeletionProcess(session, decodeURIComponent(m[1]));
+            return await this.cancelDeletionProcess(session, decodeURIComponent(m[1]));
         }
 
         // An unknown route: an empty 404, which the runtime reports as error.transport.request.notFound.
@@ -353,37 +457,35 @@ class FakeBackbone {
         return { status: 404, body: undefined };
     }
 
-    // --- Identities, authentication, sync ---------------------------------------------------
+    // --- Identities, authentication, sync (not deletion-process rules: only as much as the
+    // runtime needs to create an Identity, log in and sync) ------------------------------------
 
     createChallenge() {
         // ChallengeController.createAccountCreationChallenge reads `id` and `expiresAt`.
-        const expiresAt = new Date(Date.now() + 10 * 60 * 1000).toISOString();
+        const expiresAt = formatTicks(runningTicks() + 10n * 60n * 1000n * TICKS_PER_MS);
         return ok(201, { id: randomId("CHL"), expiresAt, createdBy: null, createdByDevice: null });
     }
 
-    createIdentity(body) {
+    async createIdentity(body) {
         // BackbonePostIdentityRequest: identityPublicKey, devicePassword, signedChallenge, clientId,
-        // clientSecret, identityVersion. The challenge's signature is not verified.
+        // clientSecret, identityVersion. The challenge's signature is not verified. Invented, with
+        // the reason: a sanity check of the adapter's own set-up (it always sends these right), not
+        // a Backbone rule; the codes and texts are the fake's own.
         if (body.clientId !== this.clientId || body.clientSecret !== this.clientSecret) {
-            throw new BackboneError(400, ["error.platform.invalidClient", "The client credentials are invalid."]);
+            throw new BackboneError(400, ["error.platform.invalidClient", "The client credentials are invalid. (fake Backbone)"]);
         }
         if (typeof body.identityPublicKey !== "string" || typeof body.devicePassword !== "string") {
-            throw new BackboneError(400, ["error.platform.validation.invalidPropertyValue", "A property has an invalid value."]);
+            throw new BackboneError(400, ["error.platform.validation.invalidPropertyValue", "A property has an invalid value. (fake Backbone)"]);
         }
-        // IdentityUtil.createAddress is async (libsodium hashing): answered as `{pending}`.
-        return { pending: this.registerIdentity(body) };
-    }
-
-    async registerIdentity(body) {
         const publicKey = CryptoSignaturePublicKey.fromBase64(body.identityPublicKey);
         const address = (await IdentityUtil.createAddress(publicKey, this.hostname)).toString();
-        const createdAt = new Date();
+        const createdAt = formatTicks(runningTicks());
         const device = { id: randomId("DVC"), username: randomId("USR"), password: body.devicePassword, createdAt };
         const identity = new FakeIdentity(address, device);
         this.identities.set(address, identity);
         this.devicesByUsername.set(device.username, { identity, device });
         // BackbonePostIdentityResponse: {address, device: {id, username}, createdAt}
-        return ok(201, { address, device: { id: device.id, username: device.username, createdAt: createdAt.toISOString() }, createdAt: createdAt.toISOString() });
+        return ok(201, { address, device: { id: device.id, username: device.username, createdAt }, createdAt });
     }
 
     token(form) {
@@ -404,12 +506,12 @@ class FakeBackbone {
         // DatawalletVersionUpgrade run (sent once when an Identity is created,
         // SyncController.setInititalDatawalletVersion) always does.
         if (body.type !== "DatawalletVersionUpgrade") return ok(200, { status: "NoNewEvents", syncRun: null });
-        const now = new Date();
+        const now = runningTicks();
         const syncRun = {
             id: randomId("SYR"),
-            expiresAt: new Date(now.getTime() + 60 * 1000).toISOString(),
+            expiresAt: formatTicks(now + 60n * 1000n * TICKS_PER_MS),
             index: this.syncRuns.size,
-            createdAt: now.toISOString(),
+            createdAt: formatTicks(now),
             createdBy: session.identity.address,
             createdByDevice: session.device.id,
             eventCount: 0
@@ -420,41 +522,99 @@ class FakeBackbone {
 
     finalizeDatawalletVersionUpgrade(session, id, body) {
         const run = this.syncRuns.get(id);
-        if (!run || run.identity !== session.identity) throw new BackboneError(404, ERRORS.notFound("SyncRun"));
+        if (!run || run.identity !== session.identity) throw new BackboneError(404, ERRORS.applicationNotFound("SyncRun"));
         this.syncRuns.delete(id);
         if (typeof body.newDatawalletVersion === "number") session.identity.datawalletVersion = body.newDatawalletVersion;
         // FinalizeDatawalletVersionUpgradeResponse: {newDatawalletModificationIndex, datawalletModifications}
         return ok(200, { newDatawalletModificationIndex: -1, datawalletModifications: [] });
     }
 
+    // The datawallet (@nmshd/transport SyncClient: GET /api/v2/Datawallet/Modifications?localIndex=,
+    // POST /api/v2/Datawallet/Modifications; shapes from its BackboneDatawalletModification.d.ts and
+    // CreateDatawalletModifications.d.ts). The fake stores every pushed modification with the next
+    // index and hands out those after `localIndex`, in one page; it does not check versions.
+    getDatawalletModifications(session, params) {
+        const localIndex = params.has("localIndex") ? Number(params.get("localIndex")) : -1;
+        const result = session.identity.datawalletModifications.filter((mod) => mod.index > localIndex);
+        return { status: 200, body: { result, pagination: { pageNumber: 1, pageSize: result.length, totalPages: 1, totalRecords: result.length } } };
+    }
+
+    pushDatawalletModifications(session, body) {
+        const store = session.identity.datawalletModifications;
+        const created = [];
+        for (const item of Array.isArray(body.modifications) ? body.modifications : []) {
+            const modification = {
+                id: randomId("DWM"),
+                index: store.length,
+                objectIdentifier: item.objectIdentifier,
+                payloadCategory: item.payloadCategory ?? null,
+                createdAt: formatTicks(runningTicks()),
+                createdByDevice: session.device.id,
+                collection: item.collection,
+                type: item.type,
+                encryptedPayload: item.encryptedPayload ?? null,
+                datawalletVersion: item.datawalletVersion
+            };
+            store.push(modification);
+            created.push({ id: modification.id, index: modification.index, createdAt: modification.createdAt });
+        }
+        return ok(201, { newIndex: store.length - 1, modifications: created });
+    }
+
     // --- IdentityDeletionProcesses ---------------------------------------------------------
 
-    // [Start] Endpoint.cs: `group.MapPost("", Handle)` → EnvelopeHttpResults.Created (201).
-    startDeletionProcess(session, body) {
+    // [StartEp] lines 15 and 21-24: POST, body optional (`request ?? new Command()`), answer 201.
+    // [StartH] lines 26-47: load tracked (line 28), StartDeletionProcess (line 30), Update (line 34;
+    // the unique-index violation becomes OnlyOneActiveDeletionProcessAllowed, lines 36-39).
+    async startDeletionProcess(session, raw) {
+        const body = this.parseJson(raw);
         const days = body.lengthOfGracePeriodInDays;
-        if (days !== undefined && days !== null && typeof days !== "number") {
-            throw new BackboneError(400, ["error.platform.validation.invalidPropertyValue", "The value of the property 'lengthOfGracePeriodInDays' is invalid."]);
+        // `double? LengthOfGracePeriodInDays` ([StartCmd] line 8): a body whose value is not a
+        // number (or null) does not bind, a BadHttpRequestException ([HttpErr] line 25). The
+        // runtime's own schema lets only numbers through, so it never sees this answer.
+        if (days !== undefined && days !== null && typeof days !== "number") throw new BackboneError(400, ERRORS.badRequestBody);
+        const tracked = session.identity.loadTracked();
+        const process = tracked.startDeletionProcess(session.device.id, days ?? undefined);
+        await databaseRoundTrip();
+        try {
+            session.identity.save(tracked);
+        } catch (e) {
+            if (e instanceof UniqueIndexViolation) throw new BackboneError(400, ERRORS.onlyOneActive);
+            throw e;
         }
-        const process = session.identity.startDeletionProcessAsOwner(session.device.id, days ?? undefined);
         return ok(201, process.toOverviewDTO());
     }
 
-    // [List] Handler.cs: `identity.DeletionProcesses`, in the order they were added.
+    // [ListH] lines 20-26: `identity.DeletionProcesses` (untracked read), answered 200. The fake
+    // keeps insertion order; the real order is whatever EF's Include gives. The runtime never
+    // calls this endpoint for RID5 (it lists its local store), so the order is not observable.
     listDeletionProcesses(session) {
-        return ok(200, session.identity.deletionProcesses.map((p) => p.toOverviewDTO()));
+        return ok(200, session.identity.load().map((p) => p.toOverviewDTO()));
     }
 
-    // [GetOne] Handler.cs: `identity.DeletionProcesses.FirstOrDefault(p => p.Id == request.Id)
-    //   ?? throw new NotFoundException(nameof(IdentityDeletionProcess))`.
+    // [GetH] lines 23-24: `identity.DeletionProcesses.FirstOrDefault(p => p.Id == request.Id)
+    //   ?? throw new NotFoundException(nameof(IdentityDeletionProcess))` (404, [GenApp] message).
     getDeletionProcess(session, id) {
-        const process = session.identity.deletionProcesses.find((p) => p.id === id);
-        if (!process) throw new BackboneError(404, ERRORS.notFound("IdentityDeletionProcess"));
+        const process = session.identity.load().find((p) => p.id === id);
+        if (!process) throw new BackboneError(404, ERRORS.applicationNotFound("IdentityDeletionProcess"));
         return ok(200, process.toOverviewDTO());
     }
 
-    // [Cancel] Endpoint.cs: `group.MapPut("{id}/Cancel", Handle)` → EnvelopeHttpResults.Ok (200).
-    cancelDeletionProcess(session, id) {
-        const process = session.identity.cancelDeletionProcessAsOwner(id, session.device.id);
+    // [CancelEp] lines 15 and 22-25: PUT {id}/Cancel, answer 200.
+    // [CancelH] lines 25-47: load the Identity tracked (line 27), identity.CancelDeletionProcess
+    // (line 37), `_identitiesRepository.Update(identity)` (line 39). No lock, no transaction
+    // around load and save, no concurrency token ([EfConfig]), and no unique index a cancel could
+    // violate: concurrent cancels of one Active process each load it Active, each cancel it in
+    // memory and each save; all succeed. The fake does exactly that, with the await between load
+    // and save that the Backbone has.
+    async cancelDeletionProcess(session, id) {
+        // IdentityDeletionProcessId.Create ([CancelH] lines 30-33) and the feature's Validator.cs
+        // refuse a malformed id; the runtime only cancels ids the Backbone gave it, so the fake
+        // does not model that answer.
+        const tracked = session.identity.loadTracked();
+        const process = tracked.cancelDeletionProcess(id, session.device.id);
+        await databaseRoundTrip();
+        session.identity.save(tracked);
         return ok(200, process.toOverviewDTO());
     }
 }
@@ -463,4 +623,4 @@ function ok(status, result) {
     return { status, body: { result } };
 }
 
-module.exports = { FakeBackbone, DEFAULT_GRACE_PERIOD_DAYS };
+module.exports = { FakeBackbone, DEFAULT_GRACE_PERIOD_DAYS, formatTicks, addDays, TICKS_PER_MS };

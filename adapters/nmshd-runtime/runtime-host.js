@@ -115,15 +115,16 @@ function runtimeVersion() {
 }
 
 // Starts the runtime against `backbone` ({baseUrl, clientId, clientSecret}) and collects the
-// status-changed events per Identity.
-async function startRuntime(backbone, loggerFactory) {
+// status-changed events per Identity. `datawalletEnabled` is the transport library's switch
+// (see datawalletMode() in adapter.js for which real product runs with which setting).
+async function startRuntime(backbone, loggerFactory, { datawalletEnabled }) {
     const runtime = new HostRuntime(
         {
             transportLibrary: {
                 baseUrl: backbone.baseUrl,
                 platformClientId: backbone.clientId,
                 platformClientSecret: backbone.clientSecret,
-                datawalletEnabled: false
+                datawalletEnabled
             },
             modules: {}
         },
@@ -136,7 +137,8 @@ async function startRuntime(backbone, loggerFactory) {
     // EventProxy with the DTO as data; EventEmitter2 calls handlers synchronously on publish).
     const events = new Map(); // address -> [{name, data}]
     runtime.eventBus.subscribe(STATUS_CHANGED_EVENT, (event) => {
-        // A status-changed event without data comes only from a datawallet sync, which is off.
+        // A status-changed event without data comes only from applying another Device's datawallet
+        // modifications; this adapter's Identities have one Device each, so none arrives.
         if (!event.data) return;
         const list = events.get(event.eventTargetAddress) ?? [];
         list.push({ name: STATUS_CHANGED_EVENT, data: event.data });

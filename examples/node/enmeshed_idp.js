@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // An IdentityDeletionProcess implementation speaking the enmeshed-conformance
 // stdio protocol (PROTOCOL.md), written from PROTOCOL.md alone: Node 20, no
-// dependencies. It offers the `clock`, `events` and `devices` capabilities.
+// dependencies. It offers the `clock`, `events`, `devices` and `setClock` capabilities.
 //
 //   enmeshed-conformance run --adapter-cmd "node examples/node/enmeshed_idp.js"
 //
@@ -108,7 +108,7 @@ function publish(identity, process) {
 
 const handlers = {
   start() {
-    return { name: "enmeshed-conformance Node example", version: "1.0.0", protocolVersion: 1, capabilities: ["clock", "events", "devices"] };
+    return { name: "enmeshed-conformance Node example", version: "1.0.0", protocolVersion: 1, capabilities: ["clock", "events", "devices", "setClock"] };
   },
   newIdentity() {
     const handle = randomId("id");

@@ -202,7 +202,7 @@ class Implementation:
             "name": "enmeshed-conformance Python example",
             "version": "1.0.0",
             "protocolVersion": PROTOCOL_VERSION,
-            "capabilities": ["clock", "events", "devices"],
+            "capabilities": ["clock", "events", "devices", "setClock"],
         }
 
     def handle(self, request):

@@ -87,7 +87,7 @@ pub trait Adapter: Send + Sync + 'static {
         Box::pin(async { Err(AdapterError::unsupported(Capability::Clock)) })
     }
 
-    /// [`Capability::Clock`]: stops the Identity's clock at exactly `instant`
+    /// [`Capability::SetClock`]: stops the Identity's clock at exactly `instant`
     /// (UTC). The suite never sets it back before an instant it has used.
     fn set_clock<'a>(
         &'a self,
@@ -95,7 +95,7 @@ pub trait Adapter: Send + Sync + 'static {
         instant: chrono::DateTime<chrono::Utc>,
     ) -> BoxFuture<'a, Result<(), AdapterError>> {
         let _ = (identity, instant);
-        Box::pin(async { Err(AdapterError::unsupported(Capability::Clock)) })
+        Box::pin(async { Err(AdapterError::unsupported(Capability::SetClock)) })
     }
 
     /// [`Capability::Devices`]: adds a Device to the Identity; returns its id

@@ -378,8 +378,8 @@ impl Adapter for ProcessAdapter {
         instant: chrono::DateTime<chrono::Utc>,
     ) -> BoxFuture<'a, Result<(), AdapterError>> {
         Box::pin(async move {
-            if !self.info.has(Capability::Clock) {
-                return Err(AdapterError::unsupported(Capability::Clock));
+            if !self.info.has(Capability::SetClock) {
+                return Err(AdapterError::unsupported(Capability::SetClock));
             }
             let instant = crate::domain::format_timestamp(instant);
             self.call_unit(identity, |identity| Request::SetClock { identity, instant })

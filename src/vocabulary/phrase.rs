@@ -255,7 +255,7 @@ impl Phrase {
             Phrase::GracePeriodOver { .. }
             | Phrase::ClockAdvances { .. }
             | Phrase::ClockStopped => Some(Capability::Clock),
-            Phrase::ClockSetTo(_) | Phrase::ClockNearDst(_) => Some(Capability::Clock),
+            Phrase::ClockSetTo(_) | Phrase::ClockNearDst(_) => Some(Capability::SetClock),
             Phrase::EventCarriesReturned | Phrase::NoEvent => Some(Capability::Events),
             Phrase::HasSecondDevice | Phrase::FieldIsDevice(..) => Some(Capability::Devices),
             Phrase::CallsFrom(_, device) if *device > 1 => Some(Capability::Devices),

@@ -18,6 +18,21 @@ fn other(message: String) -> PipelineError {
     PipelineError::Other(message)
 }
 
+/// Builds the debug binary of the suite and returns its path (honouring `CARGO_TARGET_DIR`).
+pub fn debug_binary(workspace: &Path) -> Result<PathBuf, PipelineError> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--quiet", "--package", "enmeshed-conformance"])
+        .current_dir(workspace)
+        .status()
+        .map_err(|e| other(format!("cannot run cargo: {e}")))?;
+    if !status.success() {
+        return Err(other("cargo build failed".into()));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace.join("target"), PathBuf::from);
+    Ok(target.join("debug/enmeshed-conformance"))
+}
+
 /// Builds the release binary and returns its path (honouring `CARGO_TARGET_DIR`).
 pub fn release_binary(workspace: &Path) -> Result<PathBuf, PipelineError> {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

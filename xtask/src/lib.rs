@@ -9,6 +9,7 @@ pub mod bench_suite;
 pub mod bench_sync;
 pub mod pipeline;
 pub mod protocol_doc;
+pub mod runtime_figures;
 pub mod stage;
 pub mod sync;
 pub mod workspace;

@@ -9,7 +9,9 @@
 //! - `bench-sync`: time `sync` + `gen` over a whole directory of pages (the corpus);
 //! - `bench-suite`: time whole runs of the suite against the reference implementation;
 //! - `bench-fuzz`: time the fuzzer against the reference implementation;
-//! - `bench-scale`: time a feature file of 100k scenarios and a 10 MB expectations file.
+//! - `bench-scale`: time a feature file of 100k scenarios and a 10 MB expectations file;
+//! - `runtime-figures`: run the suite against the real-runtime adapter (both datawallet modes)
+//!   and write the figures the docs quote (`gen` renders them, `check` checks them).
 //!
 //! Paths default to the workspace of the current directory (`xtask::workspace`),
 //! not to where this binary was built.
@@ -108,6 +110,8 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         expectations_mb: usize,
     },
+    /// Run the suite against adapters/nmshd-runtime (datawallet on and off) and write the figures the docs quote.
+    RuntimeFigures,
     /// Time `enmeshed-conformance fuzz` (model property only, seed 1) against the reference implementation.
     BenchFuzz {
         /// How many runs.
@@ -184,6 +188,13 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                     return Ok(ExitCode::FAILURE);
                 }
             }
+            match xtask::runtime_figures::render_documents(&workspace_root()) {
+                Ok(changed) => println!("runtime figures: {changed} documents updated"),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(paths) => {
@@ -208,6 +219,23 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                     false
                 }
             };
+            let figures_ok = match xtask::runtime_figures::check(&workspace_root()) {
+                Ok(problems) if problems.is_empty() => {
+                    println!("runtime figures are up to date");
+                    true
+                }
+                Ok(problems) => {
+                    for problem in problems {
+                        eprintln!("{problem}");
+                    }
+                    false
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    false
+                }
+            };
+            let document_ok = document_ok && figures_ok;
             if drifts.is_empty() {
                 println!(
                     "generated features are up to date ({} files)",
@@ -267,6 +295,30 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                 xtask::bench_suite::run(&workspace_root(), runs, &args)?
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::RuntimeFigures => {
+            let workspace = workspace_root();
+            let binary = xtask::bench_scale::debug_binary(&workspace)?;
+            match xtask::runtime_figures::measure(&workspace, &binary) {
+                Ok(record) => {
+                    for mode in &record.modes {
+                        println!(
+                            "datawallet {}: {} passed, {} failed, {} skipped",
+                            mode.datawallet, mode.passed, mode.failed, mode.skipped
+                        );
+                    }
+                    println!(
+                        "wrote {} and the figures in {}",
+                        xtask::runtime_figures::RECORD,
+                        xtask::runtime_figures::DOCUMENTS.join(", ")
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
         Command::BenchFuzz { runs, cases } => {
             let args: Vec<String> = ["fuzz", "--seed", "1", "--concurrency-cases", "0", "--cases"]
