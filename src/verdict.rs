@@ -91,8 +91,34 @@ impl InputClass {
     }
 }
 
+/// How a set of concurrent calls ended, as an expectations waiver pins it
+/// (`outcome = "…"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeClass {
+    /// Several of the concurrent calls succeeded where at most one could (for
+    /// example every concurrent cancel of one Active process).
+    SeveralSucceeded,
+}
+
+impl OutcomeClass {
+    /// Every class.
+    pub const ALL: [OutcomeClass; 1] = [OutcomeClass::SeveralSucceeded];
+
+    /// The name used in expectations files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            OutcomeClass::SeveralSucceeded => "several-succeeded",
+        }
+    }
+
+    /// The class with this name.
+    pub fn parse(name: &str) -> Option<OutcomeClass> {
+        OutcomeClass::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
 /// What a failed check observed, in the terms an expectations waiver pins
-/// (`absent`, `code`, `input`); a waiver passes only failures that observed
+/// (`absent`, `code`, `input`, `outcome`); a waiver passes only failures that observed
 /// what it states.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Observed {
@@ -102,6 +128,8 @@ pub struct Observed {
     pub code: Option<Box<str>>,
     /// The call was made with an input of this class.
     pub input: Option<InputClass>,
+    /// How the concurrent calls ended.
+    pub outcome: Option<OutcomeClass>,
 }
 
 /// A conformance failure: the implementation answered, and the answer is wrong.
@@ -148,6 +176,12 @@ impl Failure {
         if self.observed.input.is_none() {
             self.observed.input = input;
         }
+        self
+    }
+
+    /// Records how the concurrent calls ended.
+    pub fn outcome(mut self, outcome: OutcomeClass) -> Self {
+        self.observed.outcome = Some(outcome);
         self
     }
 

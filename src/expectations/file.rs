@@ -1,7 +1,7 @@
 //! Reading and validating an expectations file.
 
 use crate::oracle::Pin;
-use crate::verdict::InputClass;
+use crate::verdict::{InputClass, OutcomeClass};
 use regex::Regex;
 use std::collections::HashMap;
 use std::fmt;
@@ -171,7 +171,9 @@ pub fn is_todo(reason: &str) -> bool {
     reason.trim_start().to_ascii_uppercase().starts_with("TODO")
 }
 
-const WAIVER_KEYS: [&str; 7] = ["rule", "absent", "code", "input", "reason", "issue", "race"];
+const WAIVER_KEYS: [&str; 8] = [
+    "rule", "absent", "code", "input", "outcome", "reason", "issue", "race",
+];
 
 /// Checks that `rule` is a rule of the catalogue; the error names the nearest known ids.
 fn known_rule(rule: &str, at: &str) -> Result<(), String> {
@@ -237,18 +239,32 @@ fn load_waivers(
                 })
             })
             .transpose()?;
+        let outcome = string(table, "outcome", &at)?
+            .map(|name| {
+                OutcomeClass::parse(&name).ok_or_else(|| {
+                    format!(
+                        "{at}: `outcome` must be one of {}, not {name:?}",
+                        OutcomeClass::ALL
+                            .map(|c| format!("{:?}", c.name()))
+                            .join(", ")
+                    )
+                })
+            })
+            .transpose()?;
         let pin = Pin {
             rule: rule.clone(),
             absent,
             code: string(table, "code", &at)?,
             input,
+            outcome,
         };
         if pin.describe().is_empty() {
             return Err(format!(
                 "{at}: the waiver of {rule} must say what was observed, so that it hides nothing else: \
                  add `absent = true` (the field was missing), `code = \"…\"` (the error code the \
                  implementation answered) or `input = \"id-containing-valid-id\"` / `input = \"malformed-id\"` \
-                 (the class of id the call was made with); see docs/vendors.md, section 4"
+                 (the class of id the call was made with) or `outcome = \"several-succeeded\"` (concurrent \
+                 calls of which several succeeded); see docs/vendors.md, section 4"
             ));
         }
         if let Some(first) = waivers.iter().find(|w| w.rule == rule) {

@@ -3,7 +3,7 @@
 use crate::adapter::{Adapter, AdapterError, CallError, IdentityHandle};
 use crate::domain::{ErrorKind, Function, IdentityDeletionProcess, Status};
 use crate::oracle::serial::{BurstOutcome as Outcome, explain};
-use crate::verdict::{Failure, Fault, RuleId, Verdict};
+use crate::verdict::{Failure, Fault, OutcomeClass, RuleId, Verdict};
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
@@ -236,10 +236,13 @@ pub async fn bursts(
         for i in 0..identities {
             let o = outcomes[i];
             if let Err(e) = explain(active[i], o) {
-                let failure = Failure::new(
+                let mut failure = Failure::new(
                     RuleId::new("INVARIANT.serializable"),
                     format!("burst {}, Identity {}: {e} ({o:?})", number + 1, i + 1),
                 );
+                if o.too_many_succeeded(active[i]) {
+                    failure = failure.outcome(OutcomeClass::SeveralSucceeded);
+                }
                 // A waived deviation (concurrent cancels that all succeed, as the Backbone's
                 // source predicts) leaves no serial state to judge later bursts by: the property
                 // ends here, with the waiver counted.

@@ -22,6 +22,20 @@ impl BurstOutcome {
     }
 }
 
+impl BurstOutcome {
+    /// Whether more initiates or more cancels succeeded than any serial order
+    /// allows (several concurrent cancels of one Active process, say), as
+    /// opposed to refusals that no order explains.
+    pub fn too_many_succeeded(&self, was_active: bool) -> bool {
+        let (first, second) = if was_active {
+            (self.cancelled, self.initiated)
+        } else {
+            (self.initiated, self.cancelled)
+        };
+        first > second + 1 || second > first
+    }
+}
+
 /// Whether some serial order explains the outcome: successful initiates and
 /// cancels alternate (starting with a cancel when a process was Active), a
 /// refused initiate needs an Active moment, a refused cancel a moment without.
@@ -63,5 +77,10 @@ mod tests {
         assert!(explain(true, o(0, 2, 0, 0)).is_ok());
         assert!(explain(true, o(0, 0, 0, 1)).is_err());
         assert!(explain(false, o(0, 1, 0, 0)).is_err());
+        // Every cancel of one Active process succeeded: too many, not a refusal.
+        assert!(o(0, 0, 4, 0).too_many_succeeded(true));
+        assert!(o(0, 0, 2, 0).too_many_succeeded(false));
+        assert!(!o(0, 0, 1, 3).too_many_succeeded(true));
+        assert!(!o(0, 1, 0, 0).too_many_succeeded(false));
     }
 }

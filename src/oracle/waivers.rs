@@ -6,7 +6,7 @@
 //! with this class of input). A failure of the same rule that observed
 //! anything else is not waived.
 
-use crate::verdict::{Failure, InputClass, RuleId};
+use crate::verdict::{Failure, InputClass, OutcomeClass, RuleId};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -21,6 +21,8 @@ pub struct Pin {
     pub code: Option<String>,
     /// The call must have been made with this class of input.
     pub input: Option<InputClass>,
+    /// The concurrent calls must have ended this way.
+    pub outcome: Option<OutcomeClass>,
 }
 
 impl Pin {
@@ -32,6 +34,7 @@ impl Pin {
             absent: false,
             code: None,
             input: None,
+            outcome: None,
         }
     }
 
@@ -45,9 +48,12 @@ impl Pin {
                 .as_ref()
                 .is_none_or(|code| seen.code.as_deref() == Some(code.as_str()))
             && self.input.is_none_or(|input| seen.input == Some(input))
+            && self
+                .outcome
+                .is_none_or(|outcome| seen.outcome == Some(outcome))
     }
 
-    /// What the pin states, in words (`absent`, `code = "…"`, `input = "…"`).
+    /// What the pin states, in words (`absent`, `code = "…"`, `input = "…"`, `outcome = "…"`).
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if self.absent {
@@ -58,6 +64,9 @@ impl Pin {
         }
         if let Some(input) = self.input {
             parts.push(format!("input = {:?}", input.name()));
+        }
+        if let Some(outcome) = self.outcome {
+            parts.push(format!("outcome = {:?}", outcome.name()));
         }
         parts.join(", ")
     }

@@ -12,7 +12,7 @@ use crate::oracle::model::{DAY_MS as DAY_MS_I64, Expected};
 use crate::oracle::{
     Call, Returned, check_error, check_fails_with, error_json, grace_period_matches,
 };
-use crate::verdict::{Failure, RuleId};
+use crate::verdict::{Failure, OutcomeClass, RuleId};
 use crate::vocabulary::Refusal;
 
 const ME: usize = SCENARIO_IDENTITY;
@@ -709,17 +709,20 @@ pub fn exactly_one_succeeds(world: &mut ConformanceWorld) {
         .filter_map(|r| r.as_ref().ok())
         .collect();
     if winners.len() != 1 {
-        world.fail(
-            Failure::new(
-                RuleId::of(burst.function.use_case(), "concurrent-one-winner"),
-                format!(
-                    "{} of {} concurrent calls succeeded",
-                    winners.len(),
-                    burst.results.len()
-                ),
-            )
-            .expected_actual("exactly 1", format!("{}", winners.len())),
-        );
+        let failure = Failure::new(
+            RuleId::of(burst.function.use_case(), "concurrent-one-winner"),
+            format!(
+                "{} of {} concurrent calls succeeded",
+                winners.len(),
+                burst.results.len()
+            ),
+        )
+        .expected_actual("exactly 1", format!("{}", winners.len()));
+        world.fail(if winners.len() > 1 {
+            failure.outcome(OutcomeClass::SeveralSucceeded)
+        } else {
+            failure
+        });
     }
     let Expected::Process(index) = burst.expected else {
         world.suite_error("the oracle expects no call to win")
@@ -966,10 +969,13 @@ pub async fn burst_serializable(world: &mut ConformanceWorld) {
         world.suite_error("no alternating burst was made")
     };
     if let Err(e) = crate::oracle::serial::explain(was_active, outcome) {
-        world.fail(
-            Failure::new(RuleId::new("INVARIANT.serializable"), e)
-                .expected_actual("answers some serial order explains", format!("{outcome:?}")),
-        );
+        let failure = Failure::new(RuleId::new("INVARIANT.serializable"), e)
+            .expected_actual("answers some serial order explains", format!("{outcome:?}"));
+        world.fail(if outcome.too_many_succeeded(was_active) {
+            failure.outcome(OutcomeClass::SeveralSucceeded)
+        } else {
+            failure
+        });
     }
     let adapter = world.adapter();
     let handle = world.handle(ME);
