@@ -190,4 +190,18 @@ mod tests {
         assert!(waivers.judge(Err(other_code)).is_err());
         assert_eq!(waivers.usage().get("RID2.cancelledAt"), Some(&1));
     }
+
+    #[test]
+    fn an_outcome_pin_passes_several_winners_and_nothing_else() {
+        let pin = Pin {
+            outcome: Some(OutcomeClass::SeveralSucceeded),
+            ..Pin::rule("RID2.concurrent-one-winner")
+        };
+        let waivers = Waivers::new([pin]);
+        let several = Failure::new(RuleId::new("RID2.concurrent-one-winner"), "4 of 8")
+            .outcome(OutcomeClass::SeveralSucceeded);
+        let none = Failure::new(RuleId::new("RID2.concurrent-one-winner"), "0 of 8");
+        assert_eq!(waivers.judge(Err(several)), Ok(()));
+        assert!(waivers.judge(Err(none)).is_err());
+    }
 }
