@@ -5,6 +5,7 @@ Feature: Devices
   Identity's first one.
 
   # Source: docs/domain.md#the-identitydeletionprocess (createdByDevice: the initiating Device; cancelledByDevice: the cancelling Device); runtime packages/transport/src/modules/accounts/data/IdentityDeletionProcess.ts
+  @RID1 @RID2
   Scenario: Initiated from Device 1, cancelled from Device 2
     Given the Identity has a second Device
     And the Identity has initiated an IdentityDeletionProcess
@@ -14,6 +15,7 @@ Feature: Devices
     And Returns the cancelled IdentityDeletionProcess.
 
   # Source: as above
+  @RID1
   Scenario: Initiated from Device 2
     Given the Identity has a second Device
     When the Identity calls initiateIdentityDeletionProcess from Device 2
@@ -21,6 +23,7 @@ Feature: Devices
     And Returns the initiated IdentityDeletionProcess.
 
   # Source: as above
+  @RID1
   Scenario: A new process from Device 2 after one of Device 1
     Given the Identity has a second Device
     And the Identity has initiated an IdentityDeletionProcess

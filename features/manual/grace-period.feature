@@ -5,25 +5,28 @@ Feature: Grace period of an IdentityDeletionProcess
   0 allowed). Cancelling is allowed up to and including `gracePeriodEndsAt`.
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionConfiguration.cs (14 days) and IdentityDeletionProcess.cs (GracePeriodEndsAt = now + days)
+  @RID1
   Scenario: The default grace period is 14 days
     When the Identity calls initiateIdentityDeletionProcess
     Then the call succeeds
     And its `gracePeriodEndsAt` is 14 days after its `createdAt`
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (lengthOfGracePeriodInDays)
+  @RID1
   Scenario: A grace period of 1 day
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
     Then the call succeeds
     And its `gracePeriodEndsAt` is 1 day after its `createdAt`
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (lengthOfGracePeriodInDays, a double?, 0 allowed)
+  @RID1
   Scenario: A grace period of 0 days
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 0
     Then the call succeeds
     And its `gracePeriodEndsAt` is 0 days after its `createdAt`
 
   # Source: docs/domain.md#the-grace-period and #errors; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (Cancel refuses when GracePeriodEndsAt < now); Backbone Modules/Devices/src/Devices.Domain/DomainErrors.cs
-  @requires.clock
+  @requires.clock @RID2
   Scenario: Cancelling after the grace period fails
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -32,7 +35,7 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (strict GracePeriodEndsAt < now)
-  @requires.clock
+  @requires.clock @RID2
   Scenario: Cancelling exactly at the end of the grace period is allowed
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -42,7 +45,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And the returned IdentityDeletionProcess has `"Cancelled"` as `status`
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (strict GracePeriodEndsAt < now)
-  @requires.clock
+  @requires.clock @RID2
   Scenario: With 0 days of grace, cancelling at the same instant is allowed
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 0
@@ -50,7 +53,7 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call succeeds
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionConfiguration.cs and IdentityDeletionProcess.cs
-  @requires.clock
+  @requires.clock @RID2
   Scenario: The default grace period ends after 14 days, not before
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess
@@ -59,7 +62,7 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call succeeds
 
   # Source: docs/domain.md#the-grace-period (gracePeriodEndsAt = createdAt + N days; N per process)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: Successive processes with different grace periods, the clock moved in between
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 3
@@ -70,7 +73,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And Returns the initiated IdentityDeletionProcess.
 
   # Source: docs/domain.md#the-grace-period (N days are N × 24 h in UTC; Europe/Berlin switches to summer time on 2026-03-29)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: A grace period across the daylight-saving change in Europe/Berlin is N × 24 h in UTC
     Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 2
@@ -79,7 +82,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2 days after its `createdAt`
 
   # Source: as above (America/New_York switches back to standard time on 2026-11-01)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: A grace period across the daylight-saving change in America/New_York is N × 24 h in UTC
     Given the Identity's clock is set to 2026-10-31T23:30:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -87,7 +90,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2026-11-01T23:30:00.000Z
 
   # Source: as above; the boundary placed exactly with an absolute instant
-  @requires.clock
+  @requires.clock @RID2
   Scenario: Cancelling 1 ms after a gracePeriodEndsAt placed exactly fails
     Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -96,7 +99,7 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
 
   # Source: docs/domain.md#state-machine (after the grace period only the Backbone moves a process on: the runtime still shows it Active)
-  @requires.clock
+  @requires.clock @RID4
   Scenario: After the grace period the process is still Active
     Given the grace period of the IdentityDeletionProcess with `"Active"` as `status` is already over, i.e. the current time is later than its `gracePeriodEndsAt`.
     When the Identity calls getActiveIdentityDeletionProcess
