@@ -30,3 +30,11 @@ Feature: Devices
     And the Identity has cancelled its active IdentityDeletionProcess
     When the Identity calls initiateIdentityDeletionProcess from Device 2
     Then its `createdByDevice` is Device 2
+
+  # Source: docs/domain.md#at-most-one-active-process (at most one Active process per Identity, also under concurrent calls, whichever of its Devices makes them); Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/Identity.cs (the check on start is the Identity's, not a Device's)
+  @RID1
+  Scenario: 8 concurrent initiates from 4 Devices of one Identity: exactly one succeeds
+    Given the Identity has 4 Devices
+    When the Identity calls initiateIdentityDeletionProcess 8 times concurrently, from its Devices in turn
+    Then exactly one of the calls succeeds
+    And the Identity has exactly one IdentityDeletionProcess with `"Active"` as `status`

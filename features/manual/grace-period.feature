@@ -25,6 +25,38 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call succeeds
     And its `gracePeriodEndsAt` is 0 days after its `createdAt`
 
+  # Source: docs/domain.md#the-grace-period (any whole number of days from 0 to 36500, each N × 24 h in UTC); Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (GracePeriodEndsAt = now + days, a DateTime: up to year 9999)
+  @RID1
+  Scenario: A grace period of 5000 days ends after 2038
+    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 5000
+    Then the call succeeds
+    And its `gracePeriodEndsAt` is 5000 days after its `createdAt`
+
+  # Source: as above (36500 days, the longest grace period the suite sends)
+  @RID1
+  Scenario: A grace period of 36500 days
+    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 36500
+    Then the call succeeds
+    And its `gracePeriodEndsAt` is 36500 days after its `createdAt`
+
+  # Source: as above; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (Cancel refuses only when GracePeriodEndsAt < now)
+  @requires.clock @RID1 @RID2
+  Scenario: Cancelling exactly at the end of a 36500-day grace period is allowed
+    Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
+    And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 36500
+    And the Identity's clock is set to 2126-03-04T12:00:00.000Z
+    When the Identity calls cancelIdentityDeletionProcess
+    Then the call succeeds
+
+  # Source: as above
+  @requires.clock @RID1 @RID2
+  Scenario: Cancelling 1 ms after the end of a 24856-day grace period fails
+    Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
+    And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 24856
+    And the Identity's clock is set to 2094-04-16T12:00:00.001Z
+    When the Identity calls cancelIdentityDeletionProcess
+    Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
+
   # Source: docs/domain.md#the-grace-period and #errors; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (Cancel refuses when GracePeriodEndsAt < now); Backbone Modules/Devices/src/Devices.Domain/DomainErrors.cs
   @requires.clock @RID2
   Scenario: Cancelling after the grace period fails

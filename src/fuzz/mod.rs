@@ -4,11 +4,15 @@
 //! `--seed`:
 //! - **model**: random operation sequences from [`ops::FuzzMachine`]
 //!   (proptest-state-machine) on 1–3 Identities; every answer must equal the
-//!   suite's oracle ([`crate::oracle`]) and at most one process per Identity may be Active after
-//!   every step. Failures shrink to a minimal sequence;
-//! - **concurrent initiates**: K from 2 to 64 at once, exactly one succeeds;
+//!   suite's oracle ([`crate::oracle`]), at most one process per Identity may be Active after
+//!   every step, and (capability `events`) every Identity's events are exactly
+//!   those of its own status changes. Calls come from several Devices
+//!   (capability `devices`) and grace periods span 0 to 36500 days. Failures
+//!   shrink to a minimal sequence;
+//! - **concurrent initiates**: K from 2 to 64 at once (spread over several
+//!   Devices of the Identity with `devices`), exactly one succeeds;
 //! - **bursts**: concurrent initiate/cancel/observe bursts on several
-//!   Identities; every state must be one some serial order explains.
+//!   Identities (and Devices); every state must be one some serial order explains.
 
 pub mod concurrency;
 pub mod exec;
@@ -228,6 +232,35 @@ where
     })
 }
 
+/// The model property with the operations the implementation's capabilities allow.
+fn run_model_for(
+    adapter: &Arc<dyn Adapter>,
+    info: &ImplementationInfo,
+    runtime: &Handle,
+    options: &FuzzOptions,
+    operations: &AtomicU64,
+) -> Option<FuzzFailure> {
+    let events = info.has(Capability::Events);
+    let run = match (info.has(Capability::Clock), info.has(Capability::Devices)) {
+        (true, true) => run_model::<FuzzMachine<true, true>>,
+        (true, false) => run_model::<FuzzMachine<true, false>>,
+        (false, true) => run_model::<FuzzMachine<false, true>>,
+        (false, false) => run_model::<FuzzMachine<false, false>>,
+    };
+    run(adapter, runtime, options, operations, events)
+}
+
+/// How many Devices per Identity the concurrency properties spread calls
+/// over: several with the `devices` capability (a lock per Device instead of
+/// per Identity must fail), else the first one.
+fn burst_devices(info: &ImplementationInfo) -> usize {
+    if info.has(Capability::Devices) {
+        ops::MAX_DEVICES
+    } else {
+        1
+    }
+}
+
 /// Runs one concurrency property: `cases` values of `strategy`, each checked by `property`.
 fn run_concurrency_property<S: Strategy>(
     name: &'static str,
@@ -286,31 +319,34 @@ fn in_case(verdict: Verdict, case: &str) -> Verdict {
 
 fn run_concurrent_initiates(
     adapter: &Arc<dyn Adapter>,
+    info: &ImplementationInfo,
     runtime: &Handle,
     options: &FuzzOptions,
 ) -> Option<FuzzFailure> {
+    let devices = burst_devices(info);
     run_concurrency_property(
         "concurrent initiates",
         options.concurrency_cases,
         options.seed.wrapping_add(1),
-        &(2usize..=64),
-        |k| {
+        &(2usize..=64, 1..=devices),
+        |(k, devices)| {
             runtime
                 .block_on(concurrency::concurrent_initiates(
                     adapter.clone(),
                     k,
+                    devices,
                     &options.waivers,
                 ))
-                .map_err(|v| in_case(v, &format!("K = {k}")))
+                .map_err(|v| in_case(v, &format!("K = {k}, from {devices} Devices")))
         },
     )
 }
 
-fn burst_strategy() -> impl Strategy<Value = (usize, Vec<Vec<BurstCall>>)> {
-    (1usize..=3).prop_flat_map(|n| {
+fn burst_strategy(devices: usize) -> impl Strategy<Value = (usize, Vec<Vec<BurstCall>>)> {
+    (1usize..=3).prop_flat_map(move |n| {
         let call = prop_oneof![
-            3 => (0..n).prop_map(BurstCall::Initiate),
-            3 => (0..n).prop_map(BurstCall::Cancel),
+            3 => (0..n, 0..devices).prop_map(|(i, d)| BurstCall::Initiate(i, d)),
+            3 => (0..n, 0..devices).prop_map(|(i, d)| BurstCall::Cancel(i, d)),
             1 => (0..n).prop_map(BurstCall::Observe),
         ];
         (
@@ -322,19 +358,22 @@ fn burst_strategy() -> impl Strategy<Value = (usize, Vec<Vec<BurstCall>>)> {
 
 fn run_bursts(
     adapter: &Arc<dyn Adapter>,
+    info: &ImplementationInfo,
     runtime: &Handle,
     options: &FuzzOptions,
 ) -> Option<FuzzFailure> {
+    let devices = burst_devices(info);
     run_concurrency_property(
         "bursts",
         options.concurrency_cases,
         options.seed.wrapping_add(2),
-        &burst_strategy(),
+        &burst_strategy(devices),
         |(n, bursts)| {
             runtime
                 .block_on(concurrency::bursts(
                     adapter.clone(),
                     n,
+                    devices,
                     &bursts,
                     &options.waivers,
                 ))
@@ -352,14 +391,9 @@ pub fn fuzz(
     options: &FuzzOptions,
 ) -> FuzzReport {
     let operations = AtomicU64::new(0);
-    let events = info.has(Capability::Events);
-    let failure = if info.has(Capability::Clock) {
-        run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations, events)
-    } else {
-        run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations, events)
-    }
-    .or_else(|| run_concurrent_initiates(&adapter, runtime, options))
-    .or_else(|| run_bursts(&adapter, runtime, options));
+    let failure = run_model_for(&adapter, info, runtime, options, &operations)
+        .or_else(|| run_concurrent_initiates(&adapter, info, runtime, options))
+        .or_else(|| run_bursts(&adapter, info, runtime, options));
     FuzzReport {
         seed: options.seed,
         cases: options.cases,
@@ -390,7 +424,7 @@ pub fn fuzz_each(
     options: &FuzzOptions,
 ) -> Vec<PropertyOutcome> {
     let operations = AtomicU64::new(0);
-    let events = info.has(Capability::Events);
+    let devices = burst_devices(info);
     let timed = |property: &'static str, what: String, run: &dyn Fn() -> Option<FuzzFailure>| {
         let started = std::time::Instant::now();
         let failure = run();
@@ -408,31 +442,25 @@ pub fn fuzz_each(
                 "{} random operation sequences of up to {} operations (seed {})",
                 options.cases, options.max_ops, options.seed
             ),
-            &|| {
-                if info.has(Capability::Clock) {
-                    run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations, events)
-                } else {
-                    run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations, events)
-                }
-            },
+            &|| run_model_for(&adapter, info, runtime, options, &operations),
         ),
         timed(
             "concurrent initiates",
             format!(
-                "{} cases of 2 to 64 initiates at once (seed {})",
+                "{} cases of 2 to 64 initiates at once, from up to {devices} Devices (seed {})",
                 options.concurrency_cases,
                 options.seed.wrapping_add(1)
             ),
-            &|| run_concurrent_initiates(&adapter, runtime, options),
+            &|| run_concurrent_initiates(&adapter, info, runtime, options),
         ),
         timed(
             "bursts",
             format!(
-                "{} cases of concurrent initiate/cancel/observe bursts (seed {})",
+                "{} cases of concurrent initiate/cancel/observe bursts, from up to {devices} Devices per Identity (seed {})",
                 options.concurrency_cases,
                 options.seed.wrapping_add(2)
             ),
-            &|| run_bursts(&adapter, runtime, options),
+            &|| run_bursts(&adapter, info, runtime, options),
         ),
     ]
 }

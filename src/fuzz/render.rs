@@ -4,15 +4,32 @@
 //! model expects it, so that it fails against the faulty implementation and
 //! passes against a conforming one.
 
-use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known, step};
+use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, device_number, resolve_known, step};
 use crate::domain::{DEFAULT_GRACE_PERIOD_DAYS, Function, Status};
 use crate::oracle::model::{DAY_MS, Expected, ModelState};
 use crate::vocabulary::{IdMutation, Param, Phrase};
 use std::fmt::Write as _;
 
 fn describe(state: &ModelState, op: &Op) -> String {
+    let text = describe_call(state, op);
+    match op {
+        Op::Initiate {
+            identity, device, ..
+        }
+        | Op::Cancel { identity, device } => {
+            match device_number(state, *identity, device.as_ref()) {
+                0 => text,
+                k => format!("{text} from Device {}", k + 1),
+            }
+        }
+        _ => text,
+    }
+}
+
+fn describe_call(state: &ModelState, op: &Op) -> String {
     let who = format!("Identity {}", op.identity() + 1);
     match op {
+        Op::NewDevice { .. } => format!("{who}: gets another Device"),
         Op::Initiate { days: None, .. } => format!("{who}: {}()", Function::Initiate),
         Op::Initiate { days: Some(d), .. } => {
             format!(
@@ -148,8 +165,11 @@ fn lines(
         // phrase ("another Identity has initiated …", whose process becomes
         // the id to get).
         return match op {
-            Op::Initiate { days: None, .. }
-                if !scene.others.contains(&i) && state.identities[i].processes.is_empty() =>
+            Op::Initiate {
+                days: None, device, ..
+            } if !scene.others.contains(&i)
+                && state.identities[i].processes.is_empty()
+                && device_number(state, i, device.as_ref()) == 0 =>
             {
                 scene.others.push(i);
                 scene.subject = Some((i, 0));
@@ -160,15 +180,31 @@ fn lines(
     }
     let mut out = Vec::new();
     match op {
-        Op::Initiate { days, .. } => out.push((
-            "When",
-            Phrase::Calls(
-                Function::Initiate,
-                days.map(|d| vec![Param::GracePeriodDays(Some(d))])
-                    .unwrap_or_default(),
-            ),
+        Op::Initiate { days, device, .. } => match (device_number(state, i, device.as_ref()), days)
+        {
+            (0, _) => out.push((
+                "When",
+                Phrase::Calls(
+                    Function::Initiate,
+                    days.map(|d| vec![Param::GracePeriodDays(Some(d))])
+                        .unwrap_or_default(),
+                ),
+            )),
+            // The phrase of a call from another Device takes no grace period.
+            (k, None) => out.push(("When", Phrase::CallsFrom(Function::Initiate, k + 1))),
+            (_, Some(_)) => return None,
+        },
+        Op::Cancel { device, .. } => match device_number(state, i, device.as_ref()) {
+            0 => out.push(("When", Phrase::Calls(Function::Cancel, vec![]))),
+            k => out.push(("When", Phrase::CallsFrom(Function::Cancel, k + 1))),
+        },
+        Op::NewDevice { .. } => out.push((
+            "Given",
+            match state.identities[main].devices {
+                0 => Phrase::HasSecondDevice,
+                added => Phrase::HasDevices(added + 2),
+            },
         )),
-        Op::Cancel { .. } => out.push(("When", Phrase::Calls(Function::Cancel, vec![]))),
         Op::GetKnown { which, .. } => {
             let target = resolve_known(state, which)?;
             let last_own = state.identities[main]
@@ -409,12 +445,17 @@ mod tests {
             Op::Initiate {
                 identity: 0,
                 days: Some(3),
+                device: None,
             },
             Op::Initiate {
                 identity: 0,
                 days: None,
+                device: None,
             },
-            Op::Cancel { identity: 0 },
+            Op::Cancel {
+                identity: 0,
+                device: None,
+            },
             Op::GetAll { identity: 0 },
             Op::GetActive { identity: 0 },
         ];
@@ -456,6 +497,7 @@ mod tests {
             Op::Initiate {
                 identity: 1,
                 days: None,
+                device: None,
             },
             Op::GetKnown {
                 identity: 0,
@@ -468,7 +510,10 @@ mod tests {
                         .current()
                 },
             },
-            Op::Cancel { identity: 1 },
+            Op::Cancel {
+                identity: 1,
+                device: None,
+            },
         ];
         let gherkin = gherkin_scenario(&initial, &ops, None, false);
         parses(&gherkin);

@@ -182,7 +182,14 @@ pub async fn clock_set_to(world: &mut ConformanceWorld, instant: &str) {
     }
 }
 
-/// The Identity gets a second Device; its id must be new.
+/// The Identity has `n` Devices: Devices are added until it has.
+pub async fn has_devices(world: &mut ConformanceWorld, n: usize) {
+    while world.added_devices.len() + 1 < n {
+        has_second_device(world).await;
+    }
+}
+
+/// The Identity gets another Device; its id must be new.
 pub async fn has_second_device(world: &mut ConformanceWorld) {
     let adapter = world.adapter();
     let handle = world.handle(ME);
