@@ -6,6 +6,7 @@ use crate::oracle::model::{DAY_MS, Expected, ModelState};
 use crate::vocabulary::IdMutation;
 use proptest::prelude::*;
 use proptest::sample::Index;
+use proptest::strategy::Union;
 use proptest_state_machine::ReferenceStateMachine;
 
 /// Ids that are not IdentityDeletionProcess ids.
@@ -324,19 +325,39 @@ impl<const CLOCK: bool, const DEVICES: bool> ReferenceStateMachine for FuzzMachi
                         offset_ms,
                     }
                 });
-            prop_oneof![
-                4 => initiate, 4 => cancel, 2 => get_known, 1 => get_unknown, 1 => get_malformed,
-                2 => get_active, 2 => get_all, 3 => advance, 1 => near_dst, 1 => get_mutated,
-                1 => cycles, u32::from(DEVICES) => new_device,
-            ]
-            .boxed()
+            let mut options = vec![
+                (4, initiate.boxed()),
+                (4, cancel.boxed()),
+                (2, get_known.boxed()),
+                (1, get_unknown.boxed()),
+                (1, get_malformed.boxed()),
+                (2, get_active.boxed()),
+                (2, get_all.boxed()),
+                (3, advance.boxed()),
+                (1, near_dst.boxed()),
+                (1, get_mutated.boxed()),
+                (1, cycles.boxed()),
+            ];
+            if DEVICES {
+                options.push((1, new_device.boxed()));
+            }
+            Union::new_weighted(options).boxed()
         } else {
-            prop_oneof![
-                4 => initiate, 4 => cancel, 2 => get_known, 1 => get_unknown, 1 => get_malformed,
-                2 => get_active, 2 => get_all, 1 => get_mutated, 1 => cycles,
-                u32::from(DEVICES) => new_device,
-            ]
-            .boxed()
+            let mut options = vec![
+                (4, initiate.boxed()),
+                (4, cancel.boxed()),
+                (2, get_known.boxed()),
+                (1, get_unknown.boxed()),
+                (1, get_malformed.boxed()),
+                (2, get_active.boxed()),
+                (2, get_all.boxed()),
+                (1, get_mutated.boxed()),
+                (1, cycles.boxed()),
+            ];
+            if DEVICES {
+                options.push((1, new_device.boxed()));
+            }
+            Union::new_weighted(options).boxed()
         }
     }
 
