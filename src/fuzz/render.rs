@@ -347,7 +347,10 @@ fn assertions(
 /// it is incomplete).
 ///
 /// With `events` (the implementation has the `events` capability, so the
-/// fuzzer checked them), every initiate and cancel also asserts its events.
+/// fuzzer checked them), every initiate and cancel also asserts its events
+/// (cycles of the scenario's Identity are spelled out call by call), and a
+/// sequence on Identities the scenario does not create is incomplete: the
+/// fuzzer read their events too.
 pub fn gherkin_scenario(
     initial: &ModelState,
     ops: &[Op],
@@ -371,33 +374,60 @@ pub fn gherkin_scenario(
         if failed == Some(number) {
             let _ = writeln!(body, "    # step {number}: the implementation failed here");
         }
-        let before = state.clone();
-        let Some(steps) = lines(&state, &mut scene, main, op) else {
-            incomplete = true;
-            let _ = writeln!(
-                body,
-                "    # step {number} (no phrase for it yet): {}",
-                describe(&state, op)
-            );
-            step(&mut state, op);
-            continue;
+        // With events, the cycles of the scenario's Identity are spelled out
+        // call by call, so that each call's events are asserted.
+        let expanded: Vec<Op> = match op {
+            Op::Cycles { identity, count } if events && *identity == main => (0..*count)
+                .flat_map(|_| {
+                    [
+                        Op::Initiate {
+                            identity: main,
+                            days: None,
+                            device: None,
+                        },
+                        Op::Cancel {
+                            identity: main,
+                            device: None,
+                        },
+                    ]
+                })
+                .collect(),
+            _ => vec![op.clone()],
         };
-        let expected = step(&mut state, op);
-        for (keyword, phrase) in steps {
-            let _ = writeln!(body, "    {keyword} {phrase}");
-        }
-        if op.identity() == main {
-            let mut thens = assertions(&before, &state, main, op, &expected);
-            if events && matches!(op, Op::Initiate { .. } | Op::Cancel { .. }) {
-                thens.push(match expected {
-                    Expected::Process(_) => Phrase::EventCarriesReturned,
-                    _ => Phrase::NoEvent,
-                });
+        for op in &expanded {
+            let before = state.clone();
+            let Some(steps) = lines(&state, &mut scene, main, op) else {
+                incomplete = true;
+                let _ = writeln!(
+                    body,
+                    "    # step {number} (no phrase for it yet): {}",
+                    describe(&state, op)
+                );
+                step(&mut state, op);
+                continue;
+            };
+            let expected = step(&mut state, op);
+            for (keyword, phrase) in steps {
+                let _ = writeln!(body, "    {keyword} {phrase}");
             }
-            for (n, then) in thens.into_iter().enumerate() {
-                let _ = writeln!(body, "    {} {then}", if n == 0 { "Then" } else { "And" });
+            if op.identity() == main {
+                let mut thens = assertions(&before, &state, main, op, &expected);
+                if events && matches!(op, Op::Initiate { .. } | Op::Cancel { .. }) {
+                    thens.push(match expected {
+                        Expected::Process(_) => Phrase::EventCarriesReturned,
+                        _ => Phrase::NoEvent,
+                    });
+                }
+                for (n, then) in thens.into_iter().enumerate() {
+                    let _ = writeln!(body, "    {} {then}", if n == 0 { "Then" } else { "And" });
+                }
             }
         }
+    }
+    // The fuzzer read the events of every Identity after every step; a
+    // scenario has only the Identities its steps create.
+    if events && initial.identities.len() > 1 + scene.others.len() {
+        incomplete = true;
     }
     let mut out = String::from("  Scenario: Fuzzer reproduction\n");
     if incomplete {
