@@ -37,9 +37,12 @@ use std::sync::Arc;
 /// cover that and nothing more: a grace period a second short still fails.
 pub const GRACE_PERIOD_TOLERANCE_MS: i64 = 5;
 
-/// Whether `length_ms` is a grace period of `expected_ms` under the tolerance.
-pub fn grace_period_matches(length_ms: i64, expected_ms: i64) -> bool {
-    (0..=GRACE_PERIOD_TOLERANCE_MS).contains(&(length_ms - expected_ms))
+/// Whether `length` (`gracePeriodEndsAt` − `createdAt`, at full precision)
+/// is a grace period of `expected_ms` under the tolerance: never shorter, at
+/// most [`GRACE_PERIOD_TOLERANCE_MS`] longer.
+pub fn grace_period_matches(length: TimeDelta, expected_ms: i64) -> bool {
+    let extra = length - TimeDelta::milliseconds(expected_ms);
+    extra >= TimeDelta::zero() && extra <= TimeDelta::milliseconds(GRACE_PERIOD_TOLERANCE_MS)
 }
 
 /// A facade call as the oracle models it.
@@ -708,7 +711,7 @@ impl Oracle {
                     let created = timestamp(area, Field::CreatedAt, dto)?;
                     let length = end - process.created_ms;
                     let expected = created + TimeDelta::milliseconds(length);
-                    if grace_period_matches(millis(ends - created), length) {
+                    if grace_period_matches(ends - created, length) {
                         Ok(())
                     } else {
                         Err(Failure::new(

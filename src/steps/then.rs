@@ -492,7 +492,7 @@ pub fn grace_period_lasts(world: &mut ConformanceWorld, days: u32) {
         }
     };
     let (created, ends) = (at(Field::CreatedAt), at(Field::GracePeriodEndsAt));
-    let length = (ends - created).num_milliseconds();
+    let length = ends - created;
     let expected = i64::from(days) * DAY_MS_I64;
     if !grace_period_matches(length, expected) {
         world.fail(
