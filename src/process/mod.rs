@@ -96,7 +96,7 @@ fn decode<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, AdapterErr
 /// calls for. What is inside a process is content, judged by the oracle.
 fn unreadable(kind: &str, wanted: &str, value: &Value) -> AdapterError {
     protocol(format!(
-        "the result of `{kind}` is not {wanted}: {}",
+        "the result of `{kind}` has the wrong shape (not {wanted}): {}",
         excerpt_json(value)
     ))
 }
