@@ -65,14 +65,7 @@ async fn devices(
             .new_device(identity)
             .await
             .map_err(|e| fault("adding a Device", &e))?;
-        if devices.iter().flatten().any(|d| *d == device) {
-            return Err(Failure::new(
-                RuleId::new("DEVICES.new-device"),
-                "the new Device has the id of an existing one",
-            )
-            .expected_actual("a new Device id", format!("{device:?}"))
-            .into());
-        }
+        crate::oracle::check_new_device(&device, devices.iter().flatten().map(String::as_str))?;
         devices.push(Some(device));
     }
     Ok(devices)

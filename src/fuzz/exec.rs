@@ -170,14 +170,10 @@ async fn run_op(
                 .new_device(handle)
                 .await
                 .map_err(|e| Verdict::from(Fault::adapter("adding a Device", &e)))?;
-            if added.contains(&new) || oracle.device(i) == Some(new.as_str()) {
-                return Err(Failure::new(
-                    RuleId::new("DEVICES.new-device"),
-                    "the new Device has the id of an existing one",
-                )
-                .expected_actual("a new Device id", format!("{new:?}"))
-                .into());
-            }
+            crate::oracle::check_new_device(
+                &new,
+                added.iter().map(String::as_str).chain(oracle.device(i)),
+            )?;
             oracle.add_device(i, &new);
             devices[i].push(new);
             return Ok(());

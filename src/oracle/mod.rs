@@ -269,6 +269,23 @@ pub fn check_dto_shape(area: &str, defect: DtoDefect, answer: &str) -> Failure {
 /// The rule id of a `null` where a field that is not set must be absent.
 pub const UNSET_FIELD_ABSENT: &str = "DTO.unset-field-absent";
 
+/// Checks that `device`, as `newDevice` returned it, is none of the
+/// Identity's Devices known so far (`known`).
+pub fn check_new_device<'a>(
+    device: &str,
+    mut known: impl Iterator<Item = &'a str>,
+) -> Result<(), Failure> {
+    if known.any(|d| d == device) {
+        Err(Failure::new(
+            RuleId::new("DEVICES.new-device"),
+            "the new Device has the id of an existing one",
+        )
+        .expected_actual("a new Device id", format!("{device:?}")))
+    } else {
+        Ok(())
+    }
+}
+
 /// The failure of a malformed answer of a call of `area`'s use case.
 pub fn check_malformed(area: &str, m: &MalformedAnswer) -> Failure {
     let failure = check_dto_shape(area, m.defect, &m.answer);
