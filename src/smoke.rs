@@ -38,6 +38,10 @@ fn answered<T: Debug>(what: &str, result: Result<T, CallError>) -> Result<String
         Err(CallError::Domain(e)) => {
             Ok(format!("{what}: answered with a domain error ({})", e.code))
         }
+        // Readable: a conformance question for `run`, not a broken adapter.
+        Err(CallError::Malformed(m)) => Ok(format!(
+            "{what}: answered with a result that is not a conforming process ({m})"
+        )),
         Err(CallError::Adapter(e)) => Err(format!("{what}: {e}")),
     }
 }

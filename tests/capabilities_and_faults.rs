@@ -34,9 +34,8 @@ async fn scenarios_needing_a_missing_capability_are_skipped_with_the_reason() {
         .iter()
         .filter(|s| s.outcome == Outcome::Skipped)
         .collect();
-    // Fifteen clock scenarios (seven of them daylight-saving ones that need
-    // `setClock`), five event scenarios and three Device scenarios.
-    assert_eq!(skipped.len(), 23, "{}", report.summary());
+    // 13 clock scenarios, 7 event scenarios and 4 Device scenarios.
+    assert_eq!(skipped.len(), 24, "{}", report.summary());
     for s in &skipped {
         let message = s.message.as_deref().unwrap_or_default();
         assert!(message.contains("limited lacks the `"), "{message}");
@@ -67,7 +66,7 @@ async fn scenarios_needing_a_missing_capability_are_skipped_with_the_reason() {
     assert!(
         report
             .summary()
-            .ends_with("55 passed, 0 failed, 23 skipped"),
+            .ends_with("57 passed, 0 failed, 24 skipped"),
         "{}",
         report.summary()
     );

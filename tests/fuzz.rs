@@ -32,6 +32,32 @@ async fn the_reference_passes_the_fuzzer() {
     assert!(report.failure.is_none(), "{}", report.render());
 }
 
+/// Every combination of the optional capabilities builds its own operation
+/// mix (e.g. the real runtime: `clock` and `events`, no `devices`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_capability_combination_fuzzes() {
+    use enmeshed_conformance::adapter::Capability;
+    let adapter: Arc<dyn Adapter> = Arc::new(ReferenceImplementation::new());
+    let all = adapter.describe().await.expect("describe");
+    for without in [Capability::Devices, Capability::Clock, Capability::Events] {
+        let mut info = all.clone();
+        info.capabilities.remove(&without);
+        let mut options = FuzzOptions::new(32, 7);
+        options.concurrency_cases = 4;
+        let runtime = tokio::runtime::Handle::current();
+        let adapter = adapter.clone();
+        let report =
+            tokio::task::spawn_blocking(move || fuzz::fuzz(adapter, &info, &runtime, &options))
+                .await
+                .expect("the fuzzer runs");
+        assert!(
+            report.failure.is_none(),
+            "without {without:?}: {}",
+            report.render()
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reference_passes_without_the_clock_capability() {
     // Without a controllable clock, no clock operations are generated and times are real.

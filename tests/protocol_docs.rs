@@ -45,6 +45,9 @@ fn the_schema_timestamps_follow_the_timestamp_rule() {
         "2026-01-02T03:04:05.678Z",
         "2026-01-02T03:04:05Z",
         "2026-01-02T03:04:05.123456Z",
+        "2026-01-02T03:04:05.1234567Z",
+        "2026-01-02T03:04:05.123456789Z",
+        "2026-01-02T03:04:05.1234567891Z",
         "2026-01-02T03:04:05.678+00:00",
         "2026-01-02T04:04:05.678+01:00",
         "2026-01-02T03:04:05.678",
@@ -84,6 +87,23 @@ fn the_schema_timestamps_follow_the_timestamp_rule() {
             );
         }
     }
+}
+
+#[test]
+fn the_schema_grace_period_range_is_the_suites() {
+    let schema = schema();
+    let initiate = schema["$defs"]["Request"]["allOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|rule| rule["then"]["properties"].get("lengthOfGracePeriodInDays"))
+        .expect("initiate's lengthOfGracePeriodInDays");
+    assert_eq!(initiate["type"], "integer");
+    assert_eq!(initiate["minimum"], 0);
+    assert_eq!(
+        initiate["maximum"],
+        enmeshed_conformance::domain::MAX_GRACE_PERIOD_DAYS
+    );
 }
 
 #[test]

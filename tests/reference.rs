@@ -138,7 +138,10 @@ async fn reads_and_their_errors() {
     );
     assert_eq!(reference.get_active(&identity).await.unwrap(), second);
     let events = reference.take_events(&identity).await.unwrap();
-    let statuses: Vec<&str> = events.iter().map(|e| e.data.status.as_str()).collect();
+    let statuses: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e.data.get("status").and_then(|s| s.as_str()))
+        .collect();
     assert_eq!(statuses, ["Active", "Cancelled", "Active"]);
     assert!(reference.take_events(&identity).await.unwrap().is_empty());
 }

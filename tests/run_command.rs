@@ -102,7 +102,7 @@ fn tags_and_name_select_scenarios() {
         out.lines()
             .last()
             .unwrap_or_default()
-            .ends_with("3 passed, 0 failed, 0 skipped"),
+            .ends_with("29 passed, 0 failed, 0 skipped"),
         "{out}"
     );
 
@@ -217,5 +217,5 @@ fn quiet_prints_only_the_failures_and_the_verdict() {
         "{out}"
     );
     assert!(out.starts_with("\nFAILED "), "{out}");
-    assert_eq!(out.lines().last(), Some("72 passed, 6 failed, 0 skipped"));
+    assert_eq!(out.lines().last(), Some("75 passed, 6 failed, 0 skipped"));
 }

@@ -240,6 +240,36 @@ fn rows() -> Vec<Row> {
             "EVENT.once",
         ),
         row(
+            INITIATE,
+            "Then exactly one `transport.identityDeletionProcessStatusChanged` event was published, carrying the returned IdentityDeletionProcess",
+            M::EventDataPartial,
+            "EVENT.data",
+        ),
+        row(
+            "Given another Identity has initiated an IdentityDeletionProcess\n    When the Identity calls initiateIdentityDeletionProcess",
+            "Then the other Identity's `transport.identityDeletionProcessStatusChanged` events are exactly those of its own calls",
+            M::EventsOfEveryone,
+            "EVENT.own-identity",
+        ),
+        row(
+            "Given another Identity has initiated an IdentityDeletionProcess\n    When the Identity calls initiateIdentityDeletionProcess",
+            "Then the other Identity's `transport.identityDeletionProcessStatusChanged` events are exactly those of its own calls",
+            M::EventsVanishAcrossIdentities,
+            "EVENT.once",
+        ),
+        row(
+            "Given the Identity has 4 Devices\n    When the Identity calls initiateIdentityDeletionProcess 8 times concurrently, from its Devices in turn",
+            "Then exactly one of the calls succeeds",
+            M::LockPerDevice,
+            "RID1.concurrent-one-winner",
+        ),
+        row(
+            "When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 5000",
+            "Then its `gracePeriodEndsAt` is 5000 days after its `createdAt`",
+            M::GraceEndWrapsIn2038,
+            "RID1.gracePeriodEndsAt",
+        ),
+        row(
             "Given the Identity has initiated an IdentityDeletionProcess\n    When the Identity calls initiateIdentityDeletionProcess",
             "Then no `transport.identityDeletionProcessStatusChanged` event was published",
             M::EventOnRefusedInitiate,

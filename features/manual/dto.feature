@@ -7,6 +7,7 @@ Feature: The IdentityDeletionProcess DTO
   IdentityDeletionProcess".
 
   # Source: docs/domain.md#the-identitydeletionprocess; runtime packages/runtime/src/types/transport/IdentityDeletionProcessDTO.ts (optional fields) and packages/runtime/src/useCases/common/validation/ValidatableStrings.ts (IDP[A-Za-z0-9]{17})
+  @RID1
   Scenario: An initiated process
     When the Identity calls initiateIdentityDeletionProcess
     Then its `id` is `IDP` followed by 17 letters or digits
@@ -17,6 +18,7 @@ Feature: The IdentityDeletionProcess DTO
     And its `cancelledByDevice` is absent
 
   # Source: docs/domain.md#the-identitydeletionprocess and #life-cycle; runtime packages/runtime/src/types/transport/IdentityDeletionProcessDTO.ts; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (Cancel)
+  @RID2
   Scenario: A cancelled process
     Given the Identity has initiated an IdentityDeletionProcess
     When the Identity calls cancelIdentityDeletionProcess

@@ -5,25 +5,60 @@ Feature: Grace period of an IdentityDeletionProcess
   0 allowed). Cancelling is allowed up to and including `gracePeriodEndsAt`.
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionConfiguration.cs (14 days) and IdentityDeletionProcess.cs (GracePeriodEndsAt = now + days)
+  @RID1
   Scenario: The default grace period is 14 days
     When the Identity calls initiateIdentityDeletionProcess
     Then the call succeeds
     And its `gracePeriodEndsAt` is 14 days after its `createdAt`
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (lengthOfGracePeriodInDays)
+  @RID1
   Scenario: A grace period of 1 day
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
     Then the call succeeds
     And its `gracePeriodEndsAt` is 1 day after its `createdAt`
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (lengthOfGracePeriodInDays, a double?, 0 allowed)
+  @RID1
   Scenario: A grace period of 0 days
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 0
     Then the call succeeds
     And its `gracePeriodEndsAt` is 0 days after its `createdAt`
 
+  # Source: docs/domain.md#the-grace-period (any whole number of days from 0 to 36500, each N × 24 h in UTC); Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (GracePeriodEndsAt = now + days, a DateTime: up to year 9999)
+  @RID1
+  Scenario: A grace period of 5000 days ends after 2038
+    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 5000
+    Then the call succeeds
+    And its `gracePeriodEndsAt` is 5000 days after its `createdAt`
+
+  # Source: as above (36500 days, the longest grace period the suite sends)
+  @RID1
+  Scenario: A grace period of 36500 days
+    When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 36500
+    Then the call succeeds
+    And its `gracePeriodEndsAt` is 36500 days after its `createdAt`
+
+  # Source: as above; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (Cancel refuses only when GracePeriodEndsAt < now)
+  @requires.clock @RID1 @RID2
+  Scenario: Cancelling exactly at the end of a 36500-day grace period is allowed
+    Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
+    And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 36500
+    And the Identity's clock is set to 2126-03-04T12:00:00.000Z
+    When the Identity calls cancelIdentityDeletionProcess
+    Then the call succeeds
+
+  # Source: as above
+  @requires.clock @RID1 @RID2
+  Scenario: Cancelling 1 ms after the end of a 24856-day grace period fails
+    Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
+    And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 24856
+    And the Identity's clock is set to 2094-04-16T12:00:00.001Z
+    When the Identity calls cancelIdentityDeletionProcess
+    Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
+
   # Source: docs/domain.md#the-grace-period and #errors; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (Cancel refuses when GracePeriodEndsAt < now); Backbone Modules/Devices/src/Devices.Domain/DomainErrors.cs
-  @requires.clock
+  @requires.clock @RID2
   Scenario: Cancelling after the grace period fails
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -32,7 +67,7 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (strict GracePeriodEndsAt < now)
-  @requires.clock
+  @requires.clock @RID2
   Scenario: Cancelling exactly at the end of the grace period is allowed
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -42,7 +77,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And the returned IdentityDeletionProcess has `"Cancelled"` as `status`
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs (strict GracePeriodEndsAt < now)
-  @requires.clock
+  @requires.clock @RID2
   Scenario: With 0 days of grace, cancelling at the same instant is allowed
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 0
@@ -50,7 +85,7 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call succeeds
 
   # Source: docs/domain.md#the-grace-period; Backbone Modules/Devices/src/Devices.Domain/Entities/Identities/IdentityDeletionConfiguration.cs and IdentityDeletionProcess.cs
-  @requires.clock
+  @requires.clock @RID2
   Scenario: The default grace period ends after 14 days, not before
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess
@@ -59,7 +94,7 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call succeeds
 
   # Source: docs/domain.md#the-grace-period (gracePeriodEndsAt = createdAt + N days; N per process)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: Successive processes with different grace periods, the clock moved in between
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 3
@@ -70,7 +105,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And Returns the initiated IdentityDeletionProcess.
 
   # Source: docs/domain.md#the-grace-period (N days are N × 24 h in UTC; Europe/Berlin switches to summer time on 2026-03-29)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: A grace period across the daylight-saving change in Europe/Berlin is N × 24 h in UTC
     Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 2
@@ -79,7 +114,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2 days after its `createdAt`
 
   # Source: as above (America/New_York switches back to standard time on 2026-11-01)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: A grace period across the daylight-saving change in America/New_York is N × 24 h in UTC
     Given the Identity's clock is set to 2026-10-31T23:30:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -119,7 +154,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2026-03-30T12:00:00.000Z
 
   # Source: as above; the boundary placed exactly with an absolute instant
-  @requires.clock
+  @requires.clock @RID2
   Scenario: Cancelling 1 ms after a gracePeriodEndsAt placed exactly fails
     Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -128,7 +163,7 @@ Feature: Grace period of an IdentityDeletionProcess
     Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
 
   # Source: docs/domain.md#state-machine (after the grace period only the Backbone moves a process on: the runtime still shows it Active)
-  @requires.clock
+  @requires.clock @RID4
   Scenario: After the grace period the process is still Active
     Given the grace period of the IdentityDeletionProcess with `"Active"` as `status` is already over, i.e. the current time is later than its `gracePeriodEndsAt`.
     When the Identity calls getActiveIdentityDeletionProcess

@@ -5,6 +5,7 @@ Feature: Many IdentityDeletionProcesses of one Identity
   list is complete and in creation order, and get-active and cancel act on the Active one only.
 
   # Source: docs/domain.md#state-machine (Cancelled is terminal; a new process may be initiated afterwards; many Cancelled beside one Active) and #reading-processes (RID5: all, in creation order)
+  @RID5
   Scenario: After 12 cycles, the list holds all 12 in creation order, all Cancelled
     Given the Identity has initiated and cancelled 12 IdentityDeletionProcesses, one after the other
     When the Identity calls getIdentityDeletionProcesses
@@ -13,6 +14,7 @@ Feature: Many IdentityDeletionProcesses of one Identity
     And Returns the IdentityDeletionProcesses in the order in which they were created.
 
   # Source: docs/domain.md#reading-processes (RID4 returns the Active process)
+  @RID4
   Scenario: After 12 cycles and a new initiate, get-active returns the newest
     Given the Identity has initiated and cancelled 12 IdentityDeletionProcesses, one after the other
     And the Identity has initiated an IdentityDeletionProcess
@@ -20,6 +22,7 @@ Feature: Many IdentityDeletionProcesses of one Identity
     Then Returns the active IdentityDeletionProcess.
 
   # Source: docs/domain.md#state-machine (cancel acts on the Active process)
+  @RID2
   Scenario: After 12 cycles and a new initiate, cancel cancels the newest, not the first
     Given the Identity has initiated and cancelled 12 IdentityDeletionProcesses, one after the other
     And the Identity has initiated an IdentityDeletionProcess
@@ -28,7 +31,7 @@ Feature: Many IdentityDeletionProcesses of one Identity
     And Returns the cancelled IdentityDeletionProcess.
 
   # Source: docs/domain.md#state-machine (a new process may be initiated right after a cancel)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: Re-initiating at the same instant as the cancel works
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess

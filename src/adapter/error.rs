@@ -1,7 +1,7 @@
 //! Failures of a call: the implementation's domain error, or the adapter's own fault.
 
 use super::Capability;
-use crate::domain::DomainError;
+use crate::domain::{DomainError, DtoDefect};
 use std::fmt;
 
 /// What kind of adapter fault happened.
@@ -64,11 +64,36 @@ impl AdapterError {
     }
 }
 
+/// A well-framed answer whose content is not a process DTO: a field `null`,
+/// missing or not a string, or an entry that is no object. The suite reads
+/// it, and the oracle judges it under a rule id (FAILED, not PROTOCOL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedAnswer {
+    /// The entry of a list that is wrong (0-based), `None` for a single process.
+    pub entry: Option<usize>,
+    /// What is wrong.
+    pub defect: DtoDefect,
+    /// The answer as the implementation sent it (an excerpt of its JSON).
+    pub answer: String,
+}
+
+impl fmt::Display for MalformedAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.entry {
+            Some(entry) => write!(f, "entry {} of the list: {}", entry + 1, self.defect),
+            None => write!(f, "{}", self.defect),
+        }
+    }
+}
+
 /// Why a facade call did not return a result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
     /// The implementation answered with a domain error.
     Domain(DomainError),
+    /// The implementation answered with a result that is not a DTO (a
+    /// conformance failure the oracle names).
+    Malformed(MalformedAnswer),
     /// The adapter failed to make the call.
     Adapter(AdapterError),
 }
@@ -77,6 +102,7 @@ impl fmt::Display for CallError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CallError::Domain(e) => write!(f, "domain error {e}"),
+            CallError::Malformed(m) => write!(f, "a malformed answer: {m}"),
             CallError::Adapter(e) => write!(f, "{e}"),
         }
     }

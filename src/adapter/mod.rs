@@ -10,7 +10,7 @@ mod capability;
 mod error;
 
 pub use capability::{Capability, ImplementationInfo};
-pub use error::{AdapterError, AdapterFault, CallError};
+pub use error::{AdapterError, AdapterFault, CallError, MalformedAnswer};
 
 use crate::domain::IdentityDeletionProcess;
 use std::future::Future;
@@ -32,8 +32,20 @@ pub struct IdentityHandle(pub String);
 pub struct StatusChangedEvent {
     /// The event name.
     pub name: String,
-    /// The DTO the event carries.
-    pub data: IdentityDeletionProcess,
+    /// The data as the implementation sent it: a conforming one is the DTO
+    /// the call returned (the oracle judges it, so a partial one is a
+    /// conformance failure, not a decoding error).
+    pub data: serde_json::Value,
+}
+
+impl StatusChangedEvent {
+    /// The status-changed event carrying `process`.
+    pub fn carrying(process: &IdentityDeletionProcess) -> Self {
+        Self {
+            name: crate::domain::STATUS_CHANGED_EVENT.to_owned(),
+            data: serde_json::to_value(process).unwrap_or(serde_json::Value::Null),
+        }
+    }
 }
 
 /// An implementation of the IdentityDeletionProcess facade under test.

@@ -60,6 +60,14 @@ impl Field {
         )
     }
 
+    /// Whether every process has it (the others are absent while unset).
+    pub const fn always_set(self) -> bool {
+        matches!(
+            self,
+            Field::Id | Field::Status | Field::CreatedAt | Field::CreatedByDevice
+        )
+    }
+
     /// Whether it names a Device.
     pub const fn is_device(self) -> bool {
         matches!(self, Field::CreatedByDevice | Field::CancelledByDevice)

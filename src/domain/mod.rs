@@ -14,11 +14,13 @@ mod timestamp;
 pub use error::{DomainError, ErrorKind};
 pub use field::Field;
 pub use function::Function;
-pub use grace_period::DEFAULT_GRACE_PERIOD_DAYS;
-pub use process::IdentityDeletionProcess;
+pub use grace_period::{DEFAULT_GRACE_PERIOD_DAYS, MAX_GRACE_PERIOD_DAYS};
+pub use process::{DtoDefect, FieldDefect, IdentityDeletionProcess};
 pub use process_id::{PROCESS_ID_PREFIX, PROCESS_ID_SUFFIX_LEN, ProcessId, ProcessIdError};
 pub use status::Status;
-pub use timestamp::{TIMESTAMP_RULE, format_timestamp, parse_timestamp, parse_utc_timestamp};
+pub use timestamp::{
+    MAX_FRACTION_DIGITS, TIMESTAMP_RULE, format_timestamp, parse_timestamp, parse_utc_timestamp,
+};
 
 /// The event the runtime publishes on initiate and on cancel; its data is the DTO.
 pub const STATUS_CHANGED_EVENT: &str = "transport.identityDeletionProcessStatusChanged";

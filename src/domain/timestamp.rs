@@ -14,9 +14,14 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The most fractional digits a timestamp may have (nanoseconds). The runtime
+/// writes 3, the Backbone up to 7 (trailing zeros trimmed), Java's
+/// `Instant.toString()` none when the fraction is zero: any of them is
+/// accepted, and instants are compared at full precision.
+pub const MAX_FRACTION_DIGITS: usize = 9;
+
 /// The documented timestamp rule, as the messages and PROTOCOL.md state it.
-pub const TIMESTAMP_RULE: &str =
-    "an RFC 3339 (ISO-8601) date-time in UTC written with `Z`, e.g. `2026-01-02T03:04:05.678Z`";
+pub const TIMESTAMP_RULE: &str = "an RFC 3339 (ISO-8601) date-time in UTC written with `Z`, with 0 to 9 fractional digits, e.g. `2026-01-02T03:04:05.678Z`";
 
 /// Parses a timestamp under [`TIMESTAMP_RULE`]: RFC 3339, in UTC, with `Z`.
 /// The runtime writes `Date.toISOString()`; an offset such as `+00:00` names
@@ -26,6 +31,14 @@ pub fn parse_utc_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| format!("{text:?} is not an RFC 3339 (ISO-8601) date-time"))?;
     if !text.ends_with('Z') {
         return Err(format!("{text:?} is not written in UTC with `Z`"));
+    }
+    let digits = text
+        .rsplit_once('.')
+        .map_or(0, |(_, fraction)| fraction.len() - 1);
+    if digits > MAX_FRACTION_DIGITS {
+        return Err(format!(
+            "{text:?} has {digits} fractional digits, more than {MAX_FRACTION_DIGITS}"
+        ));
     }
     Ok(at)
 }
@@ -42,5 +55,13 @@ mod tests {
         assert!(parse_utc_timestamp("2026-01-02T02:04:05.678Z").is_ok());
         assert!(parse_utc_timestamp("2026-01-02T02:04:05.678+00:00").is_err());
         assert!(parse_utc_timestamp("2026-01-02").is_err());
+        // Any precision from none to nanoseconds: the Backbone writes 7 digits.
+        assert!(parse_utc_timestamp("2026-01-02T02:04:05Z").is_ok());
+        assert_eq!(
+            parse_utc_timestamp("2026-01-02T02:04:05.6781234Z").map(|t| t.timestamp_subsec_nanos()),
+            Ok(678_123_400)
+        );
+        assert!(parse_utc_timestamp("2026-01-02T02:04:05.123456789Z").is_ok());
+        assert!(parse_utc_timestamp("2026-01-02T02:04:05.1234567891Z").is_err());
     }
 }

@@ -10,10 +10,11 @@ use tokio::sync::Barrier;
 /// One call of a burst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BurstCall {
-    /// RID1 on the Identity with this index.
-    Initiate(usize),
-    /// RID2 on the Identity with this index.
-    Cancel(usize),
+    /// RID1 on the Identity with this index, by its Device with the second
+    /// index (0: its first Device).
+    Initiate(usize, usize),
+    /// RID2 on the Identity with this index, by its Device with the second index.
+    Cancel(usize, usize),
     /// RID5 on the Identity with this index, checking the invariant mid-burst.
     Observe(usize),
 }
@@ -37,6 +38,7 @@ async fn all(
     match adapter.get_all(handle).await {
         Ok(list) => Ok(list),
         Err(CallError::Adapter(e)) => Err(fault(&format!("calling {}", Function::GetAll), &e)),
+        Err(CallError::Malformed(m)) => Err(crate::oracle::check_malformed("RID5", &m).into()),
         Err(CallError::Domain(e)) => Err(failed(
             "RID5.succeeds",
             format!("{} failed: {e}", Function::GetAll),
@@ -50,25 +52,50 @@ fn active_count(list: &[IdentityDeletionProcess]) -> usize {
         .count()
 }
 
-/// `k` initiate calls at once on a fresh Identity: exactly one succeeds, the
-/// others get `activeIdentityDeletionProcessAlreadyExists`, and exactly one
-/// process is Active afterwards.
+/// The Identity's Devices for a burst: `None` (its first) and `count - 1`
+/// new ones, whose ids must be new.
+async fn devices(
+    adapter: &dyn Adapter,
+    identity: &IdentityHandle,
+    count: usize,
+) -> Result<Vec<Option<String>>, Verdict> {
+    let mut devices = vec![None];
+    while devices.len() < count {
+        let device = adapter
+            .new_device(identity)
+            .await
+            .map_err(|e| fault("adding a Device", &e))?;
+        crate::oracle::check_new_device(&device, devices.iter().flatten().map(String::as_str))?;
+        devices.push(Some(device));
+    }
+    Ok(devices)
+}
+
+/// `k` initiate calls at once on a fresh Identity, call `j` made by its
+/// Device `j` modulo `devices`: exactly one succeeds, the others get
+/// `activeIdentityDeletionProcessAlreadyExists`, and exactly one process is
+/// Active afterwards.
 pub async fn concurrent_initiates(
     adapter: Arc<dyn Adapter>,
     k: usize,
+    devices: usize,
     waivers: &crate::oracle::Waivers,
 ) -> Result<(), Verdict> {
     let identity = adapter
         .new_identity()
         .await
         .map_err(|e| fault("creating an Identity", &e))?;
+    let devices = self::devices(adapter.as_ref(), &identity, devices.max(1)).await?;
     let barrier = Arc::new(Barrier::new(k));
     let tasks: Vec<_> = (0..k)
-        .map(|_| {
+        .map(|j| {
             let (adapter, identity, barrier) = (adapter.clone(), identity.clone(), barrier.clone());
+            let device = devices[j % devices.len()].clone();
             tokio::spawn(async move {
                 barrier.wait().await;
-                adapter.initiate(&identity, None).await
+                adapter
+                    .initiate_as(&identity, device.as_deref(), None)
+                    .await
             })
         })
         .collect();
@@ -86,6 +113,11 @@ pub async fn concurrent_initiates(
                 waivers
                     .judge(checked)
                     .map_err(|f| f.context("a losing initiate"))?;
+            }
+            Err(CallError::Malformed(m)) => {
+                return Err(crate::oracle::check_malformed("RID1", &m)
+                    .context("a concurrent initiate")
+                    .into());
             }
             Err(CallError::Adapter(e)) => return Err(fault("a concurrent initiate", &e)),
         }
@@ -129,24 +161,43 @@ fn refused(
     }
 }
 
-/// Runs `bursts` of concurrent calls on `identities` fresh Identities. After
-/// each burst the state must be one that some serial order of the successful
-/// calls explains, and no observation may ever see two Active processes.
+/// Runs `bursts` of concurrent calls on `identities` fresh Identities with
+/// `devices` Devices each. After each burst the state must be one that some
+/// serial order of the successful calls explains, and no observation may
+/// ever see two Active processes.
 pub async fn bursts(
     adapter: Arc<dyn Adapter>,
     identities: usize,
+    devices: usize,
     bursts: &[Vec<BurstCall>],
     waivers: &crate::oracle::Waivers,
 ) -> Result<(), Verdict> {
     let mut handles: Vec<IdentityHandle> = Vec::new();
+    let mut all_devices: Vec<Vec<Option<String>>> = Vec::new();
+    let used = bursts
+        .iter()
+        .flatten()
+        .filter_map(|c| match c {
+            BurstCall::Initiate(_, d) | BurstCall::Cancel(_, d) => Some(d + 1),
+            BurstCall::Observe(_) => None,
+        })
+        .max()
+        .unwrap_or(1)
+        .min(devices.max(1));
     for _ in 0..identities {
-        handles.push(
-            adapter
-                .new_identity()
-                .await
-                .map_err(|e| fault("creating an Identity", &e))?,
-        );
+        let handle = adapter
+            .new_identity()
+            .await
+            .map_err(|e| fault("creating an Identity", &e))?;
+        all_devices.push(self::devices(adapter.as_ref(), &handle, used).await?);
+        handles.push(handle);
     }
+    let device_of = |i: usize, d: usize| -> Option<String> {
+        all_devices[i]
+            .get(d % all_devices[i].len())
+            .cloned()
+            .flatten()
+    };
     let mut active = vec![false; identities];
     let mut totals = vec![0usize; identities];
     for (number, burst) in bursts.iter().enumerate() {
@@ -156,15 +207,25 @@ pub async fn bursts(
             .map(|call| {
                 let (adapter, handles, barrier, call) =
                     (adapter.clone(), handles.clone(), barrier.clone(), *call);
+                let device = match call {
+                    BurstCall::Initiate(i, d) | BurstCall::Cancel(i, d) => device_of(i, d),
+                    BurstCall::Observe(_) => None,
+                };
                 tokio::spawn(async move {
                     barrier.wait().await;
+                    let device = device.as_deref();
                     match call {
-                        BurstCall::Initiate(i) => {
-                            (call, adapter.initiate(&handles[i], None).await.map(|_| 0))
-                        }
-                        BurstCall::Cancel(i) => {
-                            (call, adapter.cancel(&handles[i]).await.map(|_| 0))
-                        }
+                        BurstCall::Initiate(i, _) => (
+                            call,
+                            adapter
+                                .initiate_as(&handles[i], device, None)
+                                .await
+                                .map(|_| 0),
+                        ),
+                        BurstCall::Cancel(i, _) => (
+                            call,
+                            adapter.cancel_as(&handles[i], device).await.map(|_| 0),
+                        ),
                         BurstCall::Observe(i) => (
                             call,
                             adapter.get_all(&handles[i]).await.map(|l| active_count(&l)),
@@ -179,6 +240,16 @@ pub async fn bursts(
             match (call, result) {
                 (call, Err(CallError::Adapter(e))) => {
                     return Err(fault(&format!("burst {}: {call:?}", number + 1), &e));
+                }
+                (call, Err(CallError::Malformed(m))) => {
+                    let area = match call {
+                        BurstCall::Initiate(..) => "RID1",
+                        BurstCall::Cancel(..) => "RID2",
+                        BurstCall::Observe(_) => "RID5",
+                    };
+                    return Err(crate::oracle::check_malformed(area, &m)
+                        .context(&format!("burst {}: {call:?}", number + 1))
+                        .into());
                 }
                 (BurstCall::Observe(i), Ok(count)) if count > 1 => {
                     return Err(failed(
@@ -201,14 +272,14 @@ pub async fn bursts(
                         ),
                     ));
                 }
-                (BurstCall::Initiate(i), Ok(_)) => outcomes[i].initiated += 1,
-                (BurstCall::Cancel(i), Ok(_)) => outcomes[i].cancelled += 1,
-                (BurstCall::Initiate(i), Err(CallError::Domain(e)))
+                (BurstCall::Initiate(i, _), Ok(_)) => outcomes[i].initiated += 1,
+                (BurstCall::Cancel(i, _), Ok(_)) => outcomes[i].cancelled += 1,
+                (BurstCall::Initiate(i, _), Err(CallError::Domain(e)))
                     if refused(waivers, "RID1", ErrorKind::ActiveProcessAlreadyExists, &e) =>
                 {
                     outcomes[i].initiate_refused += 1;
                 }
-                (BurstCall::Cancel(i), Err(CallError::Domain(e)))
+                (BurstCall::Cancel(i, _), Err(CallError::Domain(e)))
                     if refused(waivers, "RID2", ErrorKind::NoActiveProcess, &e) =>
                 {
                     outcomes[i].cancel_refused += 1;
@@ -216,7 +287,7 @@ pub async fn bursts(
                 (call, Err(CallError::Domain(e))) => {
                     // A refusal with the wrong code or message (not waived).
                     let (area, kind) = match call {
-                        BurstCall::Initiate(_) => ("RID1", ErrorKind::ActiveProcessAlreadyExists),
+                        BurstCall::Initiate(..) => ("RID1", ErrorKind::ActiveProcessAlreadyExists),
                         _ => ("RID2", ErrorKind::NoActiveProcess),
                     };
                     let failure = crate::oracle::check_error(area, kind, &e)

@@ -3,7 +3,7 @@
 
 use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known};
 use crate::adapter::{Adapter, CallError, IdentityHandle};
-use crate::domain::{Function, STATUS_CHANGED_EVENT, Status};
+use crate::domain::{Function, IdentityDeletionProcess, Status};
 use crate::oracle::model::Expected;
 use crate::oracle::model::ModelState;
 use crate::oracle::{Call, Oracle, Returned, Waivers, measure};
@@ -56,14 +56,59 @@ pub async fn execute(
         }
         handles.push(handle);
     }
+    let mut changes = if events {
+        Some(vec![Vec::new(); handles.len()])
+    } else {
+        None
+    };
+    let mut devices = vec![Vec::new(); handles.len()];
     for (index, op) in ops.iter().enumerate() {
         seen();
-        run_op(adapter, &mut oracle, &handles, op, events)
-            .await
-            .map_err(at(index + 1))?;
+        run_op(
+            adapter,
+            &mut oracle,
+            &handles,
+            &mut devices,
+            op,
+            changes.as_mut(),
+        )
+        .await
+        .map_err(at(index + 1))?;
+        if let Some(changes) = changes.as_mut() {
+            check_events(adapter, &oracle, &handles, changes, op.identity())
+                .await
+                .map_err(at(index + 1))?;
+        }
         check_invariant(adapter, &handles, waivers)
             .await
             .map_err(at(index + 1))?;
+    }
+    Ok(())
+}
+
+/// After every step, with the `events` capability: every Identity's events
+/// are exactly those of its own status changes since its last read. The
+/// other Identities are read before the one that acted, so an event that
+/// leaks into another Identity's stream, or vanishes from its own because
+/// another's were taken, is seen.
+async fn check_events(
+    adapter: &dyn Adapter,
+    oracle: &Oracle,
+    handles: &[IdentityHandle],
+    changes: &mut [Vec<IdentityDeletionProcess>],
+    acting: usize,
+) -> Result<(), Verdict> {
+    let n = handles.len();
+    for i in (1..=n).map(|k| (acting + k) % n) {
+        let published = adapter
+            .take_events(&handles[i])
+            .await
+            .map_err(|e| Verdict::from(Fault::adapter("reading the events", &e)))?;
+        let expected = std::mem::take(&mut changes[i]);
+        oracle
+            .waivers
+            .judge(oracle.check_events(i, &expected, &published))
+            .map_err(|f| Verdict::from(f.context(&format!("Identity {}'s events", i + 1))))?;
     }
     Ok(())
 }
@@ -72,10 +117,14 @@ async fn call(
     adapter: &dyn Adapter,
     handle: &IdentityHandle,
     call: &Call,
+    device: Option<&str>,
 ) -> Result<Returned, CallError> {
     match call {
-        Call::Initiate(days) => adapter.initiate(handle, *days).await.map(Returned::One),
-        Call::Cancel => adapter.cancel(handle).await.map(Returned::One),
+        Call::Initiate(days) => adapter
+            .initiate_as(handle, device, *days)
+            .await
+            .map(Returned::One),
+        Call::Cancel => adapter.cancel_as(handle, device).await.map(Returned::One),
         Call::Get(id) => adapter.get(handle, id).await.map(Returned::One),
         Call::GetActive => adapter.get_active(handle).await.map(Returned::One),
         Call::GetAll => adapter.get_all(handle).await.map(Returned::Many),
@@ -86,11 +135,12 @@ async fn run_op(
     adapter: &dyn Adapter,
     oracle: &mut Oracle,
     handles: &[IdentityHandle],
+    devices: &mut [Vec<String>],
     op: &Op,
-    events: bool,
+    mut changes: Option<&mut Vec<Vec<IdentityDeletionProcess>>>,
 ) -> Result<(), Verdict> {
     let i = op.identity();
-    let Some(handle) = handles.get(i) else {
+    let (Some(handle), Some(added)) = (handles.get(i), devices.get(i)) else {
         return Err(Fault::suite(format!(
             "the operation names Identity {} of {}",
             i + 1,
@@ -98,9 +148,36 @@ async fn run_op(
         ))
         .into());
     };
+    // The Device that calls: the first (`None`) or one a NewDevice added.
+    let acting = |which: &Option<proptest::sample::Index>| -> Option<String> {
+        let number = which.as_ref().map_or(0, |w| w.index(added.len() + 1));
+        number.checked_sub(1).map(|k| added[k].clone())
+    };
+    let mut device = None;
     let request = match op {
-        Op::Initiate { days, .. } => Call::Initiate(*days),
-        Op::Cancel { .. } => Call::Cancel,
+        Op::Initiate {
+            days, device: d, ..
+        } => {
+            device = acting(d);
+            Call::Initiate(*days)
+        }
+        Op::Cancel { device: d, .. } => {
+            device = acting(d);
+            Call::Cancel
+        }
+        Op::NewDevice { .. } => {
+            let new = adapter
+                .new_device(handle)
+                .await
+                .map_err(|e| Verdict::from(Fault::adapter("adding a Device", &e)))?;
+            crate::oracle::check_new_device(
+                &new,
+                added.iter().map(String::as_str).chain(oracle.device(i)),
+            )?;
+            oracle.add_device(i, &new);
+            devices[i].push(new);
+            return Ok(());
+        }
         Op::GetKnown { which, .. } => {
             let Some((owner, index)) = resolve_known(&oracle.model, which) else {
                 return Ok(());
@@ -157,72 +234,64 @@ async fn run_op(
         }
         Op::Cycles { count, .. } => {
             for _ in 0..*count {
-                judged_call(adapter, oracle, handle, i, Call::Initiate(None), events).await?;
-                judged_call(adapter, oracle, handle, i, Call::Cancel, events).await?;
+                judged_call(
+                    adapter,
+                    oracle,
+                    handle,
+                    i,
+                    Call::Initiate(None),
+                    None,
+                    changes.as_deref_mut(),
+                )
+                .await?;
+                judged_call(
+                    adapter,
+                    oracle,
+                    handle,
+                    i,
+                    Call::Cancel,
+                    None,
+                    changes.as_deref_mut(),
+                )
+                .await?;
             }
             return Ok(());
         }
     };
-    judged_call(adapter, oracle, handle, i, request, events).await
+    judged_call(adapter, oracle, handle, i, request, device, changes).await
 }
 
-/// Makes one call, judges the answer with the oracle and, with the `events`
-/// capability, the events it published: exactly one per status change,
-/// carrying the answer, and none otherwise.
+/// Makes one call and judges the answer with the oracle; with the `events`
+/// capability, a status change is noted in `changes` for the event check.
 async fn judged_call(
     adapter: &dyn Adapter,
     oracle: &mut Oracle,
     handle: &IdentityHandle,
     i: usize,
     request: Call,
-    events: bool,
+    device: Option<String>,
+    changes: Option<&mut Vec<Vec<IdentityDeletionProcess>>>,
 ) -> Result<(), Verdict> {
     let function = request.function();
-    let (window, result) = measure(|| call(adapter, handle, &request)).await;
+    let (window, result) = measure(|| call(adapter, handle, &request, device.as_deref())).await;
     if let Err(CallError::Adapter(e)) = &result {
         return Err(Fault::adapter(format!("calling {function}"), e).into());
     }
-    let expected = oracle.apply(i, &request, window);
+    let expected = oracle.apply_as(i, &request, window, device.as_deref());
     oracle
         .check_answer(i, function, &expected, &result)
         .map_err(|f| Verdict::from(f.context(&format!("Identity {}: {function}", i + 1))))?;
-    if !events {
-        return Ok(());
+    if let (
+        Some(changes),
+        Call::Initiate(_) | Call::Cancel,
+        Expected::Process(_),
+        Ok(Returned::One(dto)),
+    ) = (changes, &request, &expected, &result)
+        && let Some(list) = changes.get_mut(i)
+    {
+        list.push(dto.clone());
     }
-    let published = adapter
-        .take_events(handle)
-        .await
-        .map_err(|e| Verdict::from(Fault::adapter("reading the events", &e)))?;
-    let changed = match (&request, &expected, &result) {
-        (Call::Initiate(_) | Call::Cancel, Expected::Process(_), Ok(Returned::One(dto))) => {
-            Some(dto)
-        }
-        _ => None,
-    };
-    let checked = match (changed, published.as_slice()) {
-        (None, []) => Ok(()),
-        (None, _) => Err(Failure::new(
-            RuleId::new("EVENT.none-without-change"),
-            format!("{function} published an event although no status changed"),
-        )),
-        (Some(dto), [event]) if event.data == *dto && event.name == STATUS_CHANGED_EVENT => Ok(()),
-        (Some(dto), [event]) => Err(Failure::new(
-            RuleId::new("EVENT.data"),
-            "the event does not carry the returned process",
-        )
-        .expected_actual(dto.to_json(), event.data.to_json())),
-        (Some(_), _) => Err(Failure::new(
-            RuleId::new("EVENT.once"),
-            format!(
-                "{function} published {} events for one status change",
-                published.len()
-            ),
-        )),
-    };
-    oracle
-        .waivers
-        .judge(checked)
-        .map_err(|f| Verdict::from(f.context(&format!("Identity {}: {function}", i + 1))))
+    Ok(())
 }
 
 /// After every step: at most one Active process per Identity.
@@ -240,6 +309,9 @@ async fn check_invariant(
                     &e,
                 )
                 .into());
+            }
+            Err(CallError::Malformed(m)) => {
+                return Err(crate::oracle::check_malformed("RID5", &m).into());
             }
             Err(CallError::Domain(e)) => {
                 return Err(Failure::new(

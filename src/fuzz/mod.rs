@@ -4,11 +4,15 @@
 //! `--seed`:
 //! - **model**: random operation sequences from [`ops::FuzzMachine`]
 //!   (proptest-state-machine) on 1–3 Identities; every answer must equal the
-//!   suite's oracle ([`crate::oracle`]) and at most one process per Identity may be Active after
-//!   every step. Failures shrink to a minimal sequence;
-//! - **concurrent initiates**: K from 2 to 64 at once, exactly one succeeds;
+//!   suite's oracle ([`crate::oracle`]), at most one process per Identity may be Active after
+//!   every step, and (capability `events`) every Identity's events are exactly
+//!   those of its own status changes. Calls come from several Devices
+//!   (capability `devices`) and grace periods span 0 to 36500 days. Failures
+//!   shrink to a minimal sequence;
+//! - **concurrent initiates**: K from 2 to 64 at once (spread over several
+//!   Devices of the Identity with `devices`), exactly one succeeds;
 //! - **bursts**: concurrent initiate/cancel/observe bursts on several
-//!   Identities; every state must be one some serial order explains.
+//!   Identities (and Devices); every state must be one some serial order explains.
 
 pub mod concurrency;
 pub mod exec;
@@ -381,6 +385,35 @@ fn nondeterministic(verdict: Verdict) -> Verdict {
     }
 }
 
+/// The model property with the operations the implementation's capabilities allow.
+fn run_model_for(
+    adapter: &Arc<dyn Adapter>,
+    info: &ImplementationInfo,
+    runtime: &Handle,
+    options: &FuzzOptions,
+    operations: &AtomicU64,
+) -> Option<FuzzFailure> {
+    let events = info.has(Capability::Events);
+    let run = match (info.has(Capability::Clock), info.has(Capability::Devices)) {
+        (true, true) => run_model::<FuzzMachine<true, true>>,
+        (true, false) => run_model::<FuzzMachine<true, false>>,
+        (false, true) => run_model::<FuzzMachine<false, true>>,
+        (false, false) => run_model::<FuzzMachine<false, false>>,
+    };
+    run(adapter, runtime, options, operations, events)
+}
+
+/// How many Devices per Identity the concurrency properties spread calls
+/// over: several with the `devices` capability (a lock per Device instead of
+/// per Identity must fail), else the first one.
+fn burst_devices(info: &ImplementationInfo) -> usize {
+    if info.has(Capability::Devices) {
+        ops::MAX_DEVICES
+    } else {
+        1
+    }
+}
+
 /// Runs one concurrency property: `cases` values of `strategy`, each checked by `property`.
 fn run_concurrency_property<S: Strategy>(
     name: &'static str,
@@ -440,31 +473,34 @@ fn in_case(verdict: Verdict, case: &str) -> Verdict {
 
 fn run_concurrent_initiates(
     adapter: &Arc<dyn Adapter>,
+    info: &ImplementationInfo,
     runtime: &Handle,
     options: &FuzzOptions,
 ) -> Option<FuzzFailure> {
+    let devices = burst_devices(info);
     run_concurrency_property(
         "concurrent initiates",
         options.concurrency_cases,
         options.seed.wrapping_add(1),
-        &(2usize..=64),
-        |k| {
+        &(2usize..=64, 1..=devices),
+        |(k, devices)| {
             runtime
                 .block_on(concurrency::concurrent_initiates(
                     adapter.clone(),
                     k,
+                    devices,
                     &options.waivers,
                 ))
-                .map_err(|v| in_case(v, &format!("K = {k}")))
+                .map_err(|v| in_case(v, &format!("K = {k}, from {devices} Devices")))
         },
     )
 }
 
-fn burst_strategy() -> impl Strategy<Value = (usize, Vec<Vec<BurstCall>>)> {
-    (1usize..=3).prop_flat_map(|n| {
+fn burst_strategy(devices: usize) -> impl Strategy<Value = (usize, Vec<Vec<BurstCall>>)> {
+    (1usize..=3).prop_flat_map(move |n| {
         let call = prop_oneof![
-            3 => (0..n).prop_map(BurstCall::Initiate),
-            3 => (0..n).prop_map(BurstCall::Cancel),
+            3 => (0..n, 0..devices).prop_map(|(i, d)| BurstCall::Initiate(i, d)),
+            3 => (0..n, 0..devices).prop_map(|(i, d)| BurstCall::Cancel(i, d)),
             1 => (0..n).prop_map(BurstCall::Observe),
         ];
         (
@@ -476,19 +512,22 @@ fn burst_strategy() -> impl Strategy<Value = (usize, Vec<Vec<BurstCall>>)> {
 
 fn run_bursts(
     adapter: &Arc<dyn Adapter>,
+    info: &ImplementationInfo,
     runtime: &Handle,
     options: &FuzzOptions,
 ) -> Option<FuzzFailure> {
+    let devices = burst_devices(info);
     run_concurrency_property(
         "bursts",
         options.concurrency_cases,
         options.seed.wrapping_add(2),
-        &burst_strategy(),
+        &burst_strategy(devices),
         |(n, bursts)| {
             runtime
                 .block_on(concurrency::bursts(
                     adapter.clone(),
                     n,
+                    devices,
                     &bursts,
                     &options.waivers,
                 ))
@@ -506,7 +545,6 @@ pub fn fuzz(
     options: &FuzzOptions,
 ) -> FuzzReport {
     let operations = AtomicU64::new(0);
-    let events = info.has(Capability::Events);
     let mut skipped = Vec::new();
     // Zero new cases still replay a regression file's seeds.
     let model_skip = zero_cases(options.cases, "--cases").filter(|_| options.regressions.is_none());
@@ -521,22 +559,20 @@ pub fn fuzz(
     let model = || {
         if model_skip.is_some() {
             None
-        } else if info.has(Capability::Clock) {
-            run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations, events)
         } else {
-            run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations, events)
+            run_model_for(&adapter, info, runtime, options, &operations)
         }
     };
     let concurrent = || {
         concurrency_skip
             .is_none()
-            .then(|| run_concurrent_initiates(&adapter, runtime, options))
+            .then(|| run_concurrent_initiates(&adapter, info, runtime, options))
             .flatten()
     };
     let bursts = || {
         concurrency_skip
             .is_none()
-            .then(|| run_bursts(&adapter, runtime, options))
+            .then(|| run_bursts(&adapter, info, runtime, options))
             .flatten()
     };
     let failure = model().or_else(concurrent).or_else(bursts);
@@ -573,7 +609,7 @@ pub fn fuzz_each(
     options: &FuzzOptions,
 ) -> Vec<PropertyOutcome> {
     let operations = AtomicU64::new(0);
-    let events = info.has(Capability::Events);
+    let devices = burst_devices(info);
     let timed = |property: &'static str,
                  what: String,
                  skipped: Option<String>,
@@ -596,33 +632,27 @@ pub fn fuzz_each(
                 options.cases, options.max_ops, options.seed
             ),
             zero_cases(options.cases, "--fuzz-cases"),
-            &|| {
-                if info.has(Capability::Clock) {
-                    run_model::<FuzzMachine<true>>(&adapter, runtime, options, &operations, events)
-                } else {
-                    run_model::<FuzzMachine<false>>(&adapter, runtime, options, &operations, events)
-                }
-            },
+            &|| run_model_for(&adapter, info, runtime, options, &operations),
         ),
         timed(
             CONCURRENT_INITIATES,
             format!(
-                "{} cases of 2 to 64 initiates at once (seed {})",
+                "{} cases of 2 to 64 initiates at once, from up to {devices} Devices (seed {})",
                 options.concurrency_cases,
                 options.seed.wrapping_add(1)
             ),
             zero_cases(options.concurrency_cases, "concurrency cases"),
-            &|| run_concurrent_initiates(&adapter, runtime, options),
+            &|| run_concurrent_initiates(&adapter, info, runtime, options),
         ),
         timed(
             BURSTS,
             format!(
-                "{} cases of concurrent initiate/cancel/observe bursts (seed {})",
+                "{} cases of concurrent initiate/cancel/observe bursts, from up to {devices} Devices per Identity (seed {})",
                 options.concurrency_cases,
                 options.seed.wrapping_add(2)
             ),
             zero_cases(options.concurrency_cases, "concurrency cases"),
-            &|| run_bursts(&adapter, runtime, options),
+            &|| run_bursts(&adapter, info, runtime, options),
         ),
     ]
 }

@@ -1,11 +1,12 @@
 //! The operations the fuzzer generates, and the state machine that generates
 //! them from the model (proptest-state-machine).
 
-use crate::domain::ErrorKind;
+use crate::domain::{ErrorKind, MAX_GRACE_PERIOD_DAYS};
 use crate::oracle::model::{DAY_MS, Expected, ModelState};
 use crate::vocabulary::IdMutation;
 use proptest::prelude::*;
 use proptest::sample::Index;
+use proptest::strategy::Union;
 use proptest_state_machine::ReferenceStateMachine;
 
 /// Ids that are not IdentityDeletionProcess ids.
@@ -43,9 +44,18 @@ pub enum Op {
         identity: usize,
         /// `lengthOfGracePeriodInDays`.
         days: Option<u32>,
+        /// Which of the Identity's Devices calls (see [`device_number`]).
+        device: Option<Index>,
     },
     /// RID2.
     Cancel {
+        /// Which Identity.
+        identity: usize,
+        /// Which of the Identity's Devices calls (see [`device_number`]).
+        device: Option<Index>,
+    },
+    /// The Identity gets another Device (only with the `devices` capability).
+    NewDevice {
         /// Which Identity.
         identity: usize,
     },
@@ -117,7 +127,8 @@ impl Op {
     pub fn identity(&self) -> usize {
         match self {
             Op::Initiate { identity, .. }
-            | Op::Cancel { identity }
+            | Op::Cancel { identity, .. }
+            | Op::NewDevice { identity }
             | Op::GetKnown { identity, .. }
             | Op::GetUnknown { identity, .. }
             | Op::GetMalformed { identity, .. }
@@ -129,6 +140,43 @@ impl Op {
             | Op::Cycles { identity, .. } => *identity,
         }
     }
+}
+
+/// The most Devices the fuzzer gives one Identity (its first included).
+pub const MAX_DEVICES: usize = 3;
+
+/// The Device a call is made by: 0 for the Identity's first Device (`None`),
+/// else the number of a Device a [`Op::NewDevice`] added (1 for the first added).
+pub fn device_number(state: &ModelState, identity: usize, device: Option<&Index>) -> usize {
+    let added = state.identities.get(identity).map_or(0, |m| m.devices);
+    device.map_or(0, |d| d.index(added + 1))
+}
+
+/// Grace periods across the documented range: mostly short ones, often
+/// thousands of days, and the edges (0 only with a controlled clock: without
+/// one, a grace period of 0 days races real time).
+pub fn grace_days(zero: bool) -> BoxedStrategy<Option<u32>> {
+    let low = u32::from(!zero);
+    let edges: Vec<u32> = [
+        0,
+        1,
+        14,
+        4_000,
+        4_060,
+        24_855,
+        24_856,
+        MAX_GRACE_PERIOD_DAYS,
+    ]
+    .into_iter()
+    .filter(|d| *d >= low)
+    .collect();
+    prop_oneof![
+        3 => Just(None),
+        3 => (low..=30u32).prop_map(Some),
+        2 => (31u32..=MAX_GRACE_PERIOD_DAYS).prop_map(Some),
+        1 => proptest::sample::select(edges).prop_map(Some),
+    ]
+    .boxed()
 }
 
 /// The existing process `which` picks: (owner Identity, index).
@@ -163,8 +211,14 @@ pub fn clock_advance_ms(state: &ModelState, identity: usize, step: ClockStep) ->
 /// Applies `op` to `state` and says what the implementation must answer.
 pub fn step(state: &mut ModelState, op: &Op) -> Expected {
     match op {
-        Op::Initiate { identity, days } => state.initiate(*identity, *days),
-        Op::Cancel { identity } => state.cancel(*identity),
+        Op::Initiate { identity, days, .. } => state.initiate(*identity, *days),
+        Op::Cancel { identity, .. } => state.cancel(*identity),
+        Op::NewDevice { identity } => {
+            if let Some(model) = state.identities.get_mut(*identity) {
+                model.devices += 1;
+            }
+            Expected::Nothing
+        }
         Op::GetKnown { identity, which } => match resolve_known(state, which) {
             Some((owner, index)) if owner == *identity => Expected::Process(index),
             _ => Expected::Error(ErrorKind::RecordNotFound),
@@ -197,11 +251,12 @@ pub fn step(state: &mut ModelState, op: &Op) -> Expected {
     }
 }
 
-/// The state machine; `CLOCK` says whether clock operations are generated.
+/// The state machine; `CLOCK` says whether clock operations are generated,
+/// `DEVICES` whether Devices are added and calls made by them.
 #[derive(Debug, Clone, Copy)]
-pub struct FuzzMachine<const CLOCK: bool>;
+pub struct FuzzMachine<const CLOCK: bool, const DEVICES: bool>;
 
-impl<const CLOCK: bool> ReferenceStateMachine for FuzzMachine<CLOCK> {
+impl<const CLOCK: bool, const DEVICES: bool> ReferenceStateMachine for FuzzMachine<CLOCK, DEVICES> {
     type State = ModelState;
     type Transition = Op;
 
@@ -212,17 +267,23 @@ impl<const CLOCK: bool> ReferenceStateMachine for FuzzMachine<CLOCK> {
     fn transitions(state: &ModelState) -> BoxedStrategy<Op> {
         let n = state.identities.len().max(1);
         let identity = 0..n;
-        // Without a controllable clock, 0 days would race real time.
-        let days = if CLOCK {
-            prop_oneof![Just(None), (0u32..=30).prop_map(Some)].boxed()
+        let device = if DEVICES {
+            prop_oneof![2 => Just(None), 1 => any::<Index>().prop_map(Some)].boxed()
         } else {
-            prop_oneof![Just(None), (1u32..=30).prop_map(Some)].boxed()
+            Just(None).boxed()
         };
-        let initiate =
-            (identity.clone(), days).prop_map(|(identity, days)| Op::Initiate { identity, days });
-        let cancel = identity
+        let initiate = (identity.clone(), grace_days(CLOCK), device.clone()).prop_map(
+            |(identity, days, device)| Op::Initiate {
+                identity,
+                days,
+                device,
+            },
+        );
+        let cancel = (identity.clone(), device)
+            .prop_map(|(identity, device)| Op::Cancel { identity, device });
+        let new_device = identity
             .clone()
-            .prop_map(|identity| Op::Cancel { identity });
+            .prop_map(|identity| Op::NewDevice { identity });
         let get_known = (identity.clone(), any::<Index>())
             .prop_map(|(identity, which)| Op::GetKnown { identity, which });
         let get_unknown = (identity.clone(), any::<u64>())
@@ -264,18 +325,39 @@ impl<const CLOCK: bool> ReferenceStateMachine for FuzzMachine<CLOCK> {
                         offset_ms,
                     }
                 });
-            prop_oneof![
-                4 => initiate, 4 => cancel, 2 => get_known, 1 => get_unknown, 1 => get_malformed,
-                2 => get_active, 2 => get_all, 3 => advance, 1 => near_dst, 1 => get_mutated,
-                1 => cycles,
-            ]
-            .boxed()
+            let mut options = vec![
+                (4, initiate.boxed()),
+                (4, cancel.boxed()),
+                (2, get_known.boxed()),
+                (1, get_unknown.boxed()),
+                (1, get_malformed.boxed()),
+                (2, get_active.boxed()),
+                (2, get_all.boxed()),
+                (3, advance.boxed()),
+                (1, near_dst.boxed()),
+                (1, get_mutated.boxed()),
+                (1, cycles.boxed()),
+            ];
+            if DEVICES {
+                options.push((1, new_device.boxed()));
+            }
+            Union::new_weighted(options).boxed()
         } else {
-            prop_oneof![
-                4 => initiate, 4 => cancel, 2 => get_known, 1 => get_unknown, 1 => get_malformed,
-                2 => get_active, 2 => get_all, 1 => get_mutated, 1 => cycles,
-            ]
-            .boxed()
+            let mut options = vec![
+                (4, initiate.boxed()),
+                (4, cancel.boxed()),
+                (2, get_known.boxed()),
+                (1, get_unknown.boxed()),
+                (1, get_malformed.boxed()),
+                (2, get_active.boxed()),
+                (2, get_all.boxed()),
+                (1, get_mutated.boxed()),
+                (1, cycles.boxed()),
+            ];
+            if DEVICES {
+                options.push((1, new_device.boxed()));
+            }
+            Union::new_weighted(options).boxed()
         }
     }
 
@@ -289,6 +371,9 @@ impl<const CLOCK: bool> ReferenceStateMachine for FuzzMachine<CLOCK> {
                 resolve_known(state, which).is_some()
             }
             Op::AdvanceClock { .. } => state.clock,
+            Op::NewDevice { identity } => {
+                DEVICES && state.identities[*identity].devices + 1 < MAX_DEVICES
+            }
             // A jump only where no Active process could expire by it: the
             // model's relative times stay right without knowing the jump.
             Op::SetClockNearDst { identity, .. } => {

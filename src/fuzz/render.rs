@@ -4,15 +4,32 @@
 //! model expects it, so that it fails against the faulty implementation and
 //! passes against a conforming one.
 
-use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known, step};
+use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, device_number, resolve_known, step};
 use crate::domain::{DEFAULT_GRACE_PERIOD_DAYS, Function, Status};
 use crate::oracle::model::{DAY_MS, Expected, ModelState};
 use crate::vocabulary::{IdMutation, Param, Phrase};
 use std::fmt::Write as _;
 
 fn describe(state: &ModelState, op: &Op) -> String {
+    let text = describe_call(state, op);
+    match op {
+        Op::Initiate {
+            identity, device, ..
+        }
+        | Op::Cancel { identity, device } => {
+            match device_number(state, *identity, device.as_ref()) {
+                0 => text,
+                k => format!("{text} from Device {}", k + 1),
+            }
+        }
+        _ => text,
+    }
+}
+
+fn describe_call(state: &ModelState, op: &Op) -> String {
     let who = format!("Identity {}", op.identity() + 1);
     match op {
+        Op::NewDevice { .. } => format!("{who}: gets another Device"),
         Op::Initiate { days: None, .. } => format!("{who}: {}()", Function::Initiate),
         Op::Initiate { days: Some(d), .. } => {
             format!(
@@ -148,8 +165,11 @@ fn lines(
         // phrase ("another Identity has initiated …", whose process becomes
         // the id to get).
         return match op {
-            Op::Initiate { days: None, .. }
-                if !scene.others.contains(&i) && state.identities[i].processes.is_empty() =>
+            Op::Initiate {
+                days: None, device, ..
+            } if !scene.others.contains(&i)
+                && state.identities[i].processes.is_empty()
+                && device_number(state, i, device.as_ref()) == 0 =>
             {
                 scene.others.push(i);
                 scene.subject = Some((i, 0));
@@ -160,15 +180,31 @@ fn lines(
     }
     let mut out = Vec::new();
     match op {
-        Op::Initiate { days, .. } => out.push((
-            "When",
-            Phrase::Calls(
-                Function::Initiate,
-                days.map(|d| vec![Param::GracePeriodDays(Some(d))])
-                    .unwrap_or_default(),
-            ),
+        Op::Initiate { days, device, .. } => match (device_number(state, i, device.as_ref()), days)
+        {
+            (0, _) => out.push((
+                "When",
+                Phrase::Calls(
+                    Function::Initiate,
+                    days.map(|d| vec![Param::GracePeriodDays(Some(d))])
+                        .unwrap_or_default(),
+                ),
+            )),
+            // The phrase of a call from another Device takes no grace period.
+            (k, None) => out.push(("When", Phrase::CallsFrom(Function::Initiate, k + 1))),
+            (_, Some(_)) => return None,
+        },
+        Op::Cancel { device, .. } => match device_number(state, i, device.as_ref()) {
+            0 => out.push(("When", Phrase::Calls(Function::Cancel, vec![]))),
+            k => out.push(("When", Phrase::CallsFrom(Function::Cancel, k + 1))),
+        },
+        Op::NewDevice { .. } => out.push((
+            "Given",
+            match state.identities[main].devices {
+                0 => Phrase::HasSecondDevice,
+                added => Phrase::HasDevices(added + 2),
+            },
         )),
-        Op::Cancel { .. } => out.push(("When", Phrase::Calls(Function::Cancel, vec![]))),
         Op::GetKnown { which, .. } => {
             let target = resolve_known(state, which)?;
             let last_own = state.identities[main]
@@ -311,7 +347,10 @@ fn assertions(
 /// it is incomplete).
 ///
 /// With `events` (the implementation has the `events` capability, so the
-/// fuzzer checked them), every initiate and cancel also asserts its events.
+/// fuzzer checked them), every initiate and cancel also asserts its events
+/// (cycles of the scenario's Identity are spelled out call by call), and a
+/// sequence on Identities the scenario does not create is incomplete: the
+/// fuzzer read their events too.
 pub fn gherkin_scenario(
     initial: &ModelState,
     ops: &[Op],
@@ -335,33 +374,60 @@ pub fn gherkin_scenario(
         if failed == Some(number) {
             let _ = writeln!(body, "    # step {number}: the implementation failed here");
         }
-        let before = state.clone();
-        let Some(steps) = lines(&state, &mut scene, main, op) else {
-            incomplete = true;
-            let _ = writeln!(
-                body,
-                "    # step {number} (no phrase for it yet): {}",
-                describe(&state, op)
-            );
-            step(&mut state, op);
-            continue;
+        // With events, the cycles of the scenario's Identity are spelled out
+        // call by call, so that each call's events are asserted.
+        let expanded: Vec<Op> = match op {
+            Op::Cycles { identity, count } if events && *identity == main => (0..*count)
+                .flat_map(|_| {
+                    [
+                        Op::Initiate {
+                            identity: main,
+                            days: None,
+                            device: None,
+                        },
+                        Op::Cancel {
+                            identity: main,
+                            device: None,
+                        },
+                    ]
+                })
+                .collect(),
+            _ => vec![op.clone()],
         };
-        let expected = step(&mut state, op);
-        for (keyword, phrase) in steps {
-            let _ = writeln!(body, "    {keyword} {phrase}");
-        }
-        if op.identity() == main {
-            let mut thens = assertions(&before, &state, main, op, &expected);
-            if events && matches!(op, Op::Initiate { .. } | Op::Cancel { .. }) {
-                thens.push(match expected {
-                    Expected::Process(_) => Phrase::EventCarriesReturned,
-                    _ => Phrase::NoEvent,
-                });
+        for op in &expanded {
+            let before = state.clone();
+            let Some(steps) = lines(&state, &mut scene, main, op) else {
+                incomplete = true;
+                let _ = writeln!(
+                    body,
+                    "    # step {number} (no phrase for it yet): {}",
+                    describe(&state, op)
+                );
+                step(&mut state, op);
+                continue;
+            };
+            let expected = step(&mut state, op);
+            for (keyword, phrase) in steps {
+                let _ = writeln!(body, "    {keyword} {phrase}");
             }
-            for (n, then) in thens.into_iter().enumerate() {
-                let _ = writeln!(body, "    {} {then}", if n == 0 { "Then" } else { "And" });
+            if op.identity() == main {
+                let mut thens = assertions(&before, &state, main, op, &expected);
+                if events && matches!(op, Op::Initiate { .. } | Op::Cancel { .. }) {
+                    thens.push(match expected {
+                        Expected::Process(_) => Phrase::EventCarriesReturned,
+                        _ => Phrase::NoEvent,
+                    });
+                }
+                for (n, then) in thens.into_iter().enumerate() {
+                    let _ = writeln!(body, "    {} {then}", if n == 0 { "Then" } else { "And" });
+                }
             }
         }
+    }
+    // The fuzzer read the events of every Identity after every step; a
+    // scenario has only the Identities its steps create.
+    if events && initial.identities.len() > 1 + scene.others.len() {
+        incomplete = true;
     }
     let mut out = String::from("  Scenario: Fuzzer reproduction\n");
     if incomplete {
@@ -409,12 +475,17 @@ mod tests {
             Op::Initiate {
                 identity: 0,
                 days: Some(3),
+                device: None,
             },
             Op::Initiate {
                 identity: 0,
                 days: None,
+                device: None,
             },
-            Op::Cancel { identity: 0 },
+            Op::Cancel {
+                identity: 0,
+                device: None,
+            },
             Op::GetAll { identity: 0 },
             Op::GetActive { identity: 0 },
         ];
@@ -456,6 +527,7 @@ mod tests {
             Op::Initiate {
                 identity: 1,
                 days: None,
+                device: None,
             },
             Op::GetKnown {
                 identity: 0,
@@ -468,7 +540,10 @@ mod tests {
                         .current()
                 },
             },
-            Op::Cancel { identity: 1 },
+            Op::Cancel {
+                identity: 1,
+                device: None,
+            },
         ];
         let gherkin = gherkin_scenario(&initial, &ops, None, false);
         parses(&gherkin);

@@ -18,10 +18,10 @@ mod window;
 pub use waivers::{Pin, Waivers};
 pub use window::{Window, measure};
 
-use crate::adapter::CallError;
+use crate::adapter::{CallError, MalformedAnswer, StatusChangedEvent};
 use crate::domain::{
-    DomainError, ErrorKind, Field, Function, IdentityDeletionProcess, ProcessId, Status,
-    TIMESTAMP_RULE, parse_utc_timestamp,
+    DomainError, DtoDefect, ErrorKind, Field, FieldDefect, Function, IdentityDeletionProcess,
+    ProcessId, STATUS_CHANGED_EVENT, Status, TIMESTAMP_RULE, parse_utc_timestamp,
 };
 use crate::verdict::{Failure, InputClass, RuleId};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -37,9 +37,12 @@ use std::sync::Arc;
 /// cover that and nothing more: a grace period a second short still fails.
 pub const GRACE_PERIOD_TOLERANCE_MS: i64 = 5;
 
-/// Whether `length_ms` is a grace period of `expected_ms` under the tolerance.
-pub fn grace_period_matches(length_ms: i64, expected_ms: i64) -> bool {
-    (0..=GRACE_PERIOD_TOLERANCE_MS).contains(&(length_ms - expected_ms))
+/// Whether `length` (`gracePeriodEndsAt` − `createdAt`, at full precision)
+/// is a grace period of `expected_ms` under the tolerance: never shorter, at
+/// most [`GRACE_PERIOD_TOLERANCE_MS`] longer.
+pub fn grace_period_matches(length: TimeDelta, expected_ms: i64) -> bool {
+    let extra = length - TimeDelta::milliseconds(expected_ms);
+    extra >= TimeDelta::zero() && extra <= TimeDelta::milliseconds(GRACE_PERIOD_TOLERANCE_MS)
 }
 
 /// A facade call as the oracle models it.
@@ -232,9 +235,78 @@ pub fn check_fails_with(
             "the call succeeded; it must fail",
         )
         .expected_actual(expected_error_json(kind), returned.to_json())),
+        Err(CallError::Malformed(m)) => Err(Failure::new(
+            rule(area, "must-fail"),
+            "the call succeeded (with a malformed answer); it must fail",
+        )
+        .expected_actual(expected_error_json(kind), m.answer.clone())),
         // Faults are the caller's to report; a fault is never a pass.
         Err(CallError::Adapter(e)) => Err(Failure::new(rule(area, "must-fail"), e.to_string())),
     }
+}
+
+/// The rule a process that is not a DTO breaks: a `null` for an unset field
+/// breaks `DTO.unset-field-absent`; a field that is always set but missing,
+/// `null` or not a string breaks that field's own rule; an entry that is no
+/// object breaks `<area>.answer`.
+pub fn check_dto_shape(area: &str, defect: DtoDefect, answer: &str) -> Failure {
+    match defect {
+        DtoDefect::NotAnObject => Failure::new(rule(area, "answer"), "the answer is not a process")
+            .expected_actual("a process (a JSON object)", answer.to_owned()),
+        DtoDefect::Field(field, FieldDefect::Null) if !field.always_set() => Failure::new(
+            RuleId::new(UNSET_FIELD_ABSENT),
+            format!("`{field}` is null: a field that is not set must be absent"),
+        )
+        .expected_actual(format!("no `{field}`"), answer.to_owned()),
+        DtoDefect::Field(field, what) => Failure::new(
+            rule(field_area(field, false), field.name()),
+            format!(
+                "`{field}` {}",
+                match what {
+                    FieldDefect::NotAString => "is not a string",
+                    FieldDefect::Null | FieldDefect::Missing => "is not set",
+                }
+            ),
+        )
+        .expected_actual(format!("`{field}` set (a string)"), answer.to_owned()),
+    }
+}
+
+/// The rule id of a `null` where a field that is not set must be absent.
+pub const UNSET_FIELD_ABSENT: &str = "DTO.unset-field-absent";
+
+/// Checks that `device`, as `newDevice` returned it, is none of the
+/// Identity's Devices known so far (`known`).
+pub fn check_new_device<'a>(
+    device: &str,
+    mut known: impl Iterator<Item = &'a str>,
+) -> Result<(), Failure> {
+    if known.any(|d| d == device) {
+        Err(Failure::new(
+            RuleId::new("DEVICES.new-device"),
+            "the new Device has the id of an existing one",
+        )
+        .expected_actual("a new Device id", format!("{device:?}")))
+    } else {
+        Ok(())
+    }
+}
+
+/// The failure of a malformed answer of a call of `area`'s use case.
+pub fn check_malformed(area: &str, m: &MalformedAnswer) -> Failure {
+    let failure = check_dto_shape(area, m.defect, &m.answer);
+    match m.entry {
+        Some(entry) => failure.context(&format!("entry {} of the list", entry + 1)),
+        None => failure,
+    }
+}
+
+fn events_json(events: &[StatusChangedEvent]) -> String {
+    let items: Vec<String> = events
+        .iter()
+        .map(|e| serde_json::json!({ "name": e.name, "data": e.data }).to_string())
+        .collect();
+    format!("[{}]", items.join(","))
 }
 
 fn timestamp(
@@ -495,6 +567,7 @@ impl Oracle {
                 Err(Failure::new(rule(area, "answer"), e.to_string()))
             }
             (Expected::Error(kind), result) => check_fails_with(area, *kind, result),
+            (_, Err(CallError::Malformed(m))) => Err(check_malformed(area, m)),
             (Expected::Process(index), Ok(Returned::One(dto))) => {
                 self.check_process(identity, *index, dto, area)
             }
@@ -677,7 +750,7 @@ impl Oracle {
                     let created = timestamp(area, Field::CreatedAt, dto)?;
                     let length = end - process.created_ms;
                     let expected = created + TimeDelta::milliseconds(length);
-                    if grace_period_matches(millis(ends - created), length) {
+                    if grace_period_matches(ends - created, length) {
                         Ok(())
                     } else {
                         Err(Failure::new(
@@ -833,6 +906,115 @@ impl Oracle {
                 Ok(())
             }
         }
+    }
+
+    /// Checks what `identity`'s `takeEvents` returned against the status
+    /// changes the suite made on it since its last read (`changes`: the
+    /// processes the successful initiates and cancels returned, in call
+    /// order). Each change has exactly one event, in the order the changes
+    /// took effect, whose data is the returned process (timestamps compared as
+    /// instants); an event of another Identity's process must not appear
+    /// (docs/domain.md#events).
+    pub fn check_events(
+        &self,
+        identity: usize,
+        changes: &[IdentityDeletionProcess],
+        published: &[StatusChangedEvent],
+    ) -> Result<(), Failure> {
+        let expected_json = || {
+            events_json(
+                &changes
+                    .iter()
+                    .map(StatusChangedEvent::carrying)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        if let Some(event) = published.iter().find(|e| e.name != STATUS_CHANGED_EVENT) {
+            return Err(
+                Failure::new(RuleId::new("EVENT.name"), "an event has the wrong name")
+                    .expected_actual(
+                        format!("{STATUS_CHANGED_EVENT:?}"),
+                        format!("{:?}", event.name),
+                    ),
+            );
+        }
+        let foreign = published.iter().find_map(|e| {
+            let id = e.data.get(Field::Id.name())?.as_str()?;
+            self.owner_of(id)
+                .filter(|(owner, _)| *owner != identity)
+                .map(|(owner, _)| owner)
+        });
+        if let Some(owner) = foreign {
+            return Err(Failure::new(
+                RuleId::new("EVENT.own-identity"),
+                format!(
+                    "Identity {}'s events hold an event of Identity {}'s process",
+                    identity + 1,
+                    owner + 1
+                ),
+            )
+            .expected_actual(expected_json(), events_json(published)));
+        }
+        if changes.is_empty() && !published.is_empty() {
+            return Err(Failure::new(
+                RuleId::new("EVENT.none-without-change"),
+                "an event was published although no status changed",
+            )
+            .expected_actual("no event", events_json(published)));
+        }
+        if published.len() != changes.len() {
+            return Err(Failure::new(
+                RuleId::new("EVENT.once"),
+                format!(
+                    "{} status changes, {} status-changed events",
+                    changes.len(),
+                    published.len()
+                ),
+            )
+            .expected_actual(expected_json(), events_json(published)));
+        }
+        let carried: Vec<Result<IdentityDeletionProcess, DtoDefect>> = published
+            .iter()
+            .map(|e| IdentityDeletionProcess::from_json(&e.data))
+            .collect();
+        if let Some(defect) = carried.iter().find_map(|c| match c {
+            Err(d @ DtoDefect::Field(field, FieldDefect::Null)) if !field.always_set() => Some(*d),
+            _ => None,
+        }) {
+            return Err(check_dto_shape("EVENT", defect, &events_json(published))
+                .context("the data of a status-changed event"));
+        }
+        let matches = |dto: &IdentityDeletionProcess,
+                       c: &Result<IdentityDeletionProcess, DtoDefect>| {
+            c.as_ref().is_ok_and(|p| p.same_as(dto))
+        };
+        if changes.iter().zip(&carried).all(|(dto, c)| matches(dto, c)) {
+            return Ok(());
+        }
+        // The same events, in another order?
+        let mut unused: Vec<&Result<IdentityDeletionProcess, DtoDefect>> = carried.iter().collect();
+        let permuted =
+            changes
+                .iter()
+                .all(|dto| match unused.iter().position(|c| matches(dto, c)) {
+                    Some(at) => {
+                        unused.swap_remove(at);
+                        true
+                    }
+                    None => false,
+                });
+        Err(if permuted {
+            Failure::new(
+                RuleId::new("EVENT.order"),
+                "the events are not in the order the status changes took effect",
+            )
+        } else {
+            Failure::new(
+                RuleId::new("EVENT.data"),
+                "an event does not carry the process its call returned",
+            )
+        }
+        .expected_actual(expected_json(), events_json(published)))
     }
 
     /// Checks a whole list against the Identity's processes, in creation order.

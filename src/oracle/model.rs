@@ -29,6 +29,8 @@ pub struct ModelIdentity {
     pub processes: Vec<ModelProcess>,
     /// Its clock.
     pub now_ms: i64,
+    /// How many Devices were added to its first one (`devices` capability).
+    pub devices: usize,
 }
 
 impl ModelIdentity {

@@ -229,14 +229,26 @@ fn error_messages_must_be_the_documented_ones() {
 #[test]
 fn the_grace_period_tolerates_a_late_second_clock_read_and_nothing_more() {
     let day = DAY_MS;
-    assert!(grace_period_matches(day, day));
-    assert!(grace_period_matches(day + GRACE_PERIOD_TOLERANCE_MS, day));
-    assert!(!grace_period_matches(
-        day + GRACE_PERIOD_TOLERANCE_MS + 1,
+    let ms = chrono::TimeDelta::milliseconds;
+    assert!(grace_period_matches(ms(day), day));
+    assert!(grace_period_matches(
+        ms(day + GRACE_PERIOD_TOLERANCE_MS),
         day
     ));
-    assert!(!grace_period_matches(day - 1, day));
-    assert!(!grace_period_matches(day - 1_000, day));
+    assert!(!grace_period_matches(
+        ms(day + GRACE_PERIOD_TOLERANCE_MS + 1),
+        day
+    ));
+    assert!(!grace_period_matches(ms(day - 1), day));
+    assert!(!grace_period_matches(ms(day - 1_000), day));
+    // At full precision (the Backbone writes 7 fractional digits): 100 ns
+    // short is short, 100 ns beyond the tolerance is beyond it.
+    let ns = chrono::TimeDelta::nanoseconds;
+    assert!(!grace_period_matches(ms(day) - ns(100), day));
+    assert!(!grace_period_matches(
+        ms(day + GRACE_PERIOD_TOLERANCE_MS) + ns(100),
+        day
+    ));
 }
 
 #[test]
@@ -270,4 +282,136 @@ fn waived_rules_pass_and_are_counted() {
     wrong.status = "active".into();
     assert_eq!(oracle.check_process(0, 0, &wrong, "RID1"), Ok(()));
     assert_eq!(oracle.waivers.usage().get("RID1.status"), Some(&1));
+}
+
+#[test]
+fn timestamps_with_seven_fractional_digits_pass_and_compare_as_instants() {
+    let (mut oracle, window, _) = initiated();
+    // The Backbone writes 100 ns ticks, trailing zeros trimmed.
+    let created = window.earliest + TimeDelta::microseconds(2_123) + TimeDelta::nanoseconds(400);
+    let seven = |t: DateTime<Utc>| {
+        t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+            .replace("00Z", "Z")
+    };
+    let mut p = dto(ID, "Active", created, Some(14));
+    p.created_at = seven(created);
+    p.grace_period_ends_at = Some(seven(created + TimeDelta::days(14)));
+    assert!(p.created_at.ends_with("1234Z"), "{}", p.created_at);
+    assert_eq!(oracle.check_process(0, 0, &p, "RID1"), Ok(()));
+    // The event may write the same instants with 3 digits more or fewer.
+    let mut event = p.clone();
+    event.created_at = seven(created).replace("1234Z", "1234000Z");
+    let published = [StatusChangedEvent::carrying(&event)];
+    assert_eq!(oracle.check_events(0, &[p.clone()], &published), Ok(()));
+}
+
+#[test]
+fn events_are_judged_per_identity_in_order_and_whole() {
+    let (mut oracle, _, p) = initiated();
+    assert_eq!(oracle.check_process(0, 0, &p, "RID1"), Ok(()));
+    let other = oracle.add_identity();
+    let event = StatusChangedEvent::carrying(&p);
+    let rule = |r: Result<(), Failure>| r.err().map(|f| f.rule.as_str().to_owned());
+    // Identity 0's event in Identity 1's stream.
+    assert_eq!(
+        rule(oracle.check_events(other, &[], std::slice::from_ref(&event))),
+        Some("EVENT.own-identity".into())
+    );
+    assert_eq!(
+        rule(oracle.check_events(0, std::slice::from_ref(&p), &[])),
+        Some("EVENT.once".into())
+    );
+    let mut partial = event.clone();
+    partial.data = serde_json::json!({ "id": p.id, "status": p.status });
+    assert_eq!(
+        rule(oracle.check_events(0, std::slice::from_ref(&p), &[partial])),
+        Some("EVENT.data".into())
+    );
+    let mut nulled = event.clone();
+    nulled.data["cancelledAt"] = serde_json::Value::Null;
+    assert_eq!(
+        rule(oracle.check_events(0, std::slice::from_ref(&p), &[nulled])),
+        Some(UNSET_FIELD_ABSENT.into())
+    );
+    let mut renamed = event.clone();
+    renamed.name = "transport.somethingElse".into();
+    assert_eq!(
+        rule(oracle.check_events(0, std::slice::from_ref(&p), &[renamed])),
+        Some("EVENT.name".into())
+    );
+    let mut cancelled = p.clone();
+    cancelled.status = "Cancelled".into();
+    let both = [p.clone(), cancelled.clone()];
+    let swapped = [
+        StatusChangedEvent::carrying(&cancelled),
+        StatusChangedEvent::carrying(&p),
+    ];
+    assert_eq!(
+        rule(oracle.check_events(0, &both, &swapped)),
+        Some("EVENT.order".into())
+    );
+    assert_eq!(
+        rule(oracle.check_events(0, &[], std::slice::from_ref(&event))),
+        Some("EVENT.none-without-change".into())
+    );
+    assert_eq!(
+        oracle.check_events(0, std::slice::from_ref(&p), &[event]),
+        Ok(())
+    );
+}
+
+#[test]
+fn a_malformed_answer_is_failed_under_the_rule_it_breaks() {
+    let (mut oracle, _, _) = initiated();
+    let malformed = |defect| {
+        Err(CallError::Malformed(MalformedAnswer {
+            entry: None,
+            defect,
+            answer: "{}".into(),
+        }))
+    };
+    let rule = |oracle: &mut Oracle, result: &Result<Returned, CallError>| {
+        oracle
+            .check_answer(0, Function::Initiate, &Expected::Process(0), result)
+            .err()
+            .map(|f| f.rule.as_str().to_owned())
+    };
+    for (defect, expected) in [
+        (
+            DtoDefect::Field(Field::CancelledAt, FieldDefect::Null),
+            UNSET_FIELD_ABSENT,
+        ),
+        (
+            DtoDefect::Field(Field::CreatedAt, FieldDefect::Missing),
+            "RID1.createdAt",
+        ),
+        (
+            DtoDefect::Field(Field::CreatedAt, FieldDefect::Null),
+            "RID1.createdAt",
+        ),
+        (
+            DtoDefect::Field(Field::Status, FieldDefect::NotAString),
+            "RID1.status",
+        ),
+        (DtoDefect::NotAnObject, "RID1.answer"),
+    ] {
+        assert_eq!(
+            rule(&mut oracle, &malformed(defect)),
+            Some(expected.to_owned()),
+            "{defect:?}"
+        );
+    }
+    // Expected to fail, it answered (malformed): must-fail.
+    assert_eq!(
+        oracle
+            .check_answer(
+                0,
+                Function::Initiate,
+                &Expected::Error(ErrorKind::ActiveProcessAlreadyExists),
+                &malformed(DtoDefect::NotAnObject)
+            )
+            .err()
+            .map(|f| f.rule.as_str().to_owned()),
+        Some("RID1.must-fail".to_owned())
+    );
 }

@@ -27,7 +27,7 @@ pub use stderr_tail::{KEPT_LINE_BYTES, KEPT_LINES};
 
 use crate::adapter::{
     Adapter, AdapterError, AdapterFault, BoxFuture, CallError, CallResult, Capability,
-    IdentityHandle, ImplementationInfo, StatusChangedEvent,
+    IdentityHandle, ImplementationInfo, MalformedAnswer, StatusChangedEvent,
 };
 use crate::domain::IdentityDeletionProcess;
 use crate::protocol::{PROTOCOL_VERSION, ReplyBody, Request, excerpt, excerpt_json, words};
@@ -62,12 +62,6 @@ struct NewDeviceResult {
     device: String,
 }
 
-#[derive(Deserialize)]
-struct EventResult {
-    name: String,
-    data: IdentityDeletionProcess,
-}
-
 struct Current {
     generation: u64,
     connection: Arc<Connection>,
@@ -90,12 +84,13 @@ fn declined(message: &str) -> AdapterError {
     AdapterError::new(AdapterFault::Declined, excerpt(message))
 }
 
-/// Decodes a `result`; optional DTO fields must be absent, not `null`.
+/// Decodes a `result` of the protocol's own wire format (the start result,
+/// `{identity}`, `{device}`, `{}`): a `null` there is a protocol fault.
 /// Messages quote the implementation's value only as an excerpt.
 fn decode<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, AdapterError> {
     if let Some(path) = find_null(&value, String::new()) {
         return Err(protocol(format!(
-            "the result of `{kind}` has `null` at {}: unset optional fields must be absent",
+            "the result of `{kind}` has `null` at {}",
             excerpt(&path)
         )));
     }
@@ -106,6 +101,75 @@ fn decode<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, AdapterErr
             excerpt_json(&value)
         ))
     })
+}
+
+/// A result the suite cannot read at all: not of the JSON kind the request
+/// calls for. What is inside a process is content, judged by the oracle.
+fn unreadable(kind: &str, wanted: &str, value: &Value) -> AdapterError {
+    protocol(format!(
+        "the result of `{kind}` has the wrong shape (not {wanted}): {}",
+        excerpt_json(value)
+    ))
+}
+
+/// A process result: any JSON object is read; a field that is `null`,
+/// missing or not a string is a [`MalformedAnswer`] for the oracle to judge.
+fn decode_process(kind: &str, value: Value) -> CallResult<IdentityDeletionProcess> {
+    if !value.is_object() {
+        return Err(unreadable(kind, "a JSON object", &value).into());
+    }
+    IdentityDeletionProcess::from_json(&value).map_err(|defect| {
+        CallError::Malformed(MalformedAnswer {
+            entry: None,
+            defect,
+            answer: excerpt_json(&value),
+        })
+    })
+}
+
+/// A list result: a JSON array, each entry read as by [`decode_process`].
+fn decode_list(kind: &str, value: Value) -> CallResult<Vec<IdentityDeletionProcess>> {
+    let Value::Array(items) = &value else {
+        return Err(unreadable(kind, "a JSON array", &value).into());
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(entry, item)| {
+            IdentityDeletionProcess::from_json(item).map_err(|defect| {
+                CallError::Malformed(MalformedAnswer {
+                    entry: Some(entry),
+                    defect,
+                    answer: excerpt_json(&value),
+                })
+            })
+        })
+        .collect()
+}
+
+/// A `takeEvents` result: a JSON array of objects; each event's `name` and
+/// `data` are kept as sent (the oracle judges them).
+fn decode_events(value: Value) -> Result<Vec<StatusChangedEvent>, AdapterError> {
+    let Value::Array(items) = value else {
+        return Err(unreadable("takeEvents", "a JSON array", &value));
+    };
+    items
+        .into_iter()
+        .map(|item| match item {
+            Value::Object(mut fields) => {
+                let name = match fields.remove("name") {
+                    Some(Value::String(name)) => name,
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
+                Ok(StatusChangedEvent {
+                    name,
+                    data: fields.remove("data").unwrap_or(Value::Null),
+                })
+            }
+            other => Err(unreadable("takeEvents", "an array of objects", &other)),
+        })
+        .collect()
 }
 
 fn find_null(value: &Value, path: String) -> Option<String> {
@@ -238,15 +302,17 @@ impl ProcessAdapter {
         Ok((current.connection.clone(), name))
     }
 
-    async fn call<T: DeserializeOwned>(
+    /// Makes a call; its `result` is read by `read` (with the request kind).
+    async fn call<T>(
         &self,
         identity: &IdentityHandle,
         make: impl FnOnce(String) -> Request,
+        read: impl FnOnce(&str, Value) -> CallResult<T>,
     ) -> CallResult<T> {
         let (connection, name) = self.connection_for(identity).await?;
         let request = make(name);
         match connection.request(&request).await? {
-            ReplyBody::Result(value) => Ok(decode(request.kind(), value)?),
+            ReplyBody::Result(value) => read(request.kind(), value),
             ReplyBody::Error(e) => Err(CallError::Domain(e)),
             ReplyBody::Errored(message) => Err(CallError::Adapter(declined(&message))),
         }
@@ -257,13 +323,14 @@ impl ProcessAdapter {
         identity: &IdentityHandle,
         make: impl FnOnce(String) -> Request,
     ) -> Result<Value, AdapterError> {
-        match self.call::<Value>(identity, make).await {
+        match self.call(identity, make, |_, value| Ok(value)).await {
             Ok(value) => Ok(value),
             Err(CallError::Adapter(e)) => Err(e),
             Err(CallError::Domain(e)) => Err(protocol(format!(
                 "a domain error where none is possible: {}",
                 excerpt(&e.to_string())
             ))),
+            Err(CallError::Malformed(m)) => Err(protocol(m.to_string())),
         }
     }
 }
@@ -330,11 +397,15 @@ impl Adapter for ProcessAdapter {
             if device.is_some() && !self.info.has(Capability::Devices) {
                 return Err(AdapterError::unsupported(Capability::Devices).into());
             }
-            self.call(identity, move |identity| Request::Initiate {
+            self.call(
                 identity,
-                length_of_grace_period_in_days: days,
-                device: device.map(str::to_owned),
-            })
+                move |identity| Request::Initiate {
+                    identity,
+                    length_of_grace_period_in_days: days,
+                    device: device.map(str::to_owned),
+                },
+                decode_process,
+            )
             .await
         })
     }
@@ -348,10 +419,14 @@ impl Adapter for ProcessAdapter {
             if device.is_some() && !self.info.has(Capability::Devices) {
                 return Err(AdapterError::unsupported(Capability::Devices).into());
             }
-            self.call(identity, move |identity| Request::Cancel {
+            self.call(
                 identity,
-                device: device.map(str::to_owned),
-            })
+                move |identity| Request::Cancel {
+                    identity,
+                    device: device.map(str::to_owned),
+                },
+                decode_process,
+            )
             .await
         })
     }
@@ -393,24 +468,36 @@ impl Adapter for ProcessAdapter {
         identity: &'a IdentityHandle,
         id: &'a str,
     ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
-        Box::pin(self.call(identity, move |identity| Request::Get {
+        Box::pin(self.call(
             identity,
-            id: id.to_owned(),
-        }))
+            move |identity| Request::Get {
+                identity,
+                id: id.to_owned(),
+            },
+            decode_process,
+        ))
     }
 
     fn get_active<'a>(
         &'a self,
         identity: &'a IdentityHandle,
     ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
-        Box::pin(self.call(identity, |identity| Request::GetActive { identity }))
+        Box::pin(self.call(
+            identity,
+            |identity| Request::GetActive { identity },
+            decode_process,
+        ))
     }
 
     fn get_all<'a>(
         &'a self,
         identity: &'a IdentityHandle,
     ) -> BoxFuture<'a, CallResult<Vec<IdentityDeletionProcess>>> {
-        Box::pin(self.call(identity, |identity| Request::GetAll { identity }))
+        Box::pin(self.call(
+            identity,
+            |identity| Request::GetAll { identity },
+            decode_list,
+        ))
     }
 
     fn advance_clock<'a>(
@@ -443,14 +530,7 @@ impl Adapter for ProcessAdapter {
             let value = self
                 .call_unit(identity, |identity| Request::TakeEvents { identity })
                 .await?;
-            let events: Vec<EventResult> = decode("takeEvents", value)?;
-            Ok(events
-                .into_iter()
-                .map(|e| StatusChangedEvent {
-                    name: e.name,
-                    data: e.data,
-                })
-                .collect())
+            decode_events(value)
         })
     }
 

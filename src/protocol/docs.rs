@@ -6,10 +6,10 @@
 //! document differs.
 
 use crate::domain::{
-    DEFAULT_GRACE_PERIOD_DAYS, ErrorKind, Field, PROCESS_ID_PREFIX, PROCESS_ID_SUFFIX_LEN,
-    STATUS_CHANGED_EVENT, Status, TIMESTAMP_RULE,
+    DEFAULT_GRACE_PERIOD_DAYS, ErrorKind, Field, MAX_GRACE_PERIOD_DAYS, PROCESS_ID_PREFIX,
+    PROCESS_ID_SUFFIX_LEN, STATUS_CHANGED_EVENT, Status, TIMESTAMP_RULE,
 };
-use crate::oracle::GRACE_PERIOD_TOLERANCE_MS;
+use crate::oracle::{GRACE_PERIOD_TOLERANCE_MS, UNSET_FIELD_ABSENT};
 use std::fmt::Write as _;
 
 /// The line before the generated tables.
@@ -104,8 +104,16 @@ pub fn tables() -> String {
             message_rule(kind)
         );
     }
-    out.push_str("\n### The process (DTO)\n\nA field that is not set is **absent**, never `null`. Every timestamp is ");
-    let _ = writeln!(out, "{TIMESTAMP_RULE}.\n");
+    let _ = write!(
+        out,
+        "\n### The process (DTO)\n\nA field that is not set is **absent**: a `null` there fails `{UNSET_FIELD_ABSENT}`, \
+         and a field that is always set but missing, `null` or not a string fails that field's rule \
+         (conformance failures, not protocol faults). Every timestamp is "
+    );
+    let _ = writeln!(
+        out,
+        "{TIMESTAMP_RULE}; timestamps are compared as instants, at full precision.\n"
+    );
     out.push_str("| field | holds | set | on `cancel` |\n|---|---|---|---|\n");
     for field in Field::ALL {
         let (holds, set, on_cancel) = field_rule(field);
@@ -122,7 +130,8 @@ pub fn tables() -> String {
     let _ = write!(
         out,
         "\n### The grace period\n\n\
-         - `initiate` without `lengthOfGracePeriodInDays` means {DEFAULT_GRACE_PERIOD_DAYS} days; 0 is allowed.\n\
+         - `initiate` without `lengthOfGracePeriodInDays` means {DEFAULT_GRACE_PERIOD_DAYS} days; 0 is allowed. \
+         The suite sends whole numbers from 0 to {MAX_GRACE_PERIOD_DAYS} (100 years), and every one of them must work.\n\
          - `gracePeriodEndsAt - createdAt` is N days exactly, or at most {GRACE_PERIOD_TOLERANCE_MS} ms more.\n\
          - `cancel` is allowed while now <= `gracePeriodEndsAt` (exactly at `gracePeriodEndsAt` it still succeeds) \
          and refused with `{}` from 1 ms later.\n\
@@ -135,7 +144,10 @@ pub fn tables() -> String {
          - Name: `{STATUS_CHANGED_EVENT}`; `data`: the process DTO, the same as the call's answer.\n\
          - Exactly one per status change: one for each successful `initiate` (data `Active`) and one for each \
          successful `cancel` (data `Cancelled`).\n\
-         - None for a refused call (an `error` reply) and none for reads.\n"
+         - None for a refused call (an `error` reply) and none for reads.\n\
+         - `takeEvents` returns the Identity's own events only, in the order their status changes took effect; \
+         reading one Identity's events leaves every other Identity's untouched.\n\
+         - `data` equals the answer field by field, timestamps compared as instants.\n"
     );
     out.push_str(
         "\n### Rule ids\n\nEvery failure is filed under one of these ids (`enmeshed-conformance rules` \

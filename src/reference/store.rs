@@ -8,8 +8,8 @@ use super::ids::IdSource;
 use super::unknown_identity;
 use crate::adapter::{AdapterError, CallResult, IdentityHandle, StatusChangedEvent};
 use crate::domain::{
-    DEFAULT_GRACE_PERIOD_DAYS, ErrorKind, IdentityDeletionProcess, ProcessId, STATUS_CHANGED_EVENT,
-    Status, format_timestamp,
+    DEFAULT_GRACE_PERIOD_DAYS, ErrorKind, IdentityDeletionProcess, ProcessId, Status,
+    format_timestamp,
 };
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use std::collections::HashMap;
@@ -83,10 +83,7 @@ impl Identity {
     }
 
     fn publish(&mut self, process: &IdentityDeletionProcess) {
-        self.events.push(StatusChangedEvent {
-            name: STATUS_CHANGED_EVENT.to_owned(),
-            data: process.clone(),
-        });
+        self.events.push(StatusChangedEvent::carrying(process));
     }
 }
 

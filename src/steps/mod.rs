@@ -81,6 +81,11 @@ pub async fn perform(world: &mut ConformanceWorld, phrase: Phrase) {
         P::ExactlyOneActive => then::exactly_one_active(world).await,
         P::EventCarriesReturned => then::event_carries_returned(world).await,
         P::NoEvent => then::no_event(world).await,
+        P::OtherIdentityEvents => then::other_identity_events(world).await,
+        P::HasDevices(n) => given::has_devices(world, n).await,
+        P::CallsConcurrentlyFromDevices(function, times) => {
+            when::calls_concurrently_from_devices(world, function, times).await;
+        }
     }
 }
 

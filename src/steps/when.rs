@@ -5,9 +5,9 @@ use super::world::{Burst, ConformanceWorld, LastCall, SCENARIO_IDENTITY};
 use crate::adapter::{CallError, Capability};
 use crate::domain::ErrorKind;
 use crate::domain::Function;
-use crate::oracle::check_error;
 use crate::oracle::serial::BurstOutcome;
 use crate::oracle::{Call, measure};
+use crate::oracle::{check_error, check_malformed};
 use crate::verdict::{Failure, RuleId};
 use crate::vocabulary::{IdMutation, Param};
 
@@ -48,8 +48,31 @@ pub async fn calls(world: &mut ConformanceWorld, function: Function, params: &[P
     record(world, function, call, None).await;
 }
 
-/// K concurrent initiates or cancels on the scenario's Identity.
+/// K concurrent initiates or cancels on the scenario's Identity, all by its first Device.
 pub async fn calls_concurrently(world: &mut ConformanceWorld, function: Function, times: usize) {
+    concurrently(world, function, times, false).await;
+}
+
+/// K concurrent initiates or cancels on the scenario's Identity, call `i`
+/// made by its Device `i` modulo the number of Devices: a lock per Device
+/// instead of per Identity lets several win.
+pub async fn calls_concurrently_from_devices(
+    world: &mut ConformanceWorld,
+    function: Function,
+    times: usize,
+) {
+    if world.added_devices.is_empty() {
+        world.suite_error("the Identity has one Device: add Devices first");
+    }
+    concurrently(world, function, times, true).await;
+}
+
+async fn concurrently(
+    world: &mut ConformanceWorld,
+    function: Function,
+    times: usize,
+    from_devices: bool,
+) {
     if times < 2 {
         world.suite_error(format!(
             "{times} concurrent calls are no concurrency: use at least 2"
@@ -57,18 +80,27 @@ pub async fn calls_concurrently(world: &mut ConformanceWorld, function: Function
     }
     let adapter = world.adapter();
     let identity = world.handle(SCENARIO_IDENTITY);
+    let devices: Vec<Option<String>> = if from_devices {
+        std::iter::once(None)
+            .chain(world.added_devices.iter().cloned().map(Some))
+            .collect()
+    } else {
+        vec![None]
+    };
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(times));
     let (window, joined) = measure(|| {
         let tasks: Vec<_> = (0..times)
-            .map(|_| {
+            .map(|i| {
                 let adapter = adapter.clone();
                 let identity = identity.clone();
                 let barrier = barrier.clone();
+                let device = devices[i % devices.len()].clone();
                 tokio::spawn(async move {
                     barrier.wait().await;
+                    let device = device.as_deref();
                     match function {
-                        Function::Cancel => adapter.cancel(&identity).await,
-                        _ => adapter.initiate(&identity, None).await,
+                        Function::Cancel => adapter.cancel_as(&identity, device).await,
+                        _ => adapter.initiate_as(&identity, device, None).await,
                     }
                 })
             })
@@ -86,12 +118,19 @@ pub async fn calls_concurrently(world: &mut ConformanceWorld, function: Function
             Err(e) => world.suite_error(format!("a concurrent call panicked: {e}")),
         }
     }
-    // The oracle sees one call: the winner's, if any.
+    // The oracle sees one call: the winner's, if any, made by its Device.
     let call = match function {
         Function::Cancel => Call::Cancel,
         _ => Call::Initiate(None),
     };
-    let expected = world.oracle.apply(SCENARIO_IDENTITY, &call, window);
+    let winner_device = match results.iter().position(Result::is_ok) {
+        Some(i) => devices[i % devices.len()].clone(),
+        None => None,
+    };
+    let expected =
+        world
+            .oracle
+            .apply_as(SCENARIO_IDENTITY, &call, window, winner_device.as_deref());
     let winners: Vec<&String> = results
         .iter()
         .filter_map(|r| r.as_ref().ok().map(|p| &p.id))
@@ -148,6 +187,7 @@ async fn record(
     if world.has(Capability::Events) {
         world.take_events(SCENARIO_IDENTITY).await;
     }
+    world.take_changes(SCENARIO_IDENTITY);
     world.events = None;
     let model_before = world.oracle.model.clone();
     let (result, expected, window) = world
@@ -201,6 +241,9 @@ pub async fn calls_burst(world: &mut ConformanceWorld, n: usize) {
         };
         match (initiate, result) {
             (_, Err(CallError::Adapter(e))) => world.errored("a call of the burst", &e),
+            (initiate, Err(CallError::Malformed(m))) => {
+                world.fail(check_malformed(if initiate { "RID1" } else { "RID2" }, &m))
+            }
             (true, Ok(_)) => outcome.initiated += 1,
             (false, Ok(_)) => outcome.cancelled += 1,
             (true, Err(CallError::Domain(e))) => {

@@ -80,6 +80,9 @@ pub struct ConformanceWorld {
     pub added_devices: Vec<String>,
     /// How the last alternating burst ended, and whether a process was Active before it.
     pub mixed_burst: Option<(crate::oracle::serial::BurstOutcome, bool, usize)>,
+    /// Per Identity: the processes its successful initiates and cancels
+    /// returned since its events were last read (for the event checks).
+    changes: Vec<Vec<crate::domain::IdentityDeletionProcess>>,
 }
 
 /// How long a setup call on a real clock is followed by a pause (two DTO
@@ -217,6 +220,12 @@ impl ConformanceWorld {
             .apply_as(identity, &call, window, device.as_deref());
         if let (Expected::Process(index), Ok(Returned::One(process))) = (&expected, &result) {
             self.oracle.bind(identity, *index, &process.id);
+            if matches!(call, Call::Initiate(_) | Call::Cancel) {
+                if self.changes.len() <= identity {
+                    self.changes.resize(identity + 1, Vec::new());
+                }
+                self.changes[identity].push(process.clone());
+            }
         }
         (result, expected, window)
     }
@@ -303,6 +312,15 @@ impl ConformanceWorld {
             Ok(events) => events,
             Err(e) => self.errored("reading the events", &e),
         }
+    }
+
+    /// The status changes made on `identity` since its events were last
+    /// read (see [`ConformanceWorld::take_events`]), and forgets them.
+    pub fn take_changes(&mut self, identity: usize) -> Vec<crate::domain::IdentityDeletionProcess> {
+        self.changes
+            .get_mut(identity)
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// The last call, or a suite error when there was none.

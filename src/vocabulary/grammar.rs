@@ -545,5 +545,30 @@ pub static DEFINITIONS: LazyLock<Vec<Definition>> = LazyLock::new(|| {
             r"some serial order of the calls explains every answer and the final state",
             |_| Ok(Phrase::BurstSerializable),
         ),
+        def(
+            THEN,
+            &format!(r"the other Identity's `{event}` events are exactly those of its own calls"),
+            |_| Ok(Phrase::OtherIdentityEvents),
+        ),
+        def(GIVEN, r"the Identity has (?P<n>\d+) Devices", |c| {
+            let n: usize = number(&text(c, "n").unwrap_or_default(), "count")?;
+            if n < 2 {
+                return Err("an Identity has at least 1 Device; say 2 or more".to_owned());
+            }
+            Ok(Phrase::HasDevices(n))
+        }),
+        def(
+            WHEN,
+            r"the Identity calls (?P<function>initiateIdentityDeletionProcess|cancelIdentityDeletionProcess) (?P<times>\d+) times concurrently, from its Devices in turn",
+            |c| {
+                let name = text(c, "function").unwrap_or_default();
+                let function = Function::parse(&name)
+                    .ok_or_else(|| format!("`{name}` is not a function of the facade"))?;
+                Ok(Phrase::CallsConcurrentlyFromDevices(
+                    function,
+                    number(&text(c, "times").unwrap_or_default(), "count")?,
+                ))
+            },
+        ),
     ]
 });

@@ -174,6 +174,9 @@ pub fn catalogue() -> Vec<(StepKind, Phrase)> {
         (Then, P::ListHasEntries(13)),
         (Then, P::OtherIdentityUnchanged),
         (Then, P::BurstSerializable),
+        (Then, P::OtherIdentityEvents),
+        (Given, P::HasDevices(4)),
+        (When, P::CallsConcurrentlyFromDevices(Function::Initiate, 8)),
     ];
     for mutation in IdMutation::ALL {
         all.push((When, P::CallsGetMutated(mutation)));

@@ -246,6 +246,13 @@ pub enum Phrase {
     OtherIdentityUnchanged,
     /// Some serial order of the burst's calls explains every answer and the final state.
     BurstSerializable,
+    /// The other Identity's events are exactly those of its own status changes.
+    OtherIdentityEvents,
+    /// The Identity has this many Devices (`devices` capability; at least 2).
+    HasDevices(usize),
+    /// The Identity calls initiate or cancel K times at once, the calls made
+    /// by its Devices in turn (`devices` capability).
+    CallsConcurrentlyFromDevices(Function, usize),
 }
 
 impl Phrase {
@@ -256,8 +263,13 @@ impl Phrase {
             | Phrase::ClockAdvances { .. }
             | Phrase::ClockStopped => Some(Capability::Clock),
             Phrase::ClockSetTo(_) | Phrase::ClockNearDst(_) => Some(Capability::SetClock),
-            Phrase::EventCarriesReturned | Phrase::NoEvent => Some(Capability::Events),
-            Phrase::HasSecondDevice | Phrase::FieldIsDevice(..) => Some(Capability::Devices),
+            Phrase::EventCarriesReturned | Phrase::NoEvent | Phrase::OtherIdentityEvents => {
+                Some(Capability::Events)
+            }
+            Phrase::HasSecondDevice
+            | Phrase::FieldIsDevice(..)
+            | Phrase::HasDevices(_)
+            | Phrase::CallsConcurrentlyFromDevices(..) => Some(Capability::Devices),
             Phrase::CallsFrom(_, device) if *device > 1 => Some(Capability::Devices),
             _ => None,
         }
@@ -515,6 +527,15 @@ impl fmt::Display for Phrase {
             }
             Phrase::BurstSerializable => f.write_str(
                 "some serial order of the calls explains every answer and the final state",
+            ),
+            Phrase::OtherIdentityEvents => write!(
+                f,
+                "the other Identity's `{STATUS_CHANGED_EVENT}` events are exactly those of its own calls"
+            ),
+            Phrase::HasDevices(n) => write!(f, "the Identity has {n} Devices"),
+            Phrase::CallsConcurrentlyFromDevices(function, times) => write!(
+                f,
+                "the Identity calls {function} {times} times concurrently, from its Devices in turn"
             ),
         }
     }

@@ -11,11 +11,11 @@ use enmeshed_conformance::adapter::{
     ImplementationInfo, StatusChangedEvent,
 };
 use enmeshed_conformance::domain::{
-    DEFAULT_GRACE_PERIOD_DAYS, DomainError, ErrorKind, IdentityDeletionProcess, ProcessId,
-    STATUS_CHANGED_EVENT, Status, format_timestamp,
+    DEFAULT_GRACE_PERIOD_DAYS, DomainError, ErrorKind, IdentityDeletionProcess, ProcessId, Status,
+    format_timestamp,
 };
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// One deliberate fault.
@@ -100,11 +100,23 @@ pub enum Mutation {
     GraceFromFirstProcess,
     /// `createdByDevice` and `cancelledByDevice` always name the first Device.
     AlwaysFirstDevice,
+    /// `takeEvents` returns (and clears) the events of every Identity, not the caller's only.
+    EventsOfEveryone,
+    /// `takeEvents` clears the events of every Identity but returns the caller's only.
+    EventsVanishAcrossIdentities,
+    /// Initiate locks per (Identity, Device), not per Identity: calls from
+    /// one Device are serialized, calls from several Devices race.
+    LockPerDevice,
+    /// `gracePeriodEndsAt` is kept in 32-bit Unix seconds: it wraps after
+    /// 2038-01-19T03:14:07Z, so grace periods beyond about 4000 days fail.
+    GraceEndWrapsIn2038,
+    /// The event's data is only `{id, status}`, not the whole process.
+    EventDataPartial,
 }
 
 impl Mutation {
     /// Every mutation but the control.
-    pub const ALL: [Mutation; 38] = [
+    pub const ALL: [Mutation; 43] = [
         Mutation::CheckThenActInitiate,
         Mutation::SecondActiveAfterCancelInitiate,
         Mutation::WrongStatusCasing,
@@ -143,6 +155,11 @@ impl Mutation {
         Mutation::ExpiredNotActive,
         Mutation::GraceFromFirstProcess,
         Mutation::AlwaysFirstDevice,
+        Mutation::EventsOfEveryone,
+        Mutation::EventsVanishAcrossIdentities,
+        Mutation::LockPerDevice,
+        Mutation::GraceEndWrapsIn2038,
+        Mutation::EventDataPartial,
     ];
 }
 
@@ -185,11 +202,15 @@ struct State {
     identities: HashMap<IdentityHandle, Identity>,
 }
 
+/// The per-(Identity, Device) locks of [`Mutation::LockPerDevice`].
+type DeviceLocks = HashMap<(IdentityHandle, Option<String>), Arc<tokio::sync::Mutex<()>>>;
+
 /// A faulty implementation.
 #[derive(Debug)]
 pub struct Mutant {
     mutation: Mutation,
     state: Mutex<State>,
+    device_locks: Mutex<DeviceLocks>,
 }
 
 fn missing(identity: &IdentityHandle) -> AdapterError {
@@ -208,6 +229,7 @@ impl Mutant {
                 next: 7_000_000,
                 identities: HashMap::new(),
             }),
+            device_locks: Mutex::new(HashMap::new()),
         }
     }
 
@@ -251,6 +273,31 @@ impl Mutant {
                 .cancelled
                 .then(|| p.cancelled_by.clone().unwrap_or_else(|| device.to_owned())),
         }
+    }
+
+    /// The status-changed event for `dto`.
+    fn event(&self, dto: &IdentityDeletionProcess) -> StatusChangedEvent {
+        let mut event = StatusChangedEvent::carrying(dto);
+        if self.mutation == Mutation::EventDataPartial {
+            event.data = serde_json::json!({ "id": dto.id, "status": dto.status });
+        }
+        event
+    }
+
+    /// The lock an initiate holds under [`Mutation::LockPerDevice`].
+    fn device_lock(
+        &self,
+        handle: &IdentityHandle,
+        device: Option<&str>,
+    ) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self
+            .device_locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        locks
+            .entry((handle.clone(), device.map(str::to_owned)))
+            .or_default()
+            .clone()
     }
 
     fn has_active(&self, identity: &Identity) -> bool {
@@ -330,6 +377,11 @@ impl Mutant {
         {
             end -= TimeDelta::hours(1);
         }
+        if self.mutation == Mutation::GraceEndWrapsIn2038 {
+            // Unix seconds cut to 32 bits, as a C `time_t` of old.
+            let wrapped = i64::from(end.timestamp() as i32);
+            end = DateTime::from_timestamp(wrapped, end.timestamp_subsec_nanos()).unwrap_or(end);
+        }
         let created_by = match (self.mutation, device) {
             (Mutation::CreatedByDeviceNotCaller, _) => Some(format!(
                 "DVC{}",
@@ -357,10 +409,7 @@ impl Mutant {
             1
         };
         for _ in 0..copies {
-            identity.events.push(StatusChangedEvent {
-                name: STATUS_CHANGED_EVENT.into(),
-                data: dto.clone(),
-            });
+            identity.events.push(self.event(&dto));
         }
         Ok(dto)
     }
@@ -462,6 +511,15 @@ impl Adapter for Mutant {
         days: Option<u32>,
     ) -> BoxFuture<'a, CallResult<IdentityDeletionProcess>> {
         Box::pin(async move {
+            if self.mutation == Mutation::LockPerDevice {
+                let lock = self.device_lock(handle, device);
+                let _held = lock.lock().await;
+                self.check_initiate(handle)?;
+                // A database round trip between the check and the write,
+                // under a lock that only calls from the same Device share.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                return self.create(&mut self.state(), handle, device, days);
+            }
             if self.mutation == Mutation::CheckThenActInitiate {
                 self.check_initiate(handle)?;
                 // A database round trip between the check and the write.
@@ -481,10 +539,7 @@ impl Adapter for Mutant {
                         .find(|p| p.status == Status::Active)
                 {
                     let data = self.dto(&identity.device, active);
-                    identity.events.push(StatusChangedEvent {
-                        name: STATUS_CHANGED_EVENT.into(),
-                        data,
-                    });
+                    identity.events.push(self.event(&data));
                 }
                 return Err(self.already_active().into());
             }
@@ -562,10 +617,7 @@ impl Adapter for Mutant {
             }
             let process = process.clone();
             let dto = self.dto(&identity.device, &process);
-            identity.events.push(StatusChangedEvent {
-                name: STATUS_CHANGED_EVENT.into(),
-                data: dto.clone(),
-            });
+            identity.events.push(self.event(&dto));
             Ok(dto)
         })
     }
@@ -725,11 +777,21 @@ impl Adapter for Mutant {
     ) -> BoxFuture<'a, Result<Vec<StatusChangedEvent>, AdapterError>> {
         Box::pin(async move {
             let mut state = self.state();
-            let identity = state
-                .identities
-                .get_mut(handle)
-                .ok_or_else(|| missing(handle))?;
-            Ok(std::mem::take(&mut identity.events))
+            if !state.identities.contains_key(handle) {
+                return Err(missing(handle));
+            }
+            let mut own = Vec::new();
+            let mut others = Vec::new();
+            for (h, identity) in &mut state.identities {
+                match self.mutation {
+                    _ if h == handle => own = std::mem::take(&mut identity.events),
+                    Mutation::EventsOfEveryone => others.append(&mut identity.events),
+                    Mutation::EventsVanishAcrossIdentities => identity.events.clear(),
+                    _ => {}
+                }
+            }
+            own.append(&mut others);
+            Ok(own)
         })
     }
 }
