@@ -184,11 +184,23 @@ fn build() -> Vec<Rule> {
         rule("DTO.id-unique", "no two processes share an id"),
         rule(
             "DTO.timestamp-utc",
-            "timestamps are ISO-8601 in UTC with milliseconds and `Z`",
+            "timestamps are RFC 3339 in UTC with `Z` (0 to 9 fractional digits)",
+        ),
+        rule(
+            "DTO.unset-field-absent",
+            "an unset optional field is left out, never `null` (in answers, list entries and event data)",
         ),
         rule("EVENT.once", "initiate and cancel publish exactly one status-changed event"),
         rule("EVENT.name", "the event is `transport.identityDeletionProcessStatusChanged`"),
         rule("EVENT.data", "the event carries the process as the call returned it"),
+        rule(
+            "EVENT.own-identity",
+            "an Identity's events are its own: none of another Identity's, none lost when another's are taken",
+        ),
+        rule(
+            "EVENT.order",
+            "events come in the order their status changes took effect",
+        ),
         rule(
             "EVENT.none-without-change",
             "a call that changes nothing publishes no event",
