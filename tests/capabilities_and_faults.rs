@@ -34,8 +34,8 @@ async fn scenarios_needing_a_missing_capability_are_skipped_with_the_reason() {
         .iter()
         .filter(|s| s.outcome == Outcome::Skipped)
         .collect();
-    // 13 clock scenarios, 7 event scenarios and 4 Device scenarios.
-    assert_eq!(skipped.len(), 24, "{}", report.summary());
+    // 17 clock scenarios (nine of them need `setClock` too), 7 event scenarios and 4 Device scenarios.
+    assert_eq!(skipped.len(), 28, "{}", report.summary());
     for s in &skipped {
         let message = s.message.as_deref().unwrap_or_default();
         assert!(message.contains("limited lacks the `"), "{message}");
@@ -66,7 +66,7 @@ async fn scenarios_needing_a_missing_capability_are_skipped_with_the_reason() {
     assert!(
         report
             .summary()
-            .ends_with("57 passed, 0 failed, 24 skipped"),
+            .ends_with("57 passed, 0 failed, 28 skipped"),
         "{}",
         report.summary()
     );

@@ -266,7 +266,7 @@ fn list_prints_without_running_and_fail_fast_stops_early() {
             && text.contains("Cancelling after the grace period fails"),
         "{text}"
     );
-    assert!(text.trim_end().ends_with("36 scenarios"), "{text}");
+    assert!(text.trim_end().ends_with("40 scenarios"), "{text}");
     assert!(!text.contains("passed,"), "{text}");
 
     let output = run(&["--adapter-cmd", WRONG_MESSAGE, "--fail-fast"]);
@@ -340,7 +340,7 @@ fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     let text = out(&output);
     assert!(
         text.contains("Cancelling fails once the grace period is over")
-            && text.trim_end().ends_with("13 scenarios"),
+            && text.trim_end().ends_with("17 scenarios"),
         "{text}"
     );
     let output = run(&[
@@ -367,7 +367,7 @@ fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     let text = out(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(
-        text.trim_end().ends_with("57 passed, 0 failed, 24 skipped"),
+        text.trim_end().ends_with("57 passed, 0 failed, 28 skipped"),
         "{text}"
     );
     assert!(

@@ -217,5 +217,5 @@ fn quiet_prints_only_the_failures_and_the_verdict() {
         "{out}"
     );
     assert!(out.starts_with("\nFAILED "), "{out}");
-    assert_eq!(out.lines().last(), Some("75 passed, 6 failed, 0 skipped"));
+    assert_eq!(out.lines().last(), Some("79 passed, 6 failed, 0 skipped"));
 }
