@@ -8,6 +8,7 @@
 //! - [`oracle`]: the suite's own model of what a conforming implementation answers;
 //! - [`steps`]: the cucumber world and the meaning of each phrase;
 //! - [`verdict`], [`outcome`]: typed verdicts (failed vs. each kind of fault) and results;
+//! - [`run`]: the whole `run` command as a library call (features, fuzzing, gate, reports);
 //! - [`runner`]: running the features and reporting;
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
 //! - [`suite`]: the feature files and use-case pages built into the binary;
@@ -26,6 +27,7 @@ pub mod outcome;
 pub mod process;
 pub mod protocol;
 pub mod reference;
+pub mod run;
 pub mod runner;
 pub mod smoke;
 pub mod spec;

@@ -3,14 +3,12 @@
 
 use super::adapter::{AdapterArgs, StartError, timeout_hint};
 use super::start_report::StartFailure;
-use super::{EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
-use enmeshed_conformance::expectations::{self, Expectations, Finding};
-use enmeshed_conformance::outcome::Outcome;
+use enmeshed_conformance::run::RunRequest;
+use enmeshed_conformance::runner::RunOptions;
 use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::properties::FuzzBudget;
-use enmeshed_conformance::runner::{self, RunError, RunOptions, RunReport, junit, reports};
 use regex::Regex;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -106,9 +104,15 @@ impl RunArgs {
         }
     }
 
-    /// Whether the run leaves scenarios out.
-    fn partial(&self) -> bool {
-        self.tags.is_some() || self.name.is_some() || self.fail_fast
+    /// The library's run request these arguments ask for.
+    pub fn request(&self) -> RunRequest {
+        RunRequest {
+            options: self.options(),
+            expectations: self.expectations.clone(),
+            update_expectations: self.update_expectations,
+            list: self.list,
+            quiet: self.quiet,
+        }
     }
 }
 
@@ -150,217 +154,5 @@ fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
 
 /// Runs `run` against `adapter`: prints the report and returns the exit code.
 pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
-    if args.update_expectations && args.partial() {
-        return usage(
-            "--update-expectations needs a complete run: drop --tags, --name and --fail-fast",
-        );
-    }
-    let expectations = match (&args.expectations, args.update_expectations) {
-        (Some(path), false) => match expectations::load(path) {
-            Ok(e) => Some(e),
-            Err(e) => return usage(e),
-        },
-        _ => None,
-    };
-    let mut options = args.options();
-    if let Some(e) = &expectations {
-        options.waivers = std::sync::Arc::new(e.waivers());
-    }
-    if args.list {
-        let info = match adapter.describe().await {
-            Ok(info) => info,
-            Err(e) => return usage(e),
-        };
-        return match runner::list(&info, &options) {
-            Ok(lines) => {
-                for line in &lines {
-                    println!("{line}");
-                }
-                println!("{} scenarios", lines.len());
-                ExitCode::from(EXIT_PASSED)
-            }
-            Err(e) => usage(e),
-        };
-    }
-    let report = match runner::run(adapter, &options).await {
-        Ok(report) => report,
-        Err(e @ (RunError::Features(_) | RunError::Report { .. })) => return usage(e),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_FAILED);
-        }
-    };
-    finish(args, &report, expectations.as_ref())
-}
-
-/// The gate's findings that belong to no scenario of the run.
-fn run_level(finding: &Finding) -> bool {
-    matches!(
-        finding,
-        Finding::StaleWaiver { .. } | Finding::Unmatched { .. } | Finding::TooBroad { .. }
-    )
-}
-
-/// Expectations, reports (written once the gate has judged), exit code; the
-/// verdict is the last line on standard output.
-fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations>) -> ExitCode {
-    let meta = report.metadata();
-    let mut problems = Vec::new();
-    let (findings, judged) = match expectations {
-        Some(e) => {
-            let (mut findings, judged) =
-                expectations::check_each(e, &report.tally.scenarios, &report.waived);
-            if args.partial() {
-                // A run that leaves scenarios out cannot tell which waivers are stale.
-                findings.retain(|f| !matches!(f, Finding::StaleWaiver { .. }));
-            }
-            (Some(findings), Some(judged))
-        }
-        None => (None, None),
-    };
-    if let Some(e) = expectations {
-        for waiver in &e.waivers {
-            let count = report.waived.get(&waiver.rule).copied().unwrap_or(0);
-            println!(
-                "waived, expected: {} ({count} checks): {}",
-                waiver.rule, waiver.reason
-            );
-        }
-    }
-    let gate_passed = match &findings {
-        Some(findings) => {
-            let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();
-            println!(
-                "expectations ({}): {} expected failures, {} problems",
-                expectations
-                    .map(|e| e.path.display().to_string())
-                    .unwrap_or_default(),
-                findings.len() - failing.len(),
-                failing.len()
-            );
-            for f in &failing {
-                println!("  {}", f.render());
-            }
-            failing.is_empty()
-                && report.tally.parse_errors.is_empty()
-                && report
-                    .tally
-                    .scenarios
-                    .iter()
-                    .any(|s| s.outcome != Outcome::Skipped)
-        }
-        None => report.passed(),
-    };
-    let gate_problems: Vec<Finding> = findings
-        .iter()
-        .flatten()
-        .filter(|f| run_level(f))
-        .cloned()
-        .collect();
-    let input = junit::Input {
-        records: &report.records,
-        judged: judged.as_deref(),
-        gate_problems: &gate_problems,
-        parse_errors: &report.tally.parse_errors,
-        meta: &meta,
-    };
-    if let Some(path) = &args.junit {
-        problems.extend(reports::write_junit(path, &input).err());
-    }
-    if let Some(path) = &args.json {
-        problems.extend(reports::write_json(path, report, &meta).err());
-    }
-    if let Some(path) = &args.summary {
-        let markdown = reports::summary_markdown(report, &meta, findings.as_deref(), gate_passed);
-        problems.extend(
-            std::fs::write(path, markdown)
-                .err()
-                .map(|e| format!("cannot write {}: {e}", path.display())),
-        );
-    }
-    let mut updated = false;
-    if args.update_expectations
-        && let Some(path) = &args.expectations
-    {
-        match expectations::update(path, &report.tally.scenarios) {
-            Ok(s) => {
-                println!(
-                    "updated {}: kept {}, removed {}, added {} entries",
-                    path.display(),
-                    s.kept,
-                    s.removed,
-                    s.added
-                );
-                if s.added > 0 {
-                    println!("fill in the `reason` of the added entries");
-                }
-                updated = true;
-            }
-            Err(e) => problems.push(e),
-        }
-    }
-    for problem in &problems {
-        eprintln!("error: {problem}");
-    }
-    let summary = report.summary();
-    let (details, counts_line) = summary.rsplit_once('\n').unwrap_or(("", &summary));
-    let details: Vec<&str> = details
-        .lines()
-        .filter(|l| !args.quiet || !quiet_hides(l))
-        .collect();
-    if !details.is_empty() {
-        println!("\n{}", details.join("\n"));
-    }
-    match &judged {
-        None => println!("{counts_line}"),
-        Some(judged) => {
-            let counts = junit::counts(&input);
-            let listed = judged
-                .iter()
-                .filter(|j| matches!(j, Some(expectations::Judged::Listed { .. })))
-                .count();
-            let waived = judged
-                .iter()
-                .filter(|j| matches!(j, Some(expectations::Judged::Waived { .. })))
-                .count();
-            let t = &report.tally;
-            let failed =
-                t.count(Outcome::Failed) + t.count(Outcome::Errored) + t.count(Outcome::Undefined);
-            println!(
-                "{} passed, {failed} failed ({} expected: {listed} listed, {waived} waived), {} skipped — gate: {}",
-                t.count(Outcome::Passed),
-                listed + waived,
-                t.count(Outcome::Skipped),
-                if gate_passed { "PASSED" } else { "FAILED" }
-            );
-            // The plain closing line CI harnesses read: the test cases of the
-            // JUnit report (expected failures count as skipped there).
-            println!(
-                "gate: {} passed, {} failed, {} skipped",
-                counts.passed(),
-                counts.failures + counts.errors,
-                counts.skipped
-            );
-        }
-    }
-    if updated && problems.is_empty() {
-        return ExitCode::from(EXIT_PASSED);
-    }
-    let t = &report.tally;
-    let only_undefined = t.count(Outcome::Undefined) > 0
-        && t.count(Outcome::Failed) + t.count(Outcome::Errored) == 0;
-    ExitCode::from(if gate_passed && problems.is_empty() {
-        EXIT_PASSED
-    } else if only_undefined && problems.is_empty() {
-        EXIT_INCOMPLETE
-    } else {
-        EXIT_FAILED
-    })
-}
-
-/// The summary lines `--quiet` leaves out: everything but failures.
-fn quiet_hides(line: &str) -> bool {
-    line.starts_with("implementation: ")
-        || line.starts_with("suite: ")
-        || line.starts_with("SKIPPED ")
+    enmeshed_conformance::run::run_against(adapter, &args.request()).await
 }
