@@ -1,11 +1,12 @@
 //! `enmeshed-conformance run`: the conformance run and its CI gate
 //! (expectations, reports, listing).
 
+use super::EXIT_PASSED;
 use super::adapter::{AdapterArgs, StartError, timeout_hint};
 use super::start_report::StartFailure;
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
-use enmeshed_conformance::run::RunRequest;
+use enmeshed_conformance::run::Run;
 use enmeshed_conformance::runner::RunOptions;
 use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::properties::FuzzBudget;
@@ -103,17 +104,6 @@ impl RunArgs {
             }),
         }
     }
-
-    /// The library's run request these arguments ask for.
-    pub fn request(&self) -> RunRequest {
-        RunRequest {
-            options: self.options(),
-            expectations: self.expectations.clone(),
-            update_expectations: self.update_expectations,
-            list: self.list,
-            quiet: self.quiet,
-        }
-    }
 }
 
 /// Parses `--tags`.
@@ -154,5 +144,39 @@ fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
 
 /// Runs `run` against `adapter`: prints the report and returns the exit code.
 pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
-    enmeshed_conformance::run::run_against(adapter, &args.request()).await
+    let run = Run::with_options(adapter, args.options())
+        .expectations_opt(args.expectations.clone())
+        .update_expectations(args.update_expectations);
+    if args.list {
+        return match run.list().await {
+            Ok(lines) => {
+                for line in &lines {
+                    println!("{line}");
+                }
+                println!("{} scenarios", lines.len());
+                ExitCode::from(EXIT_PASSED)
+            }
+            Err(e) => fail(&e),
+        };
+    }
+    let result = match run.execute().await {
+        Ok(result) => result,
+        Err(e) => return fail(&e),
+    };
+    for line in result.gate_lines() {
+        println!("{line}");
+    }
+    for problem in &result.problems {
+        eprintln!("error: {problem}");
+    }
+    for line in result.closing_lines(args.quiet) {
+        println!("{line}");
+    }
+    ExitCode::from(result.exit_code())
+}
+
+/// Prints a run that could not be made, and returns its exit code.
+fn fail(error: &enmeshed_conformance::run::Error) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(error.exit_code())
 }

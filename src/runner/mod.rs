@@ -42,9 +42,10 @@ pub struct RunOptions {
     pub tags: Option<TagOperation>,
     /// Only scenarios whose name matches.
     pub name: Option<Regex>,
-    /// Where to write a JUnit XML report.
+    /// Where to write a JUnit XML report: [`run`] checks and creates the
+    /// file, [`crate::run::Run`] writes the report once the gate has judged.
     pub junit: Option<PathBuf>,
-    /// Where to write a Cucumber JSON report.
+    /// Where to write a Cucumber JSON report (written by [`crate::run::Run`]).
     pub json: Option<PathBuf>,
     /// How many scenarios run at once.
     pub concurrency: usize,
@@ -251,7 +252,10 @@ fn properties_selected(options: &RunOptions, tally: &Tally) -> bool {
     tags_ok && name_ok && !stopped
 }
 
-/// Runs the features of `options` against `adapter` and prints the report.
+/// Runs the features of `options` (and the fuzz properties) against
+/// `adapter` and prints cucumber's report. The report files of `options` are
+/// only checked and created here: [`crate::run::Run`] is the whole run, with
+/// the expectations gate and the reports written.
 pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
     let info = adapter.describe().await.map_err(RunError::Describe)?;
     let files = features::discover(&options.features).map_err(RunError::Features)?;
