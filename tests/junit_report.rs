@@ -126,11 +126,11 @@ fn a_green_run_is_valid_with_stable_names_and_the_metadata() {
         "feature name and rule name: {xml}"
     );
     assert!(
-        xml.contains("<system-out>location: features/"),
+        xml.contains("<system-out>location: embedded:features/"),
         "the location is kept in <system-out>"
     );
     assert!(xml.contains("<property name=\"spec.digest\" value=\"embedded:fnv1a64:"));
-    assert!(xml.contains(" file=\"features/"));
+    assert!(xml.contains(" file=\"embedded:features/"));
 }
 
 #[test]
