@@ -135,6 +135,66 @@ fn every_command_of_the_vendor_guide_runs() {
     }
 }
 
+/// README commands that run elsewhere, without their comments: the installs
+/// and `cargo run --release` build the suite (minutes), `cargo test` is
+/// what runs this test, and the real runtime's commands need `npm ci`
+/// (network); `.ci/run` runs each of them (or the same with `--locked`).
+const README_ELSEWHERE: &[&str] = &[
+    "cargo install --locked --path .",
+    "cargo run --release -- run",
+    "cargo test --workspace",
+    "(cd adapters/nmshd-runtime && npm ci)",
+    "enmeshed-conformance run  --adapter-cmd \"node adapters/nmshd-runtime/adapter.js\" --timeout 30     --expectations adapters/nmshd-runtime/expectations.toml",
+    "enmeshed-conformance fuzz --adapter-cmd \"node adapters/nmshd-runtime/adapter.js\" --timeout 30     --expectations adapters/nmshd-runtime/expectations.toml --cases 64 --concurrency-cases 8",
+];
+
+#[test]
+fn every_other_command_of_the_readme_runs_from_the_repository_root() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let all = commands(&readme);
+    for elsewhere in README_ELSEWHERE {
+        assert!(
+            all.iter().any(|c| without_comment(c) == *elsewhere),
+            "{elsewhere} is no longer in README.md: update README_ELSEWHERE ({all:?})"
+        );
+    }
+    let binary = Path::new(env!("CARGO_BIN_EXE_enmeshed-conformance"));
+    let mut script = String::from("set -euo pipefail\n");
+    let mut ran = 0;
+    for command in all
+        .iter()
+        .filter(|c| !README_ELSEWHERE.contains(&without_comment(c)))
+    {
+        script.push_str(&format!(
+            "echo '>>> {}' >&2\n",
+            command.replace('\'', "'\\''")
+        ));
+        script.push_str(command);
+        script.push_str(" >/dev/null\n");
+        ran += 1;
+    }
+    assert!(ran >= 3, "{script}");
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(root)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "a command of README.md failed (the last `>>>` line):\n{stderr}"
+    );
+    assert_eq!(stderr.matches(">>> ").count(), ran, "{stderr}");
+}
+
 #[test]
 fn commands_are_read_from_sh_blocks_only() {
     let markdown = "text\n```sh\nec run \\\n  --list  # comment\n\n```\n```toml\nx = 1\n```\n```\nplain\n```\n```sh\necho two\n```\n";
