@@ -342,3 +342,84 @@ fn write_reports(
     }
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::ReferenceImplementation;
+
+    fn rid4() -> Run {
+        Run::new(Arc::new(ReferenceImplementation::new()))
+            .tags("@RID4")
+            .unwrap()
+            .fuzz(None)
+            .console(false)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_run_writes_its_reports_after_the_gate_and_returns_the_verdict() {
+        let dir = tempfile::tempdir().unwrap();
+        let expectations = dir.path().join("expectations.toml");
+        std::fs::write(
+            &expectations,
+            "[[expected]]\nscenario = \"no such scenario\"\noutcome = \"failed\"\nreason = \"r\"\n",
+        )
+        .unwrap();
+        let junit = dir.path().join("junit.xml");
+        let summary = dir.path().join("summary.md");
+        let result = rid4()
+            .expectations(&expectations)
+            .junit(&junit)
+            .summary(&summary)
+            .execute()
+            .await
+            .unwrap();
+        // Every RID4 scenario passed, but the entry matches nothing: the gate fails.
+        let counts = result.counts();
+        assert!(counts.passed > 0);
+        assert_eq!((counts.failed, counts.errored, counts.listed), (0, 0, 0));
+        assert_eq!(result.verdict(), RunVerdict::Failed);
+        assert_eq!(result.exit_code(), exit::EXIT_FAILED);
+        assert!(
+            matches!(result.findings(), [Finding::Unmatched { entry }] if entry.contains("no such scenario")),
+            "{:?}",
+            result.findings()
+        );
+        let xml = std::fs::read_to_string(&junit).unwrap();
+        assert!(xml.contains("UNMATCHED"), "{xml}");
+        assert!(
+            std::fs::read_to_string(&summary)
+                .unwrap()
+                .contains("FAILED")
+        );
+        let last = result.closing_lines(true);
+        assert_eq!(
+            last.last().map(String::as_str),
+            Some(format!("gate: {} passed, 1 failed, 0 skipped", counts.passed).as_str())
+        );
+        // Without the entry the same run passes.
+        std::fs::write(&expectations, "").unwrap();
+        let green = rid4().expectations(&expectations).execute().await.unwrap();
+        assert_eq!(green.verdict(), RunVerdict::Passed);
+        assert!(green.gate_lines().iter().any(|l| l.contains("0 problems")));
+    }
+
+    #[tokio::test]
+    async fn a_run_that_cannot_be_made_is_an_error_with_its_exit_code() {
+        let partial = rid4().expectations("x.toml").update_expectations(true);
+        let error = partial.execute().await.unwrap_err();
+        assert!(matches!(&error, Error::Usage(m) if m.contains("complete run")));
+        assert_eq!(error.exit_code(), exit::EXIT_USAGE);
+        let missing = rid4()
+            .features(["no/such/dir"])
+            .execute()
+            .await
+            .unwrap_err();
+        assert_eq!(missing.exit_code(), exit::EXIT_USAGE);
+        assert!(
+            Run::new(Arc::new(ReferenceImplementation::new()))
+                .tags("@(")
+                .is_err()
+        );
+    }
+}
