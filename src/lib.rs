@@ -1,13 +1,19 @@
 //! enmeshed-conformance: a spec-driven conformance suite and reference
 //! implementation for the enmeshed IdentityDeletionProcess use cases (RID1–RID5).
 //!
+//! A vendor needs [`prelude`]: implement [`adapter::Adapter`] (or the
+//! synchronous [`adapter::BlockingAdapter`]) for the implementation, and
+//! [`run::Run`] does what `enmeshed-conformance run` does: the features, the
+//! fuzz properties, the expectations gate and the reports.
+//!
 //! - [`domain`]: the model (status, id, DTO, errors, grace period);
 //! - [`adapter`]: the trait every implementation under test is reached through;
-//! - [`reference`]: the reference implementation;
+//! - [`reference`](mod@reference): the reference implementation;
 //! - [`vocabulary`]: every step phrase, typed and defined once;
 //! - [`oracle`]: the suite's own model of what a conforming implementation answers;
 //! - [`steps`]: the cucumber world and the meaning of each phrase;
 //! - [`verdict`], [`outcome`]: typed verdicts (failed vs. each kind of fault) and results;
+//! - [`run`]: the whole `run` command as a library call (features, fuzzing, gate, reports);
 //! - [`runner`]: running the features and reporting;
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
 //! - [`digest`]: the one digest (SHA-256) of pages and feature files;
@@ -29,10 +35,12 @@ pub mod fuzz;
 pub mod generate;
 pub mod oracle;
 pub mod outcome;
+pub mod prelude;
 pub mod process;
 pub mod protocol;
 pub mod reference;
 pub mod rules;
+pub mod run;
 pub mod runner;
 pub mod sanitize;
 pub mod smoke;

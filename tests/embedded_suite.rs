@@ -69,7 +69,7 @@ fn stderr(output: &Output) -> String {
 fn listed(output: &Output) -> Vec<String> {
     cli::stdout(output)
         .lines()
-        .filter(|l| l.starts_with("features/"))
+        .filter(|l| l.starts_with("embedded:features/"))
         .map(str::to_owned)
         .collect()
 }
@@ -92,7 +92,10 @@ fn an_installed_binary_runs_the_whole_suite_from_an_empty_directory() {
         junit.contains("name=\"spec.digest\" value=\"embedded:sha256:"),
         "{junit}"
     );
-    assert!(junit.contains("features/manual/dto.feature"), "{junit}");
+    assert!(
+        junit.contains("embedded:features/manual/dto.feature"),
+        "{junit}"
+    );
 
     let list = suite.run(&["run", "--list"]);
     assert_eq!(list.status.code(), Some(0));
@@ -100,9 +103,13 @@ fn an_installed_binary_runs_the_whole_suite_from_an_empty_directory() {
     assert!(
         scenarios
             .iter()
-            .any(|l| l.starts_with("features/generated/"))
+            .any(|l| l.starts_with("embedded:features/generated/"))
     );
-    assert!(scenarios.iter().any(|l| l.starts_with("features/manual/")));
+    assert!(
+        scenarios
+            .iter()
+            .any(|l| l.starts_with("embedded:features/manual/"))
+    );
     assert!(
         out.contains(&format!("{} passed", scenarios.len())),
         "{out}"

@@ -178,13 +178,13 @@ fn a_green_run_is_valid_with_stable_names_and_the_metadata() {
         "feature name and rule name: {xml}"
     );
     assert!(
-        xml.contains("<system-out>location: features/"),
+        xml.contains("<system-out>location: embedded:features/"),
         "the location is kept in <system-out>"
     );
     assert!(xml.contains("<property name=\"spec.digest\" value=\"embedded:sha256:"));
     // The feature file is a property of its suite, not a `file` attribute
     // (which the strict readers reject).
-    assert!(xml.contains("<property name=\"file\" value=\"features/"));
+    assert!(xml.contains("<property name=\"file\" value=\"embedded:features/"));
     assert!(!xml.contains(" file="), "{xml}");
 }
 

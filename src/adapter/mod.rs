@@ -4,11 +4,14 @@
 //! kinds of failure apart: [`CallError::Domain`] is the implementation's
 //! answer (the suite asserts on its code and message), [`CallError::Adapter`]
 //! means the call could not be made at all (the scenario is reported as
-//! errored, with the cause).
+//! errored, with the cause). [`BlockingAdapter`] is the same seam with
+//! synchronous methods, for an implementation without futures.
 
+mod blocking;
 mod capability;
 mod error;
 
+pub use blocking::{Blocking, BlockingAdapter};
 pub use capability::{Capability, ImplementationInfo};
 pub use error::{AdapterError, AdapterFault, CallError, MalformedAnswer};
 

@@ -14,15 +14,7 @@ mod start_report;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// Exit code: everything passed.
-pub const EXIT_PASSED: u8 = 0;
-/// Exit code: a scenario failed or errored.
-pub const EXIT_FAILED: u8 = 1;
-/// Exit code: bad usage (clap uses it too).
-pub const EXIT_USAGE: u8 = 2;
-/// Exit code: nothing failed, but a step has no definition: the suite is
-/// incomplete (never a pass, never the implementation's fault).
-pub const EXIT_INCOMPLETE: u8 = 3;
+pub use enmeshed_conformance::run::exit::{EXIT_FAILED, EXIT_PASSED, EXIT_USAGE};
 
 /// The exit codes of `run` (and of the whole program), as `--help` shows them.
 pub const EXIT_CODES_HELP: &str = "\
@@ -135,6 +127,7 @@ pub async fn main(cli: Cli) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use enmeshed_conformance::run::exit::EXIT_INCOMPLETE;
 
     #[test]
     fn the_help_names_every_exit_code() {

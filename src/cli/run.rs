@@ -1,17 +1,16 @@
 //! `enmeshed-conformance run`: the conformance run and its CI gate
 //! (expectations, reports, listing).
 
+use super::{EXIT_PASSED, usage};
 use super::adapter::{AdapterArgs, StartError, timeout_hint};
 use super::start_report::StartFailure;
-use super::{EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
-use enmeshed_conformance::expectations::{self, Expectations, Finding};
 use enmeshed_conformance::fsio::{self, outputs::Named};
-use enmeshed_conformance::outcome::Outcome;
+use enmeshed_conformance::run::Run;
 use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::properties::FuzzBudget;
-use enmeshed_conformance::runner::{self, RunError, RunOptions, RunReport, junit, reports};
+use enmeshed_conformance::runner::{self, RunOptions};
 use enmeshed_conformance::sanitize::terminal;
 use regex::Regex;
 use std::path::PathBuf;
@@ -110,14 +109,9 @@ impl RunArgs {
             }),
         }
     }
-
-    /// Whether the run leaves scenarios out.
-    fn partial(&self) -> bool {
-        self.tags.is_some() || self.name.is_some() || self.fail_fast
-    }
 }
 
-/// The value parser of `--tags`: [`parse_tags`], with an error message of
+/// The value parser of `--tags`: [`enmeshed_conformance::run::tags::parse`], with an error message of
 /// its own (clap's would quote the whole expression first, however long).
 #[derive(Debug, Clone, Copy)]
 struct TagsParser;
@@ -137,7 +131,7 @@ impl clap::builder::TypedValueParser for TagsParser {
                 "--tags: the tag expression is not UTF-8\n",
             )
         })?;
-        parse_tags(text).map_err(|e| {
+        enmeshed_conformance::run::tags::parse(text).map_err(|e| {
             clap::Error::raw(
                 clap::error::ErrorKind::ValueValidation,
                 format!("--tags: {e}\n"),
@@ -146,43 +140,6 @@ impl clap::builder::TypedValueParser for TagsParser {
     }
 }
 
-/// The deepest nesting of parentheses a `--tags` expression may have.
-pub const MAX_TAG_NESTING: usize = 64;
-/// The most operators (`and`, `or`, `not`) a `--tags` expression may have.
-pub const MAX_TAG_OPERATORS: usize = 256;
-
-/// Parses `--tags`, within [`MAX_TAG_NESTING`] and [`MAX_TAG_OPERATORS`]
-/// (the parser and the evaluation recurse once per level: an expression
-/// nested 20,000 deep would overflow the stack).
-fn parse_tags(text: &str) -> Result<TagOperation, String> {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    for c in text.chars() {
-        match c {
-            '(' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            ')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    if deepest > MAX_TAG_NESTING {
-        return Err(format!(
-            "the tag expression nests {deepest} levels of parentheses; at most {MAX_TAG_NESTING} are allowed"
-        ));
-    }
-    let operators = text
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .filter(|w| matches!(*w, "and" | "or" | "not"))
-        .count();
-    if operators > MAX_TAG_OPERATORS {
-        return Err(format!(
-            "the tag expression has {operators} operators (and, or, not); at most {MAX_TAG_OPERATORS} are allowed"
-        ));
-    }
-    text.parse::<TagOperation>()
-        .map_err(|e| format!("not a tag expression: {e}"))
-}
 
 /// Runs `run`: starts the implementation, runs the suite, stops it. When the
 /// implementation does not start, the reports asked for still say why.
@@ -243,28 +200,12 @@ fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
 
 /// Runs `run` against `adapter`: prints the report and returns the exit code.
 pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
-    if args.update_expectations && args.partial() {
-        return usage(
-            "--update-expectations needs a complete run: drop --tags, --name and --fail-fast",
-        );
-    }
-    let expectations = match (&args.expectations, args.update_expectations) {
-        (Some(path), false) => match expectations::load(path) {
-            Ok(e) => Some(e),
-            Err(e) => return usage(e),
-        },
-        _ => None,
-    };
-    let mut options = args.options();
-    if let Some(e) = &expectations {
-        options.waivers = std::sync::Arc::new(e.waivers());
-    }
+    let run = Run::with_options(adapter, args.options())
+        .expectations_opt(args.expectations.clone())
+        .update_expectations(args.update_expectations)
+        .strict(args.strict);
     if args.list {
-        let info = match adapter.describe().await {
-            Ok(info) => info,
-            Err(e) => return usage(e),
-        };
-        return match runner::list(&info, &options) {
+        return match run.list().await {
             Ok(lines) => {
                 for line in &lines {
                     println!("{}", terminal::text(line));
@@ -272,233 +213,27 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
                 println!("{} scenarios", lines.len());
                 ExitCode::from(EXIT_PASSED)
             }
-            Err(e) => usage(e),
+            Err(e) => fail(&e),
         };
     }
-    let report = match runner::run(adapter, &options).await {
-        Ok(report) => report,
-        Err(e @ RunError::Features(_)) => return usage(e),
-        Err(e) => {
-            eprintln!("error: {}", terminal::text(&e.to_string()));
-            return ExitCode::from(EXIT_FAILED);
-        }
+    let result = match run.execute().await {
+        Ok(result) => result,
+        Err(e) => return fail(&e),
     };
-    finish(args, &report, expectations.as_ref())
-}
-
-/// The gate's findings that belong to no scenario of the run.
-fn run_level(finding: &Finding) -> bool {
-    matches!(
-        finding,
-        Finding::StaleWaiver { .. }
-            | Finding::Unmatched { .. }
-            | Finding::TooBroad { .. }
-            | Finding::TodoReason { .. }
-    )
-}
-
-/// Expectations, reports (written once the gate has judged), exit code; the
-/// verdict is the last line on standard output.
-fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations>) -> ExitCode {
-    let meta = report.metadata();
-    let mut problems = Vec::new();
-    let todo = expectations
-        .map(Expectations::todo_reasons)
-        .unwrap_or_default();
-    let (findings, judged) = match expectations {
-        Some(e) => {
-            let (mut findings, judged) =
-                expectations::check_each(e, &report.tally.scenarios, &report.waived);
-            if args.partial() {
-                // A run that leaves scenarios out cannot tell which waivers are stale.
-                findings.retain(|f| !matches!(f, Finding::StaleWaiver { .. }));
-            }
-            if args.strict {
-                findings.extend(todo.iter().map(|entry| Finding::TodoReason {
-                    entry: entry.clone(),
-                }));
-            }
-            (Some(findings), Some(judged))
-        }
-        None => (None, None),
-    };
-    if let Some(e) = expectations {
-        for waiver in &e.waivers {
-            let count = report.waived.get(&waiver.rule).copied().unwrap_or(0);
-            println!(
-                "waived, expected: {} ({count} checks): {}",
-                waiver.rule, waiver.reason
-            );
-        }
+    for line in result.gate_lines() {
+        println!("{}", terminal::text(&line));
     }
-    for label in &todo {
-        println!(
-            "warning: {label}: the reason is still a TODO{}",
-            if args.strict {
-                " (--strict: this fails the gate)"
-            } else {
-                "; --strict fails the gate on it"
-            }
-        );
-    }
-    let strict_failed = args.strict && !todo.is_empty();
-    let gate_passed = match &findings {
-        Some(findings) => {
-            let failing: Vec<&Finding> = findings.iter().filter(|f| f.fails()).collect();
-            println!(
-                "expectations ({}): {} expected failures, {} problems",
-                expectations
-                    .map(|e| e.path.display().to_string())
-                    .unwrap_or_default(),
-                findings.len() - failing.len(),
-                failing.len()
-            );
-            for f in &failing {
-                println!("  {}", terminal::text(&f.render()));
-            }
-            failing.is_empty()
-                && report.tally.parse_errors.is_empty()
-                // Everything skipped or waived: nothing was shown to conform.
-                && report.tally.count(Outcome::Passed) > 0
-        }
-        None => report.passed(),
-    };
-    let gate_problems: Vec<Finding> = findings
-        .iter()
-        .flatten()
-        .filter(|f| run_level(f))
-        .cloned()
-        .collect();
-    let input = junit::Input {
-        records: &report.records,
-        judged: judged.as_deref(),
-        gate_problems: &gate_problems,
-        parse_errors: &report.tally.parse_errors,
-        meta: &meta,
-    };
-    if let Some(path) = &args.junit {
-        problems.extend(reports::write_junit(path, &input).err());
-    }
-    if let Some(path) = &args.json {
-        problems.extend(reports::write_json(path, report, &meta, judged.as_deref()).err());
-    }
-    if let Some(path) = &args.summary {
-        let gate = match (&findings, &judged) {
-            (Some(findings), Some(judged)) => Some(reports::GateView {
-                findings,
-                judged,
-                todo: &todo,
-            }),
-            _ => None,
-        };
-        let markdown = reports::summary_markdown(report, &meta, gate, gate_passed);
-        problems.extend(
-            enmeshed_conformance::fsio::write_file(path, markdown.as_bytes())
-                .err()
-                .map(|e| e.to_string()),
-        );
-    }
-    let mut updated = false;
-    if args.update_expectations
-        && let Some(path) = &args.expectations
-    {
-        match expectations::update(path, &report.tally.scenarios) {
-            Ok(s) => {
-                println!(
-                    "updated {}: kept {}, removed {}, added {} entries",
-                    path.display(),
-                    s.kept,
-                    s.removed,
-                    s.added
-                );
-                if s.added > 0 {
-                    println!("fill in the `reason` of the added entries");
-                }
-                updated = true;
-            }
-            Err(e) => problems.push(e),
-        }
-    }
-    for problem in &problems {
+    for problem in &result.problems {
         eprintln!("error: {}", terminal::text(problem));
     }
-    let summary = report.summary();
-    let (details, counts_line) = summary.rsplit_once('\n').unwrap_or(("", &summary));
-    let details: Vec<&str> = details
-        .lines()
-        .filter(|l| !args.quiet || !quiet_hides(l))
-        .collect();
-    if !details.is_empty() {
-        println!("\n{}", terminal::text(&details.join("\n")));
+    for line in result.closing_lines(args.quiet) {
+        println!("{}", terminal::text(&line));
     }
-    if let Some(judged) = &judged {
-        for (result, judged) in report.tally.scenarios.iter().zip(judged) {
-            if let Some(note) = judged
-                .as_ref()
-                .and_then(enmeshed_conformance::runner::cucumber_json::expected_note)
-            {
-                println!(
-                    "EXPECTED {}: {}",
-                    result.scenario,
-                    note.lines().next().unwrap_or_default()
-                );
-            }
-        }
-    }
-    match &judged {
-        None => println!("{counts_line}"),
-        Some(judged) => {
-            let counts = junit::counts(&input);
-            let listed = judged
-                .iter()
-                .filter(|j| matches!(j, Some(expectations::Judged::Listed { .. })))
-                .count();
-            let waived = judged
-                .iter()
-                .filter(|j| matches!(j, Some(expectations::Judged::Waived { .. })))
-                .count();
-            let t = &report.tally;
-            let failed =
-                t.count(Outcome::Failed) + t.count(Outcome::Errored) + t.count(Outcome::Undefined);
-            println!(
-                "{} passed, {failed} failed ({} expected: {listed} listed, {waived} waived), {} skipped — gate: {}",
-                t.count(Outcome::Passed),
-                listed + waived,
-                t.count(Outcome::Skipped),
-                match (gate_passed, strict_failed) {
-                    (true, _) => "PASSED".to_owned(),
-                    (false, true) => format!("FAILED (--strict: {} TODO reasons)", todo.len()),
-                    (false, false) => "FAILED".to_owned(),
-                }
-            );
-            // The plain closing line CI harnesses read: the test cases of the
-            // JUnit report (expected failures count as skipped there).
-            println!(
-                "gate: {} passed, {} failed, {} skipped",
-                counts.passed(),
-                counts.failures + counts.errors,
-                counts.skipped
-            );
-        }
-    }
-    if updated && problems.is_empty() {
-        return ExitCode::from(EXIT_PASSED);
-    }
-    let t = &report.tally;
-    let only_undefined = t.count(Outcome::Undefined) > 0
-        && t.count(Outcome::Failed) + t.count(Outcome::Errored) == 0;
-    ExitCode::from(if gate_passed && problems.is_empty() {
-        EXIT_PASSED
-    } else if only_undefined && problems.is_empty() {
-        EXIT_INCOMPLETE
-    } else {
-        EXIT_FAILED
-    })
+    ExitCode::from(result.exit_code())
 }
 
-/// The summary lines `--quiet` leaves out: everything but failures.
-fn quiet_hides(line: &str) -> bool {
-    line.starts_with("implementation: ")
-        || line.starts_with("suite: ")
-        || line.starts_with("SKIPPED ")
+/// Prints a run that could not be made, and returns its exit code.
+fn fail(error: &enmeshed_conformance::run::Error) -> ExitCode {
+    eprintln!("error: {}", terminal::text(&error.to_string()));
+    ExitCode::from(error.exit_code())
 }

@@ -1,7 +1,7 @@
 //! Turning a parsed use case into a Gherkin feature.
 //!
 //! The rules are general: they apply to every page of the enmeshed docs, and
-//! no file, id or bullet text is treated specially (see [`steps`]).
+//! no file, id or bullet text is treated specially (see `steps`).
 
 mod capability_tags;
 mod escape;

@@ -155,12 +155,12 @@ pub enum FeatureSource {
 }
 
 impl FeatureSource {
-    /// The path reports name: the file's, or the embedded file's path in
-    /// this repository (`features/manual/dto.feature`).
+    /// The path reports name: the file's, or `embedded:` and the embedded
+    /// file's path in this repository (`embedded:features/manual/dto.feature`).
     pub fn path(&self) -> PathBuf {
         match self {
             FeatureSource::File(path) => path.clone(),
-            FeatureSource::Embedded(file) => PathBuf::from(file.path),
+            FeatureSource::Embedded(file) => PathBuf::from(file.location()),
         }
     }
 
@@ -219,7 +219,7 @@ pub fn sources_digest(sources: &[FeatureSource]) -> Result<String, String> {
 pub fn parse_source(source: &FeatureSource) -> Result<gherkin::Feature, parser::Error> {
     match source {
         FeatureSource::File(path) => parse_feature(path),
-        FeatureSource::Embedded(file) => parse_text(Path::new(file.path), file.text),
+        FeatureSource::Embedded(file) => parse_text(Path::new(&file.location()), file.text),
     }
 }
 
@@ -331,21 +331,37 @@ impl FeatureFiles {
     }
 }
 
+impl FeatureFiles {
+    /// Reads and parses one feature file, with the capability tags and skips.
+    pub fn read(&self, source: &FeatureSource) -> parser::Result<gherkin::Feature> {
+        parse_source(source).map(|mut feature| {
+            self.rewrite(&mut feature);
+            feature
+        })
+    }
+}
+
 impl cucumber::Parser<Vec<FeatureSource>> for FeatureFiles {
     type Cli = cucumber::cli::Empty;
     type Output = stream::Iter<std::vec::IntoIter<parser::Result<gherkin::Feature>>>;
 
     fn parse(self, input: Vec<FeatureSource>, _cli: Self::Cli) -> Self::Output {
-        let features: Vec<_> = input
-            .iter()
-            .map(|source| {
-                parse_source(source).map(|mut feature| {
-                    self.rewrite(&mut feature);
-                    feature
-                })
-            })
-            .collect();
+        let features: Vec<_> = input.iter().map(|source| self.read(source)).collect();
         stream::iter(features)
+    }
+}
+
+/// Features parsed already (by [`FeatureFiles::read`]), handed to cucumber
+/// as they are: the run reads and parses each file once.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Parsed;
+
+impl cucumber::Parser<Vec<parser::Result<gherkin::Feature>>> for Parsed {
+    type Cli = cucumber::cli::Empty;
+    type Output = stream::Iter<std::vec::IntoIter<parser::Result<gherkin::Feature>>>;
+
+    fn parse(self, input: Vec<parser::Result<gherkin::Feature>>, _cli: Self::Cli) -> Self::Output {
+        stream::iter(input)
     }
 }
 
@@ -380,7 +396,10 @@ mod tests {
         let feature = parse_source(&sources[0]).unwrap();
         assert_eq!(
             feature.path.as_deref(),
-            Some(Path::new(crate::suite::FEATURES[0].path))
+            Some(Path::new(&format!(
+                "embedded:{}",
+                crate::suite::FEATURES[0].path
+            )))
         );
         let digest = sources_digest(&sources).unwrap();
         assert!(digest.starts_with("embedded:sha256:"), "{digest}");

@@ -8,8 +8,10 @@
 //! ([`junit`], [`cucumber_json`]), once the expectations gate has judged
 //! the run.
 
+mod console;
 pub mod cucumber_json;
 pub mod features;
+pub mod header;
 pub mod junit;
 pub mod metadata;
 pub mod properties;
@@ -22,7 +24,8 @@ use crate::steps::{self, ConformanceWorld, RunContext};
 use cucumber::gherkin::{self, tagexpr::TagOperation};
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _, writer};
-use features::{FeatureFiles, FeatureSource, Features, is_capability_skip};
+use features::{FeatureFiles, FeatureSource, Features, Parsed, is_capability_skip};
+use header::{FuzzPlan, Header};
 use regex::Regex;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -42,9 +45,10 @@ pub struct RunOptions {
     pub tags: Option<TagOperation>,
     /// Only scenarios whose name matches.
     pub name: Option<Regex>,
-    /// Where to write a JUnit XML report.
+    /// Where to write a JUnit XML report: [`run`] checks and creates the
+    /// file, [`crate::run::Run`] writes the report once the gate has judged.
     pub junit: Option<PathBuf>,
-    /// Where to write a Cucumber JSON report.
+    /// Where to write a Cucumber JSON report (written by [`crate::run::Run`]).
     pub json: Option<PathBuf>,
     /// How many scenarios run at once.
     pub concurrency: usize,
@@ -210,9 +214,29 @@ fn check_report_paths(files: &[PathBuf], options: &RunOptions) -> Result<(), Run
     crate::fsio::outputs::check(&report_outputs(options), &inputs).map_err(RunError::Features)
 }
 
+/// Whether `tags` and `name` select a scenario of `feature` (in `rule`).
+fn selects(
+    tags: Option<&TagOperation>,
+    name: Option<&Regex>,
+    feature: &gherkin::Feature,
+    rule: Option<&gherkin::Rule>,
+    scenario: &gherkin::Scenario,
+) -> bool {
+    let tags_ok = tags.is_none_or(|t| {
+        t.eval(
+            feature
+                .tags
+                .iter()
+                .chain(rule.iter().flat_map(|r| &r.tags))
+                .chain(&scenario.tags),
+        )
+    });
+    tags_ok && name.is_none_or(|n| n.is_match(&scenario.name))
+}
+
 /// Whether the run's filters select the property cases (tag `@fuzz`, names
-/// `fuzz: …`), and `--fail-fast` has not already stopped the run.
-fn properties_selected(options: &RunOptions, tally: &Tally) -> bool {
+/// `fuzz: …`).
+fn properties_filtered_in(options: &RunOptions) -> bool {
     let tag = properties::TAG.to_owned();
     let tags_ok = options
         .tags
@@ -223,6 +247,12 @@ fn properties_selected(options: &RunOptions, tally: &Tally) -> bool {
             .iter()
             .any(|p| n.is_match(&properties::case_name(p)))
     });
+    tags_ok && name_ok
+}
+
+/// Whether the property cases run: the filters select them, and
+/// `--fail-fast` has not already stopped the run.
+fn properties_selected(options: &RunOptions, tally: &Tally) -> bool {
     let stopped = options.fail_fast
         && tally.data().scenarios.iter().any(|s| {
             matches!(
@@ -230,10 +260,13 @@ fn properties_selected(options: &RunOptions, tally: &Tally) -> bool {
                 Outcome::Failed | Outcome::Errored | Outcome::Undefined
             )
         });
-    tags_ok && name_ok && !stopped
+    properties_filtered_in(options) && !stopped
 }
 
-/// Runs the features of `options` against `adapter` and prints the report.
+/// Runs the features of `options` (and the fuzz properties) against
+/// `adapter` and prints cucumber's report. The report files of `options` are
+/// only checked and created here: [`crate::run::Run`] is the whole run, with
+/// the expectations gate and the reports written.
 pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
     let info = adapter.describe().await.map_err(RunError::Describe)?;
     let files = features::discover(&options.features).map_err(RunError::Features)?;
@@ -245,6 +278,8 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     check_report_paths(&on_disk, options)?;
     let spec_digest = features::sources_digest(&files).map_err(RunError::Features)?;
     let run_files = files.iter().map(FeatureSource::path).collect();
+    let parser = FeatureFiles::for_implementation(&info);
+    let parsed: Vec<_> = files.iter().map(|source| parser.read(source)).collect();
     let tally = Tally::default();
     let property_adapter = adapter.clone();
     let context = Arc::new(RunContext {
@@ -253,8 +288,26 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         waivers: options.waivers.clone(),
     });
 
+    if options.console {
+        let fuzz = match options.fuzz {
+            None => FuzzPlan::Off,
+            Some(_) if !properties_filtered_in(options) => FuzzPlan::NotSelected,
+            Some(budget) => FuzzPlan::Budget(budget),
+        };
+        let ok: Vec<&gherkin::Feature> = parsed.iter().filter_map(|f| f.as_ref().ok()).collect();
+        let (tags, name) = (options.tags.as_ref(), options.name.as_ref());
+        let header = Header::new(
+            &info,
+            &options.features,
+            &ok,
+            &spec_digest,
+            |f, r, s| selects(tags, name, f, r, s),
+            fuzz,
+        );
+        println!("{header}");
+    }
     let console: Box<dyn Write> = if options.console {
-        Box::new(io::stdout())
+        Box::new(console::Verdicts::new(io::stdout()))
     } else {
         Box::new(io::sink())
     };
@@ -266,16 +319,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     let filter = move |feature: &gherkin::Feature,
                        rule: Option<&gherkin::Rule>,
                        scenario: &gherkin::Scenario| {
-        let tags_ok = tags.as_ref().is_none_or(|t| {
-            t.eval(
-                feature
-                    .tags
-                    .iter()
-                    .chain(rule.iter().flat_map(|r| &r.tags))
-                    .chain(&scenario.tags),
-            )
-        });
-        let selected = tags_ok && name.as_ref().is_none_or(|n| n.is_match(&scenario.name));
+        let selected = selects(tags.as_ref(), name.as_ref(), feature, rule, scenario);
         if selected && is_capability_skip(scenario) {
             skips.skipped(feature, rule, scenario);
             return false;
@@ -288,7 +332,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         .discard_stats_writes()
         .discard_arbitrary_writes();
     let cucumber = ConformanceWorld::cucumber::<PathBuf>()
-        .with_parser::<_, Vec<FeatureSource>>(FeatureFiles::for_implementation(&info))
+        .with_parser::<_, Vec<cucumber::parser::Result<gherkin::Feature>>>(Parsed)
         .with_writer(console.tee::<ConformanceWorld, _>(tallied).normalized())
         .steps(steps::collection());
     let cucumber = if options.fail_fast {
@@ -304,7 +348,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
             Box::pin(async move { world.attach(context).await })
         })
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
-        .filter_run(files, filter)
+        .filter_run(parsed, filter)
         .await;
 
     if let Some(budget) = options
@@ -368,23 +412,21 @@ pub fn list(info: &ImplementationInfo, options: &RunOptions) -> Result<Vec<Strin
                 .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s))),
         );
         for (rule, scenario) in scenarios {
+            if !selects(
+                options.tags.as_ref(),
+                options.name.as_ref(),
+                &feature,
+                rule,
+                scenario,
+            ) {
+                continue;
+            }
             let tags: Vec<&String> = feature
                 .tags
                 .iter()
                 .chain(rule.iter().flat_map(|r| &r.tags))
                 .chain(&scenario.tags)
                 .collect();
-            if options
-                .tags
-                .as_ref()
-                .is_some_and(|t| !t.eval(tags.iter().copied()))
-                || options
-                    .name
-                    .as_ref()
-                    .is_some_and(|n| !n.is_match(&scenario.name))
-            {
-                continue;
-            }
             let tag_text: Vec<String> = tags.iter().map(|t| format!("@{t}")).collect();
             lines.push(format!(
                 "{path}:{}  {}  {}",

@@ -18,6 +18,13 @@ pub struct EmbeddedFile {
 }
 
 impl EmbeddedFile {
+    /// Where reports and the console say the file is: `embedded:` + its
+    /// path (`embedded:features/manual/dto.feature`), so nobody looks for
+    /// it on disk.
+    pub fn location(&self) -> String {
+        format!("{EMBEDDED_PREFIX}{}", self.path)
+    }
+
     /// The file name, e.g. `dto.feature`.
     pub fn file_name(&self) -> &'static str {
         self.path.rsplit('/').next().unwrap_or(self.path)
@@ -26,8 +33,12 @@ impl EmbeddedFile {
 
 include!(concat!(env!("OUT_DIR"), "/embedded_suite.rs"));
 
+/// The prefix naming what is built in: the embedded files' locations and
+/// the spec digest of the embedded suite.
+pub const EMBEDDED_PREFIX: &str = "embedded:";
+
 /// The prefix of the spec digest of the embedded suite.
-pub const EMBEDDED_DIGEST_PREFIX: &str = "embedded:";
+pub const EMBEDDED_DIGEST_PREFIX: &str = EMBEDDED_PREFIX;
 
 #[cfg(test)]
 mod tests {

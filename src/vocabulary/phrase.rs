@@ -276,7 +276,7 @@ impl Phrase {
     }
 }
 
-/// The When text "the <actor> calls <function> [with <parameters>]": the one
+/// The When text `the <actor> calls <function> [with <parameters>]`: the one
 /// emitter of call steps, for the generator (any page) and for [`Phrase::Calls`].
 pub fn call_text(actor: &str, function: &str, parameters: &[String]) -> String {
     let mut text = format!("the {actor} calls {function}");

@@ -1,7 +1,7 @@
 //! `gen` and `check`: from a directory of pages to a directory of features.
 //!
 //! Everything is produced in memory first ([`plan`]); only a plan without
-//! errors is written ([`write`]) or compared ([`check`]).
+//! errors is written ([`write()`]) or compared ([`check`]).
 
 use crate::generate::{GeneratedFeature, render, source_of};
 use crate::spec::{SpecError, UseCase, read_page};

@@ -1,0 +1,283 @@
+//! What a [`super::Run`] returns: the report, the gate's judgement, the
+//! verdict and exit code, and the lines `run` prints after the features.
+
+use super::policy::{self, RunVerdict};
+use crate::expectations::{self, Expectations, Finding, Judged, UpdateSummary};
+use crate::outcome::Outcome;
+use crate::runner::{RunReport, junit};
+use std::path::PathBuf;
+
+/// How the expectations gate judged a run.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    /// The expectations file.
+    pub path: PathBuf,
+    /// Each waiver: its rule, how many checks it waived, its reason.
+    pub waivers: Vec<(String, usize, String)>,
+    /// Every finding (expected failures and problems; a partial run leaves
+    /// out stale waivers, which it cannot tell).
+    pub findings: Vec<Finding>,
+    /// How each scenario was judged, aligned with the run's results.
+    pub judged: Vec<Option<Judged>>,
+    /// Entries and waivers whose reason is still a `TODO`.
+    pub todo: Vec<String>,
+    /// Whether a `TODO` reason fails the gate (`--strict`).
+    pub strict: bool,
+}
+
+impl Gate {
+    /// Judges `report` by `expectations`; `partial`: the run left scenarios
+    /// out; `strict`: a `TODO` reason fails the gate.
+    pub fn judge(
+        expectations: &Expectations,
+        report: &RunReport,
+        partial: bool,
+        strict: bool,
+    ) -> Self {
+        let (mut findings, judged) =
+            expectations::check_each(expectations, &report.tally.scenarios, &report.waived);
+        if partial {
+            // A run that leaves scenarios out cannot tell which waivers are stale.
+            findings.retain(|f| !matches!(f, Finding::StaleWaiver { .. }));
+        }
+        let todo = expectations.todo_reasons();
+        if strict {
+            findings.extend(todo.iter().map(|entry| Finding::TodoReason {
+                entry: entry.clone(),
+            }));
+        }
+        let waivers = expectations
+            .waivers
+            .iter()
+            .map(|w| {
+                let count = report.waived.get(&w.rule).copied().unwrap_or(0);
+                (w.rule.clone(), count, w.reason.clone())
+            })
+            .collect();
+        Self {
+            path: expectations.path.clone(),
+            waivers,
+            findings,
+            judged,
+            todo,
+            strict,
+        }
+    }
+
+    /// The findings that fail the gate.
+    pub fn problems(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.fails())
+    }
+}
+
+/// The counts of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Test cases (scenarios and properties) that passed.
+    pub passed: usize,
+    /// Failed (a conformance failure).
+    pub failed: usize,
+    /// Errored (the implementation could not be judged).
+    pub errored: usize,
+    /// With a step the suite does not define.
+    pub undefined: usize,
+    /// Skipped for a missing capability.
+    pub skipped: usize,
+    /// Of the failed and errored: failures an expectations entry lists.
+    pub listed: usize,
+    /// Of the failed and errored: failures of a waived rule.
+    pub waived: usize,
+}
+
+/// Everything a run did and what it comes to.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The features' and properties' results, with the implementation and
+    /// the records the reports were written from.
+    pub report: RunReport,
+    /// How the expectations gate judged the run, if there was one.
+    pub gate: Option<Gate>,
+    /// The gate's decision (without expectations: the run is green).
+    pub passed: bool,
+    /// Reports (or the expectations update) that could not be written.
+    pub problems: Vec<String>,
+    /// The rewritten expectations file and what changed in it.
+    pub updated: Option<(PathBuf, UpdateSummary)>,
+}
+
+impl RunResult {
+    /// What the run comes to.
+    pub fn verdict(&self) -> RunVerdict {
+        policy::verdict(
+            self.passed,
+            !self.problems.is_empty(),
+            self.updated.is_some(),
+            &self.report.tally,
+        )
+    }
+
+    /// The exit code `enmeshed-conformance run` gives this result.
+    pub fn exit_code(&self) -> u8 {
+        self.verdict().exit_code()
+    }
+
+    /// The findings of the gate (empty without expectations).
+    pub fn findings(&self) -> &[Finding] {
+        self.gate.as_ref().map_or(&[], |g| g.findings.as_slice())
+    }
+
+    /// The counts of the run.
+    pub fn counts(&self) -> Counts {
+        let t = &self.report.tally;
+        let judged = self.gate.iter().flat_map(|g| &g.judged);
+        Counts {
+            passed: t.count(Outcome::Passed),
+            failed: t.count(Outcome::Failed),
+            errored: t.count(Outcome::Errored),
+            undefined: t.count(Outcome::Undefined),
+            skipped: t.count(Outcome::Skipped),
+            listed: judged
+                .clone()
+                .filter(|j| matches!(j, Some(Judged::Listed { .. })))
+                .count(),
+            waived: judged
+                .filter(|j| matches!(j, Some(Judged::Waived { .. })))
+                .count(),
+        }
+    }
+
+    /// The test cases of the JUnit report (expected failures count as
+    /// skipped there, the gate's own problems as failures).
+    pub fn junit_counts(&self) -> junit::Counts {
+        let meta = self.report.metadata();
+        let gate_problems: Vec<Finding> = self
+            .findings()
+            .iter()
+            .filter(|f| super::run_level(f))
+            .cloned()
+            .collect();
+        junit::counts(&super::junit_input(
+            &self.report,
+            self.gate.as_ref(),
+            &gate_problems,
+            &meta,
+        ))
+    }
+
+    /// What the gate says before the closing lines: each waiver with its
+    /// count, the expectations' tally and problems, the update.
+    pub fn gate_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(gate) = &self.gate {
+            for (rule, count, reason) in &gate.waivers {
+                lines.push(format!(
+                    "waived, expected: {rule} ({count} checks): {reason}"
+                ));
+            }
+            for label in &gate.todo {
+                lines.push(format!(
+                    "warning: {label}: the reason is still a TODO{}",
+                    if gate.strict {
+                        " (--strict: this fails the gate)"
+                    } else {
+                        "; --strict fails the gate on it"
+                    }
+                ));
+            }
+            let failing: Vec<&Finding> = gate.problems().collect();
+            lines.push(format!(
+                "expectations ({}): {} expected failures, {} problems",
+                gate.path.display(),
+                gate.findings.len() - failing.len(),
+                failing.len()
+            ));
+            lines.extend(failing.iter().map(|f| format!("  {}", f.render())));
+        }
+        if let Some((path, s)) = &self.updated {
+            lines.push(format!(
+                "updated {}: kept {}, removed {}, added {} entries",
+                path.display(),
+                s.kept,
+                s.removed,
+                s.added
+            ));
+            if s.added > 0 {
+                lines.push("fill in the `reason` of the added entries".to_owned());
+            }
+        }
+        lines
+    }
+
+    /// The closing lines: what did not pass (with `quiet`, only the
+    /// failures), then the counts; the last line is the verdict in the plain
+    /// form CI harnesses read (`N passed, N failed, N skipped`, with a gate
+    /// `gate: N passed, N failed, N skipped`).
+    pub fn closing_lines(&self, quiet: bool) -> Vec<String> {
+        let summary = self.report.summary();
+        let (details, counts_line) = summary.rsplit_once('\n').unwrap_or(("", &summary));
+        let mut lines = Vec::new();
+        let details: Vec<&str> = details
+            .lines()
+            .filter(|l| !quiet || !quiet_hides(l))
+            .collect();
+        if !details.is_empty() {
+            lines.push(String::new());
+            lines.extend(details.iter().map(|l| (*l).to_owned()));
+        }
+        if let Some(gate) = &self.gate {
+            for (result, judged) in self.report.tally.scenarios.iter().zip(&gate.judged) {
+                if let Some(note) = judged
+                    .as_ref()
+                    .and_then(crate::runner::cucumber_json::expected_note)
+                {
+                    lines.push(format!(
+                        "EXPECTED {}: {}",
+                        result.scenario,
+                        note.lines().next().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        if self.gate.is_none() {
+            lines.push(counts_line.to_owned());
+            return lines;
+        }
+        let c = self.counts();
+        let junit = self.junit_counts();
+        let strict_todo = self
+            .gate
+            .as_ref()
+            .filter(|g| g.strict && !g.todo.is_empty())
+            .map(|g| g.todo.len());
+        lines.push(format!(
+            "{} passed, {} failed ({} expected: {} listed, {} waived), {} skipped — gate: {}",
+            c.passed,
+            c.failed + c.errored + c.undefined,
+            c.listed + c.waived,
+            c.listed,
+            c.waived,
+            c.skipped,
+            match (self.passed, strict_todo) {
+                (true, _) => "PASSED".to_owned(),
+                (false, Some(todo)) => format!("FAILED (--strict: {todo} TODO reasons)"),
+                (false, None) => "FAILED".to_owned(),
+            }
+        ));
+        // The plain closing line CI harnesses read: the test cases of the
+        // JUnit report (expected failures count as skipped there).
+        lines.push(format!(
+            "gate: {} passed, {} failed, {} skipped",
+            junit.passed(),
+            junit.failures + junit.errors,
+            junit.skipped
+        ));
+        lines
+    }
+}
+
+/// The summary lines `--quiet` leaves out: everything but failures.
+fn quiet_hides(line: &str) -> bool {
+    line.starts_with("implementation: ")
+        || line.starts_with("suite: ")
+        || line.starts_with("SKIPPED ")
+}
