@@ -1,9 +1,9 @@
 //! `enmeshed-conformance run`: the conformance run and its CI gate
 //! (expectations, reports, listing).
 
-use super::{EXIT_PASSED, usage};
 use super::adapter::{AdapterArgs, StartError, timeout_hint};
 use super::start_report::StartFailure;
+use super::{EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::fsio::{self, outputs::Named};
@@ -139,7 +139,6 @@ impl clap::builder::TypedValueParser for TagsParser {
         })
     }
 }
-
 
 /// Runs `run`: starts the implementation, runs the suite, stops it. When the
 /// implementation does not start, the reports asked for still say why.
