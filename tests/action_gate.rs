@@ -47,9 +47,12 @@ fn run_gate_step(dir: &Path, adapter: &str, expectations: &Path) -> (i32, String
         .env("TIMEOUT", "10")
         .env("EXPECTATIONS", expectations)
         .env("JUNIT", dir.join("junit.xml"))
+        .env("JSON", dir.join("cucumber.json"))
+        .env("SUMMARY", dir.join("summary.md"))
+        .env("GITHUB_OUTPUT", dir.join("github-output"))
         .env("CASES", "")
         .env("SEED", "")
-        .env("GITHUB_STEP_SUMMARY", dir.join("summary.md"))
+        .env("GITHUB_STEP_SUMMARY", dir.join("step-summary.md"))
         .output()
         .expect("bash runs");
     (

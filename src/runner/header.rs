@@ -222,7 +222,8 @@ mod tests {
             all.missing,
             [
                 (Capability::Clock, clock),
-                (Capability::Devices, needs("requires.devices"))
+                (Capability::Devices, needs("requires.devices")),
+                (Capability::SetClock, needs("requires.setClock"))
             ]
         );
         assert!(all.skipped >= clock && all.skipped < all.selected);

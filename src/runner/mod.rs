@@ -304,7 +304,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
             |f, r, s| selects(tags, name, f, r, s),
             fuzz,
         );
-        println!("{header}");
+        println!("{}", crate::sanitize::terminal::text(&header.to_string()));
     }
     let console: Box<dyn Write> = if options.console {
         Box::new(console::Verdicts::new(io::stdout()))
