@@ -7,7 +7,9 @@ use super::{EXIT_FAILED, EXIT_INCOMPLETE, EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::expectations::{self, Expectations, Finding};
+use enmeshed_conformance::levels::Level;
 use enmeshed_conformance::outcome::Outcome;
+use enmeshed_conformance::results;
 use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::properties::FuzzBudget;
 use enmeshed_conformance::runner::{self, RunError, RunOptions, RunReport, junit, reports};
@@ -38,6 +40,13 @@ pub struct RunArgs {
     /// Write a Markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+    /// Write the suite's results file here (JSON, schemas/results.schema.json; `report` reads it).
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// Only rules at this level or above: published > derived > documented-elsewhere > platform
+    /// (the gate judges only those).
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<Level>,
     /// Known failures (TOML); the run passes when the failures are exactly these.
     #[arg(long, value_name = "FILE")]
     pub expectations: Option<PathBuf>,
@@ -87,7 +96,7 @@ impl RunArgs {
         };
         RunOptions {
             features,
-            tags: self.tags.clone(),
+            tags: level_tags(self.tags.clone(), self.level),
             name: self.name.clone(),
             junit: self.junit.clone(),
             json: self.json.clone(),
@@ -108,8 +117,22 @@ impl RunArgs {
 
     /// Whether the run leaves scenarios out.
     fn partial(&self) -> bool {
-        self.tags.is_some() || self.name.is_some() || self.fail_fast
+        self.tags.is_some() || self.name.is_some() || self.fail_fast || self.level.is_some()
     }
+}
+
+/// `--tags` restricted to the levels at or above `--level`.
+fn level_tags(tags: Option<TagOperation>, level: Option<Level>) -> Option<TagOperation> {
+    let Some(level) = level else { return tags };
+    let levels = Level::ALL
+        .into_iter()
+        .filter(|l| l.at_or_above(level))
+        .map(|l| TagOperation::Tag(l.tag()))
+        .reduce(|a, b| TagOperation::Or(Box::new(a), Box::new(b)))?;
+    Some(match tags {
+        Some(tags) => TagOperation::And(Box::new(tags), Box::new(levels)),
+        None => levels,
+    })
 }
 
 /// Parses `--tags`.
@@ -278,6 +301,28 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
                 .map(|e| format!("cannot write {}: {e}", path.display())),
         );
     }
+    if let Some(path) = &args.results {
+        let gate = results::GateSummary {
+            expectations: expectations.map(|e| e.path.display().to_string()),
+            passed: gate_passed,
+            problems: findings
+                .iter()
+                .flatten()
+                .filter(|f| f.fails())
+                .map(Finding::render)
+                .collect(),
+            waivers: expectations
+                .iter()
+                .flat_map(|e| &e.waivers)
+                .map(|w| (w.rule.clone(), w.reason.clone(), w.issue.clone()))
+                .collect(),
+            seed: report.seed,
+            level: args.level,
+            partial: args.partial(),
+        };
+        let file = results::build(report, judged.as_deref(), &gate);
+        problems.extend(results::write(path, &file).err());
+    }
     let mut updated = false;
     if args.update_expectations
         && let Some(path) = &args.expectations
@@ -311,6 +356,7 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
     if !details.is_empty() {
         println!("\n{}", details.join("\n"));
     }
+    println!("{}", failures_by_level(report));
     match &judged {
         None => println!("{counts_line}"),
         Some(judged) => {
@@ -356,6 +402,29 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
     } else {
         EXIT_FAILED
     })
+}
+
+/// The closing summary's count of failed, errored and undefined test cases per level.
+fn failures_by_level(report: &RunReport) -> String {
+    let counts: Vec<String> = Level::ALL
+        .iter()
+        .map(|level| {
+            let failed = report
+                .tally
+                .scenarios
+                .iter()
+                .filter(|s| Level::of_tags(&s.tags) == Some(*level))
+                .filter(|s| {
+                    matches!(
+                        s.outcome,
+                        Outcome::Failed | Outcome::Errored | Outcome::Undefined
+                    )
+                })
+                .count();
+            format!("{level} {failed}")
+        })
+        .collect();
+    format!("failed by level: {}", counts.join(", "))
 }
 
 /// The summary lines `--quiet` leaves out: everything but failures.
