@@ -10,7 +10,7 @@
 //! - [`verdict`], [`outcome`]: typed verdicts (failed vs. each kind of fault) and results;
 //! - [`runner`]: running the features and reporting;
 //! - [`levels`]: where each rule comes from (published, derived, documented elsewhere, platform);
-//! - [`results`]: the suite's own results file; [`report_html`]: the HTML report made from it;
+//! - [`results`]: the suite's own results file; [`report_html`]: the HTML report made from it; [`report_html`]: the HTML report made from it;
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
 //! - [`suite`]: the feature files and use-case pages built into the binary;
 //! - [`protocol`], [`process`], [`smoke`]: implementations in other languages over stdio;
@@ -29,6 +29,7 @@ pub mod outcome;
 pub mod process;
 pub mod protocol;
 pub mod reference;
+pub mod report_html;
 pub mod results;
 pub mod runner;
 pub mod smoke;

@@ -6,6 +6,7 @@ mod completions;
 mod coverage;
 mod features;
 mod fuzz;
+mod report;
 mod run;
 mod smoke;
 mod start_report;
@@ -62,6 +63,9 @@ pub enum Command {
     /// Trace every outcome bullet of the use-case pages to its scenario: executable? passing?
     #[command(after_help = EXIT_CODES_SHORT_HELP)]
     Coverage(coverage::CoverageArgs),
+    /// Write one self-contained HTML report from results files (`run --results`): one run's
+    /// report, or the matrix of several implementations.
+    Report(report::ReportArgs),
     /// The feature files built into this binary: `features export DIR` writes them out.
     Features(features::FeaturesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output.
@@ -108,6 +112,7 @@ pub async fn main(cli: Cli) -> ExitCode {
         Command::Coverage(args) => {
             adapter::with_adapter(&args.adapter, |a| Box::pin(coverage::command(a, &args))).await
         }
+        Command::Report(args) => report::command(&args),
         Command::Features(args) => features::command(&args),
         Command::Completions(args) => completions::command(&args),
     }

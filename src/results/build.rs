@@ -100,20 +100,13 @@ fn case(
         _ => None,
     };
     let rules: Vec<String> = failure.iter().map(|f| f.rule.clone()).collect();
-    let mut use_cases: Vec<String> = result
+    // From the tags only: a case belongs to the same use cases in every run.
+    let use_cases: Vec<String> = result
         .tags
         .iter()
         .filter(|t| is_use_case(t))
         .cloned()
         .collect();
-    for rule in &rules {
-        if let Some((area, _)) = rule.split_once('.')
-            && is_use_case(area)
-            && !use_cases.iter().any(|u| u == area)
-        {
-            use_cases.push(area.to_owned());
-        }
-    }
     let file_name = record
         .feature
         .path

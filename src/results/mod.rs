@@ -189,7 +189,7 @@ pub struct Case {
     pub feature: String,
     /// `path:line` (or `fuzz:<property>`).
     pub location: String,
-    /// The use cases it belongs to (`RID1`…), from its tags and its failed rule.
+    /// The use cases it belongs to (`RID1`…): its `@RIDn` tags.
     pub use_cases: Vec<String>,
     /// The rule ids its verdict names.
     pub rules: Vec<String>,
