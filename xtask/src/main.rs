@@ -10,6 +10,7 @@
 //! - `bench-suite`: time whole runs of the suite against the reference implementation;
 //! - `bench-fuzz`: time the fuzzer against the reference implementation;
 //! - `bench-scale`: time a feature file of 100k scenarios and a 10 MB expectations file.
+//! - `matrix OUT_DIR`: the suite against our four implementations, their results and the matrix HTML.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -101,6 +102,13 @@ enum Command {
         /// Size of the expectations file, in MB.
         #[arg(long, default_value_t = 10)]
         expectations_mb: usize,
+    },
+    /// Run the suite against the reference, the Python and Node examples and the real runtime
+    /// (gated by its expectations file); write their results files, reports and matrix.html.
+    Matrix {
+        /// The output directory (created if missing).
+        #[arg(value_name = "OUT_DIR")]
+        out_dir: PathBuf,
     },
     /// Time `enmeshed-conformance fuzz` (model property only, seed 1) against the reference implementation.
     BenchFuzz {
@@ -275,6 +283,10 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
             let report =
                 xtask::bench_scale::run(&workspace_root(), scenarios, expectations_mb * 1_000_000)?;
             println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Matrix { out_dir } => {
+            println!("{}", xtask::matrix::run(&workspace_root(), &out_dir)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchGen { spec, iterations } => {
