@@ -34,11 +34,27 @@ pub fn render(runs: &[ResultsFile]) -> String {
     }
 }
 
+/// The longest `<title>` (a longer one is cut, with `…`).
+const MAX_TITLE_CHARS: usize = 70;
+
 /// The whole page around `body`.
 fn page(title: &str, body: &str) -> String {
+    // Validators count the escaped text.
+    let mut title = esc(title);
+    if title.chars().count() > MAX_TITLE_CHARS {
+        let mut chars: Vec<char> = title.chars().take(MAX_TITLE_CHARS - 1).collect();
+        // Never cut an entity in half.
+        if let Some(amp) = chars.iter().rposition(|c| *c == '&')
+            && !chars[amp..].contains(&';')
+        {
+            chars.truncate(amp);
+        }
+        title = chars.into_iter().collect();
+        title.push('…');
+    }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
-        esc(title)
+        title
     )
 }
 
@@ -80,6 +96,8 @@ blockquote { margin: .25rem 0; padding-left: .75rem; border-left: 4px solid #d0d
   body { padding: .5rem; font-size: 14px; }
   .diff, .diff tbody, .diff tr, .diff td { display: block; width: auto; }
   .diff thead { display: none; }
+  .meaning { display: none; }
+  td code { overflow-wrap: anywhere; }
   .diff td::before { content: attr(data-label); display: block; font-weight: 600; }
 }
 @media print {
@@ -163,6 +181,13 @@ mod tests {
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.contains("<title>a &lt;b&gt;</title>"));
         assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
+        let long = page(&"x".repeat(100), "");
+        assert!(long.contains(&format!("<title>{}…</title>", "x".repeat(69))));
+        let entities = page(&format!("{}<>", "x".repeat(64)), "");
+        assert!(
+            entities.contains(&format!("<title>{}&lt;…</title>", "x".repeat(64))),
+            "{entities}"
+        );
         let _ = (results::VERSION, GateSummary::default());
     }
 }

@@ -103,7 +103,7 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("<div class=\"scroll\"><table id=\"levels\">\n<caption>Test cases per level</caption>\n<thead><tr><th scope=\"col\">level</th><th scope=\"col\">where the rules come from</th><th scope=\"col\">passed</th><th scope=\"col\">failed</th><th scope=\"col\">errored</th><th scope=\"col\">expected</th><th scope=\"col\">skipped</th></tr></thead>\n<tbody>\n");
+    out.push_str("<div class=\"scroll\"><table id=\"levels\">\n<caption>Test cases per level</caption>\n<thead><tr><th scope=\"col\">level</th><th scope=\"col\" class=\"meaning\">where the rules come from</th><th scope=\"col\">passed</th><th scope=\"col\">failed</th><th scope=\"col\">errored</th><th scope=\"col\">expected</th><th scope=\"col\">skipped</th></tr></thead>\n<tbody>\n");
     for level in Level::ALL {
         let count = |word: &str| {
             run.cases
@@ -113,7 +113,7 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
         };
         let _ = writeln!(
             out,
-            "<tr data-level=\"{level}\"><th scope=\"row\">{level}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr data-level=\"{level}\"><th scope=\"row\">{level}</th><td class=\"meaning\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(level.meaning()),
             count("passed"),
             count("failed") + count("undefined"),

@@ -67,7 +67,7 @@ fn other(message: String) -> PipelineError {
 
 /// Builds the suite's binary (the dev profile `cargo test` builds too) and
 /// returns its path (honouring `CARGO_TARGET_DIR`).
-fn binary(workspace: &Path) -> Result<PathBuf, PipelineError> {
+pub fn binary(workspace: &Path) -> Result<PathBuf, PipelineError> {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--quiet", "--package", "enmeshed-conformance"])
         .current_dir(workspace)
