@@ -23,7 +23,7 @@ pub fn esc(text: &str) -> String {
 /// The docs' own words: escaped, with `` `code` `` spans as `<code>`.
 pub fn inline_code(text: &str) -> String {
     let parts: Vec<&str> = text.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         // An unpaired backtick: keep the text as written.
         return esc(text);
     }

@@ -161,7 +161,7 @@ pub fn run(workspace: &Path, out_dir: &Path) -> Result<String, PipelineError> {
         report(
             &binary,
             workspace,
-            &[results.clone()],
+            std::slice::from_ref(&results),
             &out_dir.join(format!("{}.html", implementation.name)),
         )?;
         results_files.push(results);
