@@ -131,6 +131,28 @@ fn level_restricts_the_run_to_rules_at_or_above_it() {
         Some(1),
         "RID1 On Failure 1 is published and fails"
     );
+    // The gate judges only the selected levels: an entry for a hand-written
+    // (lower-level) scenario is not judged, neither stale nor unmatched.
+    let expectations = dir.path().join("e.toml");
+    std::fs::write(
+        &expectations,
+        "[[expected]]\nscenario = \"A refused initiate publishes no event\"\noutcome = \"failed\"\nreason = \"platform\"\n",
+    )
+    .unwrap();
+    let gated = run(&[
+        "--quiet",
+        "--level",
+        "derived",
+        "--expectations",
+        expectations.to_str().unwrap(),
+    ]);
+    assert_eq!(gated.status.code(), Some(0), "{}", stdout(&gated));
+    let full = run(&["--quiet", "--expectations", expectations.to_str().unwrap()]);
+    assert_eq!(
+        full.status.code(),
+        Some(1),
+        "the full run judges the entry: stale"
+    );
     let bad = binary(&["run", "--level", "required"]);
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -237,6 +237,11 @@ fn finish(args: &RunArgs, report: &RunReport, expectations: Option<&Expectations
                 // A run that leaves scenarios out cannot tell which waivers are stale.
                 findings.retain(|f| !matches!(f, Finding::StaleWaiver { .. }));
             }
+            if args.level.is_some() {
+                // The gate judges the rules at the level and above: an entry for a
+                // scenario of a lower level is not judged.
+                findings.retain(|f| !matches!(f, Finding::Unmatched { .. }));
+            }
             (Some(findings), Some(judged))
         }
         None => (None, None),
