@@ -20,7 +20,14 @@ pub struct ReportArgs {
 
 /// Runs `report`: reads every results file, writes the HTML file.
 pub fn command(args: &ReportArgs) -> ExitCode {
-    if args.results.contains(&args.output) {
+    let same = |a: &PathBuf| {
+        a == &args.output
+            || matches!(
+                (std::fs::canonicalize(a), std::fs::canonicalize(&args.output)),
+                (Ok(a), Ok(b)) if a == b
+            )
+    };
+    if args.results.iter().any(same) {
         return usage(format!(
             "--output {} is one of the results files; the report would overwrite it",
             args.output.display()
