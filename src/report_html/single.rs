@@ -97,11 +97,19 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
     if let Some(gate) = &run.gate
         && !gate.problems.is_empty()
     {
-        out.push_str("<h2 id=\"gate-problems\">Gate problems</h2>\n<ul>\n");
-        for p in &gate.problems {
+        let _ = writeln!(
+            out,
+            "<h2 id=\"gate-problems\">Gate problems ({})</h2>\n<ul>",
+            gate.problems.len()
+        );
+        for p in gate.problems.iter().take(MAX_ROWS) {
             let _ = writeln!(out, "<li>{}</li>", esc(p));
         }
         out.push_str("</ul>\n");
+        out.push_str(&cut_note(
+            gate.problems.len().min(MAX_ROWS),
+            gate.problems.len(),
+        ));
     }
     out.push_str("<div class=\"scroll\"><table id=\"levels\">\n<caption>Test cases per level</caption>\n<thead><tr><th scope=\"col\">level</th><th scope=\"col\" class=\"meaning\">where the rules come from</th><th scope=\"col\">passed</th><th scope=\"col\">failed</th><th scope=\"col\">errored</th><th scope=\"col\">expected</th><th scope=\"col\">skipped</th></tr></thead>\n<tbody>\n");
     for level in Level::ALL {
