@@ -7,6 +7,7 @@ mod coverage;
 mod features;
 mod fuzz;
 mod rules;
+mod report;
 mod run;
 mod smoke;
 mod start_report;
@@ -56,6 +57,9 @@ pub enum Command {
     /// Trace every outcome bullet of the use-case pages to its scenario: executable? passing?
     #[command(after_help = EXIT_CODES_SHORT_HELP)]
     Coverage(coverage::CoverageArgs),
+    /// Write one self-contained HTML report from results files (`run --results`): one run's
+    /// report, or the matrix of several implementations.
+    Report(report::ReportArgs),
     /// The feature files built into this binary: `features export DIR` writes them out.
     Features(features::FeaturesArgs),
     /// List every rule id a check can fail under, what it checks, and the race rules.
@@ -116,6 +120,7 @@ pub async fn main(cli: Cli) -> ExitCode {
         Command::Coverage(args) => {
             adapter::with_adapter(&args.adapter, |a| Box::pin(coverage::command(a, &args))).await
         }
+        Command::Report(args) => report::command(&args),
         Command::Features(args) => features::command(&args),
         Command::Completions(args) => completions::command(&args),
         Command::Rules(args) => rules::command(&args),

@@ -7,6 +7,7 @@ use super::{EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::fsio::{self, outputs::Named};
+use enmeshed_conformance::levels::Level;
 use enmeshed_conformance::run::Run;
 use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::properties::FuzzBudget;
@@ -39,6 +40,13 @@ pub struct RunArgs {
     /// Write a Markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+    /// Write the suite's results file here (JSON, schemas/results.schema.json; `report` reads it).
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// Only rules at this level or above: published > derived > documented-elsewhere > platform
+    /// (the gate judges only those).
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<Level>,
     /// Known failures (TOML); the run passes when the failures are exactly these.
     #[arg(long, value_name = "FILE")]
     pub expectations: Option<PathBuf>,
@@ -170,7 +178,11 @@ fn check_paths(args: &RunArgs) -> Result<(), String> {
     if let Some(path) = &args.expectations {
         inputs.push(Named::new("--expectations", path));
     }
-    fsio::outputs::check(&runner::report_outputs(&options), &inputs)?;
+    let mut outputs = runner::report_outputs(&options);
+    if let Some(path) = &args.results {
+        outputs.push(Named::new("--results", path));
+    }
+    fsio::outputs::check(&outputs, &inputs)?;
     if args.update_expectations
         && let Some(path) = &args.expectations
     {
@@ -202,7 +214,9 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
     let run = Run::with_options(adapter, args.options())
         .expectations_opt(args.expectations.clone())
         .update_expectations(args.update_expectations)
-        .strict(args.strict);
+        .strict(args.strict)
+        .results_opt(args.results.clone())
+        .level(args.level);
     if args.list {
         return match run.list().await {
             Ok(lines) => {

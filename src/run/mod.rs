@@ -30,6 +30,8 @@ pub use result::{Counts, Gate, RunResult};
 
 use crate::adapter::Adapter;
 use crate::expectations::{self, Expectations, Finding};
+use crate::levels::Level;
+use crate::results;
 use crate::runner::properties::FuzzBudget;
 use crate::runner::{self, RunError, RunOptions, RunReport, junit, reports};
 use regex::Regex;
@@ -48,6 +50,8 @@ pub struct Run {
     expectations: Option<PathBuf>,
     update_expectations: bool,
     strict: bool,
+    results: Option<PathBuf>,
+    level: Option<Level>,
 }
 
 impl std::fmt::Debug for Run {
@@ -106,6 +110,8 @@ impl Run {
             expectations: None,
             update_expectations: false,
             strict: false,
+            results: None,
+            level: None,
         }
     }
 
@@ -181,6 +187,26 @@ impl Run {
         self
     }
 
+    /// Writes the suite's results file here (JSON, `schemas/results.schema.json`).
+    pub fn results(mut self, path: impl Into<PathBuf>) -> Self {
+        self.results = Some(path.into());
+        self
+    }
+
+    /// [`Run::results`] when `path` is given.
+    pub fn results_opt(mut self, path: Option<PathBuf>) -> Self {
+        self.results = path;
+        self
+    }
+
+    /// Only the rules at `level` or above (`--level`): the run selects their
+    /// scenarios, and the gate judges only those.
+    pub fn level(mut self, level: Option<Level>) -> Self {
+        self.options.tags = crate::levels::restrict(self.options.tags.take(), level);
+        self.level = level;
+        self
+    }
+
     /// The fuzzing after the features; `None`: none.
     pub fn fuzz(mut self, budget: Option<FuzzBudget>) -> Self {
         self.options.fuzz = budget;
@@ -215,7 +241,10 @@ impl Run {
 
     /// Whether the run leaves scenarios out.
     fn partial(&self) -> bool {
-        self.options.tags.is_some() || self.options.name.is_some() || self.options.fail_fast
+        self.options.tags.is_some()
+            || self.options.name.is_some()
+            || self.options.fail_fast
+            || self.level.is_some()
     }
 
     /// Reads the expectations file (unless it is to be rewritten) and sets
@@ -272,9 +301,39 @@ impl Run {
         report: RunReport,
         expectations: Option<&Expectations>,
     ) -> RunResult {
-        let gate = expectations.map(|e| Gate::judge(e, &report, self.partial(), self.strict));
+        let gate = expectations.map(|e| {
+            let mut gate = Gate::judge(e, &report, self.partial(), self.strict);
+            if self.level.is_some() {
+                // The gate judges the rules at the level and above: an entry for a
+                // scenario of a lower level is not judged.
+                gate.findings
+                    .retain(|f| !matches!(f, Finding::Unmatched { .. }));
+            }
+            gate
+        });
         let passed = gate_passed(&report.tally, gate.as_ref().map(|g| g.findings.as_slice()));
         let mut problems = write_reports(options, &report, gate.as_ref(), passed);
+        if let Some(path) = &self.results {
+            let summary = results::GateSummary {
+                expectations: expectations.map(|e| e.path.display().to_string()),
+                passed,
+                problems: gate
+                    .iter()
+                    .flat_map(|g| g.problems())
+                    .map(Finding::render)
+                    .collect(),
+                waivers: expectations
+                    .iter()
+                    .flat_map(|e| &e.waivers)
+                    .map(|w| (w.rule.clone(), w.reason.clone(), w.issue.clone()))
+                    .collect(),
+                seed: report.seed,
+                level: self.level,
+                partial: self.partial(),
+            };
+            let file = results::build(&report, gate.as_ref().map(|g| g.judged.as_slice()), &summary);
+            problems.extend(results::write(path, &file).err());
+        }
         let mut updated = None;
         if self.update_expectations
             && let Some(path) = &self.expectations

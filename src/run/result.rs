@@ -3,6 +3,7 @@
 
 use super::policy::{self, RunVerdict};
 use crate::expectations::{self, Expectations, Finding, Judged, UpdateSummary};
+use crate::levels::Level;
 use crate::outcome::Outcome;
 use crate::runner::{RunReport, junit};
 use std::path::PathBuf;
@@ -238,6 +239,7 @@ impl RunResult {
                 }
             }
         }
+        lines.push(failures_by_level(&self.report));
         if self.gate.is_none() {
             lines.push(counts_line.to_owned());
             return lines;
@@ -280,4 +282,28 @@ fn quiet_hides(line: &str) -> bool {
     line.starts_with("implementation: ")
         || line.starts_with("suite: ")
         || line.starts_with("SKIPPED ")
+}
+
+/// The closing summary's count of failed, errored and undefined test cases
+/// per level.
+fn failures_by_level(report: &RunReport) -> String {
+    let counts: Vec<String> = Level::ALL
+        .iter()
+        .map(|level| {
+            let failed = report
+                .tally
+                .scenarios
+                .iter()
+                .filter(|s| Level::of_tags(&s.tags) == Some(*level))
+                .filter(|s| {
+                    matches!(
+                        s.outcome,
+                        Outcome::Failed | Outcome::Errored | Outcome::Undefined
+                    )
+                })
+                .count();
+            format!("{level} {failed}")
+        })
+        .collect();
+    format!("failed by level: {}", counts.join(", "))
 }

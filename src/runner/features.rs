@@ -235,7 +235,8 @@ pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, parser::Error> {
     parse_text(path, &text)
 }
 
-/// Parses `text` as the feature file `path` and expands its Scenario Outlines.
+/// Parses `text` as the feature file `path`, tags each scenario with its
+/// level (`crate::levels`) and expands its Scenario Outlines.
 fn parse_text(path: &Path, text: &str) -> Result<gherkin::Feature, parser::Error> {
     let mut feature = gherkin::Feature::parse(text, GherkinEnv::default()).map_err(|source| {
         parser::Error::from(gherkin::ParseFileError::Parsing {
@@ -245,6 +246,7 @@ fn parse_text(path: &Path, text: &str) -> Result<gherkin::Feature, parser::Error
         })
     })?;
     feature.path = Some(path.to_path_buf());
+    crate::levels::tag_feature(&mut feature, text);
     Ok(feature.expand_examples()?)
 }
 

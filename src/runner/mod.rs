@@ -105,6 +105,8 @@ pub struct RunReport {
     pub spec_digest: String,
     /// Every scenario with its steps, for the reports.
     pub records: Vec<ScenarioRecord>,
+    /// The seed of the fuzz properties, when they ran.
+    pub seed: Option<u64>,
 }
 
 impl RunReport {
@@ -238,10 +240,12 @@ fn selects(
 /// `fuzz: …`).
 fn properties_filtered_in(options: &RunOptions) -> bool {
     let tag = properties::TAG.to_owned();
-    let tags_ok = options
-        .tags
-        .as_ref()
-        .is_none_or(|t| t.eval(std::iter::once(&tag)));
+    let tags_ok = options.tags.as_ref().is_none_or(|t| {
+        crate::levels::Level::ALL.iter().any(|level| {
+            let level = level.tag();
+            t.eval([&tag, &level])
+        })
+    });
     let name_ok = options.name.as_ref().is_none_or(|n| {
         ["model", "concurrent initiates", "bursts"]
             .iter()
@@ -351,10 +355,10 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         .filter_run(parsed, filter)
         .await;
 
-    if let Some(budget) = options
+    let fuzzed = options
         .fuzz
-        .filter(|_| properties_selected(options, &tally))
-    {
+        .filter(|_| properties_selected(options, &tally));
+    if let Some(budget) = fuzzed {
         if options.console {
             println!(
                 "\nfuzzing {} {}: {} sequences, {} cases per concurrency property, seed {} (rerun with --seed {}{})",
@@ -367,14 +371,22 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
                 crate::fuzz::seed_note(budget.seed),
             );
         }
+        // The properties run together; a case whose tags (its level) the
+        // run's expression does not select is left out of the results.
+        let cases = Tally::default();
         properties::run(
             property_adapter,
             &info,
             budget,
             options.waivers.clone(),
-            &tally,
+            &cases,
         )
         .await;
+        for case in cases.records() {
+            if options.tags.as_ref().is_none_or(|t| t.eval(&case.tags)) {
+                tally.push(case);
+            }
+        }
     }
 
     Ok(RunReport {
@@ -384,6 +396,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         waived: options.waivers.usage(),
         spec_digest,
         records: tally.records(),
+        seed: fuzzed.map(|b| b.seed),
     })
 }
 

@@ -1,7 +1,7 @@
 //! The fuzz properties and the protocol check as test cases of `run`: each
 //! one a result in the tally, the reports and the gate, like a scenario.
 
-use super::tally::{FeatureInfo, ScenarioRecord, StepRecord, StepStatus, Tally};
+use super::tally::{FeatureInfo, ScenarioRecord, Shrunk, StepRecord, StepStatus, Tally};
 use crate::adapter::{Adapter, AdapterFault, ImplementationInfo};
 use crate::fuzz::{self, FuzzOptions, PropertyOutcome};
 use crate::oracle::Waivers;
@@ -67,6 +67,7 @@ fn record(
         Some(Verdict::Failed(_)) => Outcome::Failed,
         Some(Verdict::Errored(_)) => Outcome::Errored,
     };
+    let tags = vec![TAG.to_owned(), crate::levels::property_level(&name).tag()];
     let cause = verdict.as_ref().map(|v| {
         let mut text = v.cause();
         if let Some(details) = &details {
@@ -87,7 +88,7 @@ fn record(
         result: ScenarioResult {
             feature: FEATURE.to_owned(),
             scenario: name.clone(),
-            tags: vec![TAG.to_owned()],
+            tags: tags.clone(),
             location: format!("{TAG}:{}", name.trim_start_matches("fuzz: ")),
             outcome,
             verdict,
@@ -98,7 +99,7 @@ fn record(
         rule: None,
         keyword: "Property".to_owned(),
         description: None,
-        tags: vec![TAG.to_owned()],
+        tags,
         line: 0,
         steps: vec![StepRecord::synthetic(
             what,
@@ -113,6 +114,7 @@ fn record(
         hook_error: None,
         started: Some(started),
         duration: Some(duration),
+        shrunk: None,
     }
 }
 
@@ -150,14 +152,24 @@ fn property_record(outcome: PropertyOutcome, started: SystemTime) -> ScenarioRec
         }
         text
     });
-    record(
+    let shrunk = outcome
+        .failure
+        .as_ref()
+        .filter(|f| f.steps.is_some() || f.gherkin.is_some())
+        .map(|f| Shrunk {
+            steps: f.steps.clone(),
+            gherkin: f.gherkin.clone(),
+        });
+    let mut record = record(
         case_name(outcome.property),
         outcome.what,
         outcome.failure.map(|f| f.verdict),
         details.filter(|d| !d.is_empty()),
         started,
         outcome.duration,
-    )
+    );
+    record.shrunk = shrunk;
+    record
 }
 
 /// Runs the three fuzz properties with `budget` against `adapter`, and, for

@@ -136,6 +136,17 @@ pub struct ScenarioRecord {
     pub started: Option<SystemTime>,
     /// How long it ran.
     pub duration: Option<Duration>,
+    /// A failed fuzz property's shrunk case (`None` for scenarios).
+    pub shrunk: Option<Shrunk>,
+}
+
+/// The minimal failing case of a fuzz property, as the fuzzer shrank it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shrunk {
+    /// The operation sequence as numbered steps (the failing one marked).
+    pub steps: Option<String>,
+    /// The same as a scenario to paste into a feature file.
+    pub gherkin: Option<String>,
 }
 
 impl ScenarioRecord {
@@ -242,6 +253,7 @@ impl Inner {
             hook_error: None,
             started: None,
             duration: None,
+            shrunk: None,
         }
     }
 }

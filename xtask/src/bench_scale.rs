@@ -55,7 +55,7 @@ pub fn release_binary(workspace: &Path) -> Result<PathBuf, PipelineError> {
 }
 
 /// One feature file of `scenarios` scenarios (three steps each, all passing).
-fn feature(scenarios: usize) -> String {
+pub fn feature(scenarios: usize) -> String {
     let mut text = String::from("Feature: Scale\n");
     for i in 0..scenarios {
         let _ = write!(
@@ -157,23 +157,42 @@ fn measure(
         0,
     )?;
     // Every entry names a scenario that passes: each is reported STALE, so the gate fails.
+    let results_path = dir.join("scale.json");
+    let results = results_path.to_string_lossy().into_owned();
     let checked = timed(
         binary,
-        &["run", "--features", &features, "--expectations", &expected],
+        &[
+            "run",
+            "--features",
+            &features,
+            "--expectations",
+            &expected,
+            "--results",
+            &results,
+        ],
         1,
     )?;
+    let html_path = dir.join("scale.html");
+    let html = html_path.to_string_lossy().into_owned();
+    let report = timed(binary, &["report", &results, "--output", &html], 0)?;
+    let size = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.len() as usize);
     Ok(format!(
         "one feature file of {scenarios} scenarios ({:.1} MB):\n  \
          run --list (discovery, parsing, listing): {:.2} s\n  \
          run (against the reference implementation): {:.2} s\n\
          an expectations file of {entries} entries ({:.1} MB):\n  \
          run --list --expectations (reading it as well): {:.2} s\n  \
-         run --expectations (and checking {scenarios} results against it): {:.2} s",
+         run --expectations (and checking {scenarios} results against it, writing --results): {:.2} s\n\
+         the results file ({:.1} MB) as one HTML report ({:.2} MB):\n  \
+         report: {:.2} s",
         mb(feature_text.len()),
         s(list),
         s(run),
         mb(expectations_text.len()),
         s(load),
         s(checked),
+        mb(size(&results_path)),
+        mb(size(&html_path)),
+        s(report),
     ))
 }

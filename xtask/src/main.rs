@@ -11,7 +11,8 @@
 //! - `bench-fuzz`: time the fuzzer against the reference implementation;
 //! - `bench-scale`: time a feature file of 100k scenarios and a 10 MB expectations file;
 //! - `runtime-figures`: run the suite against the real-runtime adapter (both datawallet modes)
-//!   and write the figures the docs quote (`gen` renders them, `check` checks them).
+//!   and write the figures the docs quote (`gen` renders them, `check` checks them);
+//! - `matrix OUT_DIR`: the suite against our four implementations, their results and the matrix HTML.
 //!
 //! Paths default to the workspace of the current directory (`xtask::workspace`),
 //! not to where this binary was built.
@@ -112,6 +113,13 @@ enum Command {
     },
     /// Run the suite against adapters/nmshd-runtime (datawallet on and off) and write the figures the docs quote.
     RuntimeFigures,
+    /// Run the suite against the reference, the Python and Node examples and the real runtime
+    /// (gated by its expectations file); write their results files, reports and matrix.html.
+    Matrix {
+        /// The output directory (created if missing).
+        #[arg(value_name = "OUT_DIR")]
+        out_dir: PathBuf,
+    },
     /// Time `enmeshed-conformance fuzz` (model property only, seed 1) against the reference implementation.
     BenchFuzz {
         /// How many runs.
@@ -341,6 +349,10 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
             let report =
                 xtask::bench_scale::run(&workspace_root(), scenarios, expectations_mb * 1_000_000)?;
             println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Matrix { out_dir } => {
+            println!("{}", xtask::matrix::run(&workspace_root(), &out_dir)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchGen { spec, iterations } => {

@@ -1,0 +1,59 @@
+//! `enmeshed-conformance report`: one self-contained HTML file from one or
+//! more results files (`run --results`).
+
+use super::{EXIT_PASSED, usage};
+use enmeshed_conformance::{report_html, results};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Options of `report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Results files written by `run --results`; one gives the run's report, several the
+    /// implementation matrix.
+    #[arg(value_name = "RESULTS", required = true)]
+    pub results: Vec<PathBuf>,
+    /// Where to write the HTML file.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+/// Runs `report`: reads every results file, writes the HTML file.
+pub fn command(args: &ReportArgs) -> ExitCode {
+    let same = |a: &PathBuf| {
+        a == &args.output
+            || matches!(
+                (std::fs::canonicalize(a), std::fs::canonicalize(&args.output)),
+                (Ok(a), Ok(b)) if a == b
+            )
+    };
+    if args.results.iter().any(same) {
+        return usage(format!(
+            "--output {} is one of the results files; the report would overwrite it",
+            args.output.display()
+        ));
+    }
+    let mut runs = Vec::with_capacity(args.results.len());
+    for path in &args.results {
+        match results::load(path) {
+            Ok(run) => runs.push(run),
+            Err(e) => return usage(e),
+        }
+    }
+    let html = report_html::render(&runs);
+    if let Err(e) = results::write_file(&args.output, html.as_bytes()) {
+        return usage(e);
+    }
+    println!(
+        "wrote {} ({} of {} results file{})",
+        args.output.display(),
+        if runs.len() == 1 {
+            "the report"
+        } else {
+            "the matrix"
+        },
+        runs.len(),
+        if runs.len() == 1 { "" } else { "s" }
+    );
+    ExitCode::from(EXIT_PASSED)
+}

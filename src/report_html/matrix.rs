@@ -1,0 +1,318 @@
+//! The matrix of several runs: implementations × use cases, rules and
+//! scenarios, a percentage per implementation and level, and the rows where
+//! the implementations differ.
+
+use super::escape::{anchor, esc};
+use super::{MAX_ROWS, cut_note, outcome, page};
+use crate::levels::Level;
+use crate::results::{Case, CaseVerdict, ResultsFile};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// `passed / judged` as a cell: count and percentage (skips are not judged;
+/// expected failures are failures here).
+fn percent_cell(passed: usize, judged: usize) -> String {
+    if judged == 0 {
+        return "<td class=\"absent\">—</td>".to_owned();
+    }
+    // Whole per mille, so the cell is exact to one decimal.
+    let per_mille = passed * 1000 / judged;
+    format!(
+        "<td data-passed=\"{passed}\" data-judged=\"{judged}\">{}.{}% <small>({passed}/{judged})</small></td>",
+        per_mille / 10,
+        per_mille % 10
+    )
+}
+
+fn tally<'a>(cases: impl Iterator<Item = &'a Case>) -> (usize, usize) {
+    let mut passed = 0;
+    let mut judged = 0;
+    for case in cases.filter(|c| c.verdict != CaseVerdict::Skipped) {
+        judged += 1;
+        if case.verdict == CaseVerdict::Passed {
+            passed += 1;
+        }
+    }
+    (passed, judged)
+}
+
+/// The column headers: one per run.
+fn headers(runs: &[ResultsFile]) -> String {
+    runs.iter()
+        .map(|r| {
+            format!(
+                "<th scope=\"col\" class=\"implementation\">{} <small>{}</small></th>",
+                esc(&r.implementation.name),
+                esc(&r.implementation.version)
+            )
+        })
+        .collect()
+}
+
+/// The matrix page of `runs`.
+pub fn render(runs: &[ResultsFile]) -> String {
+    let title = format!("Implementation matrix: {} implementations", runs.len());
+    let mut out = String::new();
+    let _ = writeln!(out, "<header>\n<h1>{}</h1>", esc(&title));
+    out.push_str("<nav><a href=\"#implementations\">Implementations</a> · <a href=\"#use-cases\">Use cases</a> · <a href=\"#rules\">Rules</a> · <a href=\"#differs\">Where they differ</a> · <a href=\"#scenarios\">All scenarios</a></nav>\n</header>\n<div id=\"filters\"></div>\n<main>\n");
+    implementations(&mut out, runs);
+    use_cases(&mut out, runs);
+    rules(&mut out, runs);
+    scenarios(&mut out, runs);
+    out.push_str("</main>\n");
+    page(&title, &out)
+}
+
+fn implementations(out: &mut String, runs: &[ResultsFile]) {
+    out.push_str("<section id=\"implementations\">\n<h2>Implementations</h2>\n<div class=\"scroll\"><table id=\"summary\">\n<caption>Passed test cases per implementation and level (skipped cases are not counted)</caption>\n<thead><tr><th scope=\"col\">implementation</th><th scope=\"col\">verdict</th><th scope=\"col\">all levels</th>");
+    for level in Level::ALL {
+        let _ = write!(
+            out,
+            "<th scope=\"col\" title=\"{}\">{level}</th>",
+            esc(level.meaning())
+        );
+    }
+    out.push_str("<th scope=\"col\">suite</th></tr></thead>\n<tbody>\n");
+    for run in runs {
+        let verdict = if run.passed { "passed" } else { "failed" };
+        let (p, j) = tally(run.cases.iter());
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{} {}</th><td class=\"{verdict}\">{verdict}{}</td>{}",
+            esc(&run.implementation.name),
+            esc(&run.implementation.version),
+            run.gate
+                .as_ref()
+                .map(|g| format!(
+                    " <small>(gated by <code>{}</code>)</small>",
+                    esc(&g.expectations)
+                ))
+                .unwrap_or_default(),
+            percent_cell(p, j)
+        );
+        for level in Level::ALL {
+            let (p, j) = tally(run.cases.iter().filter(|c| c.level == level));
+            out.push_str(&percent_cell(p, j));
+        }
+        let _ = writeln!(
+            out,
+            "<td><small>{} · <code>{}</code></small></td></tr>",
+            esc(&run.suite.version),
+            esc(&run.suite.spec_digest)
+        );
+    }
+    out.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+fn use_cases(out: &mut String, runs: &[ResultsFile]) {
+    let mut ids: BTreeSet<String> = runs
+        .iter()
+        .flat_map(|r| r.cases.iter().flat_map(|c| c.use_cases.iter().cloned()))
+        .collect();
+    ids.extend(
+        runs.iter()
+            .flat_map(|r| r.pages.iter().map(|p| p.use_case.clone())),
+    );
+    let titles: BTreeMap<&str, &str> = runs
+        .iter()
+        .flat_map(|r| {
+            r.pages
+                .iter()
+                .map(|p| (p.use_case.as_str(), p.title.as_str()))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "<section id=\"use-cases\">\n<h2>Use cases</h2>\n<div class=\"scroll\"><table id=\"use-case-matrix\">\n<caption>Passed test cases per use case</caption>\n<thead><tr><th scope=\"col\">use case</th>{}</tr></thead>\n<tbody>",
+        headers(runs)
+    );
+    for id in &ids {
+        let _ = write!(
+            out,
+            "<tr id=\"uc-{}\"><th scope=\"row\">{} <small>{}</small></th>",
+            anchor(id),
+            esc(id),
+            esc(titles.get(id.as_str()).copied().unwrap_or(""))
+        );
+        for run in runs {
+            let (p, j) = tally(run.cases.iter().filter(|c| c.use_cases.contains(id)));
+            out.push_str(&percent_cell(p, j));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+fn rules(out: &mut String, runs: &[ResultsFile]) {
+    let mut rules: BTreeMap<&str, Level> = BTreeMap::new();
+    for run in runs {
+        for case in &run.cases {
+            if let Some(f) = &case.failure {
+                rules.insert(f.rule.as_str(), f.rule_level);
+            }
+        }
+        for w in &run.waivers {
+            rules.insert(w.rule.as_str(), w.level);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<section id=\"rules\">\n<h2>Rules that fail somewhere</h2>\n<div class=\"scroll\"><table id=\"rule-matrix\">\n<caption>Failing test cases per rule (waived: the rule is waived, with its checks counted)</caption>\n<thead><tr><th scope=\"col\">rule</th><th scope=\"col\">level</th>{}</tr></thead>\n<tbody>",
+        headers(runs)
+    );
+    if rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "<tr><td colspan=\"{}\">No rule fails in any run.</td></tr>",
+            runs.len() + 2
+        );
+    }
+    for (rule, level) in &rules {
+        let _ = write!(
+            out,
+            "<tr data-level=\"{level}\" data-outcome=\"rule\"><th scope=\"row\"><code>{}</code></th><td>{level}</td>",
+            esc(rule)
+        );
+        for run in runs {
+            let failing = run
+                .cases
+                .iter()
+                .filter(|c| c.failure.as_ref().is_some_and(|f| f.rule == *rule))
+                .count();
+            let waived = run.waivers.iter().find(|w| w.rule == *rule);
+            let cell = match (failing, waived) {
+                (0, None) => "<td class=\"passed\">no failure</td>".to_owned(),
+                (0, Some(w)) => format!(
+                    "<td class=\"expected\" title=\"{}\">waived ({} checks)</td>",
+                    esc(&w.reason),
+                    w.checks
+                ),
+                (n, _) => format!("<td class=\"failed\">{n} failing</td>"),
+            };
+            out.push_str(&cell);
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+/// One scenario row's key: where it is written and its name.
+type Key<'a> = (&'a str, &'a str);
+
+fn scenarios(out: &mut String, runs: &[ResultsFile]) {
+    let mut order: Vec<Key<'_>> = Vec::new();
+    let mut rows: BTreeMap<Key<'_>, (Level, Vec<Option<&Case>>)> = BTreeMap::new();
+    for (at, run) in runs.iter().enumerate() {
+        for case in &run.cases {
+            let key = (case.location.as_str(), case.name.as_str());
+            let row = rows.entry(key).or_insert_with(|| {
+                order.push(key);
+                (case.level, vec![None; runs.len()])
+            });
+            row.1[at] = Some(case);
+        }
+    }
+    let differs = |cells: &[Option<&Case>]| {
+        let words: BTreeSet<&str> = cells.iter().map(|c| c.map_or("absent", outcome)).collect();
+        words.len() > 1
+    };
+    let differing: Vec<Key<'_>> = order
+        .iter()
+        .copied()
+        .filter(|k| rows.get(k).is_some_and(|(_, cells)| differs(cells)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<section id=\"differs\">\n<h2>Where the implementations differ ({} of {} test cases)</h2>",
+        differing.len(),
+        order.len()
+    );
+    table(
+        out,
+        runs,
+        &rows,
+        &differing,
+        "differs-matrix",
+        "Test cases whose outcome is not the same everywhere",
+    );
+    out.push_str("</section>\n");
+    let _ = writeln!(
+        out,
+        "<section id=\"scenarios\">\n<h2>All test cases ({})</h2>",
+        order.len()
+    );
+    table(
+        out,
+        runs,
+        &rows,
+        &order,
+        "scenario-matrix",
+        "Every test case of every run",
+    );
+    out.push_str("</section>\n");
+}
+
+fn table(
+    out: &mut String,
+    runs: &[ResultsFile],
+    rows: &BTreeMap<Key<'_>, (Level, Vec<Option<&Case>>)>,
+    keys: &[Key<'_>],
+    id: &str,
+    caption: &str,
+) {
+    let _ = writeln!(
+        out,
+        "<div class=\"scroll\"><table id=\"{id}\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">test case</th><th scope=\"col\">level</th>{}</tr></thead>\n<tbody>",
+        esc(caption),
+        headers(runs)
+    );
+    for key in keys.iter().take(MAX_ROWS) {
+        let Some((level, cells)) = rows.get(key) else {
+            continue;
+        };
+        let words: BTreeSet<&str> = cells.iter().map(|c| c.map_or("absent", outcome)).collect();
+        let use_cases: BTreeSet<&str> = cells
+            .iter()
+            .flatten()
+            .flat_map(|c| c.use_cases.iter().map(String::as_str))
+            .collect();
+        let _ = write!(
+            out,
+            "<tr data-level=\"{level}\" data-use-case=\"{}\" data-outcome=\"{}\"><th scope=\"row\">{} <small><code>{}</code></small></th><td>{level}</td>",
+            esc(&use_cases.into_iter().collect::<Vec<_>>().join(" ")),
+            words.into_iter().collect::<Vec<_>>().join(" "),
+            esc(key.1),
+            esc(key.0)
+        );
+        for cell in cells {
+            match cell {
+                None => out.push_str("<td class=\"absent\">not run</td>"),
+                Some(case) => {
+                    let word = outcome(case);
+                    let title = case
+                        .failure
+                        .as_ref()
+                        .map(|f| format!("{}: {}", f.rule, f.summary))
+                        .or_else(|| case.expected.as_ref().map(|e| e.reason.clone()))
+                        .or_else(|| case.skip_reason.clone())
+                        .or_else(|| case.message.clone());
+                    let rule = case
+                        .failure
+                        .as_ref()
+                        .map(|f| format!(" <small><code>{}</code></small>", esc(&f.rule)))
+                        .unwrap_or_default();
+                    let _ = write!(
+                        out,
+                        "<td class=\"{word}\"{}>{word}{rule}</td>",
+                        title
+                            .map(|t| format!(" title=\"{}\"", esc(&t)))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table></div>\n");
+    out.push_str(&cut_note(keys.len().min(MAX_ROWS), keys.len()));
+}
