@@ -348,6 +348,25 @@ pub fn property_level(property: &str) -> Level {
     }
 }
 
+/// `tags` restricted to the scenarios of the levels at or above `level`
+/// (`--level`); `None` keeps `tags` as they are.
+pub fn restrict(
+    tags: Option<cucumber::gherkin::tagexpr::TagOperation>,
+    level: Option<Level>,
+) -> Option<cucumber::gherkin::tagexpr::TagOperation> {
+    use cucumber::gherkin::tagexpr::TagOperation;
+    let Some(level) = level else { return tags };
+    let levels = Level::ALL
+        .into_iter()
+        .filter(|l| l.at_or_above(level))
+        .map(|l| TagOperation::Tag(l.tag()))
+        .reduce(|a, b| TagOperation::Or(Box::new(a), Box::new(b)))?;
+    Some(match tags {
+        Some(tags) => TagOperation::And(Box::new(tags), Box::new(levels)),
+        None => levels,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,23 +478,4 @@ mod tests {
             Level::DocumentedElsewhere
         );
     }
-}
-
-/// `tags` restricted to the scenarios of the levels at or above `level`
-/// (`--level`); `None` keeps `tags` as they are.
-pub fn restrict(
-    tags: Option<cucumber::gherkin::tagexpr::TagOperation>,
-    level: Option<Level>,
-) -> Option<cucumber::gherkin::tagexpr::TagOperation> {
-    use cucumber::gherkin::tagexpr::TagOperation;
-    let Some(level) = level else { return tags };
-    let levels = Level::ALL
-        .into_iter()
-        .filter(|l| l.at_or_above(level))
-        .map(|l| TagOperation::Tag(l.tag()))
-        .reduce(|a, b| TagOperation::Or(Box::new(a), Box::new(b)))?;
-    Some(match tags {
-        Some(tags) => TagOperation::And(Box::new(tags), Box::new(levels)),
-        None => levels,
-    })
 }

@@ -331,7 +331,11 @@ impl Run {
                 level: self.level,
                 partial: self.partial(),
             };
-            let file = results::build(&report, gate.as_ref().map(|g| g.judged.as_slice()), &summary);
+            let file = results::build(
+                &report,
+                gate.as_ref().map(|g| g.judged.as_slice()),
+                &summary,
+            );
             problems.extend(results::write(path, &file).err());
         }
         let mut updated = None;
