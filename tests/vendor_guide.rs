@@ -144,6 +144,8 @@ const README_ELSEWHERE: &[&str] = &[
     "cargo run --release -- run",
     "cargo test --workspace",
     "(cd adapters/nmshd-runtime && npm ci)",
+    // Runs all four implementations (the real runtime after its `npm ci`): xtask/tests/html_report.rs.
+    "cargo xtask matrix \"$out/four\"",
     "enmeshed-conformance run  --adapter-cmd \"node adapters/nmshd-runtime/adapter.js\" --timeout 30     --expectations adapters/nmshd-runtime/expectations.toml",
     "enmeshed-conformance fuzz --adapter-cmd \"node adapters/nmshd-runtime/adapter.js\" --timeout 30     --expectations adapters/nmshd-runtime/expectations.toml --cases 64 --concurrency-cases 8",
 ];

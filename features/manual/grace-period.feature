@@ -122,7 +122,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2026-11-01T23:30:00.000Z
 
   # Source: docs/domain.md#daylight-saving-changes (Australia/Sydney, southern hemisphere, ends summer time on 2026-04-05, 03:00 local = 2026-04-04T16:00Z; tz database via chrono-tz)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: A grace period across the daylight-saving change in Australia/Sydney is N × 24 h in UTC
     Given the Identity's clock is set to 2026-04-04T12:00:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 2
@@ -130,7 +130,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2026-04-06T12:00:00.000Z
 
   # Source: docs/domain.md#daylight-saving-changes (Australia/Lord_Howe moves by half an hour, to UTC+11 at 2026-10-03T15:30Z)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: A grace period across the half-hour daylight-saving change in Australia/Lord_Howe is N × 24 h in UTC
     Given the Identity's clock is set to 2026-10-03T15:00:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
@@ -138,7 +138,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2026-10-04T15:00:00.000Z
 
   # Source: docs/domain.md#daylight-saving-changes (Europe/Moscow changed its rules: back from UTC+4 to UTC+3 at 2014-10-25T22:00Z, no daylight saving since)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: A grace period across the last rule change in Europe/Moscow is N × 24 h in UTC
     Given the Identity's clock is set to 2014-10-25T12:00:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 3
@@ -146,7 +146,7 @@ Feature: Grace period of an IdentityDeletionProcess
     And its `gracePeriodEndsAt` is 2014-10-28T12:00:00.000Z
 
   # Source: docs/domain.md#daylight-saving-changes (Asia/Kolkata is UTC+5:30 all year: the control, over the days Europe/Berlin changes)
-  @requires.clock
+  @requires.clock @RID1
   Scenario: A grace period in Asia/Kolkata, which has no daylight saving, is N × 24 h in UTC
     Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
     When the Identity calls initiateIdentityDeletionProcess with `lengthOfGracePeriodInDays` 2

@@ -1,4 +1,4 @@
-//! Files in and out: the one safe writer ([`write`]) every file the suite
+//! Files in and out: the one safe writer ([`write`](mod@write)) every file the suite
 //! or xtask writes goes through, the one bounded reader ([`read`]) every
 //! input file is read with, and the check of a run's output paths against
 //! its inputs and each other ([`outputs`]), made before anything runs.

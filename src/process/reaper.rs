@@ -46,7 +46,7 @@ fn this_pid() -> i32 {
 
 /// Makes this process a child subreaper (Linux `PR_SET_CHILD_SUBREAPER`):
 /// orphans among its descendants are re-parented to it, not to process 1, and
-/// [`end_strays`] ends them. For a program whose only children are started by
+/// `end_strays` ends them. For a program whose only children are started by
 /// the process adapter (the `enmeshed-conformance` binary): every other
 /// child becomes a stray. `false` where the system has no such facility.
 pub fn become_subreaper() -> bool {

@@ -6,7 +6,7 @@
 //! marked), the expected failures and waivers with their reasons, each use
 //! case's bullets in the docs' own words with their scenarios, the other
 //! scenarios, and the fuzz properties with their seed and shrunk case.
-//! Several runs: the implementation matrix ([`matrix`]).
+//! Several runs: the implementation matrix (`matrix`).
 //!
 //! The page has no external asset: the style and a small script are inline.
 //! Everything is readable without the script (semantic headings and tables);

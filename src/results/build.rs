@@ -67,7 +67,7 @@ impl FileOrigins {
             .or_insert_with(|| {
                 let embedded = crate::suite::FEATURES
                     .iter()
-                    .find(|f| Path::new(f.path) == path)
+                    .find(|f| Path::new(f.path) == path || Path::new(&f.location()) == path)
                     .map(|f| f.text.to_owned());
                 let text = embedded.or_else(|| read_feature(path).ok())?;
                 Some(Origins::new(&text))

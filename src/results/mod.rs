@@ -5,7 +5,7 @@
 //! The file is JSON, described by `schemas/results.schema.json` ([`SCHEMA`]);
 //! it carries [`FORMAT`] and [`VERSION`], and [`load`] refuses another format
 //! or a newer version. `run --results FILE` writes it ([`build`], then
-//! [`write`]). Every text that came from the implementation is an excerpt of
+//! [`write()`]). Every text that came from the implementation is an excerpt of
 //! at most [`MAX_VALUE_BYTES`] bytes.
 
 mod build;
@@ -390,6 +390,27 @@ pub fn parse(bytes: &[u8]) -> Result<ResultsFile, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_schema_names_every_capability() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schemas/results.schema.json")).unwrap();
+        let listed: Vec<&str> = schema
+            .pointer("/$defs/implementation/properties/capabilities/items/enum")
+            .or_else(|| {
+                schema.pointer("/properties/implementation/properties/capabilities/items/enum")
+            })
+            .and_then(serde_json::Value::as_array)
+            .expect("the capabilities' enum")
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let known: Vec<&str> = crate::adapter::Capability::ALL
+            .iter()
+            .map(|c| c.name())
+            .collect();
+        assert_eq!(listed, known);
+    }
 
     #[test]
     fn the_schema_names_the_format_and_version() {

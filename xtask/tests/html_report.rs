@@ -199,7 +199,7 @@ fn the_report_and_the_matrix_render_in_a_browser_and_validate() {
     let expectations = dir.path().join("expectations.toml");
     std::fs::write(
         &expectations,
-        "[[expected]]\nscenario = \"A refused initiate publishes no event\"\noutcome = \"failed\"\nreason = \"listed: the fixture answers <em>briefly</em>\"\n\n[[waived]]\nrule = \"RID1.concurrent-loser-code\"\nreason = \"waived: the losers' message is <b>short</b>\"\n",
+        "[[expected]]\nscenario = \"A refused initiate publishes no event\"\noutcome = \"failed\"\nreason = \"listed: the fixture answers <em>briefly</em>\"\n\n[[waived]]\nrule = \"RID1.concurrent-loser-code\"\ncode = \"error.runtime.identityDeletionProcess.activeIdentityDeletionProcessAlreadyExists\"\nreason = \"waived: the losers' message is <b>short</b>\"\n",
     )
     .unwrap();
     let one_json = dir.path().join("one.json");

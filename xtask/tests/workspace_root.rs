@@ -8,16 +8,30 @@ use std::path::Path;
 use std::process::Command;
 
 /// A copy of what `cargo xtask check` reads: the manifests, the pages, the
-/// generated features and PROTOCOL.md.
+/// features, PROTOCOL.md and the real runtime's figures with their inputs.
 fn copy_of_the_workspace() -> tempfile::TempDir {
     let copy = tempfile::tempdir().unwrap();
     let from = workspace();
-    for file in ["Cargo.toml", "xtask/Cargo.toml", "PROTOCOL.md"] {
+    for file in [
+        "Cargo.toml",
+        "xtask/Cargo.toml",
+        "PROTOCOL.md",
+        // The real runtime's figures: the record, the documents quoting it, and the
+        // adapter files its digest covers.
+        "adapters/nmshd-runtime/figures.toml",
+        "adapters/nmshd-runtime/README.md",
+        "adapters/nmshd-runtime/adapter.js",
+        "adapters/nmshd-runtime/fake-backbone.js",
+        "adapters/nmshd-runtime/runtime-host.js",
+        "adapters/nmshd-runtime/package.json",
+        "adapters/nmshd-runtime/package-lock.json",
+        "docs/findings.md",
+    ] {
         let target = copy.path().join(file);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::copy(from.join(file), target).unwrap();
     }
-    for dir in ["spec/use-cases", "features/generated"] {
+    for dir in ["spec/use-cases", "features/generated", "features/manual"] {
         std::fs::create_dir_all(copy.path().join(dir)).unwrap();
         for entry in std::fs::read_dir(from.join(dir)).unwrap() {
             let path = entry.unwrap().path();
