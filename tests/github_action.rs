@@ -8,9 +8,10 @@
 //! The action's shell steps are replayed locally (`Replay`): each step's
 //! script runs under bash as the runner runs it (`-eo pipefail`), with its
 //! `env:` expressions evaluated from the inputs, the `github`/`runner`
-//! contexts and the earlier steps' `$GITHUB_OUTPUT`, and with `$GITHUB_PATH`
-//! and `$GITHUB_STEP_SUMMARY` files. `rustup` and `cargo` are stubs that
-//! record their arguments; `enmeshed-conformance` is this build's binary.
+//! contexts and the earlier steps' `$GITHUB_OUTPUT`, with `GITHUB_ACTIONS=true`
+//! and with `$GITHUB_PATH`
+//! and `$GITHUB_STEP_SUMMARY` files. `rustup`, `cargo` and `python3` (the
+//! wheel install's pip) are stubs that record their arguments; `enmeshed-conformance` is this build's binary.
 
 #[path = "support/cli.rs"]
 mod cli;
@@ -235,7 +236,7 @@ impl Replay {
         // Stubs that record their arguments, one line each: shell functions
         // that bash reads from $BASH_ENV before the step (no executable file
         // is written, so no exec can race with the write).
-        let stubs: String = ["rustup", "cargo"]
+        let stubs: String = ["rustup", "cargo", "python3"]
             .iter()
             .map(|tool| {
                 format!(
@@ -318,6 +319,7 @@ impl Replay {
             .env("PATH", std::env::join_paths(path).unwrap())
             .env("HOME", self.dir.path())
             .env("BASH_ENV", self.file("stubs.bash"))
+            .env("GITHUB_ACTIONS", "true")
             .env("RUNNER_OS", &self.runner["os"])
             .env("RUNNER_ARCH", &self.runner["arch"])
             .env("ImageOS", &self.runner["image"])
@@ -473,6 +475,10 @@ fn tags_install_with_tag_and_shas_with_rev_under_the_tool_cache() {
                 "+{toolchain} install --locked --git {UPSTREAM} {pin} {version} --root {} enmeshed-conformance\n",
                 root.display()
             )
+        );
+        assert!(
+            !replay.calls("python3").exists(),
+            "no pip on the source path"
         );
     }
 }
@@ -719,6 +725,13 @@ fn a_failing_run_fails_the_step_with_its_counts_and_a_broken_adapter_says_so() {
         step_summary.contains(cli::FAILING[0].split('`').next().unwrap()),
         "{step_summary}"
     );
+    // On the runner (GITHUB_ACTIONS=true) the suite annotates each failure.
+    let annotations: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error title=RID1."))
+        .collect();
+    assert!(annotations.len() >= cli::FAILING.len(), "{}", run.stdout);
 
     let mut broken = Replay::new(&[(
         "adapter-cmd",
@@ -811,4 +824,74 @@ fn matrix_workflows_name_their_artifacts_per_entry() {
             );
         }
     }
+}
+
+#[test]
+fn the_wheel_install_pips_the_tag_s_version_into_the_tool_cache() {
+    let source = suite(&[("version", "v1.2.3-rc.1")]).1;
+    for (version, package) in [("v0.1.0", "0.1.0"), ("v1.2.3-rc.1", "1.2.3-rc.1")] {
+        let (mut replay, ran) = suite(&[("version", version), ("install", "wheel")]);
+        assert_eq!(ran.code, Some(0), "{version}: {}{}", ran.stdout, ran.stderr);
+        assert_eq!(ran.outputs["install"], "wheel");
+        let root = PathBuf::from(&ran.outputs["root"]);
+        assert!(
+            root.starts_with(replay.dir.path().join("tool-cache/enmeshed-conformance")),
+            "{root:?}"
+        );
+        assert!(root.ends_with(format!("{version}-wheel")), "{root:?}");
+        if version == "v1.2.3-rc.1" {
+            assert_ne!(ran.outputs["cache-key"], source.outputs["cache-key"]);
+            assert_ne!(ran.outputs["root"], source.outputs["root"]);
+        }
+        let installed = replay.run("install");
+        assert_eq!(installed.code, Some(0), "{}", installed.stderr);
+        assert_eq!(
+            std::fs::read_to_string(replay.calls("python3")).unwrap(),
+            format!(
+                "-m pip install --disable-pip-version-check --no-deps --target {} enmeshed-conformance=={package}\n",
+                root.display()
+            )
+        );
+        assert!(!replay.calls("rustup").exists() && !replay.calls("cargo").exists());
+        // pip puts the wheel's binary in ROOT/bin, which the next step puts on PATH.
+        replay.install_binary();
+        let on_path = replay.step_named("Put the suite on PATH");
+        assert_eq!(on_path.code, Some(0), "{}", on_path.stderr);
+        assert!(on_path.stdout.starts_with("enmeshed-conformance "));
+        assert_eq!(
+            std::fs::read_to_string(replay.file("github_path")).unwrap(),
+            format!("{}\n", root.join("bin").display())
+        );
+    }
+}
+
+#[test]
+fn the_install_input_is_validated() {
+    for (inputs, message) in [
+        (
+            vec![("install", "binary")],
+            "install must be source or wheel",
+        ),
+        (
+            vec![("install", "wheel\nroot=/x")],
+            "install must be source or wheel",
+        ),
+        (vec![("install", "")], "install must be source or wheel"),
+        (
+            vec![("install", "wheel"), ("version", SHA)],
+            "install: wheel needs a release tag published on PyPI",
+        ),
+        (
+            vec![("install", "wheel"), ("version", "v1.2.3-nightly.5")],
+            "install: wheel needs a release tag published on PyPI",
+        ),
+    ] {
+        let (_, ran) = suite(&inputs);
+        assert_eq!(ran.code, Some(2), "{inputs:?}");
+        assert!(ran.stdout.contains(message), "{inputs:?}: {}", ran.stdout);
+        assert_eq!(ran.raw_outputs, "", "{inputs:?}");
+    }
+    let (_, ran) = suite(&[("install", "source"), ("version", SHA)]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stdout);
+    assert_eq!(ran.outputs["install"], "source");
 }

@@ -23,6 +23,7 @@ fn run(args: &[&str]) -> Output {
             "HOSTILE_STRINGS",
             serde_json::to_string(HOSTILE).expect("strings serialize"),
         )
+        .env_remove("GITHUB_ACTIONS")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("the binary runs")
@@ -166,4 +167,54 @@ fn a_hostile_implementation_that_does_not_start_is_data_in_its_reports() {
     let problems = markdown_problems(&markdown, &["## enmeshed-conformance: ERRORED ❌"]);
     assert!(problems.is_empty(), "{}\n{markdown}", problems.join("\n"));
     assert!(junit.exists());
+}
+
+#[test]
+fn a_hostile_implementation_cannot_add_a_workflow_command_to_the_annotations() {
+    let output = run(&[
+        "run",
+        "--no-fuzz",
+        "--quiet",
+        "--annotations",
+        "--adapter-cmd",
+        HOSTILE_ADAPTER,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let failed = stdout
+        .lines()
+        .filter(|l| l.starts_with("FAILED ") || l.starts_with("ERRORED "))
+        .count();
+    assert!(failed > 0, "{}", &stdout[..stdout.len().min(3000)]);
+    // The suite's own annotations are the only workflow commands: one per
+    // failed or errored case, each one line with an escaped title.
+    let commands: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("::") || l.contains("##["))
+        .collect();
+    assert_eq!(commands.len(), failed, "{}", commands.join("\n"));
+    for line in &commands {
+        let rest = line
+            .strip_prefix("::error title=")
+            .unwrap_or_else(|| panic!("not an annotation: {line:?}"));
+        let (title, message) = rest
+            .split_once("::")
+            .unwrap_or_else(|| panic!("no message: {line:?}"));
+        assert!(!title.contains([':', ',']), "{line:?}");
+        assert!(!message.is_empty(), "{line:?}");
+        assert!(
+            !line
+                .chars()
+                .any(enmeshed_conformance::sanitize::is_hidden_control),
+            "{line:?}"
+        );
+    }
+    // The hostile texts did reach the annotations, inside one line.
+    assert!(
+        commands
+            .iter()
+            .any(|l| l.contains("::error::injected") && l.contains("::add-mask::secret")),
+        "{}",
+        commands.join("\n")
+    );
 }

@@ -219,3 +219,99 @@ fn quiet_prints_only_the_failures_and_the_verdict() {
     assert!(out.starts_with("\nFAILED "), "{out}");
     assert_eq!(out.lines().last(), Some("79 passed, 6 failed, 0 skipped"));
 }
+
+#[test]
+fn annotations_name_the_rule_of_each_unexpected_failure() {
+    use std::process::Command;
+    let annotations = |output: &std::process::Output| -> Vec<String> {
+        stdout(output)
+            .lines()
+            .filter(|l| l.starts_with("::"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let flagged = run(&[
+        "--quiet",
+        "--annotations",
+        "--adapter-cmd",
+        cli::WRONG_MESSAGE,
+    ]);
+    assert_eq!(flagged.status.code(), Some(1));
+    let lines = annotations(&flagged);
+    let mut titles: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            l.strip_prefix("::error title=")
+                .and_then(|r| r.split_once("::"))
+                .unwrap_or_else(|| panic!("{l:?}"))
+                .0
+        })
+        .collect();
+    titles.sort_unstable();
+    assert_eq!(
+        titles,
+        [
+            ["RID1.activeIdentityDeletionProcessAlreadyExists.message"; 4].as_slice(),
+            &["RID1.concurrent-loser-code"; 2]
+        ]
+        .concat()
+    );
+    for scenario in cli::FAILING {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(&format!("::{scenario}: right code, wrong message"))),
+            "{scenario}: {lines:#?}"
+        );
+    }
+    // The verdict stays the last line.
+    assert_eq!(
+        stdout(&flagged).lines().last(),
+        Some("79 passed, 6 failed, 0 skipped")
+    );
+
+    // GITHUB_ACTIONS=true turns them on; outside GitHub, no flag: none.
+    let on_github = Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args([
+            "run",
+            "--no-fuzz",
+            "--quiet",
+            "--adapter-cmd",
+            cli::WRONG_MESSAGE,
+        ])
+        .env("GITHUB_ACTIONS", "true")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(annotations(&on_github), lines);
+    let plain = run(&["--quiet", "--adapter-cmd", cli::WRONG_MESSAGE]);
+    assert!(annotations(&plain).is_empty(), "{}", stdout(&plain));
+
+    // Expected failures are not annotated.
+    let dir = tempfile::tempdir().unwrap();
+    let expectations = dir.path().join("expectations.toml");
+    let expectations = expectations.to_str().unwrap();
+    let update = run(&[
+        "--quiet",
+        "--expectations",
+        expectations,
+        "--update-expectations",
+        "--adapter-cmd",
+        cli::WRONG_MESSAGE,
+    ]);
+    assert!(
+        std::path::Path::new(expectations).exists(),
+        "{}",
+        stdout(&update)
+    );
+    let gated = run(&[
+        "--quiet",
+        "--annotations",
+        "--expectations",
+        expectations,
+        "--adapter-cmd",
+        cli::WRONG_MESSAGE,
+    ]);
+    assert_eq!(gated.status.code(), Some(0), "{}", stdout(&gated));
+    assert!(annotations(&gated).is_empty(), "{}", stdout(&gated));
+}

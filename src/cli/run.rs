@@ -62,6 +62,10 @@ pub struct RunArgs {
     /// Stop after the first failing scenario.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Print a GitHub Actions annotation (`::error title=RULE-ID::scenario: summary`) per failed
+    /// or errored test case that is not an expected failure; on by itself when GITHUB_ACTIONS=true.
+    #[arg(long)]
+    pub annotations: bool,
     /// Print only the failures and the verdict (no per-step report).
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -238,6 +242,13 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
     }
     for problem in &result.problems {
         eprintln!("error: {}", terminal::text(problem));
+    }
+    if args.annotations || std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        // The suite's own workflow commands: their text is escaped by
+        // `RunResult::annotations`, so they are printed as they are.
+        for line in result.annotations() {
+            println!("{line}");
+        }
     }
     for line in result.closing_lines(args.quiet) {
         println!("{}", terminal::text(&line));

@@ -4,7 +4,7 @@
 use super::policy::{self, RunVerdict};
 use crate::expectations::{self, Expectations, Finding, Judged, UpdateSummary};
 use crate::levels::Level;
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, ScenarioResult};
 use crate::runner::{RunReport, junit};
 use std::path::PathBuf;
 
@@ -209,6 +209,33 @@ impl RunResult {
         lines
     }
 
+    /// GitHub Actions failure annotations: one `::error title=TITLE::…` line
+    /// per failed or errored test case, the title its rule id (a fault's
+    /// kind for an errored case, the outcome when there is no verdict), the
+    /// message its scenario and the verdict's summary (a failure's with its
+    /// expected and actual excerpts). Expected failures
+    /// (listed or waived by the expectations) are left out. The text is made
+    /// safe by [`crate::sanitize::workflow`], so no line can start a second
+    /// workflow command; print the lines as they are, not through
+    /// [`crate::sanitize::terminal`].
+    pub fn annotations(&self) -> Vec<String> {
+        let judged = self.gate.as_ref().map(|g| &g.judged);
+        self.report
+            .tally
+            .scenarios
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches!(s.outcome, Outcome::Failed | Outcome::Errored))
+            .filter(|(i, _)| {
+                !matches!(
+                    judged.and_then(|j| j.get(*i)),
+                    Some(Some(Judged::Listed { .. } | Judged::Waived { .. }))
+                )
+            })
+            .map(|(_, s)| annotation(s))
+            .collect()
+    }
+
     /// The closing lines: what did not pass (with `quiet`, only the
     /// failures), then the counts; the last line is the verdict in the plain
     /// form CI harnesses read (`N passed, N failed, N skipped`, with a gate
@@ -275,6 +302,28 @@ impl RunResult {
         ));
         lines
     }
+}
+
+/// The annotation of one failed or errored test case.
+fn annotation(result: &ScenarioResult) -> String {
+    use crate::sanitize::workflow;
+    use crate::verdict::Verdict;
+    let (title, summary) = match &result.verdict {
+        Some(Verdict::Failed(failure)) => (failure.rule.to_string(), failure.describe()),
+        Some(Verdict::Errored(fault)) => (
+            fault.kind.label().to_owned(),
+            format!("{} (while {})", fault.message, fault.context),
+        ),
+        None => (
+            result.outcome.label().to_owned(),
+            result.cause.clone().unwrap_or_default(),
+        ),
+    };
+    format!(
+        "::error title={}::{}",
+        workflow::property(&title),
+        workflow::data(&format!("{}: {summary}", result.scenario))
+    )
 }
 
 /// The summary lines `--quiet` leaves out: everything but failures.

@@ -7,7 +7,10 @@
 //! - [`markdown`]: the `--summary` Markdown (one line, every Markdown
 //!   character escaped, so a name cannot add a heading or a table row);
 //! - [`xml`]: the XML of the JUnit reports (characters XML 1.0 cannot carry
-//!   replaced).
+//!   replaced);
+//! - [`workflow`]: the data and properties of the suite's own GitHub
+//!   Actions annotations (`::error title=…::…`; GitHub's escaping, no line
+//!   break, bounded length).
 //!
 //! Sizes are bounded before text reaches a sink: every expected and actual
 //! value by [`crate::protocol::excerpt`], table cells here.
@@ -16,6 +19,7 @@
 
 pub mod markdown;
 pub mod terminal;
+pub mod workflow;
 pub mod xml;
 
 /// Strings an implementation could send to break a sink: escape sequences

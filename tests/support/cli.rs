@@ -3,10 +3,12 @@
 
 use std::process::{Command, Output};
 
-/// Runs the binary with `args`.
+/// Runs the binary with `args` (outside GitHub Actions: `GITHUB_ACTIONS`
+/// removed, so its annotations appear only when a test asks for them).
 pub fn binary(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
         .args(args)
+        .env_remove("GITHUB_ACTIONS")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("the binary runs")
