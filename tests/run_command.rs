@@ -102,7 +102,7 @@ fn tags_and_name_select_scenarios() {
         out.lines()
             .last()
             .unwrap_or_default()
-            .ends_with("29 passed, 0 failed, 0 skipped"),
+            .ends_with("33 passed, 0 failed, 0 skipped"),
         "{out}"
     );
 
