@@ -12,8 +12,7 @@
 //! and `$GITHUB_STEP_SUMMARY` files. `rustup` and `cargo` are stubs that
 //! record their arguments; `enmeshed-conformance` is this build's binary.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
