@@ -7,11 +7,10 @@
 //! feature file as a property, and a gate that passes with expected
 //! failures reads green.
 
+use crate::support::cli;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
-#[path = "support/cli.rs"]
-mod cli;
 
 use cli::{FAILING, WRONG_MESSAGE, run, stdout};
 

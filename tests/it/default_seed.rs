@@ -2,8 +2,7 @@
 //! budget and the suite's default seed, the fuzzer catches every mutant of
 //! `support/mutant.rs` that a long fuzz (256 sequences, another seed) catches.
 
-#[path = "support/mutant.rs"]
-mod mutant;
+use crate::support::mutant;
 
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::fuzz::{self, DEFAULT_SEED, FuzzOptions};

@@ -2,8 +2,7 @@
 //! content breaks a documented rule is FAILED under that rule's id, never
 //! ERRORED PROTOCOL (PROTOCOL.md, "FAILED or PROTOCOL: where the line is").
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use std::process::Output;
 

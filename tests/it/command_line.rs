@@ -2,8 +2,7 @@
 //! is exit 2 everywhere (a bad `--adapter-cmd` included), reports are written
 //! when the implementation does not start, and completion scripts.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use cli::binary;
 use std::process::Output;

@@ -1,7 +1,6 @@
 //! `coverage --spec DIR` with no page is an error, not a green `0/0`.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 #[test]
 fn a_spec_directory_without_pages_is_an_error() {

@@ -2,8 +2,7 @@
 //! carries the tag of each use case it calls (`@RID1` … `@RID5`), and
 //! `run --list --tags @RIDn` lists exactly those scenarios.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use enmeshed_conformance::domain::Function;
 use enmeshed_conformance::runner::features::{feature_files, parse_feature};

@@ -3,8 +3,7 @@
 //! Each row runs one scenario against one mutant and expects the named step
 //! to end the scenario with a *Failed* verdict under the named rule.
 
-#[path = "support/mutant.rs"]
-mod mutant;
+use crate::support::mutant;
 
 use enmeshed_conformance::outcome::Outcome;
 use enmeshed_conformance::runner::{self, RunOptions};

@@ -4,8 +4,7 @@
 //! files), every input file is read with bounds, and tag expressions are
 //! bounded.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use cli::binary;
 use std::path::Path;

@@ -1,8 +1,7 @@
 //! Expectations files: a duplicate entry is named as such, and a large file
 //! is read in time linear in its size.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};

@@ -13,8 +13,7 @@
 //! and `$GITHUB_STEP_SUMMARY` files. `rustup`, `cargo` and `python3` (the
 //! wheel install's pip) are stubs that record their arguments; `enmeshed-conformance` is this build's binary.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -16,7 +16,7 @@ pub fn binary(args: &[&str]) -> Output {
 
 /// Runs `enmeshed-conformance run` with `args`, features only: these tests
 /// judge the scenarios; `run`'s fuzz properties have tests of their own
-/// (tests/run_fuzz.rs), so `--no-fuzz` is added unless `args` ask for fuzzing.
+/// (tests/it/run_fuzz.rs), so `--no-fuzz` is added unless `args` ask for fuzzing.
 pub fn run(args: &[&str]) -> Output {
     let mut all = vec!["run"];
     if !args.iter().any(|a| *a == "--fuzz-cases" || *a == "--seed") {

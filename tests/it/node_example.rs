@@ -3,8 +3,7 @@
 //! enough for a new implementation. Node 20 must be on PATH (`.ci/run`
 //! checks it); without it this test fails, it does not skip.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 const ADAPTER: &str = "node examples/node/enmeshed_idp.js";
 

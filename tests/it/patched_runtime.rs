@@ -4,8 +4,7 @@
 //! expectations file. Needs the runtime installed:
 //! `cd adapters/nmshd-runtime && npm ci`.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use std::path::Path;
 

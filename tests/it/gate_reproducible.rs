@@ -4,8 +4,7 @@
 //! and an expectations file written once passes every later gate. Unknown
 //! rule ids and `race = true` on a non-race rule are refused (exit 2).
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 const FIRST_PAGE: &str = "python3 tests/fixtures/adapters/first_page.py";
 

@@ -1,8 +1,7 @@
 //! Capability skips are explained and counted; adapter faults are reported as
 //! errored, never as plain failures.
 
-#[path = "support/limited.rs"]
-mod limited;
+use crate::support::limited;
 
 use enmeshed_conformance::adapter::AdapterFault;
 use enmeshed_conformance::reference::ReferenceImplementation;

@@ -4,8 +4,7 @@
 //! reason in the description. (.ci/run also feeds the report to Cucumber's
 //! JSON validator and an HTML reporter: tools/cucumber-json.)
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use cli::run;
 use serde_json::Value;

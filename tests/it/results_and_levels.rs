@@ -2,12 +2,9 @@
 //! file a real run writes, the levels a run is restricted to, and the errors
 //! `report` gives for bad input.
 
-#[path = "support/cli.rs"]
-mod support;
-
+use crate::support::cli::{WRONG_MESSAGE, binary, run, stdout};
 use enmeshed_conformance::levels::Level;
 use enmeshed_conformance::results::{self, CaseVerdict};
-use support::{WRONG_MESSAGE, binary, run, stdout};
 
 #[test]
 fn a_failing_run_writes_a_results_file_with_levels_rules_and_bullets() {

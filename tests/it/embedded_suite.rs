@@ -3,8 +3,7 @@
 //! Python example; a vendor repository's own `features/` directory does not
 //! change what runs; `features export` writes the same suite out.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,8 +1,7 @@
 //! Suite sharpness: every deliberately faulty implementation is caught by the
 //! cucumber features, the fuzzer, or both; the reference passes both.
 
-#[path = "support/mutant.rs"]
-mod mutant;
+use crate::support::mutant;
 
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::fuzz::{self, FuzzOptions};

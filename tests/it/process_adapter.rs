@@ -302,16 +302,24 @@ fn exiting_during_the_handshake_is_a_crash_at_start() {
 
 #[test]
 fn an_unsupported_protocol_version_is_refused() {
+    // A marker argument unique to this run (the fixture ignores it): other
+    // tests of this binary run the same fixture in parallel.
+    let marker = format!(
+        "marker-bad-version-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    )
+    .replace(' ', "_");
     let (output, _) = binary(&[
         "run",
         "--no-fuzz",
         "--adapter-cmd",
-        "python3 tests/fixtures/adapters/bad_version.py",
+        &format!("python3 tests/fixtures/adapters/bad_version.py {marker}"),
     ]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("PROTOCOL: during the handshake: the implementation speaks protocol version 99, this suite speaks version 1"), "{err}");
-    assert!(processes_running("tests/fixtures/adapters/bad_version.py").is_empty());
+    assert!(processes_running(&marker).is_empty());
 
     let (output, _) = binary(&[
         "smoke",

@@ -1,10 +1,8 @@
 //! `run` also runs the fuzz properties (and, over the stdio protocol, the
 //! unknown-kind check), each a test case of its own.
 
-#[path = "support/cli.rs"]
-mod cli;
-#[path = "support/mutant.rs"]
-mod mutant;
+use crate::support::cli;
+use crate::support::mutant;
 
 use enmeshed_conformance::expectations;
 use enmeshed_conformance::outcome::Outcome;

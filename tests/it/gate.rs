@@ -3,9 +3,8 @@
 //! and `--fail-fast`. The failing implementation is a fixture adapter that
 //! answers one error with the wrong message (6 scenarios fail).
 
+use crate::support::cli;
 use std::path::Path;
-#[path = "support/cli.rs"]
-mod cli;
 
 use cli::{FAILING, WRONG_MESSAGE, run};
 use std::process::Output;

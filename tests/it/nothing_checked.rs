@@ -2,8 +2,7 @@
 //! skipped test case with its reason, and a gated run whose test cases are
 //! all skipped fails the gate.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use enmeshed_conformance::outcome::Outcome;
 use enmeshed_conformance::reference::ReferenceImplementation;

@@ -1,9 +1,8 @@
 //! `enmeshed-conformance run` as a user runs it: exit codes, reports, filters,
 //! and red runs for undefined steps and wrong expectations.
 
+use crate::support::cli;
 use std::path::Path;
-#[path = "support/cli.rs"]
-mod cli;
 
 use cli::{binary, run, stdout};
 

@@ -3,8 +3,7 @@
 //! size, Scenario Outlines expanded, user tags cannot forge a capability
 //! skip, and a report never overwrites an input feature.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use cli::stdout;
 use std::os::unix::fs::symlink;

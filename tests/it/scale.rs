@@ -3,8 +3,7 @@
 //! the scenarios of one file (gherkin's line lookups and cucumber's JSON
 //! writer were).
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use std::fmt::Write as _;
 use std::path::Path;

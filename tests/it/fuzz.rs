@@ -1,10 +1,8 @@
 //! The fuzzer against the reference implementation (a CI-sized run), and the
 //! replay of the committed regression seeds.
 
-#[path = "support/limited.rs"]
-mod limited;
-#[path = "support/mutant.rs"]
-mod mutant;
+use crate::support::limited;
+use crate::support::mutant;
 
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::fuzz::{self, FuzzOptions, FuzzReport};

@@ -5,8 +5,7 @@
 //! A listed failure passes the gate; a listed failure that no longer occurs
 //! fails it; a `TODO` reason fails it.
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use serde_json::Value;
 use std::path::Path;
