@@ -56,10 +56,7 @@ struct Identity {
 
 impl Identity {
     fn publish(&mut self, process: &IdentityDeletionProcess) {
-        self.events.push(StatusChangedEvent {
-            name: "transport.identityDeletionProcessStatusChanged".to_owned(),
-            data: process.clone(),
-        });
+        self.events.push(StatusChangedEvent::carrying(process));
     }
 }
 
