@@ -7,6 +7,7 @@ pub mod bench;
 pub mod bench_scale;
 pub mod bench_suite;
 pub mod bench_sync;
+pub mod interrupt;
 pub mod matrix;
 pub mod pipeline;
 pub mod protocol_doc;

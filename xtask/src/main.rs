@@ -364,7 +364,13 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    xtask::interrupt::install();
+    let result = run(Cli::parse());
+    if xtask::interrupt::interrupted() {
+        eprintln!("interrupted; nothing was changed");
+        return ExitCode::from(xtask::interrupt::EXIT_INTERRUPTED as u8);
+    }
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");

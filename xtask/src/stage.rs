@@ -111,7 +111,18 @@ fn back_up(dir: &Path, name: &str, target: &Path) -> Result<Option<PathBuf>, Str
     ))
 }
 
-fn apply_all(changes: &[(PathBuf, Change)], undo: &mut Undo) -> Result<(), String> {
+fn apply_all(
+    changes: &[(PathBuf, Change)],
+    undo: &mut Undo,
+    interrupted: &dyn Fn() -> bool,
+) -> Result<(), String> {
+    let check = || {
+        if interrupted() {
+            Err("interrupted".to_owned())
+        } else {
+            Ok(())
+        }
+    };
     let mut dirs: HashMap<&Path, Dir> = HashMap::new();
     for (dir, _) in changes {
         if !dirs.contains_key(dir.as_path()) {
@@ -122,6 +133,7 @@ fn apply_all(changes: &[(PathBuf, Change)], undo: &mut Undo) -> Result<(), Strin
     // renamed; a staged file dropped unrenamed is removed.
     let mut staged = Vec::new();
     for (dir, change) in changes {
+        check()?;
         staged.push(match change {
             Change::Write { name, bytes } => Some(
                 dirs[dir.as_path()]
@@ -131,6 +143,7 @@ fn apply_all(changes: &[(PathBuf, Change)], undo: &mut Undo) -> Result<(), Strin
             Change::Remove { .. } => None,
         });
     }
+    check()?;
     for ((dir, change), staged) in changes.iter().zip(staged) {
         let name = change.name();
         let target = dir.join(name);
@@ -167,12 +180,22 @@ pub fn apply(dir: &Path, changes: &[Change]) -> Result<(), String> {
 /// Applies changes to files of several directories (each created if
 /// missing) all or nothing, like [`apply`].
 pub fn apply_across(changes: &[(PathBuf, Change)]) -> Result<(), String> {
+    // Ctrl-C while staging: recorded, checked between the steps, rolled back.
+    let _section = crate::interrupt::Section::open();
+    apply_across_unless(changes, &crate::interrupt::interrupted)
+}
+
+/// [`apply_across`], stopping (all or nothing) once `interrupted` says so.
+fn apply_across_unless(
+    changes: &[(PathBuf, Change)],
+    interrupted: &dyn Fn() -> bool,
+) -> Result<(), String> {
     for (dir, _) in changes {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let mut undo = Undo::default();
-    match apply_all(changes, &mut undo) {
+    match apply_all(changes, &mut undo, interrupted) {
         Ok(()) => {
             undo.commit();
             Ok(())
@@ -274,5 +297,31 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
         assert!(dir.path().join("a").is_symlink());
         assert_eq!(names(dir.path()), [".a.tmp", "a"]);
+    }
+
+    #[test]
+    fn an_interrupt_while_staging_changes_nothing_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kept.txt"), "old").unwrap();
+        let changes: Vec<(PathBuf, Change)> = [write("kept.txt", "new"), write("added.txt", "x")]
+            .into_iter()
+            .map(|c| (dir.path().to_path_buf(), c))
+            .collect();
+        // Interrupted after the first check: one file staged, then the stop.
+        let calls = std::cell::Cell::new(0);
+        let error = apply_across_unless(&changes, &|| {
+            calls.set(calls.get() + 1);
+            calls.get() > 1
+        })
+        .unwrap_err();
+        assert!(
+            error.starts_with("interrupted; nothing was changed"),
+            "{error}"
+        );
+        assert_eq!(names(dir.path()), ["kept.txt"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("kept.txt")).unwrap(),
+            "old"
+        );
     }
 }
