@@ -1,6 +1,6 @@
 //! Every kind of bad page gets a located error, exit code 1 and no output.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// Runs `gen` on a directory holding the good page plus `bad` and checks the

@@ -1,6 +1,6 @@
 //! `gen` and `check` on scratch directories, through the binary.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 

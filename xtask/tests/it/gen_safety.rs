@@ -2,7 +2,7 @@
 //! is an error, temporary files never follow planted links, and a failed
 //! write changes nothing and leaves no temporary file.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `cargo test` goes red when features/generated drifts from spec/use-cases
 //! (rust-analyzer's `ensure_file_contents` is the model).
 
-mod common;
+use crate::common;
 use common::workspace;
 use xtask::pipeline::{check, plan};
 

@@ -1,7 +1,7 @@
 //! No input makes the parser panic, and every page that parses yields a
 //! feature that parses back to exactly one scenario per bullet.
 
-mod common;
+use crate::common;
 use proptest::prelude::*;
 use std::path::Path;
 use xtask::generate::render;

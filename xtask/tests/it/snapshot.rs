@@ -1,6 +1,6 @@
 //! Snapshots of generated features.
 
-mod common;
+use crate::common;
 use common::*;
 use xtask::generate::render;
 use xtask::spec::read_page;

@@ -1,7 +1,7 @@
 //! `cargo xtask sync` through the binary, on fixture checkouts built in a
 //! temporary directory from the project's own fixture pages.
 
-mod common;
+use crate::common;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

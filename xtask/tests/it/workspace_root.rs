@@ -2,7 +2,7 @@
 //! was built in: a binary built here and run in a copy of the workspace (a
 //! shared target directory) checks the copy's files.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use std::process::Command;

@@ -4,6 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+/// npm packages a test installs itself (one rule for every test crate).
+#[path = "../../../../tests/it/support/npm.rs"]
+pub mod npm;
+
 /// The fixtures directory.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
