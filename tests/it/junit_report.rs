@@ -7,10 +7,9 @@
 //! feature file as a property, and a gate that passes with expected
 //! failures reads green.
 
-use crate::support::cli;
+use crate::support::{cli, npm};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use cli::{FAILING, WRONG_MESSAGE, run, stdout};
 
@@ -19,35 +18,14 @@ fn validator_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/junit-xsd")
 }
 
-/// Installs the validator with `npm ci` when it is missing (once per test
-/// process); fails, never skips, naming the command when that fails.
+/// Installs the validator with `npm ci` when it is missing; fails, never
+/// skips, naming the command when that fails.
 fn ensure_validator() {
-    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
-    let result = INSTALLED.get_or_init(|| {
-        let dir = validator_dir();
-        if dir.join("node_modules/xmllint-wasm/package.json").is_file() {
-            return Ok(());
-        }
-        let install = "npm ci --prefix tools/junit-xsd --no-audit --no-fund";
-        let output = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .output()
-            .map_err(|e| {
-                format!("cannot run npm ({e}): install Node 20 with npm, then run `{install}`")
-            })?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "`{install}` failed:\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            ))
-        }
-    });
-    if let Err(e) = result {
-        panic!("the JUnit schema validator (tools/junit-xsd) is not installed: {e}");
-    }
+    npm::ensure_installed(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        "tools/junit-xsd",
+        "node_modules/xmllint-wasm/package.json",
+    );
 }
 
 /// Validates `xml` against the schema: `Ok` or xmllint's errors.
@@ -156,6 +134,7 @@ fn toml_string(s: &str) -> String {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_green_run_is_valid_with_stable_names_and_the_metadata() {
     let dir = tempfile::tempdir().unwrap();
     let (output, xml) = junit_run(dir.path(), &[]);
@@ -188,6 +167,7 @@ fn a_green_run_is_valid_with_stable_names_and_the_metadata() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn the_schema_is_at_least_as_strict_as_junit_4_xsd() {
     let dir = tempfile::tempdir().unwrap();
     let (_, xml) = junit_run(
@@ -236,6 +216,7 @@ fn the_schema_is_at_least_as_strict_as_junit_4_xsd() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn failures_carry_the_rule_and_undefined_steps_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let (output, xml) = junit_run(dir.path(), &["--adapter-cmd", WRONG_MESSAGE]);
@@ -263,6 +244,7 @@ fn failures_carry_the_rule_and_undefined_steps_are_errors() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_timeout_is_an_error_of_its_kind() {
     let dir = tempfile::tempdir().unwrap();
     let (output, xml) = junit_run(
@@ -307,6 +289,7 @@ fn capability_skips_say_why() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn expected_failures_read_as_skipped_and_the_last_line_is_the_gate() {
     let dir = tempfile::tempdir().unwrap();
     let listed: String = FAILING

@@ -12,6 +12,7 @@ mod support {
     pub mod cli;
     pub mod limited;
     pub mod mutant;
+    pub mod npm;
 }
 
 mod action_gate;

@@ -1,20 +1,22 @@
 //! The real runtime's waivers hide only what they state: the runtime's
 //! adapter with one extra defect each (tests/fixtures/runtime/patched.js)
 //! fails the gated `run` and the gated `fuzz` with the runtime's own
-//! expectations file. Needs the runtime installed:
-//! `cd adapters/nmshd-runtime && npm ci`.
+//! expectations file. The tests install the runtime themselves
+//! (`npm ci` in adapters/nmshd-runtime) when it is missing.
 
-use crate::support::cli;
+use crate::support::{cli, npm};
 
 use std::path::Path;
 
 const EXPECTATIONS: &str = "adapters/nmshd-runtime/expectations.toml";
 
+/// Installs the real runtime (`npm ci` in adapters/nmshd-runtime) when it is
+/// missing; fails naming the command when that fails.
 fn require_runtime() {
-    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("adapters/nmshd-runtime/node_modules");
-    assert!(
-        modules.is_dir(),
-        "the real runtime is not installed: run `cd adapters/nmshd-runtime && npm ci` first"
+    npm::ensure_installed(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        "adapters/nmshd-runtime",
+        "node_modules/@nmshd/runtime/package.json",
     );
 }
 
@@ -70,6 +72,7 @@ fn fails_both_gates(defect: &str, run_shows: &str, fuzz_shows: &str) {
 }
 
 #[test]
+#[ignore = "installs and runs the real runtime (npm ci): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn concurrent_losers_answering_unknown_fail_the_gate() {
     fails_both_gates(
         "loser-unknown",
@@ -79,6 +82,7 @@ fn concurrent_losers_answering_unknown_fail_the_gate() {
 }
 
 #[test]
+#[ignore = "installs and runs the real runtime (npm ci): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn recordnotfound_for_every_malformed_id_fails_the_gate() {
     fails_both_gates(
         "malformed-not-found",
@@ -88,6 +92,7 @@ fn recordnotfound_for_every_malformed_id_fails_the_gate() {
 }
 
 #[test]
+#[ignore = "installs and runs the real runtime (npm ci): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn cancelledat_on_active_processes_fails_the_gate() {
     fails_both_gates(
         "cancelled-at-on-active",
