@@ -5,6 +5,7 @@
 use std::process::Command;
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_huge_wrong_shaped_result_is_excerpted_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");

@@ -27,6 +27,7 @@ async fn caught(mutation: Mutation, cases: u32, concurrency_cases: u32, seed: u6
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 async fn run_catches_under_the_default_seed_what_a_long_fuzz_catches() {
     let mut lowered = Vec::new();
     let mut table = String::new();

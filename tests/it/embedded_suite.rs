@@ -74,6 +74,7 @@ fn listed(output: &Output) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn an_installed_binary_runs_the_whole_suite_from_an_empty_directory() {
     let suite = installed();
     let output = suite.run(&[

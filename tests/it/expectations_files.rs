@@ -41,6 +41,7 @@ fn big_file(bytes: usize) -> String {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_large_file_is_read_in_linear_time() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("expected.toml");

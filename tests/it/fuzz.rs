@@ -23,6 +23,7 @@ async fn fuzz_with(adapter: Arc<dyn Adapter>, options: FuzzOptions) -> FuzzRepor
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 async fn the_reference_passes_the_fuzzer() {
     let mut options = FuzzOptions::new(512, fuzz::random_seed());
     options.regressions = Some(committed_regressions());

@@ -27,6 +27,7 @@ fn failures(out: &str) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn five_runs_fail_the_same_cases_with_the_same_messages() {
     let runs: Vec<Vec<String>> = (0..5)
         .map(|_| {
@@ -46,6 +47,7 @@ fn five_runs_fail_the_same_cases_with_the_same_messages() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn an_updated_file_passes_ten_gates_in_a_row() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("e.toml");
@@ -172,6 +174,7 @@ fn a_race_entry_whose_case_passed_is_not_stale() {
 /// with its entry's reason, in the console, the summary and Cucumber JSON
 /// (a `skipped` step whose `error_message` starts with the reason).
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn expected_failures_read_as_expected_with_their_reason_in_every_report() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("e.toml");

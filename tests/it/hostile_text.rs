@@ -84,6 +84,7 @@ fn read(path: &Path) -> String {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_hostile_implementation_is_data_in_every_sink_and_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let [junit, json, summary] =
@@ -170,6 +171,7 @@ fn a_hostile_implementation_that_does_not_start_is_data_in_its_reports() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_hostile_implementation_cannot_add_a_workflow_command_to_the_annotations() {
     let output = run(&[
         "run",

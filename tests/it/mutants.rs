@@ -59,6 +59,7 @@ fn yes(b: bool) -> &'static str {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 async fn every_mutant_is_caught_and_the_reference_passes() {
     let reference: Arc<dyn Adapter> = Arc::new(ReferenceImplementation::new());
     assert!(
@@ -145,6 +146,7 @@ const CLASSES: [(Mutation, &str, &[&str]); 5] = [
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 async fn each_defect_class_is_caught_by_its_scenarios_and_the_fuzzer() {
     for (mutation, names, rules) in CLASSES {
         let mut options = RunOptions::new(vec![
@@ -250,6 +252,7 @@ const OUTSIDE_THE_SEQUENCE: [Mutation; 2] =
 /// steps of other Identities as comments (the vocabulary has no phrase for
 /// them yet) and so do not reproduce.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 async fn every_fuzzer_reproduction_reproduces() {
     let dir = tempfile::tempdir().unwrap();
     let mut not_caught = Vec::new();

@@ -19,6 +19,7 @@ fn require_node() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn the_node_example_passes_smoke_run_and_fuzz() {
     require_node();
     let smoke = cli::binary(&["smoke", "--adapter-cmd", ADAPTER]);
@@ -76,6 +77,7 @@ fn first_revision_copy(dir: &std::path::Path) -> String {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn an_implementation_of_the_first_revision_gets_a_verdict_with_later_scenarios_skipped() {
     require_node();
     let dir = tempfile::tempdir().unwrap();

@@ -66,6 +66,7 @@ fn processes_running(needle: &str) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn the_python_example_passes_the_whole_suite() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
@@ -120,6 +121,7 @@ fn smoke_says_the_example_works() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn fuzz_passes_against_the_example() {
     let (output, _) = binary(&[
         "fuzz",
@@ -208,12 +210,14 @@ fn finished_with_summary(out: &str) -> bool {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_hang_is_a_timeout() {
     let out = faulty_run("hang", &[], "TIMEOUT");
     assert!(out.contains("no reply to `getActive`"), "{out}");
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_crash_mid_run_names_the_exit_status_and_stderr() {
     let out = faulty_run("crash_midway", &[], "CRASH");
     assert!(out.contains("exit status: 3"), "{out}");
@@ -226,6 +230,7 @@ fn a_crash_mid_run_names_the_exit_status_and_stderr() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn garbage_is_a_protocol_error() {
     let out = faulty_run("garbage", &[], "PROTOCOL");
     assert!(
@@ -235,18 +240,21 @@ fn garbage_is_a_protocol_error() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn an_unknown_seq_is_a_protocol_error() {
     let out = faulty_run("unknown_seq", &[], "PROTOCOL");
     assert!(out.contains("reply for unknown seq"), "{out}");
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_duplicate_reply_is_a_protocol_error() {
     let out = faulty_run("duplicate", &[], "PROTOCOL");
     assert!(out.contains("duplicate reply for seq"), "{out}");
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_stderr_flood_neither_deadlocks_nor_grows_without_bound() {
     let out = faulty_run("stderr_flood", &[], "CRASH");
     assert!(out.contains("exit status: 4"), "{out}");
@@ -261,6 +269,7 @@ fn a_stderr_flood_neither_deadlocks_nor_grows_without_bound() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn slow_only_sometimes_is_a_timeout_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("slow-once");
@@ -335,6 +344,7 @@ fn an_unsupported_protocol_version_is_refused() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn smoke_tells_a_broken_harness() {
     let (output, _) = binary(&[
         "smoke",

@@ -160,6 +160,7 @@ fn coverage_leaves_no_helper_behind() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_stuck_implementation_behind_a_launcher_is_ended_at_every_restart() {
     let (output, _, marker) = binary(
         "stuck",
@@ -179,6 +180,7 @@ fn a_stuck_implementation_behind_a_launcher_is_ended_at_every_restart() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn an_exit_is_a_crash_with_its_status_while_a_helper_holds_the_output() {
     let (output, elapsed, marker) = binary(
         "exit",
@@ -208,6 +210,7 @@ fn an_exit_is_a_crash_with_its_status_while_a_helper_holds_the_output() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_closed_output_is_a_crash_even_with_a_short_timeout() {
     let (output, _, marker) = binary(
         "closed",

@@ -82,6 +82,7 @@ fn a_failing_run_writes_a_results_file_with_levels_rules_and_bullets() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn level_restricts_the_run_to_rules_at_or_above_it() {
     let list = |level: &str| {
         let output = binary(&["run", "--list", "--level", level]);

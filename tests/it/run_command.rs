@@ -220,6 +220,7 @@ fn quiet_prints_only_the_failures_and_the_verdict() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn annotations_name_the_rule_of_each_unexpected_failure() {
     use std::process::Command;
     let annotations = |output: &std::process::Output| -> Vec<String> {

@@ -40,6 +40,7 @@ fn run_fuzzes_by_default_prints_the_seed_and_counts_the_properties() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn the_seed_reproduces_and_the_junit_report_has_a_case_per_property() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("report.xml");

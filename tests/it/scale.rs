@@ -39,6 +39,7 @@ fn timed_run(dir: &Path) -> Duration {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn one_big_file_costs_about_what_many_small_files_cost() {
     let one = tempfile::tempdir().unwrap();
     std::fs::write(one.path().join("all.feature"), scenarios(0..SCENARIOS)).unwrap();

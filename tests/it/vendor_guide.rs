@@ -59,6 +59,7 @@ fn without_comment(command: &str) -> &str {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn every_command_of_the_vendor_guide_runs() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let guide = std::fs::read_to_string(root.join(GUIDE)).unwrap();
@@ -136,21 +137,23 @@ fn every_command_of_the_vendor_guide_runs() {
 }
 
 /// README commands that run elsewhere, without their comments: the installs
-/// and `cargo run --release` build the suite (minutes), `cargo test` is
-/// what runs this test, and the real runtime's commands need `npm ci`
+/// and `cargo run --release` build the suite (minutes), `cargo test` (both
+/// tiers) is what runs this test, and the real runtime's commands need `npm ci`
 /// (network); `.ci/run` runs each of them (or the same with `--locked`).
 const README_ELSEWHERE: &[&str] = &[
     "cargo install --locked --path .",
     "cargo run --release -- run",
     "cargo test --workspace",
+    "cargo test --workspace -- --include-ignored",
     "(cd adapters/nmshd-runtime && npm ci)",
-    // Runs all four implementations (the real runtime after its `npm ci`): xtask/tests/html_report.rs.
+    // Runs all four implementations (the real runtime after its `npm ci`): xtask/tests/it/html_report.rs.
     "cargo xtask matrix \"$out/four\"",
     "enmeshed-conformance run  --adapter-cmd \"node adapters/nmshd-runtime/adapter.js\" --timeout 30     --expectations adapters/nmshd-runtime/expectations.toml",
     "enmeshed-conformance fuzz --adapter-cmd \"node adapters/nmshd-runtime/adapter.js\" --timeout 30     --expectations adapters/nmshd-runtime/expectations.toml --cases 64 --concurrency-cases 8",
 ];
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn every_other_command_of_the_readme_runs_from_the_repository_root() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
