@@ -183,6 +183,16 @@ impl Connection {
 
     /// Sends `request` and waits for its reply, at most the timeout.
     pub async fn request(&self, request: &Request) -> Result<ReplyBody, AdapterError> {
+        self.request_within(request, self.timeout).await
+    }
+
+    /// Sends `request` and waits for its reply, at most `limit` (the
+    /// handshake's own allowance).
+    pub async fn request_within(
+        &self,
+        request: &Request,
+        limit: Duration,
+    ) -> Result<ReplyBody, AdapterError> {
         let seq = self.next_seq.fetch_add(1, Ordering::SeqCst);
         let (waiter, reply) = oneshot::channel();
         {
@@ -200,7 +210,7 @@ impl Connection {
                 format!("the implementation's input is closed; {tail}"),
             ));
         }
-        match tokio::time::timeout(self.timeout, reply).await {
+        match tokio::time::timeout(limit, reply).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(self.fault().unwrap_or_else(|| {
                 AdapterError::new(AdapterFault::Crash, "the connection closed")
@@ -211,7 +221,7 @@ impl Connection {
                     format!(
                         "no reply to `{}` (seq {seq}) within {:?} from `{}`",
                         request.kind(),
-                        self.timeout,
+                        limit,
                         self.command
                     ),
                 );
