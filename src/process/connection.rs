@@ -11,6 +11,7 @@
 //! timeout, protocol violation) is remembered: every later request on this
 //! connection fails with it, and the adapter starts a fresh process.
 
+use super::Timeouts;
 use super::group::Group;
 use super::lines::{LineRead, read_line};
 use super::reaper;
@@ -109,16 +110,18 @@ pub struct Connection {
 /// How long the suite waits between the two halves of an ending: after the
 /// output closed, for the exit (then the group is killed), and after the
 /// exit, for the output to close (a helper process may hold it open). It
-/// scales with `--timeout` so that a closed output is a CRASH well before
-/// a request times out.
+/// scales with `--timeout` (or `--startup-timeout` when that is shorter) so
+/// that a closed output is a CRASH well before a request or the start times
+/// out.
 pub fn close_grace(timeout: Duration) -> Duration {
     (timeout / 4).clamp(Duration::from_millis(20), Duration::from_secs(2))
 }
 
 impl Connection {
     /// Starts `words` as a child process with piped stdio, as the leader of
-    /// a new process group, with SIGKILL as its parent-death signal.
-    pub fn spawn(words: &[String], timeout: Duration) -> Result<Connection, AdapterError> {
+    /// a new process group, with SIGKILL as its parent-death signal. Each
+    /// request waits `timeouts.reply` unless told otherwise.
+    pub fn spawn(words: &[String], timeouts: Timeouts) -> Result<Connection, AdapterError> {
         let command = words.join(" ");
         let Some((program, args)) = words.split_first() else {
             return Err(AdapterError::new(
@@ -161,7 +164,7 @@ impl Connection {
             output_closed,
             group,
         });
-        let grace = close_grace(timeout);
+        let grace = close_grace(timeouts.reply.min(timeouts.startup));
         let (requests, queue) = mpsc::unbounded_channel::<String>();
         tokio::spawn(write_requests(shared.clone(), stdin, queue));
         tokio::spawn(drain_stderr(shared.clone(), stderr));
@@ -171,7 +174,7 @@ impl Connection {
             shared,
             requests,
             next_seq: AtomicU64::new(1),
-            timeout,
+            timeout: timeouts.reply,
             command,
         })
     }

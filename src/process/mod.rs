@@ -256,7 +256,7 @@ impl ProcessAdapter {
         words: &[String],
         timeouts: Timeouts,
     ) -> Result<(Arc<Connection>, ImplementationInfo), AdapterError> {
-        let connection = Arc::new(Connection::spawn(words, timeouts.reply)?);
+        let connection = Arc::new(Connection::spawn(words, timeouts)?);
         match Self::handshake(&connection, timeouts.startup).await {
             Ok(info) => Ok((connection, info)),
             Err(e) => {
