@@ -3,7 +3,7 @@
 //! implementation). `cargo bench --bench protocol`; figures in BENCHMARKS.md.
 
 use enmeshed_conformance::adapter::Adapter;
-use enmeshed_conformance::process::{DEFAULT_TIMEOUT, ProcessAdapter};
+use enmeshed_conformance::process::{ProcessAdapter, Timeouts};
 use enmeshed_conformance::reference::ReferenceImplementation;
 use std::time::{Duration, Instant};
 
@@ -34,7 +34,7 @@ async fn main() {
         env!("CARGO_MANIFEST_DIR"),
         "/examples/python/enmeshed_idp.py"
     );
-    let process = ProcessAdapter::start(&format!("python3 {example}"), DEFAULT_TIMEOUT)
+    let process = ProcessAdapter::start(&format!("python3 {example}"), Timeouts::default())
         .await
         .expect("the Python example starts");
     let through_process = median_round_trip(&process).await;

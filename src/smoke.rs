@@ -4,7 +4,7 @@
 //! here; a timeout, crash or malformed reply is not.
 
 use crate::adapter::{Adapter, AdapterError, CallError, Capability};
-use crate::process::ProcessAdapter;
+use crate::process::{ProcessAdapter, Timeouts};
 use std::fmt::Debug;
 use std::time::Duration;
 
@@ -59,12 +59,12 @@ fn fault(what: &str, e: AdapterError) -> String {
 }
 
 /// Starts `command` and makes one call of each kind.
-pub async fn smoke(command: &str, timeout: Duration) -> SmokeReport {
+pub async fn smoke(command: &str, timeouts: Timeouts) -> SmokeReport {
     let mut report = SmokeReport {
         passed: Vec::new(),
         broken: None,
     };
-    let adapter = match ProcessAdapter::start(command, timeout).await {
+    let adapter = match ProcessAdapter::start(command, timeouts).await {
         Ok(adapter) => adapter,
         Err(e) => {
             report.broken = Some(fault("start", e));

@@ -1,10 +1,13 @@
-//! The implementation under test: the `--adapter-cmd` / `--timeout` group
-//! shared by every subcommand that starts one, and how a bad command is told
-//! apart (bad usage, exit 2) from an implementation that does not answer.
+//! The implementation under test: the `--adapter-cmd` / `--timeout` /
+//! `--startup-timeout` group shared by every subcommand that starts one, and
+//! how a bad command is told apart (bad usage, exit 2) from an implementation
+//! that does not answer.
 
 use super::{EXIT_FAILED, usage};
 use enmeshed_conformance::adapter::{Adapter, AdapterError, AdapterFault};
-use enmeshed_conformance::process::ProcessAdapter;
+use enmeshed_conformance::process::{
+    DEFAULT_STARTUP_TIMEOUT, DEFAULT_TIMEOUT, ProcessAdapter, Timeouts,
+};
 use enmeshed_conformance::protocol::words;
 use enmeshed_conformance::reference::ReferenceImplementation;
 use std::future::Future;
@@ -14,7 +17,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The largest `--timeout`, in seconds (one day).
+/// The largest `--timeout` or `--startup-timeout`, in seconds (one day).
 pub const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
 /// Which implementation to test.
@@ -25,12 +28,27 @@ pub struct AdapterArgs {
     /// (quotes, backslashes; no expansion). Default: the reference implementation.
     #[arg(long, value_name = "COMMAND ARGS")]
     pub adapter_cmd: Option<String>,
-    /// Seconds to wait for each reply of the adapter command (the handshake included).
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_timeout)]
+    /// Seconds to wait for each reply of the adapter command after the handshake.
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), value_parser = parse_timeout)]
     pub timeout: f64,
+    /// Seconds to wait for the adapter command to start and answer the
+    /// handshake (at every start). Default: the larger of `--timeout` and
+    /// [`DEFAULT_STARTUP_TIMEOUT`].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout, help = startup_help())]
+    pub startup_timeout: Option<f64>,
 }
 
-/// Parses `--timeout`: a number of seconds above 0, at most [`MAX_TIMEOUT_SECS`].
+/// The `--help` line of `--startup-timeout`, naming the default's constant.
+fn startup_help() -> String {
+    format!(
+        "Seconds to wait for the adapter command to start and answer the handshake (at every start, \
+         the fresh process after a fault too). Default: the larger of --timeout and {}",
+        DEFAULT_STARTUP_TIMEOUT.as_secs()
+    )
+}
+
+/// Parses `--timeout` and `--startup-timeout`: a number of seconds above 0,
+/// at most [`MAX_TIMEOUT_SECS`].
 pub fn parse_timeout(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(secs) if secs > 0.0 && secs.is_finite() && secs <= MAX_TIMEOUT_SECS => Ok(secs),
@@ -71,9 +89,14 @@ impl std::fmt::Display for StartError {
 }
 
 impl AdapterArgs {
-    /// The per-reply timeout.
-    pub fn timeout(&self) -> Duration {
-        Duration::from_secs_f64(self.timeout)
+    /// The timeouts: `--timeout` for each reply, `--startup-timeout` (or its
+    /// default) for a start.
+    pub fn timeouts(&self) -> Timeouts {
+        let timeouts = Timeouts::new(Duration::from_secs_f64(self.timeout));
+        match self.startup_timeout {
+            Some(secs) => timeouts.with_startup(Duration::from_secs_f64(secs)),
+            None => timeouts,
+        }
     }
 
     /// Starts the implementation under test (the reference implementation
@@ -83,7 +106,7 @@ impl AdapterArgs {
             return Ok(Arc::new(ReferenceImplementation::new()));
         };
         check_command(command).map_err(StartError::Usage)?;
-        ProcessAdapter::start(command, self.timeout())
+        ProcessAdapter::start(command, self.timeouts())
             .await
             .map(|a| Arc::new(a) as Arc<dyn Adapter>)
             .map_err(StartError::Failed)
@@ -150,12 +173,12 @@ where
     code
 }
 
-/// A hint to raise `--timeout` when the start timed out, else nothing.
+/// A hint to raise `--startup-timeout` when the start timed out, else nothing.
 pub fn timeout_hint(error: &StartError, args: &AdapterArgs) -> String {
     match error {
         StartError::Failed(e) if e.fault == AdapterFault::Timeout => format!(
-            "\nhint: the implementation did not answer the handshake within --timeout {} s; if it starts slowly, raise --timeout",
-            args.timeout
+            "\nhint: the implementation did not answer the handshake within --startup-timeout {} s; if it starts slowly, raise --startup-timeout",
+            args.timeouts().startup.as_secs_f64()
         ),
         _ => String::new(),
     }
@@ -175,6 +198,35 @@ mod tests {
         assert!(parse_timeout("86401").is_err());
         assert_eq!(parse_timeout("0.5"), Ok(0.5));
         assert_eq!(parse_timeout("86400"), Ok(86_400.0));
+    }
+
+    fn parse(args: &[&str]) -> Result<AdapterArgs, clap::Error> {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            adapter: AdapterArgs,
+        }
+        let words = std::iter::once("test").chain(args.iter().copied());
+        <Cli as clap::Parser>::try_parse_from(words).map(|cli| cli.adapter)
+    }
+
+    #[test]
+    fn the_start_gets_the_larger_of_timeout_and_the_default_unless_told() {
+        let secs = Duration::from_secs_f64;
+        let timeouts = |args: &[&str]| {
+            let t = parse(args).unwrap().timeouts();
+            (t.reply, t.startup)
+        };
+        assert_eq!(timeouts(&[]), (DEFAULT_TIMEOUT, DEFAULT_STARTUP_TIMEOUT));
+        assert_eq!(timeouts(&["--timeout", "1"]), (secs(1.0), secs(30.0)));
+        assert_eq!(timeouts(&["--timeout", "90"]), (secs(90.0), secs(90.0)));
+        assert_eq!(
+            timeouts(&["--timeout", "90", "--startup-timeout", "0.5"]),
+            (secs(90.0), secs(0.5))
+        );
+        for bad in ["0", "-1", "NaN", "86401"] {
+            assert!(parse(&["--startup-timeout", bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub async fn command(args: &SmokeArgs) -> ExitCode {
     if let Err(e) = check_command(command) {
         return usage(e);
     }
-    let report = smoke::smoke(command, args.adapter.timeout()).await;
+    let report = smoke::smoke(command, args.adapter.timeouts()).await;
     println!(
         "{}",
         enmeshed_conformance::sanitize::terminal::text(&report.render())

@@ -100,18 +100,22 @@ mod tests {
             AdapterFault::Timeout,
             "during the handshake: no reply to `start` <in time>",
         ));
-        let mut failure = StartFailure::new("node \"slow.js\"", &error, "\nhint: raise --timeout");
+        let mut failure = StartFailure::new(
+            "node \"slow.js\"",
+            &error,
+            "\nhint: raise --startup-timeout",
+        );
         failure.spec_digest = Some("embedded:sha256:0123".to_owned());
         let xml = failure.junit();
         assert!(xml.contains("errors=\"1\""), "{xml}");
         assert!(xml.contains("<error type=\"TIMEOUT\""), "{xml}");
         assert!(xml.contains("&lt;in time&gt;"), "{xml}");
-        assert!(xml.contains("raise --timeout"), "{xml}");
+        assert!(xml.contains("raise --startup-timeout"), "{xml}");
         assert!(xml.contains("node &quot;slow.js&quot;"), "{xml}");
         assert!(xml.contains("value=\"embedded:sha256:0123\""), "{xml}");
         let summary = failure.summary();
         assert!(summary.contains("**TIMEOUT**"), "{summary}");
-        assert!(summary.contains("raise --timeout"), "{summary}");
+        assert!(summary.contains("raise --startup-timeout"), "{summary}");
     }
 
     #[test]

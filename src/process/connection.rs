@@ -11,6 +11,7 @@
 //! timeout, protocol violation) is remembered: every later request on this
 //! connection fails with it, and the adapter starts a fresh process.
 
+use super::Timeouts;
 use super::group::Group;
 use super::lines::{LineRead, read_line};
 use super::reaper;
@@ -109,16 +110,18 @@ pub struct Connection {
 /// How long the suite waits between the two halves of an ending: after the
 /// output closed, for the exit (then the group is killed), and after the
 /// exit, for the output to close (a helper process may hold it open). It
-/// scales with `--timeout` so that a closed output is a CRASH well before
-/// a request times out.
+/// scales with `--timeout` (or `--startup-timeout` when that is shorter) so
+/// that a closed output is a CRASH well before a request or the start times
+/// out.
 pub fn close_grace(timeout: Duration) -> Duration {
     (timeout / 4).clamp(Duration::from_millis(20), Duration::from_secs(2))
 }
 
 impl Connection {
     /// Starts `words` as a child process with piped stdio, as the leader of
-    /// a new process group, with SIGKILL as its parent-death signal.
-    pub fn spawn(words: &[String], timeout: Duration) -> Result<Connection, AdapterError> {
+    /// a new process group, with SIGKILL as its parent-death signal. Each
+    /// request waits `timeouts.reply` unless told otherwise.
+    pub fn spawn(words: &[String], timeouts: Timeouts) -> Result<Connection, AdapterError> {
         let command = words.join(" ");
         let Some((program, args)) = words.split_first() else {
             return Err(AdapterError::new(
@@ -161,7 +164,7 @@ impl Connection {
             output_closed,
             group,
         });
-        let grace = close_grace(timeout);
+        let grace = close_grace(timeouts.reply.min(timeouts.startup));
         let (requests, queue) = mpsc::unbounded_channel::<String>();
         tokio::spawn(write_requests(shared.clone(), stdin, queue));
         tokio::spawn(drain_stderr(shared.clone(), stderr));
@@ -171,7 +174,7 @@ impl Connection {
             shared,
             requests,
             next_seq: AtomicU64::new(1),
-            timeout,
+            timeout: timeouts.reply,
             command,
         })
     }
@@ -183,6 +186,16 @@ impl Connection {
 
     /// Sends `request` and waits for its reply, at most the timeout.
     pub async fn request(&self, request: &Request) -> Result<ReplyBody, AdapterError> {
+        self.request_within(request, self.timeout).await
+    }
+
+    /// Sends `request` and waits for its reply, at most `limit` (the
+    /// handshake's own allowance).
+    pub async fn request_within(
+        &self,
+        request: &Request,
+        limit: Duration,
+    ) -> Result<ReplyBody, AdapterError> {
         let seq = self.next_seq.fetch_add(1, Ordering::SeqCst);
         let (waiter, reply) = oneshot::channel();
         {
@@ -200,7 +213,7 @@ impl Connection {
                 format!("the implementation's input is closed; {tail}"),
             ));
         }
-        match tokio::time::timeout(self.timeout, reply).await {
+        match tokio::time::timeout(limit, reply).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(self.fault().unwrap_or_else(|| {
                 AdapterError::new(AdapterFault::Crash, "the connection closed")
@@ -211,7 +224,7 @@ impl Connection {
                     format!(
                         "no reply to `{}` (seq {seq}) within {:?} from `{}`",
                         request.kind(),
-                        self.timeout,
+                        limit,
                         self.command
                     ),
                 );

@@ -42,6 +42,49 @@ use tokio::sync::Mutex;
 /// The default time to wait for one reply.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The least time a start is given by default: process start and the
+/// handshake reply (see [`Timeouts::new`]). Starting an implementation is not
+/// answering a request: an interpreter starts, a big runtime such as
+/// `@nmshd/runtime` loads. That takes about 0.5 s on a quiet machine
+/// (BENCHMARKS.md, the runtime adapter's start-up); 30 s leaves some sixty
+/// times that for a loaded CI runner or a cold disk cache, and an
+/// implementation that never answers is still reported within half a minute.
+pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long the process adapter waits for the implementation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// For each reply after the handshake.
+    pub reply: Duration,
+    /// For a start: from spawning the process to the handshake reply, at
+    /// every start (the fresh process after a fault too).
+    pub startup: Duration,
+}
+
+impl Timeouts {
+    /// `reply` for each reply; a start gets the larger of `reply` and
+    /// [`DEFAULT_STARTUP_TIMEOUT`].
+    pub fn new(reply: Duration) -> Timeouts {
+        Timeouts {
+            reply,
+            startup: reply.max(DEFAULT_STARTUP_TIMEOUT),
+        }
+    }
+
+    /// The same, with `startup` for a start instead of the default.
+    #[must_use]
+    pub fn with_startup(self, startup: Duration) -> Timeouts {
+        Timeouts { startup, ..self }
+    }
+}
+
+impl Default for Timeouts {
+    /// [`DEFAULT_TIMEOUT`] for each reply, the default start allowance.
+    fn default() -> Timeouts {
+        Timeouts::new(DEFAULT_TIMEOUT)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct StartResult {
@@ -70,7 +113,7 @@ struct Current {
 /// An implementation behind the stdio protocol.
 pub struct ProcessAdapter {
     words: Vec<String>,
-    timeout: Duration,
+    timeouts: Timeouts,
     info: ImplementationInfo,
     current: Mutex<Current>,
 }
@@ -191,14 +234,16 @@ fn find_null(value: &Value, path: String) -> Option<String> {
 }
 
 impl ProcessAdapter {
-    /// Starts `command` (split like a shell would, no expansion) and does the handshake.
-    pub async fn start(command: &str, timeout: Duration) -> Result<ProcessAdapter, AdapterError> {
+    /// Starts `command` (split like a shell would, no expansion) and does the
+    /// handshake, within `timeouts.startup`; every later reply is bounded by
+    /// `timeouts.reply`.
+    pub async fn start(command: &str, timeouts: Timeouts) -> Result<ProcessAdapter, AdapterError> {
         let words =
             words::split(command).map_err(|e| AdapterError::new(AdapterFault::Internal, e))?;
-        let (connection, info) = Self::launch(&words, timeout).await?;
+        let (connection, info) = Self::launch(&words, timeouts).await?;
         Ok(ProcessAdapter {
             words,
-            timeout,
+            timeouts,
             info,
             current: Mutex::new(Current {
                 generation: 1,
@@ -209,10 +254,10 @@ impl ProcessAdapter {
 
     async fn launch(
         words: &[String],
-        timeout: Duration,
+        timeouts: Timeouts,
     ) -> Result<(Arc<Connection>, ImplementationInfo), AdapterError> {
-        let connection = Arc::new(Connection::spawn(words, timeout)?);
-        match Self::handshake(&connection).await {
+        let connection = Arc::new(Connection::spawn(words, timeouts)?);
+        match Self::handshake(&connection, timeouts.startup).await {
             Ok(info) => Ok((connection, info)),
             Err(e) => {
                 connection.shutdown().await;
@@ -224,12 +269,14 @@ impl ProcessAdapter {
         }
     }
 
-    async fn handshake(connection: &Connection) -> Result<ImplementationInfo, AdapterError> {
-        let reply = connection
-            .request(&Request::Start {
-                protocol_version: PROTOCOL_VERSION,
-            })
-            .await?;
+    async fn handshake(
+        connection: &Connection,
+        startup: Duration,
+    ) -> Result<ImplementationInfo, AdapterError> {
+        let start = Request::Start {
+            protocol_version: PROTOCOL_VERSION,
+        };
+        let reply = connection.request_within(&start, startup).await?;
         let result: StartResult = match reply {
             ReplyBody::Result(value) => decode("start", value)?,
             ReplyBody::Error(e) => {
@@ -270,7 +317,7 @@ impl ProcessAdapter {
         if current.connection.fault().is_some() {
             let old = current.connection.clone();
             tokio::spawn(async move { old.shutdown().await });
-            let (connection, _) = Self::launch(&self.words, self.timeout).await?;
+            let (connection, _) = Self::launch(&self.words, self.timeouts).await?;
             current.generation += 1;
             current.connection = connection;
         }
@@ -543,5 +590,25 @@ impl Adapter for ProcessAdapter {
             let current = self.current.lock().await;
             current.connection.shutdown().await;
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_start_gets_at_least_the_default_allowance_unless_told() {
+        let secs = Duration::from_secs;
+        let default = Timeouts::default();
+        assert_eq!(default.reply, DEFAULT_TIMEOUT);
+        assert_eq!(default.startup, DEFAULT_STARTUP_TIMEOUT);
+        assert_eq!(Timeouts::new(secs(1)).startup, DEFAULT_STARTUP_TIMEOUT);
+        assert_eq!(Timeouts::new(secs(90)).startup, secs(90));
+        let told = Timeouts::new(secs(90)).with_startup(Duration::from_millis(500));
+        assert_eq!(
+            (told.reply, told.startup),
+            (secs(90), Duration::from_millis(500))
+        );
     }
 }

@@ -70,7 +70,7 @@ fn reports_are_written_when_the_handshake_times_out() {
         "run",
         "--adapter-cmd",
         "sleep 30",
-        "--timeout",
+        "--startup-timeout",
         "0.3",
         "--junit",
         junit.to_str().unwrap(),
@@ -79,11 +79,11 @@ fn reports_are_written_when_the_handshake_times_out() {
     ]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(err.contains("raise --timeout"), "{err}");
+    assert!(err.contains("raise --startup-timeout"), "{err}");
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.contains("errors=\"1\""), "{xml}");
     assert!(xml.contains("<error type=\"TIMEOUT\""), "{xml}");
-    assert!(xml.contains("raise --timeout"), "{xml}");
+    assert!(xml.contains("raise --startup-timeout"), "{xml}");
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.contains("ERRORED") && md.contains("**TIMEOUT**"), "{md}");
 }

@@ -381,3 +381,62 @@ fn a_bad_adapter_command_line_is_refused() {
     let (output, _) = binary(&["run", "--adapter-cmd", "x", "--timeout", "-1"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// The seconds `slow_start.py` sleeps before it reads the handshake: clearly
+/// longer than `--timeout 1`, clearly shorter than `--startup-timeout 60`, so
+/// that no load on the machine can change the outcome.
+const SLOW_START_SECS: &str = "3";
+
+#[test]
+fn a_slow_start_is_not_a_broken_adapter() {
+    let (output, _) = binary(&[
+        "run",
+        "--no-fuzz",
+        "--tags",
+        "@RID1",
+        "--adapter-cmd",
+        &format!("python3 tests/fixtures/adapters/slow_start.py {SLOW_START_SECS}"),
+        "--timeout",
+        "1",
+        "--startup-timeout",
+        "60",
+    ]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}\n{}", stderr(&output));
+    assert!(
+        out.contains("implementation: enmeshed-conformance Python example 1.0.0"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with(" passed, 0 failed, 0 skipped"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_start_longer_than_the_startup_timeout_is_the_handshake_timeout() {
+    // `--timeout` is far longer than the start: only `--startup-timeout` can end it.
+    let (output, _) = binary(&[
+        "run",
+        "--no-fuzz",
+        "--adapter-cmd",
+        &format!("python3 tests/fixtures/adapters/slow_start.py {SLOW_START_SECS}"),
+        "--timeout",
+        "600",
+        "--startup-timeout",
+        "1",
+    ]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("TIMEOUT: during the handshake: no reply to `start` (seq 1) within 1s"),
+        "{err}"
+    );
+    assert!(
+        err.contains("within --startup-timeout 1 s; if it starts slowly, raise --startup-timeout"),
+        "{err}"
+    );
+}
