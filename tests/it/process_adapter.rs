@@ -388,6 +388,7 @@ fn a_bad_adapter_command_line_is_refused() {
 const SLOW_START_SECS: &str = "3";
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_slow_start_is_not_a_broken_adapter() {
     let (output, _) = binary(&[
         "run",
@@ -417,6 +418,7 @@ fn a_slow_start_is_not_a_broken_adapter() {
 }
 
 #[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_start_longer_than_the_startup_timeout_is_the_handshake_timeout() {
     // `--timeout` is far longer than the start: only `--startup-timeout` can end it.
     let (output, _) = binary(&[
