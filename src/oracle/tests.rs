@@ -415,3 +415,183 @@ fn a_malformed_answer_is_failed_under_the_rule_it_breaks() {
         Some("RID1.must-fail".to_owned())
     );
 }
+
+/// A time in whole milliseconds, a second after now (so after every
+/// Identity's clock origin): windows built from it have exact edges.
+fn whole_ms_soon() -> DateTime<Utc> {
+    let t = Utc::now() + TimeDelta::seconds(1);
+    t - TimeDelta::nanoseconds(t.timestamp_subsec_nanos().into())
+}
+
+#[test]
+fn failures_show_the_expected_and_the_actual_answer_as_protocol_json() {
+    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    assert_eq!(
+        json(&error_json("c", "m \"quoted\"")),
+        serde_json::json!({ "code": "c", "message": "m \"quoted\"" })
+    );
+    let kind = ErrorKind::NoActiveProcess;
+    assert_eq!(
+        expected_error_json(kind),
+        error_json(kind.code(), kind.documented_message().unwrap())
+    );
+    assert_eq!(
+        expected_error_json(ErrorKind::InvalidPropertyValue),
+        format!(
+            "{{\"code\":{:?},\"message\":<any non-empty message>}}",
+            ErrorKind::InvalidPropertyValue.code()
+        )
+    );
+    let wrong = ErrorKind::RecordNotFound.error();
+    let failure = check_error("RID2", kind, &wrong).unwrap_err();
+    assert_eq!(failure.expected, Some(expected_error_json(kind)));
+    assert_eq!(
+        failure.actual,
+        Some(error_json(&wrong.code, &wrong.message))
+    );
+    assert_eq!(failure.observed.code.as_deref(), Some(wrong.code.as_str()));
+
+    let a = dto(ID, "Active", whole_ms_soon(), Some(14));
+    let b = dto("IDPbbbbbbbbbbbbbbbbb", "Cancelled", whole_ms_soon(), None);
+    assert_eq!(Returned::One(a.clone()).to_json(), a.to_json());
+    assert_eq!(
+        Returned::Many(vec![a.clone(), b.clone()]).to_json(),
+        format!("[{},{}]", a.to_json(), b.to_json())
+    );
+    assert_eq!(Returned::Many(Vec::new()).to_json(), "[]");
+
+    // The events as the implementation published them.
+    let (oracle, _, p) = initiated();
+    let published = [StatusChangedEvent::carrying(&p)];
+    let failure = oracle.check_events(0, &[], &published).unwrap_err();
+    assert_eq!(
+        json(failure.actual.as_deref().unwrap()),
+        serde_json::json!([{ "name": STATUS_CHANGED_EVENT, "data": json(&p.to_json()) }])
+    );
+    assert_eq!(failure.expected.as_deref(), Some("no event"));
+}
+
+#[test]
+fn model_time_follows_the_real_clock_between_calls() {
+    // A grace period of 0 days has ended by the next millisecond: the model
+    // counts real milliseconds between the calls' windows.
+    let mut oracle = Oracle::new();
+    let me = oracle.add_identity();
+    let t0 = whole_ms_soon();
+    assert_eq!(
+        oracle.apply(me, &Call::Initiate(Some(0)), Window::exact(t0)),
+        Expected::Process(0)
+    );
+    let mut same = oracle.clone();
+    assert_eq!(
+        same.apply(me, &Call::Cancel, Window::exact(t0)),
+        Expected::Process(0)
+    );
+    assert_eq!(
+        oracle.apply(me, &Call::Cancel, Window::exact(t0 + TimeDelta::milliseconds(10))),
+        Expected::Error(ErrorKind::GracePeriodExpired)
+    );
+    assert_eq!(
+        oracle.model.identities[me].now_ms - same.model.identities[me].now_ms,
+        10
+    );
+}
+
+#[test]
+fn a_set_clock_moves_model_time_forward_and_never_back() {
+    let mut oracle = Oracle::new();
+    let me = oracle.add_identity();
+    let t0 = whole_ms_soon();
+    assert!(!oracle.clock_stopped(me));
+    assert_eq!(oracle.clock_instant(me), None);
+    oracle.stop_clock(me, Window::between(t0, t0 + TimeDelta::milliseconds(5)));
+    assert!(oracle.clock_stopped(me));
+    assert!(!oracle.clock_stopped(me + 1));
+    // Stopped within a window: the instant is not known exactly.
+    assert_eq!(oracle.clock_instant(me), None);
+    let now = |o: &Oracle| o.model.identities[me].now_ms;
+    let start = now(&oracle);
+    assert!(start > 0, "the model counts from the Identity's origin");
+
+    let set = t0 + TimeDelta::days(3);
+    oracle.set_clock(me, set);
+    assert_eq!(oracle.clock_instant(me), Some(set));
+    assert_eq!(now(&oracle), start, "the first set only fixes the instant");
+
+    oracle.set_clock(me, set + TimeDelta::days(2));
+    assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(2)));
+    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+
+    // Within the same millisecond: nothing moves.
+    oracle.set_clock(
+        me,
+        set + TimeDelta::days(2) + TimeDelta::microseconds(500),
+    );
+    assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(2)));
+    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+
+    // Back: the instant follows, model time does not.
+    oracle.set_clock(me, set + TimeDelta::days(1));
+    assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(1)));
+    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+
+    // An Identity the oracle does not know is left alone.
+    oracle.set_clock(me + 1, set);
+    oracle.stop_clock(me + 1, Window::exact(set));
+    assert_eq!(oracle.identities(), 1);
+    assert_eq!(oracle.clock_instant(me + 1), None);
+}
+
+#[test]
+fn the_oracle_counts_identities_and_learns_each_ones_device() {
+    let (mut oracle, window, p) = initiated();
+    assert_eq!(oracle.identities(), 1);
+    let other = oracle.add_identity();
+    assert_eq!(oracle.identities(), 2);
+    assert_eq!(oracle.device(0), None);
+    oracle.check_process(0, 0, &p, "RID1").unwrap();
+    assert_eq!(oracle.device(0), Some(p.created_by_device.as_str()));
+    assert_eq!(oracle.device(other), None);
+    assert_eq!(oracle.device(7), None);
+    oracle.apply(other, &Call::Initiate(None), window);
+    let mut theirs = dto("IDPbbbbbbbbbbbbbbbbb", "Active", window.earliest, Some(14));
+    theirs.created_by_device = "DVCbbbbbbbbbbbbbbbbb".into();
+    oracle.check_process(other, 0, &theirs, "RID1").unwrap();
+    assert_eq!(oracle.device(other), Some("DVCbbbbbbbbbbbbbbbbb"));
+}
+
+#[test]
+fn with_waivers_passes_the_waived_rules_only() {
+    let (oracle, window, p) = initiated();
+    let mut waived = Oracle::with_waivers(Arc::new(Waivers::new(["RID1.status"])));
+    let me = waived.add_identity();
+    waived.apply(me, &Call::Initiate(None), window);
+    let mut wrong = p.clone();
+    wrong.status = "active".into();
+    assert_eq!(waived.check_process(me, 0, &wrong, "RID1"), Ok(()));
+    assert_eq!(waived.waivers.usage().get("RID1.status"), Some(&1));
+    assert!(oracle.clone().check_process(0, 0, &wrong, "RID1").is_err());
+    assert!(oracle.waivers.is_empty());
+}
+
+#[test]
+fn a_malformed_id_is_the_input_class_of_the_last_call() {
+    let (mut oracle, window, _) = initiated();
+    assert_eq!(oracle.last_input(), None);
+    let expected = oracle.apply(0, &Call::Get("IDP".into()), window);
+    assert_eq!(expected, Expected::Error(ErrorKind::InvalidPropertyValue));
+    assert_eq!(
+        oracle.last_input(),
+        Some(crate::verdict::InputClass::MalformedId)
+    );
+    let wrong = Err(CallError::Domain(ErrorKind::RecordNotFound.error()));
+    let failure = oracle
+        .check_answer(0, Function::Get, &expected, &wrong)
+        .unwrap_err();
+    assert_eq!(
+        failure.observed.input,
+        Some(crate::verdict::InputClass::MalformedId)
+    );
+    oracle.apply(0, &Call::GetActive, window);
+    assert_eq!(oracle.last_input(), None);
+}
