@@ -520,6 +520,26 @@ fn list_rows() -> Vec<Row> {
             list(|l| l[0] = l[1].clone()),
         ),
         row(
+            "RID5.id",
+            "another Identity's process in the second place",
+            |is_wrong| {
+                let (mut oracle, mut list) = two();
+                let other = oracle.add_identity();
+                let t = Utc::now() + TimeDelta::seconds(5);
+                oracle.apply(other, &Call::Initiate(None), window(t));
+                let theirs = IdentityDeletionProcess {
+                    created_by_device: OTHER_DEVICE.into(),
+                    ..active(&format!("IDP{}", "d".repeat(17)), t + ms(1), 14)
+                };
+                oracle.check_process(other, 0, &theirs, "RID1")?;
+                if is_wrong {
+                    // The own second process first, the other Identity's next.
+                    list = vec![list[1].clone(), theirs];
+                }
+                oracle.check_answer(0, Function::GetAll, &Expected::All, &Ok(Returned::Many(list)))
+            },
+        ),
+        row(
             "RID2.status",
             "the cancelled process listed as Active",
             list(|l| l[0].status = Status::Active.as_str().to_owned()),
@@ -995,6 +1015,14 @@ fn event_rows() -> Vec<Row> {
                 if let Some(data) = published[0].data.as_object_mut() {
                     data.remove("createdAt");
                 }
+                0
+            }),
+        ),
+        row(
+            "EVENT.data",
+            "`createdAt: null` in an event",
+            events(|_, published, _| {
+                published[1].data["createdAt"] = serde_json::Value::Null;
                 0
             }),
         ),

@@ -595,3 +595,67 @@ fn a_malformed_id_is_the_input_class_of_the_last_call() {
     oracle.apply(0, &Call::GetActive, window);
     assert_eq!(oracle.last_input(), None);
 }
+
+#[test]
+fn unknown_ids_skip_every_id_the_suite_saw() {
+    let (mut oracle, _, _) = initiated();
+    let seeded = |s| ProcessId::from_seed(s).as_str().to_owned();
+    assert_eq!(oracle.unknown_id(5), seeded(5));
+    oracle.bind(0, 0, &seeded(5));
+    assert_eq!(oracle.owner_of(&seeded(5)), Some((0, 0)));
+    assert_eq!(oracle.unknown_id(5), seeded(6));
+}
+
+#[test]
+fn a_grace_period_failure_names_the_instant_it_expected() {
+    let (mut oracle, _, p) = initiated();
+    let mut short = p.clone();
+    let created = crate::domain::parse_utc_timestamp(&p.created_at).unwrap();
+    short.grace_period_ends_at = Some(format_timestamp(created + TimeDelta::days(13)));
+    let failure = oracle
+        .clone()
+        .check_process(0, 0, &short, "RID1")
+        .unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID1.gracePeriodEndsAt");
+    assert_eq!(
+        failure.expected,
+        Some(format!(
+            "{:?}",
+            format_timestamp(created + TimeDelta::days(14))
+        ))
+    );
+    assert_eq!(
+        failure.actual,
+        Some(format!("{:?}", short.grace_period_ends_at.unwrap()))
+    );
+    assert!(failure.summary.contains("+ 14 days"), "{failure}");
+
+    // After a cancel the failure says why it must be absent.
+    oracle.check_process(0, 0, &p, "RID1").unwrap();
+    let later = Utc::now() + TimeDelta::seconds(3);
+    oracle.apply(0, &Call::Cancel, Window::exact(later));
+    let mut kept = p.clone();
+    kept.status = "Cancelled".into();
+    kept.cancelled_at = Some(format_timestamp(later));
+    kept.cancelled_by_device = Some(p.created_by_device.clone());
+    let failure = oracle.check_process(0, 0, &kept, "RID2").unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID2.gracePeriodEndsAt");
+    assert!(failure.summary.contains("cancel removes it"), "{failure}");
+}
+
+#[test]
+fn an_incomplete_list_failure_describes_the_identitys_processes() {
+    let (mut oracle, window, p) = initiated();
+    assert_eq!(oracle.describe_list(0), r#"[{"status":"Active"}]"#);
+    oracle.check_process(0, 0, &p, "RID1").unwrap();
+    assert_eq!(
+        oracle.describe_list(0),
+        format!(r#"[{{"id":"{ID}","status":"Active"}}]"#)
+    );
+    assert_eq!(oracle.describe_list(9), "[]");
+    oracle.apply(0, &Call::GetAll, window);
+    let failure = oracle.check_list(0, &[], "RID5").unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID5.complete");
+    assert_eq!(failure.expected, Some(oracle.describe_list(0)));
+    assert_eq!(failure.actual.as_deref(), Some("[]"));
+}
