@@ -659,3 +659,44 @@ fn an_incomplete_list_failure_describes_the_identitys_processes() {
     assert_eq!(failure.expected, Some(oracle.describe_list(0)));
     assert_eq!(failure.actual.as_deref(), Some("[]"));
 }
+
+#[test]
+fn clock_jumps_land_the_given_offset_from_the_next_switch_strictly_later() {
+    use super::dst::{near_next_switch, next_switch_after};
+    let at = |text: &str| crate::domain::parse_timestamp(text).unwrap();
+    let berlin = at("2026-03-29T01:00:00Z");
+    let lord_howe = at("2026-04-04T15:00:00Z");
+    // A switch is not after itself.
+    assert_eq!(next_switch_after(berlin), Some(lord_howe));
+    let before = at("2026-03-28T00:00:00Z");
+    assert_eq!(
+        near_next_switch(before, 1_000),
+        Some(berlin + TimeDelta::seconds(1))
+    );
+    assert_eq!(
+        near_next_switch(before, -1_000),
+        Some(berlin - TimeDelta::seconds(1))
+    );
+    // The instant would be `now` itself: taken from the next switch.
+    let now = berlin - TimeDelta::seconds(1);
+    assert_eq!(
+        near_next_switch(now, -1_000),
+        Some(lord_howe - TimeDelta::seconds(1))
+    );
+}
+
+#[test]
+fn a_burst_leaves_a_process_active_only_when_the_last_success_was_an_initiate() {
+    use super::serial::BurstOutcome;
+    let o = |initiated, cancelled| BurstOutcome {
+        initiated,
+        cancelled,
+        ..BurstOutcome::default()
+    };
+    assert!(o(1, 0).active_after(false));
+    assert!(!o(1, 1).active_after(false));
+    assert!(!o(0, 0).active_after(false));
+    assert!(o(0, 0).active_after(true));
+    assert!(!o(0, 1).active_after(true));
+    assert!(o(1, 1).active_after(true));
+}
