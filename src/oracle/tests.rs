@@ -700,3 +700,40 @@ fn a_burst_leaves_a_process_active_only_when_the_last_success_was_an_initiate() 
     assert!(!o(0, 1).active_after(true));
     assert!(o(1, 1).active_after(true));
 }
+
+#[test]
+fn refused_cancels_need_a_moment_without_an_active_process() {
+    use super::serial::{BurstOutcome, explain};
+    let o = |initiated, cancelled, cancel_refused| BurstOutcome {
+        initiated,
+        cancelled,
+        cancel_refused,
+        ..BurstOutcome::default()
+    };
+    // Nothing Active before: a refused cancel is explained.
+    assert!(explain(false, o(0, 0, 1)).is_ok());
+    assert!(explain(false, o(1, 0, 2)).is_ok());
+    // Active before, and cancelled during the burst: explained too.
+    assert!(explain(true, o(1, 1, 1)).is_ok());
+    // Active before, nothing happened: nothing to explain.
+    assert!(explain(true, o(0, 0, 0)).is_ok());
+    // Active throughout: a refused cancel is not explained.
+    assert!(explain(true, o(0, 0, 1)).is_err());
+}
+
+#[test]
+fn a_pin_describes_what_it_states() {
+    use crate::verdict::{InputClass, OutcomeClass};
+    assert_eq!(Pin::rule("RID1.status").describe(), "");
+    let pin = Pin {
+        absent: true,
+        code: Some("error.runtime.recordNotFound".into()),
+        input: Some(InputClass::MalformedId),
+        outcome: Some(OutcomeClass::SeveralSucceeded),
+        ..Pin::rule("RID3.recordNotFound")
+    };
+    assert_eq!(
+        pin.describe(),
+        r#"absent, code = "error.runtime.recordNotFound", input = "malformed-id", outcome = "several-succeeded""#
+    );
+}
