@@ -737,3 +737,15 @@ fn a_pin_describes_what_it_states() {
         r#"absent, code = "error.runtime.recordNotFound", input = "malformed-id", outcome = "several-succeeded""#
     );
 }
+
+#[test]
+fn waivers_name_the_rules_they_pin_whatever_the_pin_states() {
+    let pinned = Pin {
+        absent: true,
+        ..Pin::rule("RID2.cancelledAt")
+    };
+    let waivers = Waivers::new([pinned]);
+    assert!(waivers.names(&RuleId::new("RID2.cancelledAt")));
+    assert!(!waivers.names(&RuleId::new("RID2.status")));
+    assert!(!Waivers::default().names(&RuleId::new("RID2.cancelledAt")));
+}
