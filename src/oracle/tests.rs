@@ -749,3 +749,27 @@ fn waivers_name_the_rules_they_pin_whatever_the_pin_states() {
     assert!(!waivers.names(&RuleId::new("RID2.status")));
     assert!(!Waivers::default().names(&RuleId::new("RID2.cancelledAt")));
 }
+
+#[test]
+fn a_waiver_list_is_empty_only_without_pins() {
+    assert!(Waivers::default().is_empty());
+    assert!(Waivers::new(Vec::<Pin>::new()).is_empty());
+    assert!(!Waivers::new(["RID1.status"]).is_empty());
+}
+
+#[test]
+fn a_window_says_whether_it_is_one_instant_or_a_span() {
+    let at = |text: &str| crate::domain::parse_timestamp(text).unwrap();
+    let t = at("2026-01-01T00:00:00.001Z");
+    assert_eq!(
+        Window::exact(t).to_string(),
+        r#"exactly "2026-01-01T00:00:00.001Z""#
+    );
+    assert_eq!(
+        Window::between(t, t + TimeDelta::milliseconds(2)).to_string(),
+        r#"a timestamp from "2026-01-01T00:00:00.001Z" to "2026-01-01T00:00:00.003Z""#
+    );
+    let shifted = Window::between(t, t + TimeDelta::milliseconds(2)).shifted(-1);
+    assert_eq!(shifted.earliest, at("2026-01-01T00:00:00.000Z"));
+    assert_eq!(shifted.latest, at("2026-01-01T00:00:00.002Z"));
+}
