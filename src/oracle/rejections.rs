@@ -22,10 +22,19 @@ const OTHER_DEVICE: &str = "DVCbbbbbbbbbbbbbbbbb";
 /// whole id) and the module.
 const JUDGED_ELSEWHERE: [(&str, &str); 7] = [
     ("stored", "steps/then.rs: a read after the call"),
-    ("same", "steps/then.rs: a read against the changing call's answer"),
-    ("concurrent-one-winner", "steps/then.rs, fuzz/concurrency.rs"),
+    (
+        "same",
+        "steps/then.rs: a read against the changing call's answer",
+    ),
+    (
+        "concurrent-one-winner",
+        "steps/then.rs, fuzz/concurrency.rs",
+    ),
     ("concurrent-losers", "steps/then.rs, fuzz/concurrency.rs"),
-    ("concurrent-loser-code", "steps/then.rs, fuzz/concurrency.rs"),
+    (
+        "concurrent-loser-code",
+        "steps/then.rs, fuzz/concurrency.rs",
+    ),
     ("INVARIANT.one-active", "steps/then.rs, fuzz/exec.rs"),
     ("PROTOCOL.unknown-kind", "runner/properties.rs"),
 ];
@@ -80,7 +89,11 @@ fn start() -> (Oracle, usize, DateTime<Utc>) {
     let me = oracle.add_identity();
     // Whole milliseconds, so the windows' edges are exact.
     let t0 = Utc::now() + TimeDelta::seconds(1);
-    (oracle, me, t0 - TimeDelta::nanoseconds(t0.timestamp_subsec_nanos().into()))
+    (
+        oracle,
+        me,
+        t0 - TimeDelta::nanoseconds(t0.timestamp_subsec_nanos().into()),
+    )
 }
 
 /// An initiate, applied, not yet answered.
@@ -502,7 +515,11 @@ fn list_rows() -> Vec<Row> {
         }
     };
     vec![
-        row("RID5.complete", "a process left out", list(|l| l.truncate(1))),
+        row(
+            "RID5.complete",
+            "a process left out",
+            list(|l| l.truncate(1)),
+        ),
         row(
             "RID5.complete",
             "a process twice",
@@ -536,7 +553,12 @@ fn list_rows() -> Vec<Row> {
                     // The own second process first, the other Identity's next.
                     list = vec![list[1].clone(), theirs];
                 }
-                oracle.check_answer(0, Function::GetAll, &Expected::All, &Ok(Returned::Many(list)))
+                oracle.check_answer(
+                    0,
+                    Function::GetAll,
+                    &Expected::All,
+                    &Ok(Returned::Many(list)),
+                )
             },
         ),
         row(
@@ -555,13 +577,9 @@ fn field_rows() -> Vec<Row> {
         p.grace_period_ends_at = Some(later(p.grace_period_ends_at.as_deref().unwrap(), by));
     }
     vec![
-        field_row(
-            "RID1.status",
-            "`active`",
-            initiating,
-            keep,
-            |p| p.status = "active".into(),
-        ),
+        field_row("RID1.status", "`active`", initiating, keep, |p| {
+            p.status = "active".into()
+        }),
         field_row(
             "RID2.status",
             "still Active after cancel",
@@ -608,7 +626,10 @@ fn field_rows() -> Vec<Row> {
             initiating,
             keep,
             |p| {
-                p.grace_period_ends_at = p.grace_period_ends_at.as_ref().map(|g| g.replace('Z', "+00:00"))
+                p.grace_period_ends_at = p
+                    .grace_period_ends_at
+                    .as_ref()
+                    .map(|g| g.replace('Z', "+00:00"))
             },
         ),
         field_row(
@@ -625,13 +646,9 @@ fn field_rows() -> Vec<Row> {
             |p| grace_by(p, GRACE_PERIOD_TOLERANCE_MS),
             |p| grace_by(p, GRACE_PERIOD_TOLERANCE_MS + 1),
         ),
-        field_row(
-            "RID1.gracePeriodEndsAt",
-            "absent",
-            initiating,
-            keep,
-            |p| p.grace_period_ends_at = None,
-        ),
+        field_row("RID1.gracePeriodEndsAt", "absent", initiating, keep, |p| {
+            p.grace_period_ends_at = None
+        }),
         field_row(
             "RID1.gracePeriodEndsAt",
             "seven days",
@@ -723,13 +740,9 @@ fn field_rows() -> Vec<Row> {
             keep,
             |p| p.created_by_device = OTHER_DEVICE.into(),
         ),
-        field_row(
-            "DTO.id-format",
-            "a short id",
-            initiating,
-            keep,
-            |p| p.id = "IDP123".into(),
-        ),
+        field_row("DTO.id-format", "a short id", initiating, keep, |p| {
+            p.id = "IDP123".into()
+        }),
         field_row(
             "RID3.id",
             "another process",
@@ -1056,7 +1069,10 @@ fn every_rule_of_the_oracle_refuses_its_wrong_answer_and_accepts_the_right_one()
             row.rule
         );
         if let Err(failure) = (row.judge)(false) {
-            problems.push(format!("{} ({}): the right answer failed: {failure}", row.rule, row.wrong));
+            problems.push(format!(
+                "{} ({}): the right answer failed: {failure}",
+                row.rule, row.wrong
+            ));
         }
         match (row.judge)(true) {
             Ok(()) => problems.push(format!("{} ({}): accepted", row.rule, row.wrong)),
@@ -1084,14 +1100,21 @@ fn every_rule_of_the_catalogue_has_a_rejection_row_or_is_judged_elsewhere() {
         .map(|r| r.id.as_str())
         .filter(|id| !tested.contains(*id) && !elsewhere(id))
         .collect();
-    assert!(missing.is_empty(), "oracle rules without a rejection row: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "oracle rules without a rejection row: {missing:?}"
+    );
     for (aspect, by) in JUDGED_ELSEWHERE {
         assert!(
-            crate::rules::all().iter().any(|r| r.id == aspect || r.id.ends_with(&format!(".{aspect}"))),
+            crate::rules::all()
+                .iter()
+                .any(|r| r.id == aspect || r.id.ends_with(&format!(".{aspect}"))),
             "{aspect} ({by}) is not in the catalogue"
         );
         assert!(
-            !tested.iter().any(|t| t == aspect || t.ends_with(&format!(".{aspect}"))),
+            !tested
+                .iter()
+                .any(|t| t == aspect || t.ends_with(&format!(".{aspect}"))),
             "{aspect} has rows here; take it out of JUDGED_ELSEWHERE"
         );
     }

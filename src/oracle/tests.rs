@@ -488,7 +488,11 @@ fn model_time_follows_the_real_clock_between_calls() {
         Expected::Process(0)
     );
     assert_eq!(
-        oracle.apply(me, &Call::Cancel, Window::exact(t0 + TimeDelta::milliseconds(10))),
+        oracle.apply(
+            me,
+            &Call::Cancel,
+            Window::exact(t0 + TimeDelta::milliseconds(10))
+        ),
         Expected::Error(ErrorKind::GracePeriodExpired)
     );
     assert_eq!(
@@ -523,10 +527,7 @@ fn a_set_clock_moves_model_time_forward_and_never_back() {
     assert_eq!(now(&oracle), start + 2 * DAY_MS);
 
     // Within the same millisecond: nothing moves.
-    oracle.set_clock(
-        me,
-        set + TimeDelta::days(2) + TimeDelta::microseconds(500),
-    );
+    oracle.set_clock(me, set + TimeDelta::days(2) + TimeDelta::microseconds(500));
     assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(2)));
     assert_eq!(now(&oracle), start + 2 * DAY_MS);
 
