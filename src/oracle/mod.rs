@@ -1096,4 +1096,6 @@ impl Oracle {
 }
 
 #[cfg(test)]
+mod rejections;
+#[cfg(test)]
 mod tests;

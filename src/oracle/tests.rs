@@ -415,3 +415,362 @@ fn a_malformed_answer_is_failed_under_the_rule_it_breaks() {
         Some("RID1.must-fail".to_owned())
     );
 }
+
+/// A time in whole milliseconds, a second after now (so after every
+/// Identity's clock origin): windows built from it have exact edges.
+fn whole_ms_soon() -> DateTime<Utc> {
+    let t = Utc::now() + TimeDelta::seconds(1);
+    t - TimeDelta::nanoseconds(t.timestamp_subsec_nanos().into())
+}
+
+#[test]
+fn failures_show_the_expected_and_the_actual_answer_as_protocol_json() {
+    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    assert_eq!(
+        json(&error_json("c", "m \"quoted\"")),
+        serde_json::json!({ "code": "c", "message": "m \"quoted\"" })
+    );
+    let kind = ErrorKind::NoActiveProcess;
+    assert_eq!(
+        expected_error_json(kind),
+        error_json(kind.code(), kind.documented_message().unwrap())
+    );
+    assert_eq!(
+        expected_error_json(ErrorKind::InvalidPropertyValue),
+        format!(
+            "{{\"code\":{:?},\"message\":<any non-empty message>}}",
+            ErrorKind::InvalidPropertyValue.code()
+        )
+    );
+    let wrong = ErrorKind::RecordNotFound.error();
+    let failure = check_error("RID2", kind, &wrong).unwrap_err();
+    assert_eq!(failure.expected, Some(expected_error_json(kind)));
+    assert_eq!(
+        failure.actual,
+        Some(error_json(&wrong.code, &wrong.message))
+    );
+    assert_eq!(failure.observed.code.as_deref(), Some(wrong.code.as_str()));
+
+    let a = dto(ID, "Active", whole_ms_soon(), Some(14));
+    let b = dto("IDPbbbbbbbbbbbbbbbbb", "Cancelled", whole_ms_soon(), None);
+    assert_eq!(Returned::One(a.clone()).to_json(), a.to_json());
+    assert_eq!(
+        Returned::Many(vec![a.clone(), b.clone()]).to_json(),
+        format!("[{},{}]", a.to_json(), b.to_json())
+    );
+    assert_eq!(Returned::Many(Vec::new()).to_json(), "[]");
+
+    // The events as the implementation published them.
+    let (oracle, _, p) = initiated();
+    let published = [StatusChangedEvent::carrying(&p)];
+    let failure = oracle.check_events(0, &[], &published).unwrap_err();
+    assert_eq!(
+        json(failure.actual.as_deref().unwrap()),
+        serde_json::json!([{ "name": STATUS_CHANGED_EVENT, "data": json(&p.to_json()) }])
+    );
+    assert_eq!(failure.expected.as_deref(), Some("no event"));
+}
+
+#[test]
+fn model_time_follows_the_real_clock_between_calls() {
+    // A grace period of 0 days has ended by the next millisecond: the model
+    // counts real milliseconds between the calls' windows.
+    let mut oracle = Oracle::new();
+    let me = oracle.add_identity();
+    let t0 = whole_ms_soon();
+    assert_eq!(
+        oracle.apply(me, &Call::Initiate(Some(0)), Window::exact(t0)),
+        Expected::Process(0)
+    );
+    let mut same = oracle.clone();
+    assert_eq!(
+        same.apply(me, &Call::Cancel, Window::exact(t0)),
+        Expected::Process(0)
+    );
+    assert_eq!(
+        oracle.apply(
+            me,
+            &Call::Cancel,
+            Window::exact(t0 + TimeDelta::milliseconds(10))
+        ),
+        Expected::Error(ErrorKind::GracePeriodExpired)
+    );
+    assert_eq!(
+        oracle.model.identities[me].now_ms - same.model.identities[me].now_ms,
+        10
+    );
+}
+
+#[test]
+fn a_set_clock_moves_model_time_forward_and_never_back() {
+    let mut oracle = Oracle::new();
+    let me = oracle.add_identity();
+    let t0 = whole_ms_soon();
+    assert!(!oracle.clock_stopped(me));
+    assert_eq!(oracle.clock_instant(me), None);
+    oracle.stop_clock(me, Window::between(t0, t0 + TimeDelta::milliseconds(5)));
+    assert!(oracle.clock_stopped(me));
+    assert!(!oracle.clock_stopped(me + 1));
+    // Stopped within a window: the instant is not known exactly.
+    assert_eq!(oracle.clock_instant(me), None);
+    let now = |o: &Oracle| o.model.identities[me].now_ms;
+    let start = now(&oracle);
+    assert!(start > 0, "the model counts from the Identity's origin");
+
+    let set = t0 + TimeDelta::days(3);
+    oracle.set_clock(me, set);
+    assert_eq!(oracle.clock_instant(me), Some(set));
+    assert_eq!(now(&oracle), start, "the first set only fixes the instant");
+
+    oracle.set_clock(me, set + TimeDelta::days(2));
+    assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(2)));
+    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+
+    // Within the same millisecond: nothing moves.
+    oracle.set_clock(me, set + TimeDelta::days(2) + TimeDelta::microseconds(500));
+    assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(2)));
+    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+
+    // Back: the instant follows, model time does not.
+    oracle.set_clock(me, set + TimeDelta::days(1));
+    assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(1)));
+    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+
+    // An Identity the oracle does not know is left alone.
+    oracle.set_clock(me + 1, set);
+    oracle.stop_clock(me + 1, Window::exact(set));
+    assert_eq!(oracle.identities(), 1);
+    assert_eq!(oracle.clock_instant(me + 1), None);
+}
+
+#[test]
+fn the_oracle_counts_identities_and_learns_each_ones_device() {
+    let (mut oracle, window, p) = initiated();
+    assert_eq!(oracle.identities(), 1);
+    let other = oracle.add_identity();
+    assert_eq!(oracle.identities(), 2);
+    assert_eq!(oracle.device(0), None);
+    oracle.check_process(0, 0, &p, "RID1").unwrap();
+    assert_eq!(oracle.device(0), Some(p.created_by_device.as_str()));
+    assert_eq!(oracle.device(other), None);
+    assert_eq!(oracle.device(7), None);
+    oracle.apply(other, &Call::Initiate(None), window);
+    let mut theirs = dto("IDPbbbbbbbbbbbbbbbbb", "Active", window.earliest, Some(14));
+    theirs.created_by_device = "DVCbbbbbbbbbbbbbbbbb".into();
+    oracle.check_process(other, 0, &theirs, "RID1").unwrap();
+    assert_eq!(oracle.device(other), Some("DVCbbbbbbbbbbbbbbbbb"));
+}
+
+#[test]
+fn with_waivers_passes_the_waived_rules_only() {
+    let (oracle, window, p) = initiated();
+    let mut waived = Oracle::with_waivers(Arc::new(Waivers::new(["RID1.status"])));
+    let me = waived.add_identity();
+    waived.apply(me, &Call::Initiate(None), window);
+    let mut wrong = p.clone();
+    wrong.status = "active".into();
+    assert_eq!(waived.check_process(me, 0, &wrong, "RID1"), Ok(()));
+    assert_eq!(waived.waivers.usage().get("RID1.status"), Some(&1));
+    assert!(oracle.clone().check_process(0, 0, &wrong, "RID1").is_err());
+    assert!(oracle.waivers.is_empty());
+}
+
+#[test]
+fn a_malformed_id_is_the_input_class_of_the_last_call() {
+    let (mut oracle, window, _) = initiated();
+    assert_eq!(oracle.last_input(), None);
+    let expected = oracle.apply(0, &Call::Get("IDP".into()), window);
+    assert_eq!(expected, Expected::Error(ErrorKind::InvalidPropertyValue));
+    assert_eq!(
+        oracle.last_input(),
+        Some(crate::verdict::InputClass::MalformedId)
+    );
+    let wrong = Err(CallError::Domain(ErrorKind::RecordNotFound.error()));
+    let failure = oracle
+        .check_answer(0, Function::Get, &expected, &wrong)
+        .unwrap_err();
+    assert_eq!(
+        failure.observed.input,
+        Some(crate::verdict::InputClass::MalformedId)
+    );
+    oracle.apply(0, &Call::GetActive, window);
+    assert_eq!(oracle.last_input(), None);
+}
+
+#[test]
+fn unknown_ids_skip_every_id_the_suite_saw() {
+    let (mut oracle, _, _) = initiated();
+    let seeded = |s| ProcessId::from_seed(s).as_str().to_owned();
+    assert_eq!(oracle.unknown_id(5), seeded(5));
+    oracle.bind(0, 0, &seeded(5));
+    assert_eq!(oracle.owner_of(&seeded(5)), Some((0, 0)));
+    assert_eq!(oracle.unknown_id(5), seeded(6));
+}
+
+#[test]
+fn a_grace_period_failure_names_the_instant_it_expected() {
+    let (mut oracle, _, p) = initiated();
+    let mut short = p.clone();
+    let created = crate::domain::parse_utc_timestamp(&p.created_at).unwrap();
+    short.grace_period_ends_at = Some(format_timestamp(created + TimeDelta::days(13)));
+    let failure = oracle
+        .clone()
+        .check_process(0, 0, &short, "RID1")
+        .unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID1.gracePeriodEndsAt");
+    assert_eq!(
+        failure.expected,
+        Some(format!(
+            "{:?}",
+            format_timestamp(created + TimeDelta::days(14))
+        ))
+    );
+    assert_eq!(
+        failure.actual,
+        Some(format!("{:?}", short.grace_period_ends_at.unwrap()))
+    );
+    assert!(failure.summary.contains("+ 14 days"), "{failure}");
+
+    // After a cancel the failure says why it must be absent.
+    oracle.check_process(0, 0, &p, "RID1").unwrap();
+    let later = Utc::now() + TimeDelta::seconds(3);
+    oracle.apply(0, &Call::Cancel, Window::exact(later));
+    let mut kept = p.clone();
+    kept.status = "Cancelled".into();
+    kept.cancelled_at = Some(format_timestamp(later));
+    kept.cancelled_by_device = Some(p.created_by_device.clone());
+    let failure = oracle.check_process(0, 0, &kept, "RID2").unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID2.gracePeriodEndsAt");
+    assert!(failure.summary.contains("cancel removes it"), "{failure}");
+}
+
+#[test]
+fn an_incomplete_list_failure_describes_the_identitys_processes() {
+    let (mut oracle, window, p) = initiated();
+    assert_eq!(oracle.describe_list(0), r#"[{"status":"Active"}]"#);
+    oracle.check_process(0, 0, &p, "RID1").unwrap();
+    assert_eq!(
+        oracle.describe_list(0),
+        format!(r#"[{{"id":"{ID}","status":"Active"}}]"#)
+    );
+    assert_eq!(oracle.describe_list(9), "[]");
+    oracle.apply(0, &Call::GetAll, window);
+    let failure = oracle.check_list(0, &[], "RID5").unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID5.complete");
+    assert_eq!(failure.expected, Some(oracle.describe_list(0)));
+    assert_eq!(failure.actual.as_deref(), Some("[]"));
+}
+
+#[test]
+fn clock_jumps_land_the_given_offset_from_the_next_switch_strictly_later() {
+    use super::dst::{near_next_switch, next_switch_after};
+    let at = |text: &str| crate::domain::parse_timestamp(text).unwrap();
+    let berlin = at("2026-03-29T01:00:00Z");
+    let lord_howe = at("2026-04-04T15:00:00Z");
+    // A switch is not after itself.
+    assert_eq!(next_switch_after(berlin), Some(lord_howe));
+    let before = at("2026-03-28T00:00:00Z");
+    assert_eq!(
+        near_next_switch(before, 1_000),
+        Some(berlin + TimeDelta::seconds(1))
+    );
+    assert_eq!(
+        near_next_switch(before, -1_000),
+        Some(berlin - TimeDelta::seconds(1))
+    );
+    // The instant would be `now` itself: taken from the next switch.
+    let now = berlin - TimeDelta::seconds(1);
+    assert_eq!(
+        near_next_switch(now, -1_000),
+        Some(lord_howe - TimeDelta::seconds(1))
+    );
+}
+
+#[test]
+fn a_burst_leaves_a_process_active_only_when_the_last_success_was_an_initiate() {
+    use super::serial::BurstOutcome;
+    let o = |initiated, cancelled| BurstOutcome {
+        initiated,
+        cancelled,
+        ..BurstOutcome::default()
+    };
+    assert!(o(1, 0).active_after(false));
+    assert!(!o(1, 1).active_after(false));
+    assert!(!o(0, 0).active_after(false));
+    assert!(o(0, 0).active_after(true));
+    assert!(!o(0, 1).active_after(true));
+    assert!(o(1, 1).active_after(true));
+}
+
+#[test]
+fn refused_cancels_need_a_moment_without_an_active_process() {
+    use super::serial::{BurstOutcome, explain};
+    let o = |initiated, cancelled, cancel_refused| BurstOutcome {
+        initiated,
+        cancelled,
+        cancel_refused,
+        ..BurstOutcome::default()
+    };
+    // Nothing Active before: a refused cancel is explained.
+    assert!(explain(false, o(0, 0, 1)).is_ok());
+    assert!(explain(false, o(1, 0, 2)).is_ok());
+    // Active before, and cancelled during the burst: explained too.
+    assert!(explain(true, o(1, 1, 1)).is_ok());
+    // Active before, nothing happened: nothing to explain.
+    assert!(explain(true, o(0, 0, 0)).is_ok());
+    // Active throughout: a refused cancel is not explained.
+    assert!(explain(true, o(0, 0, 1)).is_err());
+}
+
+#[test]
+fn a_pin_describes_what_it_states() {
+    use crate::verdict::{InputClass, OutcomeClass};
+    assert_eq!(Pin::rule("RID1.status").describe(), "");
+    let pin = Pin {
+        absent: true,
+        code: Some("error.runtime.recordNotFound".into()),
+        input: Some(InputClass::MalformedId),
+        outcome: Some(OutcomeClass::SeveralSucceeded),
+        ..Pin::rule("RID3.recordNotFound")
+    };
+    assert_eq!(
+        pin.describe(),
+        r#"absent, code = "error.runtime.recordNotFound", input = "malformed-id", outcome = "several-succeeded""#
+    );
+}
+
+#[test]
+fn waivers_name_the_rules_they_pin_whatever_the_pin_states() {
+    let pinned = Pin {
+        absent: true,
+        ..Pin::rule("RID2.cancelledAt")
+    };
+    let waivers = Waivers::new([pinned]);
+    assert!(waivers.names(&RuleId::new("RID2.cancelledAt")));
+    assert!(!waivers.names(&RuleId::new("RID2.status")));
+    assert!(!Waivers::default().names(&RuleId::new("RID2.cancelledAt")));
+}
+
+#[test]
+fn a_waiver_list_is_empty_only_without_pins() {
+    assert!(Waivers::default().is_empty());
+    assert!(Waivers::new(Vec::<Pin>::new()).is_empty());
+    assert!(!Waivers::new(["RID1.status"]).is_empty());
+}
+
+#[test]
+fn a_window_says_whether_it_is_one_instant_or_a_span() {
+    let at = |text: &str| crate::domain::parse_timestamp(text).unwrap();
+    let t = at("2026-01-01T00:00:00.001Z");
+    assert_eq!(
+        Window::exact(t).to_string(),
+        r#"exactly "2026-01-01T00:00:00.001Z""#
+    );
+    assert_eq!(
+        Window::between(t, t + TimeDelta::milliseconds(2)).to_string(),
+        r#"a timestamp from "2026-01-01T00:00:00.001Z" to "2026-01-01T00:00:00.003Z""#
+    );
+    let shifted = Window::between(t, t + TimeDelta::milliseconds(2)).shifted(-1);
+    assert_eq!(shifted.earliest, at("2026-01-01T00:00:00.000Z"));
+    assert_eq!(shifted.latest, at("2026-01-01T00:00:00.002Z"));
+}
