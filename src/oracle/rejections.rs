@@ -270,6 +270,31 @@ fn row(
     }
 }
 
+/// A row whose wrong answer is `defect` in the answer of `case`'s call (the
+/// process adapter's decoding verdict), beside the conforming answer.
+fn malformed_field_row(
+    rule: &str,
+    wrong: &str,
+    case: fn() -> Case,
+    entry: Option<usize>,
+    defect: DtoDefect,
+) -> Row {
+    row(rule, wrong, move |is_wrong| {
+        let mut case = case();
+        let result = if is_wrong {
+            Err(CallError::Malformed(MalformedAnswer {
+                entry,
+                defect,
+                answer: "{}".to_owned(),
+            }))
+        } else {
+            Ok(Returned::One(case.right.clone()))
+        };
+        case.oracle
+            .check_answer(0, case.function, &case.expected, &result)
+    })
+}
+
 type Edit = fn(&mut IdentityDeletionProcess);
 
 fn keep(_: &mut IdentityDeletionProcess) {}
@@ -842,62 +867,26 @@ fn scenario_rows() -> Vec<Row> {
                 oracle.check_process(me, 0, &active(ID, set + ms(by), 2), "RID1")
             },
         ),
-        row(
+        malformed_field_row(
             UNSET_FIELD_ABSENT,
             "`cancelledAt: null` in an answer",
-            |is_wrong| {
-                let mut case = initiating();
-                let right = case.right.clone();
-                let result = if is_wrong {
-                    Err(CallError::Malformed(MalformedAnswer {
-                        entry: None,
-                        defect: DtoDefect::Field(Field::CancelledAt, FieldDefect::Null),
-                        answer: "{}".to_owned(),
-                    }))
-                } else {
-                    Ok(Returned::One(right))
-                };
-                case.oracle
-                    .check_answer(0, case.function, &case.expected, &result)
-            },
+            initiating,
+            None,
+            DtoDefect::Field(Field::CancelledAt, FieldDefect::Null),
         ),
-        row(
+        malformed_field_row(
             "RID1.createdAt",
             "`createdAt: null` in an answer",
-            |is_wrong| {
-                let mut case = initiating();
-                let right = case.right.clone();
-                let result = if is_wrong {
-                    Err(CallError::Malformed(MalformedAnswer {
-                        entry: Some(0),
-                        defect: DtoDefect::Field(Field::CreatedAt, FieldDefect::Null),
-                        answer: "{}".to_owned(),
-                    }))
-                } else {
-                    Ok(Returned::One(right))
-                };
-                case.oracle
-                    .check_answer(0, case.function, &case.expected, &result)
-            },
+            initiating,
+            Some(0),
+            DtoDefect::Field(Field::CreatedAt, FieldDefect::Null),
         ),
-        row(
+        malformed_field_row(
             "RID2.cancelledAt",
             "`cancelledAt` a number in a cancel's answer",
-            |is_wrong| {
-                let mut case = cancelling();
-                let right = case.right.clone();
-                let result = if is_wrong {
-                    Err(CallError::Malformed(MalformedAnswer {
-                        entry: None,
-                        defect: DtoDefect::Field(Field::CancelledAt, FieldDefect::NotAString),
-                        answer: "{}".to_owned(),
-                    }))
-                } else {
-                    Ok(Returned::One(right))
-                };
-                case.oracle
-                    .check_answer(0, case.function, &case.expected, &result)
-            },
+            cancelling,
+            None,
+            DtoDefect::Field(Field::CancelledAt, FieldDefect::NotAString),
         ),
         row(
             "DEVICES.new-device",
