@@ -53,18 +53,13 @@ impl FuzzArgs {
 }
 
 /// Checks, before the implementation starts, that the regression file (which
-/// `fuzz` rewrites) is not the expectations file and can be written.
+/// `fuzz` rewrites) is not an input ([`fuzz::check_outputs`]) and can be written.
 pub fn check_paths(args: &FuzzArgs) -> Result<(), String> {
-    use enmeshed_conformance::fsio::outputs::{Named, check};
-    let Some(regressions) = &args.regressions else {
-        return Ok(());
-    };
-    let inputs: Vec<Named> = args
-        .expectations
-        .iter()
-        .map(|e| Named::new("--expectations", e))
-        .collect();
-    check(&[Named::new("--regressions", regressions)], &inputs)
+    fuzz::check_outputs(
+        args.regressions.as_deref(),
+        args.expectations.as_deref(),
+        args.adapter.adapter_cmd.as_deref(),
+    )
 }
 
 /// Runs `fuzz` against `adapter`: prints the report and returns the exit code.

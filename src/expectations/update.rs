@@ -17,6 +17,9 @@ pub struct UpdateSummary {
     pub removed: usize,
     /// Entries added for unlisted failures.
     pub added: usize,
+    /// Entries kept, unjudged, because their test case did not run in full
+    /// (counted in `kept` too).
+    pub not_run: usize,
 }
 
 fn use_case_tag(tags: &[String]) -> Option<String> {
@@ -48,8 +51,15 @@ fn set_race(table: &mut Table, rule: &str) {
 }
 
 /// Rewrites `path` (created when missing) so that it lists exactly the
-/// failures of `results`.
-pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, String> {
+/// failures of `results`. An entry is removed only when a test case it
+/// matches ran in full (`ran_in_full`; a skipped case never did) and did not
+/// fail: an entry of a test case that did not run (a property left out, a
+/// reduced fuzz budget, a capability skip) is kept byte for byte.
+pub fn update(
+    path: &Path,
+    results: &[ScenarioResult],
+    ran_in_full: &dyn Fn(&ScenarioResult) -> bool,
+) -> Result<UpdateSummary, String> {
     let text = match crate::fsio::read_text(path, crate::fsio::read::EXPECTATIONS_LIMIT) {
         Ok(text) => text,
         Err(e) if e.is_missing() => String::new(),
@@ -102,9 +112,18 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
                 .collect(),
         };
         let Some(&first) = hits.first() else {
-            // A race entry whose test case passed this time stays.
-            let ran = entry.race && results.iter().any(|r| entry.matches(&r.scenario, &r.tags));
-            if ran {
+            let ran = results.iter().any(|r| {
+                r.outcome != crate::outcome::Outcome::Skipped
+                    && ran_in_full(r)
+                    && entry.matches(&r.scenario, &r.tags)
+            });
+            if !ran {
+                // Its test case did not run (in full): nothing says the
+                // failure is gone.
+                summary.kept += 1;
+                summary.not_run += 1;
+            } else if entry.race {
+                // A race entry whose test case passed this time stays.
                 summary.kept += 1;
             } else {
                 keep[entry.index] = false;

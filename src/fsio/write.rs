@@ -275,8 +275,10 @@ impl Dir {
             };
             // SAFETY: `fd` is a fresh descriptor owned by nobody else.
             let mut file = unsafe { File::from_raw_fd(fd) };
+            // Plain permission bits only: a set-user-id, set-group-id or
+            // sticky bit of the replaced file is never carried over.
             let mode = match existing {
-                Entry::File(mode) => Some(mode),
+                Entry::File(mode) => Some(mode & 0o777),
                 _ => None,
             };
             file.write_all(bytes)
@@ -359,6 +361,70 @@ pub fn split(path: &Path) -> Result<(&Path, &str), WriteError> {
     Ok((dir, name))
 }
 
+/// Appends `bytes` to `path` the safe way: the file's content so far (a
+/// regular file, read without following a link or blocking, at most
+/// [`APPEND_LIMIT`] bytes) and `bytes` are written to a new file that is
+/// renamed over it atomically, as [`write_file`] does. A missing file is
+/// created.
+pub fn append_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let (dir, name) = split(path)?;
+    let dir = Dir::open(dir)?;
+    let mut content = match dir.replaceable(name)? {
+        Entry::File(_) => dir.read(name, APPEND_LIMIT)?,
+        _ => Vec::new(),
+    };
+    content.extend_from_slice(bytes);
+    dir.write(name, &content)
+}
+
+/// The largest file [`append_file`] appends to (64 MiB; GitHub's step
+/// summary takes 1 MiB).
+pub const APPEND_LIMIT: u64 = 64 * 1024 * 1024;
+
+impl Dir {
+    /// The content of the regular file `name`, opened without following a
+    /// link or blocking, at most `limit` bytes.
+    fn read(&self, name: &str, limit: u64) -> Result<Vec<u8>, WriteError> {
+        use std::io::Read as _;
+        let path = self.path.join(name);
+        let c = c_name(&self.path, OsStr::new(name))?;
+        // SAFETY: valid descriptor and NUL-terminated name; the result is checked.
+        let fd = unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
+            )
+        };
+        if fd < 0 {
+            return Err(WriteError::io(&path, std::io::Error::last_os_error()));
+        }
+        // SAFETY: `fd` is a fresh descriptor owned by nobody else.
+        let file = unsafe { File::from_raw_fd(fd) };
+        let metadata = file.metadata().map_err(|e| WriteError::io(&path, e))?;
+        if !metadata.is_file() {
+            return Err(WriteError::new(&path, "it is not a regular file"));
+        }
+        if metadata.len() > limit {
+            return Err(WriteError::new(
+                &path,
+                format!("it is larger than {limit} bytes"),
+            ));
+        }
+        let mut content = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut content)
+            .map_err(|e| WriteError::io(&path, e))?;
+        if content.len() as u64 > limit {
+            return Err(WriteError::new(
+                &path,
+                format!("it is larger than {limit} bytes"),
+            ));
+        }
+        Ok(content)
+    }
+}
+
 /// Writes `bytes` to `path` atomically, never through a link (see the
 /// module documentation).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
@@ -398,8 +464,21 @@ mod tests {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
         write_file(&file, b"two").unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "two");
-        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o7777;
         assert_eq!(mode, 0o640, "a replaced file keeps its permissions");
+        // Never the set-id or sticky bits of the file it replaces.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o7777)).unwrap();
+        write_file(&file, b"three").unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o777, "no set-id or sticky bit survives");
+        append_file(&file, b" four").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "three four");
+        append_file(&dir.path().join("new.md"), b"one").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("new.md")).unwrap(),
+            "one"
+        );
+        std::fs::remove_file(dir.path().join("new.md")).unwrap();
         assert_eq!(names(dir.path()), ["report.xml"]);
         check_writable(&dir.path().join("new.xml")).unwrap();
         assert_eq!(

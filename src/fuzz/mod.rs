@@ -122,6 +122,24 @@ impl SeedChoice {
     }
 }
 
+/// Checks, before the implementation starts, that the regression file
+/// (which `fuzz` rewrites) is no input: not the expectations file, not the
+/// program of `adapter_command` or a file its arguments name, not the
+/// running suite binary; and that it can be written. Nothing is created.
+pub fn check_outputs(
+    regressions: Option<&std::path::Path>,
+    expectations: Option<&std::path::Path>,
+    adapter_command: Option<&str>,
+) -> Result<(), String> {
+    use crate::fsio::outputs::{Named, check};
+    let Some(regressions) = regressions else {
+        return Ok(());
+    };
+    let mut inputs = crate::protocol::command::implementation_inputs(adapter_command);
+    inputs.extend(expectations.map(|e| Named::new("--expectations", e)));
+    check(&[Named::new("--regressions", regressions)], &inputs)
+}
+
 /// How the console names a seed: the default one says so.
 pub fn seed_note(seed: u64) -> &'static str {
     if seed == DEFAULT_SEED {

@@ -5,6 +5,7 @@
 //! reply names the `seq` it answers and is exactly one of `result`, `error`
 //! (a domain error) or `errored` (the request could not be done at all).
 
+pub mod command;
 pub mod docs;
 mod excerpt;
 mod reply;

@@ -202,6 +202,12 @@ impl RunResult {
                 s.removed,
                 s.added
             ));
+            if s.not_run > 0 {
+                lines.push(format!(
+                    "kept {} entries unjudged: their test case did not run in full (a property not run, a fuzz budget below the default or another seed, a capability skip)",
+                    s.not_run
+                ));
+            }
             if s.added > 0 {
                 lines.push("fill in the `reason` of the added entries".to_owned());
             }

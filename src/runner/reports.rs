@@ -26,6 +26,30 @@ pub fn write_json(
     crate::fsio::write_file(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
+/// The environment variable naming GitHub's step summary file.
+pub const STEP_SUMMARY_ENV: &str = "GITHUB_STEP_SUMMARY";
+
+/// Whether `path` is GitHub's step summary (the file `$GITHUB_STEP_SUMMARY`
+/// names), which is appended to, never replaced: earlier commands of the
+/// step wrote there too.
+pub fn is_step_summary(path: &Path) -> bool {
+    std::env::var_os(STEP_SUMMARY_ENV)
+        .filter(|v| !v.is_empty())
+        .is_some_and(|summary| crate::fsio::outputs::same_file(path, Path::new(&summary)))
+}
+
+/// Writes a Markdown summary to `path`: appended (after a blank line) when
+/// `path` is GitHub's step summary ([`is_step_summary`]), else replacing the
+/// file; through the safe writer either way.
+pub fn write_summary(path: &Path, markdown: &str) -> Result<(), String> {
+    let written = if is_step_summary(path) {
+        crate::fsio::append_file(path, format!("\n{markdown}").as_bytes())
+    } else {
+        crate::fsio::write_file(path, markdown.as_bytes())
+    };
+    written.map_err(|e| e.to_string())
+}
+
 /// A table cell or list item: the sanitiser's Markdown form
 /// ([`crate::sanitize::markdown::cell`]: one line, every Markdown character
 /// escaped, cut at 300 characters).
