@@ -51,7 +51,12 @@ pub fn command_files(command: &str) -> Vec<Named> {
             .strip_prefix("--")
             .and_then(|w| w.split_once('='))
             .map_or(word.as_str(), |(_, value)| value);
-        for candidate in [word.as_str(), value] {
+        let candidates = if value == word {
+            vec![value]
+        } else {
+            vec![word.as_str(), value]
+        };
+        for candidate in candidates {
             if !candidate.is_empty() && Path::new(candidate).is_file() {
                 files.push(Named::new("a file of --adapter-cmd", candidate));
             }

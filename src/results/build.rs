@@ -274,3 +274,58 @@ pub fn build(
             .collect(),
     }
 }
+
+/// The one test case of a run whose implementation never ran the suite
+/// (it did not start, or the run wrote no results file).
+pub const NOT_RUN_CASE: &str = "the implementation starts and answers the handshake";
+
+/// The results file of a run that never ran the suite against `implementation`
+/// (its `--adapter-cmd`, or its name): one errored test case, [`NOT_RUN_CASE`],
+/// with the fault `kind` and `message`, so that the run still has a column in
+/// the matrix (a failed one) and a report saying why.
+pub fn not_run(implementation: &str, kind: &str, message: &str, spec_digest: &str) -> ResultsFile {
+    let (pages, _) = page_records();
+    ResultsFile {
+        format: FORMAT.to_owned(),
+        version: VERSION,
+        implementation: Implementation {
+            name: bounded(implementation),
+            version: "-".to_owned(),
+            capabilities: Vec::new(),
+        },
+        suite: Suite {
+            version: SUITE_VERSION.to_owned(),
+            spec_digest: spec_digest.to_owned(),
+            feature_files: 0,
+            seed: None,
+            level: None,
+            partial: false,
+        },
+        passed: false,
+        gate: None,
+        waivers: Vec::new(),
+        pages,
+        cases: vec![Case {
+            name: NOT_RUN_CASE.to_owned(),
+            feature: "enmeshed-conformance".to_owned(),
+            location: "enmeshed-conformance".to_owned(),
+            use_cases: Vec::new(),
+            rules: Vec::new(),
+            level: Level::Platform,
+            tags: Vec::new(),
+            verdict: CaseVerdict::Errored,
+            fault: Some(bounded(kind)),
+            skip_reason: None,
+            expected: None,
+            problem: None,
+            failure: None,
+            message: Some(bounded(message)),
+            bullet: None,
+            source_note: None,
+            steps: Vec::new(),
+            duration_ms: None,
+            fuzz: None,
+        }],
+        parse_errors: Vec::new(),
+    }
+}

@@ -11,7 +11,7 @@
 mod build;
 mod pages;
 
-pub use build::{GateSummary, build};
+pub use build::{GateSummary, NOT_RUN_CASE, build, not_run};
 pub use pages::{Trace, page_records, trace};
 
 use crate::levels::Level;

@@ -9,7 +9,7 @@ use crate::sanitize::markdown;
 use std::path::Path;
 
 /// The name of the one test case.
-pub const TEST_CASE: &str = "the implementation starts and answers the handshake";
+pub const TEST_CASE: &str = crate::results::NOT_RUN_CASE;
 
 /// What went wrong, as the reports state it.
 #[derive(Debug, Clone)]
@@ -68,6 +68,16 @@ impl StartFailure {
             1,
             self.kind,
             markdown::inline(&excerpt_value(&self.message))
+        )
+    }
+
+    /// The results file (one errored test case).
+    pub fn results(&self) -> crate::results::ResultsFile {
+        crate::results::not_run(
+            &self.command,
+            self.kind,
+            &self.message,
+            self.spec_digest.as_deref().unwrap_or("-"),
         )
     }
 

@@ -494,3 +494,69 @@ fn the_summary_appends_to_githubs_step_summary_and_replaces_any_other_file() {
         "{text}"
     );
 }
+
+/// The code of a source file that is not its tests (the `#[cfg(test)]`
+/// module at its end) or comments.
+fn code_of(text: &str) -> String {
+    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    code.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn rust_files(dir: &Path, into: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, into);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            into.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_file_is_written_outside_the_safe_writer() {
+    // Every way of creating or writing a file that the standard library,
+    // tokio and libc offer; only src/fsio may use them.
+    const WRITERS: [&str; 12] = [
+        "File::create",
+        "File::options",
+        "fs::write(",
+        "fs::copy(",
+        "OpenOptions",
+        ".write(true)",
+        ".append(true)",
+        ".create(true)",
+        ".create_new(true)",
+        "O_CREAT",
+        "O_WRONLY",
+        "O_RDWR",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("xtask/src"), &mut files);
+    assert!(files.len() > 50, "the sources were found: {}", files.len());
+    let mut found = Vec::new();
+    for file in &files {
+        if file.starts_with(root.join("src/fsio")) {
+            continue;
+        }
+        let code = code_of(&std::fs::read_to_string(file).unwrap());
+        for writer in WRITERS {
+            if code.contains(writer) {
+                found.push(format!("{}: {writer}", file.display()));
+            }
+        }
+    }
+    // A reader may open a file with `OpenOptions` for reading only: the
+    // docs checkout's pages (no write, append or create flag).
+    found.retain(|f| !(f.contains("xtask/src/sync/checkout.rs") && f.ends_with("OpenOptions")));
+    assert!(
+        found.is_empty(),
+        "write files through enmeshed_conformance::fsio (the safe writer), not directly:\n{}",
+        found.join("\n")
+    );
+}
