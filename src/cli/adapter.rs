@@ -27,7 +27,7 @@ pub struct AdapterArgs {
     /// (quotes, backslashes; no expansion). Default: the reference implementation.
     #[arg(long, value_name = "COMMAND ARGS")]
     pub adapter_cmd: Option<String>,
-    /// Seconds to wait for each reply of the adapter command after the handshake.
+    /// Seconds to wait for each reply of the adapter command after the handshake (at most 86400).
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), value_parser = parse_timeout)]
     pub timeout: f64,
     /// Seconds to wait for the adapter command to start and answer the
@@ -41,7 +41,7 @@ pub struct AdapterArgs {
 fn startup_help() -> String {
     format!(
         "Seconds to wait for the adapter command to start and answer the handshake (at every start, \
-         the fresh process after a fault too). Default: the larger of --timeout and {}",
+         the fresh process after a fault too; at most {MAX_TIMEOUT_SECS}). Default: the larger of --timeout and {}",
         DEFAULT_STARTUP_TIMEOUT.as_secs()
     )
 }

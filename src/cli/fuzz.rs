@@ -13,18 +13,18 @@ use std::sync::Arc;
 /// Options of `fuzz`.
 #[derive(Debug, clap::Args)]
 pub struct FuzzArgs {
-    /// Random operation sequences to run.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    /// Random operation sequences to run (at most 1000000).
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(0..=i64::from(fuzz::MAX_CASES)))]
     pub cases: u32,
-    /// The longest operation sequence.
-    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    /// The longest operation sequence (at most 10000).
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(fuzz::MAX_OPS)))]
     pub max_ops: u32,
     /// Seed (printed by every run): a number replays those cases, `random` explores new ones.
     /// Default: a fixed seed derived from the suite version, so a gate is reproducible.
     #[arg(long, value_name = "S|random")]
     pub seed: Option<fuzz::SeedChoice>,
-    /// Cases of each concurrency property.
-    #[arg(long, value_name = "N", default_value_t = 32)]
+    /// Cases of each concurrency property (at most 100000).
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(0..=i64::from(fuzz::MAX_CONCURRENCY_CASES)))]
     pub concurrency_cases: u32,
     /// A regression file (proptest format): its seeds are replayed first, new failures appended.
     #[arg(long, value_name = "FILE")]

@@ -66,13 +66,13 @@ pub struct RunArgs {
     /// Print only the failures and the verdict (no per-step report).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// How many scenarios run at once. Default: 64 in process, 1 with --adapter-cmd (scenarios then
-    /// share one child process, and a fault in one errors the others).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// How many scenarios run at once (at most 1024). Default: 64 in process, 1 with --adapter-cmd
+    /// (scenarios then share one child process, and a fault in one errors the others).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=i64::from(enmeshed_conformance::runner::MAX_CONCURRENCY)))]
     pub concurrency: Option<u16>,
     /// Random operation sequences of the fuzz property `run` runs after the features
-    /// (the concurrency properties get a fixed share).
-    #[arg(long, value_name = "N", default_value_t = FuzzBudget::DEFAULT_CASES, value_parser = clap::value_parser!(u32).range(1..))]
+    /// (the concurrency properties get a fixed share; at most 1000000).
+    #[arg(long, value_name = "N", default_value_t = FuzzBudget::DEFAULT_CASES, value_parser = clap::value_parser!(u32).range(1..=i64::from(enmeshed_conformance::fuzz::MAX_CASES)))]
     pub fuzz_cases: u32,
     /// Run the features only, no fuzz properties.
     #[arg(long, conflicts_with = "fuzz_cases")]

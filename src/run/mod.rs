@@ -246,9 +246,10 @@ impl Run {
         self
     }
 
-    /// How many scenarios run at once (at least 1).
+    /// How many scenarios run at once (at least 1, at most
+    /// [`runner::MAX_CONCURRENCY`]).
     pub fn concurrency(mut self, scenarios: usize) -> Self {
-        self.options.concurrency = scenarios.max(1);
+        self.options.concurrency = scenarios.clamp(1, usize::from(runner::MAX_CONCURRENCY));
         self
     }
 
