@@ -27,7 +27,7 @@ pub mod start_failure;
 pub mod tags;
 
 pub use policy::{RunVerdict, gate_passed, verdict};
-pub use result::{Counts, Gate, RunResult};
+pub use result::{Counts, Gate, MAX_LISTED, RunResult};
 
 use crate::adapter::Adapter;
 use crate::expectations::{self, Expectations, Finding};

@@ -106,6 +106,10 @@ pub struct RunResult {
     pub updated: Option<(PathBuf, UpdateSummary)>,
 }
 
+/// The most gate problems (and `TODO` reasons) the console lists; the rest
+/// is counted in a `… N more` line.
+pub const MAX_LISTED: usize = 50;
+
 impl RunResult {
     /// What the run comes to.
     pub fn verdict(&self) -> RunVerdict {
@@ -175,7 +179,7 @@ impl RunResult {
                     "waived, expected: {rule} ({count} checks): {reason}"
                 ));
             }
-            for label in &gate.todo {
+            for label in gate.todo.iter().take(MAX_LISTED) {
                 lines.push(format!(
                     "warning: {label}: the reason is still a TODO{}",
                     if gate.strict {
@@ -185,6 +189,12 @@ impl RunResult {
                     }
                 ));
             }
+            if gate.todo.len() > MAX_LISTED {
+                lines.push(format!(
+                    "warning: … {} more entries or waivers whose reason is still a TODO",
+                    gate.todo.len() - MAX_LISTED
+                ));
+            }
             let failing: Vec<&Finding> = gate.problems().collect();
             lines.push(format!(
                 "expectations ({}): {} expected failures, {} problems",
@@ -192,7 +202,18 @@ impl RunResult {
                 gate.findings.len() - failing.len(),
                 failing.len()
             ));
-            lines.extend(failing.iter().map(|f| format!("  {}", f.render())));
+            lines.extend(
+                failing
+                    .iter()
+                    .take(MAX_LISTED)
+                    .map(|f| format!("  {}", f.render())),
+            );
+            if failing.len() > MAX_LISTED {
+                lines.push(format!(
+                    "  … {} more (--junit and --results list every one)",
+                    failing.len() - MAX_LISTED
+                ));
+            }
         }
         if let Some((path, s)) = &self.updated {
             lines.push(format!(
