@@ -153,10 +153,10 @@ impl clap::builder::TypedValueParser for TagsParser {
 /// stops it. When the implementation does not start, the reports asked for
 /// still say why.
 pub async fn command(args: &RunArgs) -> ExitCode {
-    let run = args.run();
-    if let Err(e) = run.check() {
-        return fail(&e);
-    }
+    let run = match args.run().checked() {
+        Ok(run) => run,
+        Err(e) => return fail(&e),
+    };
     let adapter = match args.adapter.start().await {
         Ok(adapter) => adapter,
         Err(e) => return start_failed(&run, args, &e),

@@ -368,7 +368,7 @@ pub fn split(path: &Path) -> Result<(&Path, &str), WriteError> {
 /// created.
 pub fn append_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let (dir, name) = split(path)?;
-    let dir = Dir::open(dir)?;
+    let dir = open_dir(dir)?;
     let mut content = match dir.replaceable(name)? {
         Entry::File(_) => dir.read(name, APPEND_LIMIT)?,
         _ => Vec::new(),
@@ -426,10 +426,64 @@ impl Dir {
 }
 
 /// Writes `bytes` to `path` atomically, never through a link (see the
-/// module documentation).
+/// module documentation). A directory [`pin`]ned under the path named is
+/// written through its pinned descriptor.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let (dir, name) = split(path)?;
-    Dir::open(dir)?.write(name, bytes)
+    open_dir(dir)?.write(name, bytes)
+}
+
+/// The directories pinned by [`pin`], by the path as named.
+static PINNED: Mutex<Vec<(PathBuf, std::sync::Arc<Dir>)>> = Mutex::new(Vec::new());
+
+fn pinned_list() -> std::sync::MutexGuard<'static, Vec<(PathBuf, std::sync::Arc<Dir>)>> {
+    PINNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The directory `path` as pinned, or opened now.
+fn open_dir(path: &Path) -> Result<std::sync::Arc<Dir>, WriteError> {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    if let Some((_, dir)) = pinned_list().iter().rev().find(|(p, _)| p == path) {
+        return Ok(dir.clone());
+    }
+    Dir::open(path).map(std::sync::Arc::new)
+}
+
+/// Opens the directory of each of `files` once, now, and writes every later
+/// file of it ([`write_file`], [`append_file`]) through that descriptor
+/// until the returned guard is dropped: a directory replaced by a link
+/// after the check cannot redirect the writes.
+pub fn pin<'a>(files: impl IntoIterator<Item = &'a Path>) -> Result<Pinned, WriteError> {
+    let mut pinned = Pinned(Vec::new());
+    for file in files {
+        let (dir, _) = split(file)?;
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let open = std::sync::Arc::new(Dir::open(dir)?);
+        pinned_list().push((dir.to_path_buf(), open.clone()));
+        pinned.0.push(open);
+    }
+    Ok(pinned)
+}
+
+/// Directories pinned by [`pin`]; dropped, they are unpinned.
+#[derive(Debug, Default)]
+#[must_use = "the directories are pinned while this lives"]
+pub struct Pinned(Vec<std::sync::Arc<Dir>>);
+
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        pinned_list().retain(|(_, dir)| !self.0.iter().any(|own| std::sync::Arc::ptr_eq(own, dir)));
+    }
 }
 
 /// Checks, before a run, that `path` can be written by [`write_file`]: its
@@ -530,6 +584,27 @@ mod tests {
         );
         let error = check_writable(Path::new("/dev/null")).unwrap_err();
         assert!(error.to_string().contains("not a regular file"), "{error}");
+    }
+
+    #[test]
+    fn a_pinned_directory_replaced_by_a_link_is_still_the_one_written() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let reports = root.path().join("reports");
+        std::fs::create_dir(&reports).unwrap();
+        let file = reports.join("junit.xml");
+        let pinned = pin([file.as_path()]).unwrap();
+        std::fs::rename(&reports, root.path().join("moved")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), &reports).unwrap();
+        write_file(&file, b"report").unwrap();
+        append_file(&file, b" more").unwrap();
+        assert!(names(outside.path()).is_empty(), "nothing through the link");
+        let moved = root.path().join("moved/junit.xml");
+        assert_eq!(std::fs::read_to_string(&moved).unwrap(), "report more");
+        drop(pinned);
+        // Unpinned, the path is taken as named again.
+        write_file(&file, b"x").unwrap();
+        assert_eq!(names(outside.path()), ["junit.xml"]);
     }
 
     #[test]

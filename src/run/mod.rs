@@ -48,6 +48,7 @@ use std::sync::Arc;
 pub struct Run {
     adapter: Option<Arc<dyn Adapter>>,
     implementation_command: Option<String>,
+    pinned: Option<Arc<crate::fsio::Pinned>>,
     options: RunOptions,
     expectations: Option<PathBuf>,
     update_expectations: bool,
@@ -117,6 +118,7 @@ impl Run {
         Self {
             adapter: None,
             implementation_command: None,
+            pinned: None,
             options,
             expectations: None,
             update_expectations: false,
@@ -303,19 +305,42 @@ impl Run {
         inputs.extend(crate::protocol::command::implementation_inputs(
             self.implementation_command.as_deref(),
         ));
+        if let Some(path) = &self.expectations
+            && !self.update_expectations
+        {
+            inputs.push(Named::new("--expectations", path));
+        }
+        crate::fsio::outputs::check(&self.outputs(), &inputs).map_err(Error::Usage)
+    }
+
+    /// [`Run::check`]s the run and pins the directories of its outputs
+    /// (`fsio::pin`): from now on every output is written into the directory
+    /// that was checked, even if a link replaces it (while this run or a
+    /// clone of it lives). Call it before starting the implementation, as
+    /// the command line does; [`Run::execute`] does it when it was not done.
+    pub fn checked(mut self) -> Result<Self, Error> {
+        self.check()?;
+        let outputs = self.outputs();
+        let pinned = crate::fsio::pin(outputs.iter().map(|o| o.path.as_path()))
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        self.pinned = Some(Arc::new(pinned));
+        Ok(self)
+    }
+
+    /// Every file the run writes: the reports, the results file, the
+    /// expectations file when it is updated.
+    fn outputs(&self) -> Vec<crate::fsio::outputs::Named> {
+        use crate::fsio::outputs::Named;
         let mut outputs = runner::report_outputs(&self.options);
         if let Some(path) = &self.results {
             outputs.push(Named::new("--results", path));
         }
-        if let Some(path) = &self.expectations {
-            let named = Named::new("--expectations", path);
-            if self.update_expectations {
-                outputs.push(named);
-            } else {
-                inputs.push(named);
-            }
+        if let Some(path) = &self.expectations
+            && self.update_expectations
+        {
+            outputs.push(Named::new("--expectations", path));
         }
-        crate::fsio::outputs::check(&outputs, &inputs).map_err(Error::Usage)
+        outputs
     }
 
     /// Writes the reports of a run whose implementation did not start:
@@ -364,12 +389,15 @@ impl Run {
         runner::list(&info, &options).map_err(|e| Error::Usage(e.to_string()))
     }
 
-    /// Checks the run ([`Run::check`]), runs everything, judges the run
-    /// with the gate, writes the reports and the expectations update, and
-    /// returns the result. A report that cannot
+    /// Checks the run and pins its output directories ([`Run::checked`],
+    /// unless that was done), runs everything, judges the run with the gate, writes
+    /// the reports and the expectations update, and returns the result. A report that cannot
     /// be written is in [`RunResult::problems`] and fails the run.
     pub async fn execute(&self) -> Result<RunResult, Error> {
-        self.check()?;
+        let _pinned = match &self.pinned {
+            Some(pinned) => pinned.clone(),
+            None => self.clone().checked()?.pinned.unwrap_or_default(),
+        };
         let adapter = self.the_adapter()?;
         let (options, expectations) = self.prepare()?;
         let report = match runner::run(adapter, &options).await {

@@ -560,3 +560,41 @@ fn no_file_is_written_outside_the_safe_writer() {
         found.join("\n")
     );
 }
+
+#[test]
+fn an_output_directory_replaced_by_a_link_during_the_run_is_not_followed() {
+    let root = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let reports = root.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args([
+            "run",
+            "--no-fuzz",
+            "-q",
+            "--features",
+            ONE_SCENARIO,
+            "--adapter-cmd",
+            "python3 tests/fixtures/adapters/swap_dir.py",
+            "--junit",
+            s(&reports.join("junit.xml")),
+            "--results",
+            s(&reports.join("results.json")),
+        ])
+        .env("SWAP_DIR", &reports)
+        .env("SWAP_TO", outside.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(reports.is_symlink(), "the fixture swapped the directory");
+    assert!(
+        names(outside.path()).is_empty(),
+        "nothing went through the link"
+    );
+    assert_eq!(
+        names(&root.path().join("reports.orig")),
+        ["junit.xml", "results.json"],
+        "the reports are in the directory that was checked"
+    );
+}
