@@ -387,12 +387,17 @@ fn pieces(text: &str) -> Option<Vec<(usize, &str)>> {
     )
 }
 
+/// What an entry is named by (`id`, `scenario`, `pattern`): two entries
+/// of one name are a duplicate.
+type EntryKey = (Option<String>, Option<String>, Option<String>);
+
 /// What is read so far.
 #[derive(Default)]
 struct Read {
     entries: Vec<Expectation>,
     waivers: Vec<Waiver>,
-    seen: HashMap<(Option<String>, Option<String>, Option<String>), (usize, usize)>,
+    /// Each name's entry index and line.
+    seen: HashMap<EntryKey, (usize, usize)>,
 }
 
 /// Reads `path`; every defect is an error naming the file and line.

@@ -91,6 +91,8 @@ fn the_console_lists_a_bounded_number_of_problems() {
 
 /// Runs the binary with `args` and returns its peak resident memory in KiB
 /// (from `wait4`, for this child alone).
+// The child is reaped by `wait4` (which `Child::wait` cannot give the usage of).
+#[allow(clippy::zombie_processes)]
 fn peak_kib(args: &[&str]) -> i64 {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
         .args(args)

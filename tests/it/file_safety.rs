@@ -315,14 +315,8 @@ const ONE_SCENARIO: &str =
 /// implementation's script: `(dir, script, --adapter-cmd)`.
 fn own_script() -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
-    for file in ["enmeshed_idp.py"] {
-        std::fs::copy(
-            Path::new("examples/python").join(file),
-            dir.path().join(file),
-        )
-        .unwrap();
-    }
     let script = dir.path().join("enmeshed_idp.py");
+    std::fs::copy("examples/python/enmeshed_idp.py", &script).unwrap();
     let command = format!("python3 {}", s(&script));
     (dir, script, command)
 }
