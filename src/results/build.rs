@@ -283,7 +283,12 @@ pub const NOT_RUN_CASE: &str = "the implementation starts and answers the handsh
 /// (its `--adapter-cmd`, or its name): one errored test case, [`NOT_RUN_CASE`],
 /// with the fault `kind` and `message`, so that the run still has a column in
 /// the matrix (a failed one) and a report saying why.
-pub fn not_run(implementation: &str, kind: &str, message: &str, spec_digest: &str) -> ResultsFile {
+pub fn not_run(
+    implementation: &str,
+    kind: crate::verdict::FaultKind,
+    message: &str,
+    spec_digest: &str,
+) -> ResultsFile {
     let (pages, _) = page_records();
     ResultsFile {
         format: FORMAT.to_owned(),
@@ -314,7 +319,7 @@ pub fn not_run(implementation: &str, kind: &str, message: &str, spec_digest: &st
             level: Level::Platform,
             tags: Vec::new(),
             verdict: CaseVerdict::Errored,
-            fault: Some(bounded(kind)),
+            fault: Some(kind.label().to_owned()),
             skip_reason: None,
             expected: None,
             problem: None,

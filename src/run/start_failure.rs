@@ -71,12 +71,27 @@ impl StartFailure {
         )
     }
 
-    /// The results file (one errored test case).
+    /// The results file (one errored test case; a `USAGE` failure, such as
+    /// a program that cannot be found, is an `ADAPTER` fault there).
     pub fn results(&self) -> crate::results::ResultsFile {
+        use crate::adapter::AdapterFault;
+        let fault = [
+            AdapterFault::Timeout,
+            AdapterFault::Crash,
+            AdapterFault::Protocol,
+            AdapterFault::Declined,
+            AdapterFault::Unsupported,
+        ]
+        .into_iter()
+        .find(|f| f.label() == self.kind);
+        let message = match fault {
+            Some(_) => self.message.clone(),
+            None => format!("{}: {}", self.kind, self.message),
+        };
         crate::results::not_run(
             &self.command,
-            self.kind,
-            &self.message,
+            crate::verdict::FaultKind::Adapter(fault.unwrap_or(AdapterFault::Internal)),
+            &message,
             self.spec_digest.as_deref().unwrap_or("-"),
         )
     }
@@ -142,5 +157,28 @@ mod tests {
             xml.contains("exited: \u{FFFD}[31mboom\u{FFFD}\u{FFFD}"),
             "{xml}"
         );
+    }
+
+    #[test]
+    fn the_results_file_has_one_errored_case_of_a_known_fault_kind() {
+        let usage = StartFailure::new("nope", "USAGE", "the program `nope` is not on PATH");
+        let results = usage.results();
+        assert!(!results.passed);
+        assert_eq!(results.cases.len(), 1);
+        let case = &results.cases[0];
+        assert_eq!(case.name, TEST_CASE);
+        assert_eq!(
+            case.fault.as_deref(),
+            Some("ADAPTER"),
+            "the schema's kinds only"
+        );
+        assert_eq!(
+            case.message.as_deref(),
+            Some("USAGE: the program `nope` is not on PATH")
+        );
+        let timeout = StartFailure::new("x", "TIMEOUT", "no reply").results();
+        assert_eq!(timeout.cases[0].fault.as_deref(), Some("TIMEOUT"));
+        let json = String::from_utf8(results.to_json().unwrap()).unwrap();
+        assert_eq!(crate::results::parse(json.as_bytes()).unwrap(), results);
     }
 }

@@ -164,7 +164,9 @@ pub fn run_with(
         } else {
             let failed = results::not_run(
                 implementation.adapter_cmd.unwrap_or(implementation.name),
-                "CRASH",
+                enmeshed_conformance::verdict::FaultKind::Adapter(
+                    enmeshed_conformance::adapter::AdapterFault::Crash,
+                ),
                 &format!(
                     "the run against {} wrote no results file (exit {exit}); see {}",
                     implementation.name,
