@@ -50,15 +50,34 @@ fn set_race(table: &mut Table, rule: &str) {
     }
 }
 
+/// What of the suite a run covered, for [`update`].
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    /// Whether a result counts as its test case run in full (a skipped one
+    /// never does).
+    pub ran_in_full: &'a dyn Fn(&ScenarioResult) -> bool,
+    /// Test cases of the suite the run left out, by name and tags (the fuzz
+    /// properties of a run without fuzzing).
+    pub left_out: &'a [(String, Vec<String>)],
+}
+
+impl std::fmt::Debug for Scope<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scope")
+            .field("left_out", &self.left_out)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Rewrites `path` (created when missing) so that it lists exactly the
 /// failures of `results`. An entry is removed only when a test case it
-/// matches ran in full (`ran_in_full`; a skipped case never did) and did not
-/// fail: an entry of a test case that did not run (a property left out, a
-/// reduced fuzz budget, a capability skip) is kept byte for byte.
+/// matches ran in full and did not fail, or when it matches no test case of
+/// the suite: an entry of a test case that did not run (a property left
+/// out, a reduced fuzz budget, a capability skip) is kept byte for byte.
 pub fn update(
     path: &Path,
     results: &[ScenarioResult],
-    ran_in_full: &dyn Fn(&ScenarioResult) -> bool,
+    scope: Scope<'_>,
 ) -> Result<UpdateSummary, String> {
     let text = match crate::fsio::read_text(path, crate::fsio::read::EXPECTATIONS_LIMIT) {
         Ok(text) => text,
@@ -112,12 +131,19 @@ pub fn update(
                 .collect(),
         };
         let Some(&first) = hits.first() else {
-            let ran = results.iter().any(|r| {
-                r.outcome != crate::outcome::Outcome::Skipped
-                    && ran_in_full(r)
-                    && entry.matches(&r.scenario, &r.tags)
-            });
-            if !ran {
+            let matching = || {
+                results
+                    .iter()
+                    .filter(|r| entry.matches(&r.scenario, &r.tags))
+            };
+            let ran = matching()
+                .any(|r| r.outcome != crate::outcome::Outcome::Skipped && (scope.ran_in_full)(r));
+            let left_out = matching().next().is_some()
+                || scope
+                    .left_out
+                    .iter()
+                    .any(|(name, tags)| entry.matches(name, tags));
+            if !ran && left_out {
                 // Its test case did not run (in full): nothing says the
                 // failure is gone.
                 summary.kept += 1;

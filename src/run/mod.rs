@@ -462,7 +462,16 @@ impl Run {
             let ran_in_full = |result: &crate::outcome::ScenarioResult| {
                 !(reduced && crate::runner::properties::is_budgeted(&result.scenario))
             };
-            match expectations::update(path, &report.tally.scenarios, &ran_in_full) {
+            let left_out = if self.options.fuzz.is_none() {
+                crate::runner::properties::property_cases()
+            } else {
+                Vec::new()
+            };
+            let scope = expectations::UpdateScope {
+                ran_in_full: &ran_in_full,
+                left_out: &left_out,
+            };
+            match expectations::update(path, &report.tally.scenarios, scope) {
                 Ok(summary) => updated = Some((path.clone(), summary)),
                 Err(e) => problems.push(e),
             }

@@ -44,6 +44,24 @@ pub fn is_budgeted(test_case: &str) -> bool {
     test_case.starts_with(CASE_PREFIX)
 }
 
+/// The fuzz properties' test cases, by name and tags, as a run with
+/// fuzzing has them.
+pub fn property_cases() -> Vec<(String, Vec<String>)> {
+    crate::fuzz::PROPERTIES
+        .iter()
+        .map(|property| {
+            let name = case_name(property);
+            let tags = case_tags(&name);
+            (name, tags)
+        })
+        .collect()
+}
+
+/// The tags of the property case `name`: `fuzz` and its level.
+fn case_tags(name: &str) -> Vec<String> {
+    vec![TAG.to_owned(), crate::levels::property_level(name).tag()]
+}
+
 /// The prefix of every property's test case name.
 const CASE_PREFIX: &str = "fuzz: ";
 
@@ -85,7 +103,7 @@ fn record(
         Some(Verdict::Failed(_)) => Outcome::Failed,
         Some(Verdict::Errored(_)) => Outcome::Errored,
     };
-    let tags = vec![TAG.to_owned(), crate::levels::property_level(&name).tag()];
+    let tags = case_tags(&name);
     let cause = verdict.as_ref().map(|v| {
         let mut text = v.cause();
         if let Some(details) = &details {

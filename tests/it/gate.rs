@@ -446,6 +446,14 @@ fn an_update_after_a_partial_run_keeps_the_entries_of_what_did_not_run() {
             out(&output)
         );
     }
+    // An entry of no test case of the suite goes, partial run or not.
+    let (output, _, after) = update_partial("No such scenario", &[]);
+    assert!(
+        out(&output).contains("kept 0, removed 1, added 0 entries"),
+        "{}",
+        out(&output)
+    );
+    assert!(!after.contains("upstream issue 12"), "{after}");
     // Run in full and passing, the same entry goes.
     let (output, _, after) = update_partial(over, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", out(&output));
