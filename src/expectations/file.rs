@@ -352,39 +352,61 @@ fn string(table: &Table, key: &str, at: &str) -> Result<Option<String>, String> 
     }
 }
 
-/// The file cut into pieces that are TOML documents of their own: what
-/// comes before the first header, then one piece per `[[expected]]` or
-/// `[[waived]]` header line, each with its byte offset. Read piece by piece,
-/// a large file never has more than one entry's syntax tree in memory.
-/// `None` when the file is not in that plain shape (another header, a line
-/// starting with `[` inside a value, a multi-line string): then it is
-/// parsed whole.
-fn pieces(text: &str) -> Option<Vec<(usize, &str)>> {
+/// What a piece of the file holds ([`pieces`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PieceKind {
+    /// Comments and blank lines only (the file's start).
+    Preamble,
+    /// One `[[expected]]` entry, with the comments before its header.
+    Expected,
+    /// One `[[waived]]` entry, with the comments before its header.
+    Waived,
+}
+
+/// The file cut into pieces that are TOML documents of their own, each
+/// with its byte offset: one per `[[expected]]` or `[[waived]]` header
+/// line, starting with the comments and blank lines right before the
+/// header (which TOML attaches to that entry). Read piece by piece, a large
+/// file never has more than one entry's syntax tree in memory. `None` when
+/// the file is not in that plain shape (another header, a key before the
+/// first header, a line starting with `[` inside a value, a multi-line
+/// string): then it is parsed whole.
+pub(super) fn pieces(text: &str) -> Option<Vec<(usize, &str, PieceKind)>> {
     if text.contains("\"\"\"") || text.contains("\'\'\'") {
         return None;
     }
-    let mut starts = vec![0];
+    let mut pieces = Vec::new();
+    let (mut start, mut kind) = (0, PieceKind::Preamble);
+    // The end of the last line that is neither blank nor a comment.
+    let mut content_end = 0;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
+        let trimmed = line.trim();
         if trimmed.starts_with('[') {
             let header = trimmed.split('#').next().unwrap_or_default().trim_end();
-            if header != "[[expected]]" && header != "[[waived]]" {
+            let next = match header {
+                "[[expected]]" => PieceKind::Expected,
+                "[[waived]]" => PieceKind::Waived,
+                _ => return None,
+            };
+            if kind == PieceKind::Preamble {
+                // Only comments so far: they belong to this entry.
+                kind = next;
+            } else {
+                pieces.push((start, &text[start..content_end], kind));
+                (start, kind) = (content_end, next);
+            }
+            content_end = offset + line.len();
+        } else if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            if kind == PieceKind::Preamble {
                 return None;
             }
-            if offset > 0 {
-                starts.push(offset);
-            }
+            content_end = offset + line.len();
         }
         offset += line.len();
     }
-    starts.push(text.len());
-    Some(
-        starts
-            .windows(2)
-            .map(|w| (w[0], &text[w[0]..w[1]]))
-            .collect(),
-    )
+    pieces.push((start, &text[start..], kind));
+    Some(pieces)
 }
 
 /// What an entry is named by (`id`, `scenario`, `pattern`): two entries
@@ -406,9 +428,9 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
         .map_err(|e| e.to_string())?;
     let lines = Lines::of(&text);
     let mut read = Read::default();
-    let whole = [(0, text.as_str())];
+    let whole = [(0, text.as_str(), PieceKind::Preamble)];
     let pieces = pieces(&text);
-    for &(base, piece) in pieces.as_deref().unwrap_or(&whole) {
+    for &(base, piece, _) in pieces.as_deref().unwrap_or(&whole) {
         let document = Document::parse(piece).map_err(|e| {
             let line = e.span().map_or(1, |s| lines.line(base + s.start));
             format!("{}:{line}: not valid TOML: {}", path.display(), e.message())
