@@ -319,6 +319,24 @@ impl ResultsFile {
     }
 }
 
+/// Checks, before anything is read, that `output` (the HTML report of
+/// `report`) is no input: not one of
+/// the `results` files, not the running suite binary; and that it can be
+/// written (its directory exists, nothing but a regular file is there).
+pub fn check_report_output(
+    output: &std::path::Path,
+    results: &[std::path::PathBuf],
+) -> Result<(), String> {
+    use crate::fsio::outputs::Named;
+    let mut inputs: Vec<Named> = results
+        .iter()
+        .map(|r| Named::new("the results file", r))
+        .collect();
+    inputs.extend(crate::protocol::command::implementation_inputs(None));
+    crate::fsio::outputs::check(&[Named::new("--output", output)], &inputs)
+}
+
+/// The report of `runs`: the one-run report for one, the matrix for several.
 /// Writes `results` to `path` (see [`write_file`]).
 pub fn write(path: &Path, results: &ResultsFile) -> Result<(), String> {
     write_file(path, &results.to_json()?)

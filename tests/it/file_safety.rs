@@ -592,3 +592,39 @@ fn an_output_directory_replaced_by_a_link_during_the_run_is_not_followed() {
         "the reports are in the directory that was checked"
     );
 }
+
+#[test]
+fn the_html_report_never_overwrites_its_results_or_the_suite_binary() {
+    use enmeshed_conformance::adapter::AdapterFault;
+    use enmeshed_conformance::verdict::FaultKind;
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let results = dir.path().join("r.json");
+    let file = enmeshed_conformance::results::not_run(
+        "x",
+        FaultKind::Adapter(AdapterFault::Crash),
+        "m",
+        "-",
+    );
+    enmeshed_conformance::results::write(&results, &file).unwrap();
+    let binary_link = dir.path().join("enmeshed-conformance");
+    std::fs::hard_link(env!("CARGO_BIN_EXE_enmeshed-conformance"), &binary_link).unwrap();
+    for (output, names) in [
+        (&results, "the results file"),
+        (&binary_link, "the running suite binary"),
+    ] {
+        let run = Command::new(&binary_link)
+            .args(["report", s(&results), "--output", s(output)])
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+        assert!(stderr(&run).contains(names), "{}", stderr(&run));
+    }
+    use std::os::unix::fs::MetadataExt as _;
+    let linked = std::fs::metadata(&binary_link).unwrap();
+    let built = std::fs::metadata(env!("CARGO_BIN_EXE_enmeshed-conformance")).unwrap();
+    assert_eq!(linked.ino(), built.ino(), "the binary was not replaced");
+    assert!(
+        enmeshed_conformance::results::load(&results).is_ok(),
+        "the results file is whole"
+    );
+}
