@@ -26,6 +26,7 @@ use escape::esc;
 /// The most rows one table of the report shows; the rest are counted.
 pub const MAX_ROWS: usize = 500;
 
+/// The report of `runs`: the one-run report for one, the matrix for several.
 pub fn render(runs: &[ResultsFile]) -> String {
     match runs {
         [run] => single::render(run),

@@ -336,7 +336,6 @@ pub fn check_report_output(
     crate::fsio::outputs::check(&[Named::new("--output", output)], &inputs)
 }
 
-/// The report of `runs`: the one-run report for one, the matrix for several.
 /// Writes `results` to `path` (see [`write_file`]).
 pub fn write(path: &Path, results: &ResultsFile) -> Result<(), String> {
     write_file(path, &results.to_json()?)
