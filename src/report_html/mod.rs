@@ -11,9 +11,16 @@
 //! The page has no external asset: the style and a small script are inline.
 //! Everything is readable without the script (semantic headings and tables);
 //! the script only adds filters by level, use case and outcome. Every text is
-//! escaped ([`escape::esc`]). Long tables are cut at [`MAX_ROWS`] rows with
-//! a note (the results file keeps every case), so a 100k-case run stays a
-//! page a browser renders at once.
+//! escaped ([`escape::esc`], the HTML sink of `crate::sanitize`).
+//!
+//! The page is bounded whatever the input: every table and list shows at
+//! most [`MAX_ROWS`] rows, and every section stops adding rows, articles or
+//! headings once it holds [`MAX_SECTION_BYTES`]; the rest are counted in a
+//! "… N more" line (the results file keeps every case). Every text is at most
+//! 4 KiB ([`crate::results::load`] cuts them), so one item is bounded too,
+//! and a one-run report is at most [`MAX_PAGE_BYTES`]. The work is linear
+//! in the input: cases are indexed by key once, never searched per row
+//! ([`render_with_work`] counts the items visited, for tests).
 
 mod diff;
 pub mod escape;
@@ -23,15 +30,87 @@ mod single;
 use crate::results::ResultsFile;
 use escape::esc;
 
-/// The most rows one table of the report shows; the rest are counted.
+/// The most rows one table or list of the report shows; the rest are counted.
 pub const MAX_ROWS: usize = 500;
+
+/// The most bytes one section of the report holds before it stops adding
+/// items (rows, articles, headings); the rest are counted.
+pub const MAX_SECTION_BYTES: usize = 1024 * 1024;
+
+/// The largest one-run report, whatever the results file: seven bounded
+/// parts (header, failures, expected failures, waivers, use cases, other
+/// scenarios, fuzz properties) of [`MAX_SECTION_BYTES`] each, plus the one
+/// item each may finish past its bound and the page's style and script.
+/// The matrix has five sections, plus one row each past its bound: 16 MiB
+/// and a row per results file.
+pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The report of `runs`: the one-run report for one, the matrix for several.
 pub fn render(runs: &[ResultsFile]) -> String {
-    match runs {
+    render_with_work(runs).0
+}
+
+/// [`render`], and the work it took: how many items (cases, pages, bullets,
+/// rules, rows, steps) it visited. It grows linearly with the input, which
+/// tests check without a clock.
+pub fn render_with_work(runs: &[ResultsFile]) -> (String, u64) {
+    WORK.with(|w| w.set(0));
+    let page = match runs {
         [run] => single::render(run),
         runs => matrix::render(runs),
+    };
+    (page, WORK.with(std::cell::Cell::get))
+}
+
+thread_local! {
+    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` items visited (see [`render_with_work`]).
+fn work(n: usize) {
+    WORK.with(|w| w.set(w.get().saturating_add(n as u64)));
+}
+
+/// `items`, each visit counted (see [`render_with_work`]).
+fn visit<I: Iterator>(items: I) -> impl Iterator<Item = I::Item> {
+    items.inspect(|_| work(1))
+}
+
+/// Where a section of the page starts: it is full at [`MAX_SECTION_BYTES`].
+#[derive(Debug, Clone, Copy)]
+struct Section {
+    start: usize,
+}
+
+impl Section {
+    /// A section starting at the end of `out`.
+    fn at(out: &str) -> Self {
+        Section { start: out.len() }
     }
+
+    /// Whether the section holds [`MAX_SECTION_BYTES`] already.
+    fn full(self, out: &str) -> bool {
+        out.len().saturating_sub(self.start) >= MAX_SECTION_BYTES
+    }
+}
+
+/// Writes `items` with `write`, at most [`MAX_ROWS`] and while `section` is
+/// not full; returns how many were shown.
+fn cut<T>(
+    out: &mut String,
+    section: Section,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut String, T),
+) -> usize {
+    let mut shown = 0;
+    for item in visit(items.into_iter()) {
+        if shown >= MAX_ROWS || section.full(out) {
+            break;
+        }
+        write(out, item);
+        shown += 1;
+    }
+    shown
 }
 
 /// The longest `<title>` (a longer one is cut, with `…`).
@@ -58,13 +137,15 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-/// A note for a table cut at [`MAX_ROWS`].
-fn cut_note(shown: usize, total: usize) -> String {
+/// The "… N more" line of a list that showed `shown` of its `total` `what`
+/// (`rows`, `failures`, …); nothing when it showed them all.
+fn cut_note(shown: usize, total: usize, what: &str) -> String {
     if shown >= total {
         return String::new();
     }
     format!(
-        "<p class=\"note\">Showing {shown} of {total} rows; the results file lists every one.</p>\n"
+        "<p class=\"note cut\">… {} more {what} (showing {shown} of {total}); the results file lists every one.</p>\n",
+        total - shown
     )
 }
 

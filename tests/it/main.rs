@@ -41,6 +41,7 @@ mod process_adapter;
 mod process_groups;
 mod protocol_docs;
 mod reference;
+mod report_bounds;
 mod results_and_levels;
 mod run_command;
 mod run_fuzz;
