@@ -3,8 +3,7 @@
 //! the implementations differ.
 
 use super::escape::{anchor, esc};
-use super::single::MAX_JOINED;
-use super::{Section, cut, cut_note, outcome, page, visit};
+use super::{MAX_JOINED, Section, cut, cut_note, outcome, page, visit};
 use crate::levels::Level;
 use crate::results::{Case, CaseVerdict, ResultsFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

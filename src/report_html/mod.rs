@@ -18,7 +18,8 @@
 //! headings once it holds [`MAX_SECTION_BYTES`]; the rest are counted in a
 //! "… N more" line (the results file keeps every case). Every text is at most
 //! 4 KiB ([`crate::results::load`] cuts them), so one item is bounded too,
-//! and a one-run report is at most [`MAX_PAGE_BYTES`]. The work is linear
+//! and a one-run report is at most [`MAX_PAGE_BYTES`] (the matrix at most
+//! that plus [`MAX_MATRIX_BYTES_PER_RUN`] per results file). The work is linear
 //! in the input: cases are indexed by key once, never searched per row
 //! ([`render_with_work`] counts the items visited, for tests).
 
@@ -37,13 +38,19 @@ pub const MAX_ROWS: usize = 500;
 /// items (rows, articles, headings); the rest are counted.
 pub const MAX_SECTION_BYTES: usize = 1024 * 1024;
 
-/// The largest one-run report, whatever the results file: seven bounded
-/// parts (header, failures, expected failures, waivers, use cases, other
-/// scenarios, fuzz properties) of [`MAX_SECTION_BYTES`] each, plus the one
-/// item each may finish past its bound and the page's style and script.
-/// The matrix has five sections, plus one row each past its bound: 16 MiB
-/// and a row per results file.
+/// The largest one-run report, whatever the results file: the header and
+/// seven bounded parts (gate problems, failures, expected failures,
+/// waivers, use cases, other scenarios, fuzz properties) of
+/// [`MAX_SECTION_BYTES`] each, plus the one item each may finish past its
+/// bound (at most about 0.7 MiB: an item's texts are 4 KiB each before
+/// escaping, a case shows at most [`MAX_JOINED`] use cases) and the
+/// page's style and script.
 pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// What each results file adds at most to the matrix's bound of
+/// [`MAX_PAGE_BYTES`]: its column in each table's header and in the one row
+/// each of its five sections may finish past its bound.
+pub const MAX_MATRIX_BYTES_PER_RUN: usize = 2 * 1024 * 1024;
 
 /// The report of `runs`: the one-run report for one, the matrix for several.
 pub fn render(runs: &[ResultsFile]) -> String {
@@ -74,6 +81,20 @@ fn work(n: usize) {
 /// `items`, each visit counted (see [`render_with_work`]).
 fn visit<I: Iterator>(items: I) -> impl Iterator<Item = I::Item> {
     items.inspect(|_| work(1))
+}
+
+/// The most entries of a list shown inline (a case's use cases, the
+/// capabilities); the rest are `…`.
+pub const MAX_JOINED: usize = 16;
+
+/// The first [`MAX_JOINED`] of `items` joined with `sep`, `…` for the rest.
+fn joined(items: &[String], sep: &str) -> String {
+    let mut text = items[..items.len().min(MAX_JOINED)].join(sep);
+    if items.len() > MAX_JOINED {
+        text.push_str(sep);
+        text.push('…');
+    }
+    text
 }
 
 /// Where a section of the page starts: it is full at [`MAX_SECTION_BYTES`].

@@ -2,7 +2,7 @@
 
 use super::diff::highlight;
 use super::escape::{anchor, esc, inline_code};
-use super::{Section, cut, cut_note, level_badge, outcome, page, visit};
+use super::{Section, cut, cut_note, joined, level_badge, outcome, page, visit};
 use crate::levels::Level;
 use crate::results::{Case, CaseVerdict, ResultsFile};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -130,20 +130,6 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
     }
     out.push_str("</tbody>\n</table></div>\n</header>\n");
 }
-
-/// The first [`MAX_JOINED`] of `items` joined with `sep`, `…` for the rest.
-fn joined(items: &[String], sep: &str) -> String {
-    let mut text = items[..items.len().min(MAX_JOINED)].join(sep);
-    if items.len() > MAX_JOINED {
-        text.push_str(sep);
-        text.push('…');
-    }
-    text
-}
-
-/// The most entries of a list shown inline (a case's use cases, the
-/// capabilities).
-pub(super) const MAX_JOINED: usize = 16;
 
 fn data_attrs(case: &Case) -> String {
     format!(

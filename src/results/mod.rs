@@ -6,7 +6,9 @@
 //! it carries [`FORMAT`] and [`VERSION`], and [`load`] refuses another format
 //! or a newer version. `run --results FILE` writes it ([`build`], then
 //! [`write()`]). Every text that came from the implementation is an excerpt of
-//! at most [`MAX_VALUE_BYTES`] bytes.
+//! at most [`MAX_VALUE_BYTES`] bytes; [`load`] reads a file through the
+//! bounded reader and cuts every text of it to that size again, whoever
+//! wrote it.
 
 mod build;
 mod excerpt;
