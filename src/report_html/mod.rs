@@ -39,8 +39,8 @@ pub const MAX_ROWS: usize = 500;
 pub const MAX_SECTION_BYTES: usize = 1024 * 1024;
 
 /// The largest one-run report, whatever the results file: the header and
-/// seven bounded parts (gate problems, failures, expected failures,
-/// waivers, use cases, other scenarios, fuzz properties) of
+/// eight bounded parts (gate problems, failures, parse errors, expected
+/// failures, waivers, use cases, other scenarios, fuzz properties) of
 /// [`MAX_SECTION_BYTES`] each, plus the one item each may finish past its
 /// bound (at most about 0.7 MiB: an item's texts are 4 KiB each before
 /// escaping, a case shows at most [`MAX_JOINED`] use cases) and the

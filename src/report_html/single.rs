@@ -239,6 +239,8 @@ fn failures(out: &mut String, run: &ResultsFile) {
         case_article(out, section, case, *index);
     });
     out.push_str(&cut_note(shown, failing.len(), "failures"));
+    // Bounded apart: many failures never hide why a feature file did not run.
+    let section = Section::at(out);
     let shown = cut(out, section, &run.parse_errors, |out, error| {
         let _ = writeln!(out, "<p class=\"failed\">Parse error: {}</p>", esc(error));
     });
