@@ -12,7 +12,7 @@
 //! terminal's signals.
 
 use super::reaper::{end_strays, end_strays_async, signal_process};
-use super::tree::{Incarnation, Snapshot};
+use super::tree::{Incarnation, Snapshot, alive};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,6 +42,7 @@ fn signal_group(pgid: i32, signal: libc::c_int) -> bool {
 
 /// Whether a process of group `pgid` is running. Zombies do not count: an
 /// orphaned helper's zombie may never be reaped when process 1 does not reap.
+/// A zombie leader whose other threads run on counts ([`alive`]).
 fn group_running(pgid: i32) -> bool {
     if !signal_group(pgid, 0) {
         return false;
@@ -50,10 +51,13 @@ fn group_running(pgid: i32) -> bool {
         return true; // no /proc: the signal says the group exists
     };
     entries.filter_map(Result::ok).any(|entry| {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            return false;
+        };
         std::fs::read_to_string(entry.path().join("stat"))
             .ok()
             .and_then(|stat| stat_state_and_group(&stat))
-            .is_some_and(|(state, group)| group == pgid && !matches!(state, 'Z' | 'X'))
+            .is_some_and(|(state, group)| group == pgid && alive(pid, state))
     })
 }
 

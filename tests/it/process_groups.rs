@@ -25,7 +25,30 @@ fn unique_marker(test: &str) -> String {
     format!("{test}-{}-{nanos}", std::process::id())
 }
 
-/// Running (not zombie) processes whose environment holds `marker`: pid and command line.
+/// The state letter of a `/proc/…/stat` file (`None` when it is gone).
+fn state(stat: &std::path::Path) -> Option<char> {
+    let stat = std::fs::read_to_string(stat).ok()?;
+    stat[stat.rfind(')')? + 1..].trim_start().chars().next()
+}
+
+/// The `/proc` directory that shows process `dir`'s memory: its own when it
+/// runs, a live thread's (`task/TID`) when only its main thread has exited
+/// (state Z, the process lives on: its own `environ` reads empty); `None` for
+/// a zombie.
+fn live_view(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    if !matches!(state(&dir.join("stat"))?, 'Z' | 'X') {
+        return Some(dir.to_path_buf());
+    }
+    std::fs::read_dir(dir.join("task"))
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|task| task.path())
+        .find(|task| state(&task.join("stat")).is_some_and(|s| !matches!(s, 'Z' | 'X')))
+}
+
+/// Running processes whose environment holds `marker`: pid and command line.
+/// A zombie does not count; a process whose main thread exited while another
+/// thread runs on does.
 fn carrying(marker: &str) -> Vec<(i32, String)> {
     let needle = format!("{MARKER}={marker}");
     let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -36,21 +59,14 @@ fn carrying(marker: &str) -> Vec<(i32, String)> {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
-        let zombie = std::fs::read_to_string(entry.path().join("stat"))
-            .ok()
-            .and_then(|s| {
-                s.rfind(')')
-                    .map(|i| s[i + 1..].trim_start().starts_with(['Z', 'X']))
-            })
-            .unwrap_or(true);
-        if zombie {
+        let Some(view) = live_view(&entry.path()) else {
             continue;
-        }
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+        };
+        let Ok(environ) = std::fs::read(view.join("environ")) else {
             continue;
         };
         if environ.split(|&b| b == 0).any(|v| v == needle.as_bytes()) {
-            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            let cmdline = std::fs::read(view.join("cmdline")).unwrap_or_default();
             found.push((pid, String::from_utf8_lossy(&cmdline).replace('\0', " ")));
         }
     }
@@ -247,6 +263,37 @@ fn helpers_that_leave_the_group_do_not_outlive_the_run() {
     );
     assert!(out.contains(" passed, 0 failed, 0 skipped"), "{out}");
     assert_none_survives(&marker, "run with helpers that left the group");
+}
+
+#[test]
+fn helpers_whose_main_thread_exited_do_not_outlive_the_run() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let witness = dir.path().join("zombie-leaders");
+    let marker = unique_marker("zombie-leader");
+    let output = Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
+        .args([
+            "run",
+            "--no-fuzz",
+            "--adapter-cmd",
+            "python3 tests/fixtures/adapters/zombie_leader_helpers.py",
+        ])
+        .env(MARKER, &marker)
+        .env("ZOMBIE_LEADERS", &witness)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    let out = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{out}{}",
+        text(&output.stderr)
+    );
+    // Both helpers (the setsid one and the daemon) were zombie leaders while the run went on.
+    let seen = std::fs::read_to_string(&witness).expect("the implementation wrote its witness");
+    let states: Vec<&str> = seen.lines().filter_map(|l| l.split(' ').next()).collect();
+    assert_eq!(states, ["zombie-leader", "zombie-leader"], "{seen}");
+    assert_none_survives(&marker, "run with helpers whose main thread exited");
 }
 
 /// Starts the binary with `args`, a fresh marker and `STUCK_FLAG`; waits
