@@ -72,6 +72,26 @@ fn stat_state_and_group(stat: &str) -> Option<(char, i32)> {
     Some((state, group))
 }
 
+/// Arranges, in the child between `fork` and `exec`, that the child leads a
+/// new *session* (`setsid()`): it also leads a new process group (its pgid is
+/// its pid, as [`Group::led_by`] needs), and it has no controlling terminal.
+/// So it cannot open `/dev/tty` (`ENXIO`), write to the suite's terminal
+/// through it, or make itself the terminal's foreground group: Ctrl-C
+/// always reaches the suite, which then ends the group. POSIX: on every Unix.
+pub fn start_in_new_session(command: &mut tokio::process::Command) {
+    // SAFETY: the closure runs in the forked child before exec and calls
+    // only setsid(2), which is async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            // Fails only for a process group leader, which a fresh child is not.
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
 /// One implementation's process group (its id is the leader's pid).
 #[derive(Debug)]
 pub struct Group {
@@ -80,7 +100,8 @@ pub struct Group {
 }
 
 impl Group {
-    /// The group led by the just-spawned child `pid` (spawned with `process_group(0)`).
+    /// The group led by the just-spawned child `pid` (spawned with
+    /// [`start_in_new_session`] or `process_group(0)`).
     pub fn led_by(pid: u32) -> Option<Group> {
         let pgid = i32::try_from(pid).ok().filter(|p| *p > 0)?;
         live().insert(pgid);
