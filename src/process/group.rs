@@ -1,7 +1,8 @@
 //! The process group of one implementation: the child is started as the
-//! leader of a new group, so that ending the run ends every process the
-//! implementation started (launchers such as `npm start` or a shell script
-//! without `exec`, and their helpers), not only the direct child.
+//! leader of a new session, and so of a new group, so that ending the run
+//! ends every process the implementation started (launchers such as `npm
+//! start` or a shell script without `exec`, and their helpers), not only the
+//! direct child, and so that it has no controlling terminal.
 //!
 //! Ending a group is TERM, a short wait, then KILL. The processes that left
 //! the group (`setsid()`, `setpgid(0, 0)`) are found as the leader's
