@@ -266,15 +266,16 @@ fn helpers_that_leave_the_group_do_not_outlive_the_run() {
     assert_none_survives(&marker, "run with helpers that left the group");
 }
 
+/// `smoke` (the shortest command) ends the implementation's group and sweeps
+/// the strays as every command does.
 #[test]
-fn helpers_whose_main_thread_exited_do_not_outlive_the_run() {
+fn helpers_whose_main_thread_exited_do_not_outlive_the_command() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let witness = dir.path().join("zombie-leaders");
     let marker = unique_marker("zombie-leader");
     let output = Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
         .args([
-            "run",
-            "--no-fuzz",
+            "smoke",
             "--adapter-cmd",
             "python3 tests/fixtures/adapters/zombie_leader_helpers.py",
         ])
@@ -290,11 +291,12 @@ fn helpers_whose_main_thread_exited_do_not_outlive_the_run() {
         "{out}{}",
         text(&output.stderr)
     );
-    // Both helpers (the setsid one and the daemon) were zombie leaders while the run went on.
+    assert!(out.ends_with("the adapter works; run `run` to check conformance\n"));
+    // Both helpers (the setsid one and the daemon) were zombie leaders while smoke went on.
     let seen = std::fs::read_to_string(&witness).expect("the implementation wrote its witness");
     let states: Vec<&str> = seen.lines().filter_map(|l| l.split(' ').next()).collect();
     assert_eq!(states, ["zombie-leader", "zombie-leader"], "{seen}");
-    assert_none_survives(&marker, "run with helpers whose main thread exited");
+    assert_none_survives(&marker, "smoke with helpers whose main thread exited");
 }
 
 /// Starts the binary with `args`, a fresh marker and `STUCK_FLAG`; waits
