@@ -173,6 +173,19 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
+    fn a_zombie_state_with_a_live_thread_is_alive() {
+        let me = i32::try_from(std::process::id()).unwrap();
+        // This process's threads run: were its state Z (its main thread
+        // gone), it would still be alive.
+        assert!(alive(me, 'Z'));
+        assert!(alive(me, 'S'));
+        // No such process (above the largest pid): no live thread.
+        assert!(!alive(i32::MAX, 'Z'));
+        assert!(!alive(i32::MAX, 'X'));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
     fn sees_this_process_and_its_parent() {
         let snapshot = Snapshot::take();
         let me = i32::try_from(std::process::id()).unwrap();
