@@ -299,8 +299,10 @@ fn helpers_whose_main_thread_exited_do_not_outlive_the_command() {
     assert_none_survives(&marker, "smoke with helpers whose main thread exited");
 }
 
-/// Starts the binary with `args`, a fresh marker and `STUCK_FLAG`; waits
-/// (bounded) until the implementation says it is stuck in a handler.
+/// Starts the binary with `args`, a fresh marker, `STUCK_FLAG` and
+/// `ZOMBIE_LEADERS` (files in the returned directory: `stuck`,
+/// `zombie-leaders`); waits (bounded) until the implementation says it is
+/// stuck in a handler.
 fn start_until_stuck(
     test: &str,
     args: &[&str],
@@ -312,6 +314,7 @@ fn start_until_stuck(
         .args(args)
         .env(MARKER, &marker)
         .env("STUCK_FLAG", &flag)
+        .env("ZOMBIE_LEADERS", dir.path().join("zombie-leaders"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -498,4 +501,29 @@ fn the_implementation_cannot_reach_the_terminal_and_ctrl_c_reaches_the_suite() {
         .expect("the reports directory")
         .collect();
     assert!(left.is_empty(), "no report, whole or half: {left:?}");
+}
+
+#[test]
+fn helpers_whose_main_thread_exited_are_ended_when_the_suite_is_interrupted() {
+    let (suite, marker, dir) = start_until_stuck(
+        "zombie-leader-sigint",
+        &[
+            "run",
+            "--no-fuzz",
+            "--timeout",
+            "300",
+            "--adapter-cmd",
+            "python3 tests/fixtures/adapters/zombie_leader_helpers.py",
+        ],
+    );
+    let seen = std::fs::read_to_string(dir.path().join("zombie-leaders"))
+        .expect("the implementation wrote its witness");
+    let states: Vec<&str> = seen.lines().filter_map(|l| l.split(' ').next()).collect();
+    assert_eq!(states, ["zombie-leader", "zombie-leader"], "{seen}");
+    let pid = suite.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status();
+    assert!(sent.is_ok_and(|s| s.success()), "SIGINT sent");
+    let output = suite.wait_with_output().expect("the suite ends");
+    assert_eq!(output.status.code(), Some(128 + 2));
+    assert_none_survives(&marker, "an interrupted suite with zombie-leader helpers");
 }
