@@ -145,6 +145,11 @@ pub struct Failure {
     pub expected: Option<String>,
     /// What the implementation answered (protocol JSON), if it says more than the summary.
     pub actual: Option<String>,
+    /// Found by a check made for something else (set by [`Failure::context`]:
+    /// while setting up, by a broader read, inside a fuzz sequence). A
+    /// failure found by the step's own check is the clearer example of its
+    /// rule (`headlines`).
+    pub indirect: bool,
 }
 
 impl Failure {
@@ -156,6 +161,7 @@ impl Failure {
             summary: summary.into(),
             expected: None,
             actual: None,
+            indirect: false,
         }
     }
 
@@ -196,9 +202,11 @@ impl Failure {
         self
     }
 
-    /// Prefixes the summary with where the failure was found.
+    /// Prefixes the summary with where the failure was found, and marks it
+    /// [`Failure::indirect`].
     pub fn context(mut self, context: &str) -> Self {
         self.summary = format!("{context}: {}", self.summary);
+        self.indirect = true;
         self
     }
 }

@@ -2,7 +2,7 @@
 //! or more results files (`crate::results`).
 //!
 //! One run: a header (implementation, versions, verdict, counts per level),
-//! the failures with expected against actual side by side (differences
+//! the failures grouped by rule (`headlines`), the failures with expected against actual side by side (differences
 //! marked), the expected failures and waivers with their reasons, each use
 //! case's bullets in the docs' own words with their scenarios, the other
 //! scenarios, and the fuzz properties with their seed and shrunk case.
@@ -17,6 +17,7 @@
 
 mod diff;
 pub mod escape;
+pub mod headlines;
 mod matrix;
 mod single;
 
