@@ -186,11 +186,16 @@ pub fn folded(rest: &[Headline]) -> String {
         .map(|h| format!("{} ({})", h.key, h.cases))
         .collect();
     format!(
-        "{} more, failing {}: {}",
-        plural(rest.len(), "rule"),
+        "{}, failing {}: {}",
+        more_rules(rest.len()),
         plural(cases, "test case"),
         list.join(", ")
     )
+}
+
+/// `1 more rule`, `3 more rules`.
+pub fn more_rules(n: usize) -> String {
+    format!("{n} more rule{}", if n == 1 { "" } else { "s" })
 }
 
 #[cfg(test)]

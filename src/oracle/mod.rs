@@ -25,6 +25,8 @@ use crate::domain::{
 };
 use crate::verdict::{Failure, InputClass, RuleId};
 use chrono::{DateTime, TimeDelta, Utc};
+#[cfg(test)]
+use model::DAY_MS;
 use model::{Expected, ModelState};
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -255,13 +255,10 @@ impl RunResult {
         if headlines.is_empty() {
             return Vec::new();
         }
-        let mut lines = vec![
-            String::new(),
-            format!(
-                "failures by rule: {}, the clearest example of each:",
-                crate::headlines::overview(headlines)
-            ),
-        ];
+        let mut lines = vec![format!(
+            "failures by rule: {}, the clearest example of each:",
+            crate::headlines::overview(headlines)
+        )];
         for h in headlines {
             let example = &report.tally.scenarios[h.example];
             lines.push(format!("RULE {}", h.title()));
@@ -296,7 +293,7 @@ impl RunResult {
         let (head, list): (Vec<&str>, Vec<&str>) = details
             .iter()
             .partition(|l| l.starts_with("implementation: ") || l.starts_with("suite: "));
-        if !details.is_empty() {
+        if !details.is_empty() || !headlines.is_empty() {
             lines.push(String::new());
             lines.extend(head.iter().map(|l| (*l).to_owned()));
         }
@@ -400,8 +397,8 @@ fn failures_by_rule(headlines: &[crate::headlines::Headline]) -> String {
         .collect();
     if let Some(rest) = rest {
         counts.push(format!(
-            "{} more ({})",
-            crate::headlines::plural(rest.len(), "rule"),
+            "{} ({})",
+            crate::headlines::more_rules(rest.len()),
             crate::headlines::plural(rest.iter().map(|h| h.cases).sum(), "test case")
         ));
     }
