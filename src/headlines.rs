@@ -29,7 +29,7 @@ pub struct Entry<'a> {
     pub level: Option<Level>,
     /// A fuzz property (a whole sequence: a less clear example than a scenario).
     pub fuzz: bool,
-    /// Found by a check made for something else (`Failure::indirect`).
+    /// Found by a check made for something else (`Observed::indirect`).
     pub indirect: bool,
     /// How many steps the scenario has (fewer: a clearer example).
     pub steps: usize,

@@ -130,6 +130,11 @@ pub struct Observed {
     pub input: Option<InputClass>,
     /// How the concurrent calls ended.
     pub outcome: Option<OutcomeClass>,
+    /// Found by a check made for something else (set by [`Failure::context`]:
+    /// while setting up, by a broader read, inside a fuzz sequence). Not a
+    /// pin (no waiver reads it): a failure found by the step's own check is
+    /// the clearer example of its rule (`crate::headlines`).
+    pub indirect: bool,
 }
 
 /// A conformance failure: the implementation answered, and the answer is wrong.
@@ -145,11 +150,6 @@ pub struct Failure {
     pub expected: Option<String>,
     /// What the implementation answered (protocol JSON), if it says more than the summary.
     pub actual: Option<String>,
-    /// Found by a check made for something else (set by [`Failure::context`]:
-    /// while setting up, by a broader read, inside a fuzz sequence). A
-    /// failure found by the step's own check is the clearer example of its
-    /// rule (`headlines`).
-    pub indirect: bool,
 }
 
 impl Failure {
@@ -161,7 +161,6 @@ impl Failure {
             summary: summary.into(),
             expected: None,
             actual: None,
-            indirect: false,
         }
     }
 
@@ -203,10 +202,10 @@ impl Failure {
     }
 
     /// Prefixes the summary with where the failure was found, and marks it
-    /// [`Failure::indirect`].
+    /// [`Observed::indirect`].
     pub fn context(mut self, context: &str) -> Self {
         self.summary = format!("{context}: {}", self.summary);
-        self.indirect = true;
+        self.observed.indirect = true;
         self
     }
 }

@@ -63,7 +63,6 @@ pub fn excerpt_verdict(verdict: Verdict) -> Verdict {
             summary: excerpt_value(&failure.summary),
             expected: failure.expected.as_deref().map(excerpt_value),
             actual: failure.actual.as_deref().map(excerpt_value),
-            indirect: failure.indirect,
         }),
         Verdict::Errored(fault) => Verdict::Errored(Fault {
             kind: fault.kind,

@@ -44,7 +44,7 @@ pub fn headlines(report: &RunReport, judged: Option<&[Option<Judged>]>) -> Vec<H
         .filter_map(|(at, s)| {
             let (key, fault, indirect) = match (&s.verdict, s.outcome) {
                 (_, Outcome::Passed | Outcome::Skipped | Outcome::Undefined) => return None,
-                (Some(Verdict::Failed(f)), _) => (f.rule.as_str(), false, f.indirect),
+                (Some(Verdict::Failed(f)), _) => (f.rule.as_str(), false, f.observed.indirect),
                 (Some(Verdict::Errored(fault)), _) => (fault.kind.label(), true, false),
                 (None, outcome) => (outcome.label(), outcome == Outcome::Errored, false),
             };
