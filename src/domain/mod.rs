@@ -2,6 +2,7 @@
 //! status names, the id format, the DTO, the error codes and messages, and the
 //! default grace period. The facts and their sources are in `docs/domain.md`.
 
+mod duration;
 mod error;
 mod field;
 mod function;
@@ -11,6 +12,7 @@ mod process_id;
 mod status;
 mod timestamp;
 
+pub use duration::format_duration;
 pub use error::{DomainError, ErrorKind};
 pub use field::Field;
 pub use function::Function;

@@ -25,7 +25,9 @@ use crate::domain::{
 };
 use crate::verdict::{Failure, InputClass, RuleId};
 use chrono::{DateTime, TimeDelta, Utc};
-use model::{DAY_MS, Expected, ModelState};
+#[cfg(test)]
+use model::DAY_MS;
+use model::{Expected, ModelState};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -756,8 +758,9 @@ impl Oracle {
                         Err(Failure::new(
                             rule(area, "gracePeriodEndsAt"),
                             format!(
-                                "`gracePeriodEndsAt` is not `createdAt` + {} days",
-                                length as f64 / DAY_MS as f64
+                                "`gracePeriodEndsAt` − `createdAt`: expected {}, got {}",
+                                crate::domain::format_duration(TimeDelta::milliseconds(length)),
+                                crate::domain::format_duration(ends - created)
                             ),
                         )
                         .expected_actual(

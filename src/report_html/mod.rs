@@ -2,7 +2,7 @@
 //! or more results files (`crate::results`).
 //!
 //! One run: a header (implementation, versions, verdict, counts per level),
-//! the failures with expected against actual side by side (differences
+//! the failures grouped by rule (`headlines`), the failures with expected against actual side by side (differences
 //! marked), the expected failures and waivers with their reasons, each use
 //! case's bullets in the docs' own words with their scenarios, the other
 //! scenarios, and the fuzz properties with their seed and shrunk case.
@@ -25,6 +25,7 @@
 
 mod diff;
 pub mod escape;
+pub mod headlines;
 mod matrix;
 mod single;
 
@@ -39,7 +40,7 @@ pub const MAX_ROWS: usize = 500;
 pub const MAX_SECTION_BYTES: usize = 1024 * 1024;
 
 /// The largest one-run report, whatever the results file: the header and
-/// eight bounded parts (gate problems, failures, parse errors, expected
+/// nine bounded parts (gate problems, failures by rule, failures, parse errors, expected
 /// failures, waivers, use cases, other scenarios, fuzz properties) of
 /// [`MAX_SECTION_BYTES`] each, plus the one item each may finish past its
 /// bound (at most about 0.7 MiB: an item's texts are 4 KiB each before

@@ -17,6 +17,7 @@ pub fn render(run: &ResultsFile) -> String {
     let mut body = String::new();
     header(&mut body, run, &title);
     body.push_str("<div id=\"filters\"></div>\n<main>\n");
+    super::headlines::section(&mut body, run);
     failures(&mut body, run);
     expected(&mut body, run);
     use_cases(&mut body, run);

@@ -255,6 +255,10 @@ pub struct CaseFailure {
     pub rule: String,
     /// The rule's level.
     pub rule_level: Level,
+    /// Found by a check made for something else (`Observed::indirect`): a
+    /// less clear example of its rule. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub indirect: bool,
     /// What is wrong, in one sentence.
     pub summary: String,
     /// What the suite expected (excerpt).

@@ -29,6 +29,7 @@ mod fuzz;
 mod gate;
 mod gate_reproducible;
 mod github_action;
+mod headlines;
 mod hostile_text;
 mod json_report;
 mod junit_report;

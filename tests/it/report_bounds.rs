@@ -61,6 +61,7 @@ fn failing(case: &Case, i: usize, rule: &str, n: usize) -> Case {
         summary: "wrong".to_owned(),
         expected: Some("e".repeat(n)),
         actual: Some("a".repeat(n)),
+        indirect: false,
     });
     case
 }
