@@ -1,3 +1,4 @@
+use super::model::{DAY_MS, MS_NS};
 use super::*;
 use crate::domain::format_timestamp;
 
@@ -496,8 +497,8 @@ fn model_time_follows_the_real_clock_between_calls() {
         Expected::Error(ErrorKind::GracePeriodExpired)
     );
     assert_eq!(
-        oracle.model.identities[me].now_ms - same.model.identities[me].now_ms,
-        10
+        oracle.model.identities[me].now_ns - same.model.identities[me].now_ns,
+        10 * MS_NS
     );
 }
 
@@ -513,7 +514,7 @@ fn a_set_clock_moves_model_time_forward_and_never_back() {
     assert!(!oracle.clock_stopped(me + 1));
     // Stopped within a window: the instant is not known exactly.
     assert_eq!(oracle.clock_instant(me), None);
-    let now = |o: &Oracle| o.model.identities[me].now_ms;
+    let now = |o: &Oracle| o.model.identities[me].now_ns;
     let start = now(&oracle);
     assert!(start > 0, "the model counts from the Identity's origin");
 
@@ -524,17 +525,19 @@ fn a_set_clock_moves_model_time_forward_and_never_back() {
 
     oracle.set_clock(me, set + TimeDelta::days(2));
     assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(2)));
-    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+    assert_eq!(now(&oracle), start + 2 * DAY_NS);
 
-    // Within the same millisecond: nothing moves.
-    oracle.set_clock(me, set + TimeDelta::days(2) + TimeDelta::microseconds(500));
-    assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(2)));
-    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+    // Within the same millisecond: the model follows at full precision (an
+    // implementation's clock may run at micro- or nanoseconds).
+    let sub_ms = set + TimeDelta::days(2) + TimeDelta::nanoseconds(500_001);
+    oracle.set_clock(me, sub_ms);
+    assert_eq!(oracle.clock_instant(me), Some(sub_ms));
+    assert_eq!(now(&oracle), start + 2 * DAY_NS + 500_001);
 
     // Back: the instant follows, model time does not.
     oracle.set_clock(me, set + TimeDelta::days(1));
     assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(1)));
-    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+    assert_eq!(now(&oracle), start + 2 * DAY_NS + 500_001);
 
     // An Identity the oracle does not know is left alone.
     oracle.set_clock(me + 1, set);
@@ -770,7 +773,8 @@ fn a_window_says_whether_it_is_one_instant_or_a_span() {
         Window::between(t, t + TimeDelta::milliseconds(2)).to_string(),
         r#"a timestamp from "2026-01-01T00:00:00.001Z" to "2026-01-01T00:00:00.003Z""#
     );
-    let shifted = Window::between(t, t + TimeDelta::milliseconds(2)).shifted(-1);
+    let shifted =
+        Window::between(t, t + TimeDelta::milliseconds(2)).shifted(TimeDelta::milliseconds(-1));
     assert_eq!(shifted.earliest, at("2026-01-01T00:00:00.000Z"));
     assert_eq!(shifted.latest, at("2026-01-01T00:00:00.002Z"));
 }

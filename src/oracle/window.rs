@@ -48,9 +48,8 @@ impl Window {
         self.earliest <= at && at <= self.latest
     }
 
-    /// The window moved by `ms` milliseconds.
-    pub fn shifted(&self, ms: i64) -> Self {
-        let by = TimeDelta::milliseconds(ms);
+    /// The window moved by `by`.
+    pub fn shifted(&self, by: TimeDelta) -> Self {
         Self {
             earliest: self.earliest + by,
             latest: self.latest + by,
@@ -101,6 +100,9 @@ mod tests {
         assert_eq!(w.latest, at("2026-01-01T00:00:00.002Z"));
         assert!(w.contains(at("2026-01-01T00:00:00.001Z")));
         assert!(!w.contains(at("2026-01-01T00:00:00.003Z")));
-        assert_eq!(w.shifted(1).earliest, at("2026-01-01T00:00:00.001Z"));
+        assert_eq!(
+            w.shifted(TimeDelta::milliseconds(1)).earliest,
+            at("2026-01-01T00:00:00.001Z")
+        );
     }
 }
