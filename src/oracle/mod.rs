@@ -776,7 +776,7 @@ impl Oracle {
                             ),
                         )
                         .expected_actual(
-                            format!("{:?}", crate::domain::format_timestamp(expected)),
+                            format!("{:?}", crate::domain::format_instant(expected)),
                             format!("{:?}", field.value(dto).unwrap_or_default()),
                         ))
                     }
@@ -836,7 +836,7 @@ impl Oracle {
             )
             .expected_actual(
                 expected.to_string(),
-                format!("{:?}", crate::domain::format_timestamp(at)),
+                format!("{:?}", crate::domain::format_instant(at)),
             ));
         }
         if let (Some(Stamp::Stopped(ns)), Clock::Stopped { .. }) =

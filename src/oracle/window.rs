@@ -4,7 +4,8 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use std::fmt;
 use std::future::Future;
 
-/// A closed interval of instants, in whole milliseconds (the DTO's precision).
+/// A closed interval of instants; measured windows are widened to whole
+/// milliseconds, exact ones keep full (nanosecond) precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     /// The earliest allowed instant.
@@ -60,8 +61,8 @@ impl Window {
 impl fmt::Display for Window {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (a, b) = (
-            crate::domain::format_timestamp(self.earliest),
-            crate::domain::format_timestamp(self.latest),
+            crate::domain::format_instant(self.earliest),
+            crate::domain::format_instant(self.latest),
         );
         if a == b {
             write!(f, "exactly {a:?}")

@@ -521,7 +521,7 @@ impl Adapter for ProcessAdapter {
             if !self.info.has(Capability::SetClock) {
                 return Err(AdapterError::unsupported(Capability::SetClock));
             }
-            let instant = crate::domain::format_timestamp(instant);
+            let instant = crate::domain::format_instant(instant);
             self.call_unit(identity, |identity| Request::SetClock { identity, instant })
                 .await
                 .map(|_| ())
