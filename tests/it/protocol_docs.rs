@@ -170,10 +170,8 @@ fn the_schema_integers_are_the_suites() {
         let json: Value = serde_json::from_str(text).unwrap();
         assert_eq!(whole_number(&json), None, "{text}");
     }
-    let protocol = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("PROTOCOL.md"),
-    )
-    .unwrap();
+    let protocol =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("PROTOCOL.md")).unwrap();
     assert!(
         protocol.contains("`2` and `2.0` alike"),
         "PROTOCOL.md states the decision on integers"
