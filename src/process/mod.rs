@@ -629,4 +629,48 @@ mod tests {
             (secs(90), Duration::from_millis(500))
         );
     }
+    #[test]
+    fn a_null_is_a_fault_in_a_defined_field_and_ignored_in_an_unknown_one() {
+        let start = |json: serde_json::Value| decode::<StartResult>("start", json, START_FIELDS);
+        let ok = start(serde_json::json!({
+            "name": "n", "version": "1", "protocolVersion": 1.0,
+            "capabilities": ["clock", "x-unknown"], "xVendor": null, "x": {"y": [null]}
+        }))
+        .map_err(|e| e.to_string())
+        .unwrap();
+        assert_eq!(whole_number(&ok.protocol_version), Some(1));
+        for (field, path) in [
+            ("version", ".version"),
+            ("protocolVersion", ".protocolVersion"),
+            ("capabilities", ".capabilities"),
+        ] {
+            let mut json = serde_json::json!({
+                "name": "n", "version": "1", "protocolVersion": 1, "capabilities": []
+            });
+            json[field] = serde_json::Value::Null;
+            let e = start(json).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains(&format!("has `null` at {path}")), "{field}: {e}");
+        }
+        let e = start(serde_json::json!({
+            "name": "n", "version": "1", "protocolVersion": 1, "capabilities": [null]
+        }))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(e.contains("has `null` at .capabilities[0]"), "{e}");
+        let identity = decode::<NewIdentityResult>(
+            "newIdentity",
+            serde_json::json!({"identity": "a", "xVendor": null}),
+            &["identity"],
+        );
+        assert!(identity.is_ok());
+        assert!(
+            decode::<NewIdentityResult>(
+                "newIdentity",
+                serde_json::json!({"identity": null}),
+                &["identity"]
+            )
+            .is_err()
+        );
+    }
 }
