@@ -25,6 +25,7 @@ mod embedded_suite;
 mod expectations_files;
 mod feature_discovery;
 mod file_safety;
+mod freedoms;
 mod fuzz;
 mod gate;
 mod gate_reproducible;
