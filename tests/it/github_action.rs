@@ -3,7 +3,10 @@
 //! option the action passes is one the binary takes, the fuzz is seeded, the
 //! reports are published, and the workflows carry a `permissions:` block.
 //! (actionlint lints the workflows in `.ci/run`; it does not read action
-//! metadata.)
+//! metadata.) The one gated run writes all five reports and the artifact
+//! lists them; the workflows pin every action by commit SHA, the suite's own
+//! at a commit (no release tag yet), and are replayed through the action's
+//! steps with their own `uses:` ref and `with:` inputs.
 //!
 //! The action's shell steps are replayed locally (`Replay`): each step's
 //! script runs under bash as the runner runs it (`-eo pipefail`), with its
@@ -114,14 +117,7 @@ fn the_action_installs_a_pinned_cached_suite_and_runs_it() {
         "{script}"
     );
     // The artifact holds every report, each as its input names it.
-    let upload = steps
-        .iter()
-        .find(|s| {
-            s["uses"]
-                .as_str()
-                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
-        })
-        .expect("an upload step");
+    let upload = upload_step(&action);
     let paths: Vec<&str> = upload["with"]["path"]
         .as_str()
         .unwrap()
@@ -137,6 +133,18 @@ fn the_action_installs_a_pinned_cached_suite_and_runs_it() {
     for step in steps.iter().filter(|s| s["uses"].is_string()) {
         assert_pinned(step["uses"].as_str().unwrap(), "action.yml");
     }
+}
+
+/// The action's step that uploads the reports artifact.
+fn upload_step(action: &Value) -> &Value {
+    steps(action)
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+        })
+        .expect("an upload step")
 }
 
 /// Every report the gated run writes, by its input's name (the artifact's order).
@@ -184,10 +192,7 @@ fn every_option_the_action_passes_is_one_the_binary_takes() {
 #[test]
 fn the_example_workflows_use_the_action_with_its_inputs() {
     let action = yaml("action.yml");
-    for workflow in [
-        "examples/github-actions/conformance.yml",
-        "examples/github-actions/conformance-node.yml",
-    ] {
+    for workflow in WORKFLOWS {
         let flow = yaml(workflow);
         assert!(flow["permissions"].is_object(), "{workflow}: permissions");
         let jobs = flow["jobs"].as_object().unwrap();
@@ -665,14 +670,7 @@ fn artifacts_are_named_per_job_and_matrix_entry() {
         replay.runner.insert("os".to_owned(), os.to_owned());
         let ran = replay.run("suite");
         assert_eq!(ran.code, Some(0), "{}", ran.stdout);
-        let upload = steps(&replay.action)
-            .iter()
-            .find(|s| {
-                s["uses"]
-                    .as_str()
-                    .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
-            })
-            .unwrap();
+        let upload = upload_step(&replay.action);
         let evaluated = replay.evaluate(upload["with"]["name"].as_str().unwrap());
         assert_eq!(evaluated, ran.outputs["artifact-name"]);
         evaluated
@@ -799,7 +797,7 @@ fn a_passing_run_gives_its_verdict_counts_reports_and_summary() {
     assert_eq!(results["format"], "enmeshed-conformance-results");
     let html = std::fs::read_to_string(&outputs["html"]).unwrap();
     assert!(
-        html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"),
+        html.to_ascii_lowercase().starts_with("<!doctype html>"),
         "{}",
         &html[..html.len().min(200)]
     );
@@ -808,14 +806,7 @@ fn a_passing_run_gives_its_verdict_counts_reports_and_summary() {
 
 /// Every path the upload step lists is a report the run wrote.
 fn assert_artifact_holds_every_report(replay: &Replay) {
-    let upload = steps(&replay.action)
-        .iter()
-        .find(|s| {
-            s["uses"]
-                .as_str()
-                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
-        })
-        .unwrap();
+    let upload = upload_step(&replay.action);
     let listed = replay.evaluate(upload["with"]["path"].as_str().unwrap());
     let listed: Vec<&str> = listed
         .lines()
@@ -898,10 +889,7 @@ fn the_example_workflows_install_dependencies_only_from_a_lock_file() {
         !node.join("package.json").exists() || node.join("package-lock.json").exists(),
         "examples/node has dependencies but no lock file for `npm ci`"
     );
-    for workflow in [
-        "examples/github-actions/conformance.yml",
-        "examples/github-actions/conformance-node.yml",
-    ] {
+    for workflow in WORKFLOWS {
         let flow = yaml(workflow);
         for job in flow["jobs"].as_object().unwrap().values() {
             for step in job["steps"].as_array().unwrap() {
@@ -929,10 +917,7 @@ fn the_example_workflows_install_dependencies_only_from_a_lock_file() {
 
 #[test]
 fn matrix_workflows_name_their_artifacts_per_entry() {
-    for workflow in [
-        "examples/github-actions/conformance.yml",
-        "examples/github-actions/conformance-node.yml",
-    ] {
+    for workflow in WORKFLOWS {
         let flow = yaml(workflow);
         for job in flow["jobs"].as_object().unwrap().values() {
             let Some(matrix) = job["strategy"]["matrix"].as_object() else {
