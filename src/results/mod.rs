@@ -199,6 +199,12 @@ pub struct Case {
     pub feature: String,
     /// `path:line` (or `fuzz:<property>`).
     pub location: String,
+    /// Where the documentation states what it checks
+    /// (`spec/use-cases/<page>.md:LINE`): the bullet of a generated
+    /// scenario, or the page line a hand-written one cites. Absent in
+    /// files written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_location: Option<String>,
     /// The use cases it belongs to (`RID1`…): its `@RIDn` tags.
     pub use_cases: Vec<String>,
     /// The rule ids its verdict names.

@@ -264,7 +264,8 @@ impl RunResult {
             lines.push(format!("RULE {}", h.title()));
             lines.push(format!(
                 "  e.g. {} ({})",
-                example.scenario, example.location
+                example.scenario,
+                example.locations()
             ));
             lines.extend(
                 crate::runner::reports::example_text(example)
@@ -370,17 +371,23 @@ impl RunResult {
 /// The annotation of one failing rule: its count and its clearest example.
 fn annotation(headline: &crate::headlines::Headline, example: &ScenarioResult) -> String {
     use crate::sanitize::workflow;
+    // The page line of the bullet the example tests, where GitHub shows it.
+    let file_line = example
+        .doc_file_line()
+        .map(|(file, line)| format!("file={},line={line},", workflow::property(file)))
+        .unwrap_or_default();
     format!(
-        "::error title={}::{}",
+        "::error {file_line}title={}::{}",
         workflow::property(&format!(
             "{} ({})",
             headline.key,
             crate::headlines::plural(headline.cases, "test case")
         )),
         workflow::data(&format!(
-            "{}. Clearest example: {}: {}",
+            "{}. Clearest example: {} ({}): {}",
             headline.count(),
             example.scenario,
+            example.locations(),
             crate::runner::reports::example_text(example)
         ))
     )

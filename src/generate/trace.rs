@@ -1,0 +1,116 @@
+//! From a generated scenario back to the bullet it tests: the published page
+//! built into the binary and the page line of the bullet
+//! (`spec/use-cases/<page>.md:LINE`), so every report of a failure points
+//! at the sentence of the documentation it broke. The generator writes one
+//! scenario per outcome bullet, in page order (as `coverage` relies on too);
+//! the trace renders each built-in page and parses the feature back, so the
+//! scenario names are exactly the ones the runner sees.
+
+use crate::spec::parse_page;
+use cucumber::gherkin::{Feature, GherkinEnv};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The published bullet a generated scenario was generated from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulletSource {
+    /// The page's path in this repository (`spec/use-cases/<page>.md`).
+    pub path: &'static str,
+    /// The page's file name.
+    pub page: String,
+    /// The section (`On Success`, `On Failure`).
+    pub section: String,
+    /// The 1-based page line of the bullet.
+    pub line: usize,
+}
+
+impl BulletSource {
+    /// `spec/use-cases/<page>.md:LINE`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.path, self.line)
+    }
+}
+
+/// `path:line` of a page line: how every sink names the documentation.
+pub fn page_location(path: &str, line: usize) -> String {
+    format!("{path}:{line}")
+}
+
+/// Generated scenarios by (feature file name, scenario name) → their bullet.
+#[derive(Debug, Default, Clone)]
+pub struct Trace {
+    by_scenario: HashMap<(String, String), BulletSource>,
+    texts: HashMap<String, String>,
+}
+
+impl Trace {
+    /// The trace of the pages built into the binary (computed once). A page
+    /// that does not parse is left out (`cargo xtask check` keeps the
+    /// built-in pages parsing).
+    pub fn built_in() -> &'static Trace {
+        static TRACE: OnceLock<Trace> = OnceLock::new();
+        TRACE.get_or_init(|| {
+            let mut trace = Trace::default();
+            for file in crate::suite::SPEC_PAGES {
+                trace.add(file.path, file.text);
+            }
+            trace
+        })
+    }
+
+    fn add(&mut self, path: &'static str, text: &str) {
+        let Ok(page) = parse_page(Path::new(path), text.as_bytes()) else {
+            return;
+        };
+        let Some(feature) = super::render(&page) else {
+            return;
+        };
+        let Ok(parsed) = Feature::parse(&feature.text, GherkinEnv::default()) else {
+            return;
+        };
+        self.texts
+            .insert(feature.file_name.clone(), feature.text.clone());
+        let bullets = page
+            .body
+            .sections
+            .iter()
+            .filter(|s| s.kind.is_outcome())
+            .flat_map(|s| s.bullets.iter().map(move |b| (s.kind.title(), b.line)));
+        let scenarios = parsed.rules.iter().flat_map(|r| &r.scenarios);
+        for ((section, line), scenario) in bullets.zip(scenarios) {
+            self.by_scenario.insert(
+                (feature.file_name.clone(), scenario.name.clone()),
+                BulletSource {
+                    path,
+                    page: page.file_name.clone(),
+                    section: section.to_owned(),
+                    line,
+                },
+            );
+        }
+    }
+
+    /// The bullet of scenario `name` in the feature file named `file_name`.
+    pub fn bullet(&self, file_name: &str, name: &str) -> Option<&BulletSource> {
+        self.by_scenario
+            .get(&(file_name.to_owned(), name.to_owned()))
+    }
+
+    /// The text of the feature file named `file_name` as generated from the
+    /// built-in page: a file that differs (a page changed since the binary
+    /// was built) is not traced, so no report points at a wrong line.
+    pub fn feature_text(&self, file_name: &str) -> Option<&str> {
+        self.texts.get(file_name).map(String::as_str)
+    }
+
+    /// How many scenarios it traces.
+    pub fn len(&self) -> usize {
+        self.by_scenario.len()
+    }
+
+    /// Whether it traces no scenario.
+    pub fn is_empty(&self) -> bool {
+        self.by_scenario.is_empty()
+    }
+}
