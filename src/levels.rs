@@ -399,6 +399,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_source_citing_a_page_line_names_it() {
+        assert_eq!(
+            cited_page_line("docs/domain.md#errors; spec/use-cases/use-case-x.md:57 (the bullet)"),
+            Some("spec/use-cases/use-case-x.md:57".to_owned())
+        );
+        for no_line in [
+            "docs _docs_use-cases/use-case-x.md (introduction)",
+            "spec/use-cases/use-case-x.md",
+            "spec/use-cases/use-case-x.md:0",
+            "spec/use-cases/.md:3",
+            "spec/use-cases/a b.md:3",
+        ] {
+            assert_eq!(cited_page_line(no_line), None, "{no_line}");
+        }
+        let text = "Feature: f\n\n  # Source: spec/use-cases/use-case-x.md:12\n  @RID1\n  Scenario: s\n    Given x\n";
+        assert_eq!(
+            scenario_origin(text, 5).cites.as_deref(),
+            Some("spec/use-cases/use-case-x.md:12")
+        );
+    }
+
+    #[test]
     fn levels_order_and_parse() {
         assert!(Level::Published.at_or_above(Level::Derived));
         assert!(!Level::Platform.at_or_above(Level::Derived));
@@ -448,7 +470,8 @@ mod tests {
             scenario_origin(text, 20),
             Origin {
                 level: Level::Platform,
-                source: None
+                source: None,
+                cites: None
             }
         );
     }

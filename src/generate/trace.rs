@@ -114,3 +114,59 @@ impl Trace {
         self.by_scenario.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_scenario_points_at_the_line_of_its_bullet() {
+        let trace = Trace::built_in();
+        assert!(!trace.is_empty());
+        let mut traced = 0;
+        for feature in crate::suite::FEATURES
+            .iter()
+            .filter(|f| f.path.starts_with("features/generated/"))
+        {
+            assert_eq!(
+                trace.feature_text(feature.file_name()),
+                Some(feature.text),
+                "{} is generated from the built-in page",
+                feature.path
+            );
+            let parsed = Feature::parse(feature.text, GherkinEnv::default()).unwrap();
+            for scenario in parsed.rules.iter().flat_map(|r| &r.scenarios) {
+                let bullet = trace
+                    .bullet(feature.file_name(), &scenario.name)
+                    .unwrap_or_else(|| panic!("{}: {} is traced", feature.path, scenario.name));
+                let page = crate::suite::SPEC_PAGES
+                    .iter()
+                    .find(|p| p.path == bullet.path)
+                    .unwrap();
+                let line = page.text.lines().nth(bullet.line - 1).unwrap();
+                // The scenario is named `RIDn <section> <k>: <bullet text>`;
+                // the page line is that bullet (its first line).
+                let text = line
+                    .strip_prefix("- ")
+                    .unwrap_or_else(|| panic!("{line:?}"));
+                let (_, named) = scenario.name.split_once(": ").unwrap();
+                assert!(named.starts_with(text), "{}: {line:?}", bullet.location());
+                assert!(bullet.location().starts_with("spec/use-cases/"));
+                traced += 1;
+            }
+        }
+        assert_eq!(traced, trace.len());
+    }
+
+    #[test]
+    fn an_unknown_scenario_or_file_is_not_traced() {
+        let trace = Trace::built_in();
+        let file = "use-case-transport-cancel-identitydeletionprocess.feature";
+        assert!(
+            trace
+                .bullet(file, "RID2 On Success 9: no such bullet")
+                .is_none()
+        );
+        assert!(trace.bullet("other.feature", "RID2 On Success 1").is_none());
+    }
+}

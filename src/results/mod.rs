@@ -466,4 +466,30 @@ mod tests {
         let e = write_file(&dir.path().join("missing/r.json"), b"x").unwrap_err();
         assert!(e.contains("missing"), "{e}");
     }
+
+    #[test]
+    fn a_case_without_a_doc_location_loads_and_is_written_without_it() {
+        let case = r#"{"name":"s","feature":"f","location":"f.feature:3","useCases":[],"rules":[],"level":"platform","tags":[],"verdict":"passed","fault":null,"skipReason":null,"expected":null,"problem":null,"failure":null,"message":null,"bullet":null,"sourceNote":null,"steps":[],"durationMs":null,"fuzz":null}"#;
+        let mut read: Case = serde_json::from_str(case).unwrap();
+        assert_eq!(read.doc_location, None);
+        assert!(
+            !serde_json::to_string(&read)
+                .unwrap()
+                .contains("docLocation")
+        );
+        read.doc_location = Some("spec/use-cases/p.md:57".to_owned());
+        let written = serde_json::to_string(&read).unwrap();
+        assert!(
+            written.contains(r#""docLocation":"spec/use-cases/p.md:57""#),
+            "{written}"
+        );
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+        let case_schema = &schema["$defs"]["case"];
+        assert!(
+            case_schema["properties"]["docLocation"].is_object(),
+            "{case_schema}"
+        );
+        let required = case_schema["required"].as_array().unwrap();
+        assert!(!required.iter().any(|r| r == "docLocation"), "optional");
+    }
 }

@@ -729,4 +729,26 @@ mod tests {
                 && messages[0].contains("\nsecond\tline\r")
         );
     }
+
+    #[test]
+    fn a_documented_failure_names_the_page_line_in_its_message() {
+        let failure = Case::Failure {
+            kind: "R.x".to_owned(),
+            message: "wrong".to_owned(),
+            body: "b".to_owned(),
+        };
+        assert_eq!(
+            failure.clone().documented(Some("spec/use-cases/p.md:57")),
+            Case::Failure {
+                kind: "R.x".to_owned(),
+                message: "wrong (documented at spec/use-cases/p.md:57)".to_owned(),
+                body: "b".to_owned(),
+            }
+        );
+        assert_eq!(failure.clone().documented(None), failure);
+        assert_eq!(
+            Case::Passed.documented(Some("spec/use-cases/p.md:1")),
+            Case::Passed
+        );
+    }
 }
