@@ -88,8 +88,17 @@ fn a_failing_generated_scenario_names_its_bullet_in_every_sink() {
         .lines()
         .find(|l| l.starts_with("::error "))
         .expect("an annotation");
+    let properties = annotation
+        .strip_prefix("::error ")
+        .and_then(|r| r.split_once("::"))
+        .unwrap()
+        .0;
     assert!(
-        annotation.starts_with(&format!("::error file={page},line={line},title=")),
+        properties.ends_with(&format!(",file={page},line={line}")),
+        "{annotation}"
+    );
+    assert!(
+        annotation.contains(&format!(". Clearest example: {}: right code", scenario())),
         "{annotation}"
     );
 
