@@ -31,6 +31,26 @@ fn check_is_the_bullet(doc: &str) -> (String, usize) {
     (page.to_owned(), line)
 }
 
+/// Runs the scenarios named by `name` against [`WRONG_MESSAGE`] with
+/// `extra` arguments and `--results RESULTS`: the console (the run fails)
+/// and the results file.
+fn failing_run(name: &str, results: &Path, extra: &[&str]) -> (String, serde_json::Value) {
+    let mut args = vec![
+        "--name",
+        name,
+        "--results",
+        results.to_str().unwrap(),
+        "--adapter-cmd",
+        WRONG_MESSAGE,
+    ];
+    args.extend_from_slice(extra);
+    let output = run(&args);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    let file = serde_json::from_str(&std::fs::read_to_string(results).unwrap()).unwrap();
+    (out, file)
+}
+
 #[test]
 #[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn a_failing_generated_scenario_names_its_bullet_in_every_sink() {
@@ -39,25 +59,19 @@ fn a_failing_generated_scenario_names_its_bullet_in_every_sink() {
     let summary = dir.path().join("summary.md");
     let results = dir.path().join("results.json");
     let html = dir.path().join("report.html");
-    let output = run(&[
-        "--annotations",
-        "--name",
+    let (out, file) = failing_run(
         "^RID1 On Failure 1: ",
-        "--junit",
-        junit.to_str().unwrap(),
-        "--summary",
-        summary.to_str().unwrap(),
-        "--results",
-        results.to_str().unwrap(),
-        "--adapter-cmd",
-        WRONG_MESSAGE,
-    ]);
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(1), "{out}");
+        &results,
+        &[
+            "--annotations",
+            "--junit",
+            junit.to_str().unwrap(),
+            "--summary",
+            summary.to_str().unwrap(),
+        ],
+    );
 
     // The results file records it; that line of the page is the bullet.
-    let file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
     let cases = file["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 1, "{file}");
     assert_eq!(cases[0]["name"], scenario());
@@ -135,18 +149,7 @@ fn a_failing_generated_scenario_names_its_bullet_in_every_sink() {
 fn a_hand_written_scenario_names_only_its_feature_location() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("results.json");
-    let output = run(&[
-        "--name",
-        &format!("^{}$", FAILING[2]),
-        "--results",
-        results.to_str().unwrap(),
-        "--adapter-cmd",
-        WRONG_MESSAGE,
-    ]);
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(1), "{out}");
-    let file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
+    let (out, file) = failing_run(&format!("^{}$", FAILING[2]), &results, &[]);
     let case = &file["cases"][0];
     assert_eq!(case["name"], FAILING[2]);
     // Its `# Source:` cites no page line: no docLocation, the feature location only.
