@@ -42,6 +42,8 @@ pub fn page_location(path: &str, line: usize) -> String {
 pub struct Trace {
     by_scenario: HashMap<(String, String), BulletSource>,
     texts: HashMap<String, String>,
+    /// Per feature file name: each scenario's keyword line and its bullet, in file order.
+    by_line: HashMap<String, Vec<(usize, BulletSource)>>,
 }
 
 impl Trace {
@@ -78,23 +80,44 @@ impl Trace {
             .filter(|s| s.kind.is_outcome())
             .flat_map(|s| s.bullets.iter().map(move |b| (s.kind.title(), b.line)));
         let scenarios = parsed.rules.iter().flat_map(|r| &r.scenarios);
+        let mut by_line = Vec::new();
         for ((section, line), scenario) in bullets.zip(scenarios) {
-            self.by_scenario.insert(
-                (feature.file_name.clone(), scenario.name.clone()),
-                BulletSource {
-                    path,
-                    page: page.file_name.clone(),
-                    section: section.to_owned(),
-                    line,
-                },
-            );
+            let bullet = BulletSource {
+                path,
+                page: page.file_name.clone(),
+                section: section.to_owned(),
+                line,
+            };
+            by_line.push((scenario.position.line, bullet.clone()));
+            self.by_scenario
+                .insert((feature.file_name.clone(), scenario.name.clone()), bullet);
         }
+        self.by_line.insert(feature.file_name.clone(), by_line);
     }
 
     /// The bullet of scenario `name` in the feature file named `file_name`.
     pub fn bullet(&self, file_name: &str, name: &str) -> Option<&BulletSource> {
         self.by_scenario
             .get(&(file_name.to_owned(), name.to_owned()))
+    }
+
+    /// The bullet of the scenario that holds `line` of the built-in
+    /// generated feature `embedded:features/generated/<file>` (a step's
+    /// place, as cucumber's console names it: `path:line:column` or
+    /// `path:line`). Only the built-in files: their text is the one generated
+    /// from the built-in pages.
+    pub fn bullet_at(&self, location: &str) -> Option<&BulletSource> {
+        let rest = location.strip_prefix(crate::suite::EMBEDDED_PREFIX)?;
+        let rest = rest.strip_prefix("features/generated/")?;
+        let mut parts = rest.split(':');
+        let file_name = parts.next()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        self.by_line
+            .get(file_name)?
+            .iter()
+            .take_while(|(start, _)| *start <= line)
+            .last()
+            .map(|(_, bullet)| bullet)
     }
 
     /// The text of the feature file named `file_name` as generated from the
@@ -156,6 +179,31 @@ mod tests {
             }
         }
         assert_eq!(traced, trace.len());
+    }
+
+    #[test]
+    fn a_step_of_a_built_in_generated_feature_is_traced_by_its_line() {
+        let trace = Trace::built_in();
+        let file = "use-case-transport-initiate-identitydeletionprocess.feature";
+        let feature = crate::suite::FEATURES
+            .iter()
+            .find(|f| f.file_name() == file)
+            .unwrap();
+        let parsed = Feature::parse(feature.text, GherkinEnv::default()).unwrap();
+        for scenario in parsed.rules.iter().flat_map(|r| &r.scenarios) {
+            let by_name = trace.bullet(file, &scenario.name).unwrap();
+            let step = scenario.steps.last().unwrap().position.line;
+            let at = format!("embedded:features/generated/{file}:{step}:7");
+            assert_eq!(trace.bullet_at(&at), Some(by_name), "{at}");
+        }
+        // Before the first scenario, a hand-written file, a file on disk: none.
+        for at in [
+            format!("embedded:features/generated/{file}:1:1"),
+            "embedded:features/manual/cancel.feature:9:5".to_owned(),
+            format!("features/generated/{file}:22:7"),
+        ] {
+            assert_eq!(trace.bullet_at(&at), None, "{at}");
+        }
     }
 
     #[test]

@@ -87,7 +87,15 @@ fn a_failing_generated_scenario_names_its_bullet_in_every_sink() {
     );
     let both = format!("{location}; documented at {doc}");
 
-    // The console: the headline's example and the per-scenario line.
+    // The console: the failed step's place, the headline's example and the
+    // per-scenario line.
+    assert!(
+        out.lines().any(|l| l
+            .trim_start()
+            .starts_with("at embedded:features/generated/")
+            && l.ends_with(&format!("; documented at {doc}"))),
+        "{out}"
+    );
     assert!(
         out.contains(&format!("  e.g. {} ({both})", scenario())),
         "{out}"
