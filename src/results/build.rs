@@ -5,15 +5,12 @@ use super::{
     ResultsFile, Suite, VERSION, WaiverUse, bounded, page_records,
 };
 use crate::expectations::Judged;
-use crate::levels::Origins;
 use crate::levels::{Level, rule_level};
 use crate::outcome::Outcome;
-use crate::runner::features::read_feature;
+use crate::runner::features::FileOrigins;
 use crate::runner::tally::{ScenarioRecord, StepStatus};
 use crate::runner::{RunReport, SUITE_VERSION};
 use crate::verdict::Verdict;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 /// What the caller of a run knows beyond its records: the gate and the options.
 #[derive(Debug, Clone, Default)]
@@ -50,29 +47,6 @@ fn step_status(status: StepStatus) -> &'static str {
         StepStatus::Failed => "failed",
         StepStatus::Undefined => "undefined",
         StepStatus::Skipped => "skipped",
-    }
-}
-
-/// The scenario origins of each feature file, read once per file: the
-/// built-in files by their repository path, others from disk.
-#[derive(Default)]
-struct FileOrigins {
-    files: HashMap<PathBuf, Option<Origins>>,
-}
-
-impl FileOrigins {
-    fn of(&mut self, path: &Path) -> Option<&Origins> {
-        self.files
-            .entry(path.to_path_buf())
-            .or_insert_with(|| {
-                let embedded = crate::suite::FEATURES
-                    .iter()
-                    .find(|f| Path::new(f.path) == path || Path::new(&f.location()) == path)
-                    .map(|f| f.text.to_owned());
-                let text = embedded.or_else(|| read_feature(path).ok())?;
-                Some(Origins::new(&text))
-            })
-            .as_ref()
     }
 }
 
@@ -114,7 +88,7 @@ fn case(
         .as_ref()
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned());
-    let bullet = file_name.and_then(|f| trace.bullet(&f, &result.scenario).cloned());
+    let bullet = file_name.and_then(|f| trace.bullet(&f, &result.scenario));
     let source_note = record
         .feature
         .path
@@ -156,6 +130,7 @@ fn case(
         name: result.scenario.clone(),
         feature: result.feature.clone(),
         location: result.location.clone(),
+        doc_location: result.doc_location.clone(),
         use_cases,
         rules,
         level: Level::of_tags(&result.tags).unwrap_or(Level::Platform),

@@ -257,7 +257,10 @@ impl RunResult {
     /// kind, the outcome when there is no verdict), the title the rule and
     /// how many test cases it fails, the message the count by level and the
     /// clearest example: its scenario and its verdict's summary (a failure's
-    /// with its expected and actual excerpts). At most
+    /// with its expected and actual excerpts); when the example is a
+    /// generated scenario, `file=` and `line=` name the published page and
+    /// the line of its bullet (`title=…,file=spec/use-cases/<page>.md,line=N`),
+    /// where GitHub shows the annotation. At most
     /// [`crate::headlines::MAX_ANNOTATIONS`]: the last one names the rules
     /// beyond. Expected failures (listed or waived by the expectations) are
     /// left out. The text is made safe by [`crate::sanitize::workflow`], so
@@ -296,7 +299,8 @@ impl RunResult {
             lines.push(format!("RULE {}", h.title()));
             lines.push(format!(
                 "  e.g. {} ({})",
-                example.scenario, example.location
+                example.scenario,
+                example.locations()
             ));
             lines.extend(
                 crate::runner::reports::example_text(example)
@@ -402,8 +406,13 @@ impl RunResult {
 /// The annotation of one failing rule: its count and its clearest example.
 fn annotation(headline: &crate::headlines::Headline, example: &ScenarioResult) -> String {
     use crate::sanitize::workflow;
+    // The page line of the bullet the example tests, where GitHub shows it.
+    let file_line = example
+        .doc_file_line()
+        .map(|(file, line)| format!(",file={},line={line}", workflow::property(file)))
+        .unwrap_or_default();
     format!(
-        "::error title={}::{}",
+        "::error title={}{file_line}::{}",
         workflow::property(&format!(
             "{} ({})",
             headline.key,

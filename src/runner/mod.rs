@@ -150,7 +150,7 @@ impl RunReport {
             out.push_str(&format!(
                 "{label} {} ({}): {}\n",
                 s.scenario,
-                s.location,
+                s.locations(),
                 s.message.as_deref().unwrap_or("")
             ));
         }

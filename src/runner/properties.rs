@@ -126,6 +126,7 @@ fn record(
             scenario: name.clone(),
             tags: tags.clone(),
             location: format!("{TAG}:{}", name.trim_start_matches("fuzz: ")),
+            doc_location: None,
             outcome,
             verdict,
             message: message.clone(),

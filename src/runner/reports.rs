@@ -113,6 +113,20 @@ fn rule_of(result: &ScenarioResult) -> String {
     }
 }
 
+/// The feature location, and the documentation's page line when known,
+/// each as code: `` `path:line`; documented at `spec/use-cases/<page>.md:LINE` ``.
+fn markdown_locations(result: &ScenarioResult) -> String {
+    let code = |text: &str| format!("`{}`", text.replace('`', "'"));
+    match &result.doc_location {
+        Some(doc) => format!(
+            "{}; {}",
+            code(&result.location),
+            crate::outcome::documented_at(&code(doc))
+        ),
+        None => code(&result.location),
+    }
+}
+
 /// A table cell or list item: the sanitiser's Markdown form
 /// ([`crate::sanitize::markdown::cell`]: one line, every Markdown character
 /// escaped, cut at 300 characters).
@@ -167,12 +181,12 @@ pub fn summary_markdown(
         for h in &headlines {
             let example = &t.scenarios[h.example];
             out.push_str(&format!(
-                "| {} | {} | {} | {} (`{}`): {} |\n",
+                "| {} | {} | {} | {} ({}): {} |\n",
                 cell(&h.key),
                 h.cases,
                 h.levels(),
                 cell(&example.scenario),
-                example.location,
+                markdown_locations(example),
                 cell(&example_text(example)),
             ));
         }
@@ -200,9 +214,9 @@ pub fn summary_markdown(
                 None => s.outcome.label().to_ascii_lowercase(),
             };
             out.push_str(&format!(
-                "| {} | `{}` | {} | {verdict} | {} |\n",
+                "| {} | {} | {} | {verdict} | {} |\n",
                 cell(&s.scenario),
-                s.location,
+                markdown_locations(s),
                 cell(&rule_of(s)),
                 cell(
                     s.cause

@@ -21,6 +21,7 @@ mod capabilities_and_faults;
 mod command_line;
 mod coverage_spec;
 mod default_seed;
+mod doc_location;
 mod embedded_suite;
 mod expectations_files;
 mod feature_discovery;
