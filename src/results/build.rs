@@ -302,6 +302,7 @@ pub fn not_run(
             failure: None,
             message: Some(bounded(message)),
             bullet: None,
+            doc_location: None,
             source_note: None,
             steps: Vec::new(),
             duration_ms: None,
