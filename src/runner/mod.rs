@@ -163,6 +163,12 @@ impl RunReport {
                 t.count(Outcome::Errored)
             ));
         }
+        if t.count(Outcome::Pending) > 0 {
+            out.push_str(&format!(
+                "({} pending: generated from bullets of the published pages that the suite cannot execute yet; not failed, the gate is not affected; `coverage --strict` fails on them)\n",
+                t.count(Outcome::Pending)
+            ));
+        }
         if t.count(Outcome::Undefined) > 0 {
             out.push_str(&format!(
                 "({} of the failed scenarios have a step the suite does not define: the suite is incomplete, not the implementation)\n",
@@ -170,11 +176,21 @@ impl RunReport {
             ));
         }
         out.push_str(&format!(
-            "{} passed, {failed} failed, {} skipped",
+            "{} passed, {failed} failed, {} skipped{}",
             t.count(Outcome::Passed),
-            t.count(Outcome::Skipped)
+            t.count(Outcome::Skipped),
+            pending_count(t.count(Outcome::Pending))
         ));
         out
+    }
+}
+
+/// The closing lines' pending count: `, N pending`, or nothing when none is.
+pub fn pending_count(pending: usize) -> String {
+    if pending == 0 {
+        String::new()
+    } else {
+        format!(", {pending} pending")
     }
 }
 

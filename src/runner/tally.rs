@@ -6,6 +6,7 @@
 
 use super::features::{capability_skip_reason, is_capability_skip};
 pub use crate::outcome::{Outcome, ScenarioResult, TallyData};
+use crate::levels::Level;
 use crate::steps::ConformanceWorld;
 use crate::verdict::{Fault, Verdict};
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
@@ -371,11 +372,15 @@ fn on_step(
         Step::Failed(_, _, world, error) => {
             planned.duration = Some(took().unwrap_or_default());
             let typed = world.as_ref().and_then(|w| w.verdict.clone());
-            let (outcome, verdict, cause) = classify(error, typed);
+            let (mut outcome, verdict, mut cause) = classify(error, typed);
+            if outcome == Outcome::Undefined && generated(&record.result.tags) {
+                outcome = Outcome::Pending;
+                cause = pending_cause(&step.value);
+            }
             let text = verdict
                 .as_ref()
                 .map_or_else(|| cause.clone(), ToString::to_string);
-            planned.status = if outcome == Outcome::Undefined {
+            planned.status = if matches!(outcome, Outcome::Undefined | Outcome::Pending) {
                 StepStatus::Undefined
             } else {
                 StepStatus::Failed
@@ -394,6 +399,24 @@ fn on_step(
             }
         }
     }
+}
+
+/// Whether a scenario with `tags` was generated from a published page (its
+/// level is `published` or `derived`).
+fn generated(tags: &[String]) -> bool {
+    matches!(
+        Level::of_tags(tags),
+        Some(Level::Published | Level::Derived)
+    )
+}
+
+/// Why a generated scenario is pending: its step `text` matches no phrase;
+/// names the nearest known phrases.
+fn pending_cause(text: &str) -> String {
+    format!(
+        "PENDING: the suite cannot execute this bullet yet (no phrase for this step; nearest known phrases: {})",
+        crate::vocabulary::nearest(text, 3).join(" | ")
+    )
 }
 
 fn location(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String {
