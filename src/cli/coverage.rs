@@ -54,9 +54,5 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &CoverageArgs) -> ExitCode
     } else {
         report.green()
     };
-    ExitCode::from(if green {
-        EXIT_PASSED
-    } else {
-        EXIT_FAILED
-    })
+    ExitCode::from(if green { EXIT_PASSED } else { EXIT_FAILED })
 }

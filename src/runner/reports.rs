@@ -43,10 +43,9 @@ pub fn headlines(report: &RunReport, judged: Option<&[Option<Judged>]>) -> Vec<H
         .filter(|(at, _)| !is_expected(judged, *at))
         .filter_map(|(at, s)| {
             let (key, fault, indirect) = match (&s.verdict, s.outcome) {
-                (
-                    _,
-                    Outcome::Passed | Outcome::Skipped | Outcome::Undefined | Outcome::Pending,
-                ) => return None,
+                (_, Outcome::Passed | Outcome::Skipped | Outcome::Undefined | Outcome::Pending) => {
+                    return None;
+                }
                 (Some(Verdict::Failed(f)), _) => (f.rule.as_str(), false, f.observed.indirect),
                 (Some(Verdict::Errored(fault)), _) => (fault.kind.label(), true, false),
                 (None, outcome) => (outcome.label(), outcome == Outcome::Errored, false),

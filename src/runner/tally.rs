@@ -5,8 +5,8 @@
 //! from.
 
 use super::features::{capability_skip_reason, is_capability_skip};
-pub use crate::outcome::{Outcome, ScenarioResult, TallyData};
 use crate::levels::Level;
+pub use crate::outcome::{Outcome, ScenarioResult, TallyData};
 use crate::steps::ConformanceWorld;
 use crate::verdict::{Fault, Verdict};
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};

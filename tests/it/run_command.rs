@@ -192,7 +192,12 @@ fn coverage_lists_the_undefined_steps_of_other_use_cases() {
     );
     assert!(out.trim_end().ends_with("outcome bullets executable: 2/6 (RID4); passing against enmeshed-conformance reference implementation 0.1.0: 2/2; pending: 4 (not executable yet; not failures; `coverage --strict` fails on them)"), "{out}");
     // `--strict` makes the pending bullets a failure; our own pages have none.
-    let output = binary(&["coverage", "--strict", "--spec", dir.path().to_str().unwrap()]);
+    let output = binary(&[
+        "coverage",
+        "--strict",
+        "--spec",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let output = binary(&["coverage", "--strict"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));

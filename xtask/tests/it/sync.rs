@@ -621,16 +621,27 @@ fn a_bullet_with_a_new_phrase_is_pending_and_everything_stays_green() {
     let summary = result.report.summary();
     assert_eq!(result.verdict(), RunVerdict::Passed, "{summary}");
     assert_eq!(
-        (counts.passed, counts.failed, counts.undefined, counts.pending),
+        (
+            counts.passed,
+            counts.failed,
+            counts.undefined,
+            counts.pending
+        ),
         (2, 0, 0, 1),
         "{summary}"
     );
-    assert!(summary.ends_with("2 passed, 0 failed, 0 skipped, 1 pending"), "{summary}");
+    assert!(
+        summary.ends_with("2 passed, 0 failed, 0 skipped, 1 pending"),
+        "{summary}"
+    );
     assert!(
         summary.contains("PENDING RID4 On Success 2: Notifies every device")
             && summary.contains("nearest known phrases: "),
         "{summary}"
     );
     let lines = result.closing_lines(false).join("\n");
-    assert!(lines.contains("failed by level: published 0, derived 0"), "{lines}");
+    assert!(
+        lines.contains("failed by level: published 0, derived 0"),
+        "{lines}"
+    );
 }
