@@ -608,12 +608,17 @@ fn a_bullet_with_a_new_phrase_is_pending_and_everything_stays_green() {
         .enable_all()
         .build()
         .unwrap();
+    let reports = tempfile::tempdir().unwrap();
+    let results = reports.path().join("results.json");
+    let junit = reports.path().join("junit.xml");
     let result = runtime
         .block_on(
             Run::new(Arc::new(ReferenceImplementation::new()))
                 .features([out])
                 .fuzz(None)
                 .console(false)
+                .results(&results)
+                .junit(&junit)
                 .execute(),
         )
         .unwrap();
@@ -638,6 +643,18 @@ fn a_bullet_with_a_new_phrase_is_pending_and_everything_stays_green() {
         summary.contains("PENDING RID4 On Success 2: Notifies every device")
             && summary.contains("nearest known phrases: "),
         "{summary}"
+    );
+    let results = std::fs::read_to_string(&results).unwrap();
+    assert_eq!(
+        results.matches("\"verdict\":\"pending\"").count(),
+        1,
+        "{results}"
+    );
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        junit.contains("<skipped>step `Then notifies every device")
+            && junit.contains("PENDING: the suite cannot execute this bullet yet"),
+        "{junit}"
     );
     let lines = result.closing_lines(false).join("\n");
     assert!(
