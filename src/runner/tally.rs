@@ -364,7 +364,28 @@ fn on_step(
     let took = || planned.started.and_then(|s| at.duration_since(s).ok());
     match ev {
         Step::Started => planned.started = Some(at),
-        Step::Skipped => planned.duration = Some(took().unwrap_or_default()),
+        Step::Skipped => {
+            planned.duration = Some(took().unwrap_or_default());
+            // No definition matches the step. cucumber fails it in a
+            // hand-written scenario (a `Failed(NotFound)` event instead); in a
+            // generated one the bullet is pending.
+            if generated(&record.result.tags) {
+                planned.status = StepStatus::Undefined;
+                let cause = pending_cause(&step.value);
+                planned.error = Some(cause.clone());
+                let result = &mut record.result;
+                if matches!(result.outcome, Outcome::Passed | Outcome::Skipped) {
+                    result.outcome = Outcome::Pending;
+                    result.message = Some(format!(
+                        "step `{} {}`: {cause}",
+                        step.keyword.trim(),
+                        step.value
+                    ));
+                    result.cause = Some(cause);
+                    result.verdict = None;
+                }
+            }
+        }
         Step::Passed(..) => {
             planned.duration = Some(took().unwrap_or_default());
             planned.status = StepStatus::Passed;
@@ -403,7 +424,7 @@ fn on_step(
 
 /// Whether a scenario with `tags` was generated from a published page (its
 /// level is `published` or `derived`).
-fn generated(tags: &[String]) -> bool {
+pub(super) fn generated(tags: &[String]) -> bool {
     matches!(
         Level::of_tags(tags),
         Some(Level::Published | Level::Derived)
