@@ -135,6 +135,12 @@ pub fn summary_markdown(
         t.count(Outcome::Errored),
         t.count(Outcome::Skipped),
     );
+    if t.count(Outcome::Pending) > 0 {
+        out.push_str(&format!(
+            "| pending (bullets the suite cannot execute yet; not failed) | {} |\n",
+            t.count(Outcome::Pending)
+        ));
+    }
     let judged = gate.map(|g| g.judged);
     let headlines = headlines(report, judged);
     if !headlines.is_empty() {

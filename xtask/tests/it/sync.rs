@@ -611,6 +611,7 @@ fn a_bullet_with_a_new_phrase_is_pending_and_everything_stays_green() {
     let reports = tempfile::tempdir().unwrap();
     let results = reports.path().join("results.json");
     let junit = reports.path().join("junit.xml");
+    let markdown = reports.path().join("summary.md");
     let result = runtime
         .block_on(
             Run::new(Arc::new(ReferenceImplementation::new()))
@@ -619,6 +620,7 @@ fn a_bullet_with_a_new_phrase_is_pending_and_everything_stays_green() {
                 .console(false)
                 .results(&results)
                 .junit(&junit)
+                .summary(&markdown)
                 .execute(),
         )
         .unwrap();
@@ -655,6 +657,12 @@ fn a_bullet_with_a_new_phrase_is_pending_and_everything_stays_green() {
         junit.contains("<skipped>step `Then notifies every device")
             && junit.contains("PENDING: the suite cannot execute this bullet yet"),
         "{junit}"
+    );
+    let markdown = std::fs::read_to_string(&markdown).unwrap();
+    assert!(
+        markdown.contains("| pending (bullets the suite cannot execute yet; not failed) | 1 |")
+            && !markdown.contains("### Failed scenarios"),
+        "{markdown}"
     );
     let lines = result.closing_lines(false).join("\n");
     assert!(
