@@ -177,6 +177,8 @@ pub struct Origin {
     pub level: Level,
     /// The `# Source:` comment of a hand-written scenario (`as above` resolved).
     pub source: Option<String>,
+    /// The page line its `# Source:` cites ([`cited_page_line`]).
+    pub cites: Option<String>,
 }
 
 /// The origins of the scenarios of one feature file's text: the text split
@@ -194,6 +196,11 @@ impl Origins {
             lines: text.lines().map(str::to_owned).collect(),
             generated: crate::generate::source_of(text).is_some(),
         }
+    }
+
+    /// Whether the file's text is `text` (line by line).
+    pub fn text_is(&self, text: &str) -> bool {
+        self.lines.iter().map(String::as_str).eq(text.lines())
     }
 
     /// The origin of the scenario whose keyword is on 1-based `line`: a
@@ -217,14 +224,34 @@ impl Origins {
                     Level::Published
                 },
                 source: None,
+                cites: None,
             };
         }
         let source = source_comment(&self.lines, line);
         Origin {
+            cites: source.as_deref().and_then(cited_page_line),
             level: source.as_deref().map_or(Level::Platform, source_level),
             source,
         }
     }
+}
+
+/// The page line a `# Source:` comment cites, `spec/use-cases/<page>.md:LINE`
+/// (the first one), for a hand-written scenario that restates a bullet.
+pub fn cited_page_line(source: &str) -> Option<String> {
+    const PREFIX: &str = "spec/use-cases/";
+    source.match_indices(PREFIX).find_map(|(at, _)| {
+        let rest = &source[at..];
+        let (page, after) = rest.split_once(".md:")?;
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let valid_page = page[PREFIX.len()..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        (valid_page
+            && !page[PREFIX.len()..].is_empty()
+            && digits.parse::<usize>().is_ok_and(|n| n > 0))
+        .then(|| format!("{page}.md:{digits}"))
+    })
 }
 
 /// The origin of the scenario on 1-based `line` of `text` (see [`Origins::of`]).
@@ -372,6 +399,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_source_citing_a_page_line_names_it() {
+        assert_eq!(
+            cited_page_line("docs/domain.md#errors; spec/use-cases/use-case-x.md:57 (the bullet)"),
+            Some("spec/use-cases/use-case-x.md:57".to_owned())
+        );
+        for no_line in [
+            "docs _docs_use-cases/use-case-x.md (introduction)",
+            "spec/use-cases/use-case-x.md",
+            "spec/use-cases/use-case-x.md:0",
+            "spec/use-cases/.md:3",
+            "spec/use-cases/a b.md:3",
+        ] {
+            assert_eq!(cited_page_line(no_line), None, "{no_line}");
+        }
+        let text = "Feature: f\n\n  # Source: spec/use-cases/use-case-x.md:12\n  @RID1\n  Scenario: s\n    Given x\n";
+        assert_eq!(
+            scenario_origin(text, 5).cites.as_deref(),
+            Some("spec/use-cases/use-case-x.md:12")
+        );
+    }
+
+    #[test]
     fn levels_order_and_parse() {
         assert!(Level::Published.at_or_above(Level::Derived));
         assert!(!Level::Platform.at_or_above(Level::Derived));
@@ -421,7 +470,8 @@ mod tests {
             scenario_origin(text, 20),
             Origin {
                 level: Level::Platform,
-                source: None
+                source: None,
+                cites: None
             }
         );
     }

@@ -48,6 +48,10 @@ pub struct ScenarioResult {
     pub tags: Vec<String>,
     /// The feature file and line (or `fuzz:<property>`).
     pub location: String,
+    /// Where the documentation states what it checks: the published page
+    /// and line of the bullet a generated scenario tests, or the page line a
+    /// hand-written scenario's `# Source:` cites (`spec/use-cases/<page>.md:LINE`).
+    pub doc_location: Option<String>,
     /// How it ended.
     pub outcome: Outcome,
     /// The typed verdict of a failed or errored case.
@@ -59,10 +63,31 @@ pub struct ScenarioResult {
 }
 
 impl ScenarioResult {
+    /// Where it is written, and where the documentation states it when known:
+    /// `path:line; documented at spec/use-cases/<page>.md:LINE`.
+    pub fn locations(&self) -> String {
+        match &self.doc_location {
+            Some(doc) => format!("{}; {}", self.location, documented_at(doc)),
+            None => self.location.clone(),
+        }
+    }
+
+    /// The documentation's page and line ([`ScenarioResult::doc_location`]), split.
+    pub fn doc_file_line(&self) -> Option<(&str, usize)> {
+        let (file, line) = self.doc_location.as_deref()?.rsplit_once(':')?;
+        Some((file, line.parse().ok()?))
+    }
+
     /// The fault kind of an errored case.
     pub fn fault(&self) -> Option<FaultKind> {
         self.verdict.as_ref().and_then(Verdict::fault)
     }
+}
+
+/// `documented at spec/use-cases/<page>.md:LINE`: how every sink names
+/// the documentation's page line beside a feature location.
+pub fn documented_at(doc_location: &str) -> String {
+    format!("documented at {doc_location}")
 }
 
 /// Everything a run recorded.

@@ -11,7 +11,6 @@ use enmeshed_conformance::process::{
 use enmeshed_conformance::protocol::words;
 use enmeshed_conformance::reference::ReferenceImplementation;
 use std::future::Future;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -28,7 +27,7 @@ pub struct AdapterArgs {
     /// (quotes, backslashes; no expansion). Default: the reference implementation.
     #[arg(long, value_name = "COMMAND ARGS")]
     pub adapter_cmd: Option<String>,
-    /// Seconds to wait for each reply of the adapter command after the handshake.
+    /// Seconds to wait for each reply of the adapter command after the handshake (at most 86400).
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), value_parser = parse_timeout)]
     pub timeout: f64,
     /// Seconds to wait for the adapter command to start and answer the
@@ -42,7 +41,7 @@ pub struct AdapterArgs {
 fn startup_help() -> String {
     format!(
         "Seconds to wait for the adapter command to start and answer the handshake (at every start, \
-         the fresh process after a fault too). Default: the larger of --timeout and {}",
+         the fresh process after a fault too; at most {MAX_TIMEOUT_SECS}). Default: the larger of --timeout and {}",
         DEFAULT_STARTUP_TIMEOUT.as_secs()
     )
 }
@@ -121,32 +120,9 @@ pub fn check_command(command: &str) -> Result<Vec<String>, String> {
     let Some(program) = words.first() else {
         return Err("--adapter-cmd is empty: give the command that starts your implementation, e.g. \"python3 adapter.py\"".to_owned());
     };
-    find_program(program).map_err(|e| format!("--adapter-cmd `{command}`: {e}"))?;
+    enmeshed_conformance::protocol::command::find_program(program)
+        .map_err(|e| format!("--adapter-cmd `{command}`: {e}"))?;
     Ok(words)
-}
-
-/// Where `program` is: itself when it names a path, else the first match on `PATH`.
-fn find_program(program: &str) -> Result<PathBuf, String> {
-    if program.contains('/') {
-        let path = Path::new(program);
-        return match std::fs::metadata(path) {
-            Err(e) => Err(format!("the program `{program}` cannot be found: {e}")),
-            Ok(m) if !is_executable(&m) => {
-                Err(format!("the program `{program}` is not an executable file"))
-            }
-            Ok(_) => Ok(path.to_path_buf()),
-        };
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| std::fs::metadata(candidate).is_ok_and(|m| is_executable(&m)))
-        .ok_or_else(|| format!("the program `{program}` is not on PATH"))
-}
-
-fn is_executable(metadata: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt as _;
-    metadata.is_file() && metadata.permissions().mode() & 0o111 != 0
 }
 
 /// Starts the implementation, runs `command` against it and stops it again.

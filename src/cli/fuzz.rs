@@ -13,18 +13,18 @@ use std::sync::Arc;
 /// Options of `fuzz`.
 #[derive(Debug, clap::Args)]
 pub struct FuzzArgs {
-    /// Random operation sequences to run.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    /// Random operation sequences to run (at most 1000000).
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(0..=i64::from(fuzz::MAX_CASES)))]
     pub cases: u32,
-    /// The longest operation sequence.
-    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    /// The longest operation sequence (at most 10000).
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(fuzz::MAX_OPS)))]
     pub max_ops: u32,
     /// Seed (printed by every run): a number replays those cases, `random` explores new ones.
     /// Default: a fixed seed derived from the suite version, so a gate is reproducible.
     #[arg(long, value_name = "S|random")]
     pub seed: Option<fuzz::SeedChoice>,
-    /// Cases of each concurrency property.
-    #[arg(long, value_name = "N", default_value_t = 32)]
+    /// Cases of each concurrency property (at most 100000).
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(0..=i64::from(fuzz::MAX_CONCURRENCY_CASES)))]
     pub concurrency_cases: u32,
     /// A regression file (proptest format): its seeds are replayed first, new failures appended.
     #[arg(long, value_name = "FILE")]
@@ -53,18 +53,13 @@ impl FuzzArgs {
 }
 
 /// Checks, before the implementation starts, that the regression file (which
-/// `fuzz` rewrites) is not the expectations file and can be written.
+/// `fuzz` rewrites) is not an input ([`fuzz::check_outputs`]) and can be written.
 pub fn check_paths(args: &FuzzArgs) -> Result<(), String> {
-    use enmeshed_conformance::fsio::outputs::{Named, check};
-    let Some(regressions) = &args.regressions else {
-        return Ok(());
-    };
-    let inputs: Vec<Named> = args
-        .expectations
-        .iter()
-        .map(|e| Named::new("--expectations", e))
-        .collect();
-    check(&[Named::new("--regressions", regressions)], &inputs)
+    fuzz::check_outputs(
+        args.regressions.as_deref(),
+        args.expectations.as_deref(),
+        args.adapter.adapter_cmd.as_deref(),
+    )
 }
 
 /// Runs `fuzz` against `adapter`: prints the report and returns the exit code.

@@ -10,7 +10,6 @@ mod report;
 mod rules;
 mod run;
 mod smoke;
-mod start_report;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

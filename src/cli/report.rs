@@ -20,18 +20,8 @@ pub struct ReportArgs {
 
 /// Runs `report`: reads every results file, writes the HTML file.
 pub fn command(args: &ReportArgs) -> ExitCode {
-    let same = |a: &PathBuf| {
-        a == &args.output
-            || matches!(
-                (std::fs::canonicalize(a), std::fs::canonicalize(&args.output)),
-                (Ok(a), Ok(b)) if a == b
-            )
-    };
-    if args.results.iter().any(same) {
-        return usage(format!(
-            "--output {} is one of the results files; the report would overwrite it",
-            args.output.display()
-        ));
+    if let Err(e) = results::check_report_output(&args.output, &args.results) {
+        return usage(e);
     }
     let mut runs = Vec::with_capacity(args.results.len());
     for path in &args.results {

@@ -1,22 +1,19 @@
 //! `enmeshed-conformance run`: the conformance run and its CI gate
 //! (expectations, reports, listing).
 
+use super::EXIT_PASSED;
 use super::adapter::{AdapterArgs, StartError, timeout_hint};
-use super::start_report::StartFailure;
-use super::{EXIT_PASSED, usage};
 use cucumber::gherkin::tagexpr::TagOperation;
-use enmeshed_conformance::adapter::Adapter;
-use enmeshed_conformance::fsio::{self, outputs::Named};
 use enmeshed_conformance::levels::Level;
 use enmeshed_conformance::run::Run;
-use enmeshed_conformance::runner::features::{self, Features};
+use enmeshed_conformance::run::start_failure::StartFailure;
+use enmeshed_conformance::runner::RunOptions;
+use enmeshed_conformance::runner::features::Features;
 use enmeshed_conformance::runner::properties::FuzzBudget;
-use enmeshed_conformance::runner::{self, RunOptions};
 use enmeshed_conformance::sanitize::terminal;
 use regex::Regex;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// Options of `run`.
 #[derive(Debug, clap::Args)]
@@ -69,13 +66,13 @@ pub struct RunArgs {
     /// Print only the failures and the verdict (no per-step report).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// How many scenarios run at once. Default: 64 in process, 1 with --adapter-cmd (scenarios then
-    /// share one child process, and a fault in one errors the others).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// How many scenarios run at once (at most 1024). Default: 64 in process, 1 with --adapter-cmd
+    /// (scenarios then share one child process, and a fault in one errors the others).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=i64::from(enmeshed_conformance::runner::MAX_CONCURRENCY)))]
     pub concurrency: Option<u16>,
     /// Random operation sequences of the fuzz property `run` runs after the features
-    /// (the concurrency properties get a fixed share).
-    #[arg(long, value_name = "N", default_value_t = FuzzBudget::DEFAULT_CASES, value_parser = clap::value_parser!(u32).range(1..))]
+    /// (the concurrency properties get a fixed share; at most 1000000).
+    #[arg(long, value_name = "N", default_value_t = FuzzBudget::DEFAULT_CASES, value_parser = clap::value_parser!(u32).range(1..=i64::from(enmeshed_conformance::fuzz::MAX_CASES)))]
     pub fuzz_cases: u32,
     /// Run the features only, no fuzz properties.
     #[arg(long, conflicts_with = "fuzz_cases")]
@@ -152,75 +149,57 @@ impl clap::builder::TypedValueParser for TagsParser {
     }
 }
 
-/// Runs `run`: starts the implementation, runs the suite, stops it. When the
-/// implementation does not start, the reports asked for still say why.
+/// Runs `run`: checks the run, starts the implementation, runs the suite,
+/// stops it. When the implementation does not start, the reports asked for
+/// still say why.
 pub async fn command(args: &RunArgs) -> ExitCode {
-    if let Err(e) = check_paths(args) {
-        return usage(e);
-    }
+    let run = match args.run().checked() {
+        Ok(run) => run,
+        Err(e) => return fail(&e),
+    };
     let adapter = match args.adapter.start().await {
         Ok(adapter) => adapter,
-        Err(e) => return start_failed(args, &e),
+        Err(e) => return start_failed(&run, args, &e),
     };
-    let code = run_against(adapter.clone(), args).await;
+    let code = run_against(run.adapter(adapter.clone()), args).await;
     adapter.close().await;
     code
 }
 
-/// Checks the output paths before anything runs (also before a start
-/// failure writes its reports): no output may be an input (a feature file,
-/// the expectations file) or another output, and each must be writable (its
-/// directory exists). Nothing is created.
-fn check_paths(args: &RunArgs) -> Result<(), String> {
-    let options = args.options();
-    let sources = features::discover(&options.features)?;
-    let mut inputs: Vec<Named> = sources
-        .iter()
-        .filter_map(features::FeatureSource::file)
-        .map(|f| Named::new("feature file", f))
-        .collect();
-    if let Some(path) = &args.expectations {
-        inputs.push(Named::new("--expectations", path));
+impl RunArgs {
+    /// The library's [`Run`] these arguments ask for (no implementation yet).
+    pub fn run(&self) -> Run {
+        Run::unstarted(self.options())
+            .implementation_command(self.adapter.adapter_cmd.clone())
+            .expectations_opt(self.expectations.clone())
+            .update_expectations(self.update_expectations)
+            .strict(self.strict)
+            .results_opt(self.results.clone())
+            .level(self.level)
     }
-    let mut outputs = runner::report_outputs(&options);
-    if let Some(path) = &args.results {
-        outputs.push(Named::new("--results", path));
-    }
-    fsio::outputs::check(&outputs, &inputs)?;
-    if args.update_expectations
-        && let Some(path) = &args.expectations
-    {
-        fsio::check_writable(path).map_err(|e| format!("--expectations: {e}"))?;
-    }
-    Ok(())
 }
 
 /// Reports an implementation that did not start: the error on stderr, and
-/// one errored test case in `--junit` and `--summary`.
-fn start_failed(args: &RunArgs, error: &StartError) -> ExitCode {
+/// one errored test case in `--junit` and `--summary` (written by the run).
+fn start_failed(run: &Run, args: &RunArgs, error: &StartError) -> ExitCode {
     let hint = timeout_hint(error, &args.adapter);
     eprintln!("error: {}", terminal::text(&format!("{error}{hint}")));
     if !args.list {
         let command = args.adapter.adapter_cmd.as_deref().unwrap_or_default();
-        let mut failure = StartFailure::new(command, error, &hint);
-        failure.spec_digest = features::discover(&args.options().features)
-            .and_then(|sources| features::sources_digest(&sources))
-            .ok();
-        for problem in failure.write(args.junit.as_deref(), args.summary.as_deref()) {
+        let (kind, cause) = match error {
+            StartError::Usage(message) => ("USAGE", message.clone()),
+            StartError::Failed(e) => (e.fault.label(), e.message.clone()),
+        };
+        let failure = StartFailure::new(command, kind, &format!("{cause}{hint}"));
+        for problem in run.start_failed(failure) {
             eprintln!("error: {}", terminal::text(&problem));
         }
     }
     error.exit_code()
 }
 
-/// Runs `run` against `adapter`: prints the report and returns the exit code.
-pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode {
-    let run = Run::with_options(adapter, args.options())
-        .expectations_opt(args.expectations.clone())
-        .update_expectations(args.update_expectations)
-        .strict(args.strict)
-        .results_opt(args.results.clone())
-        .level(args.level);
+/// Runs `run` (its implementation given): prints the report and returns the exit code.
+pub async fn run_against(run: Run, args: &RunArgs) -> ExitCode {
     if args.list {
         return match run.list().await {
             Ok(lines) => {

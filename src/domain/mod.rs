@@ -21,7 +21,8 @@ pub use process::{DtoDefect, FieldDefect, IdentityDeletionProcess};
 pub use process_id::{PROCESS_ID_PREFIX, PROCESS_ID_SUFFIX_LEN, ProcessId, ProcessIdError};
 pub use status::Status;
 pub use timestamp::{
-    MAX_FRACTION_DIGITS, TIMESTAMP_RULE, format_timestamp, parse_timestamp, parse_utc_timestamp,
+    MAX_FRACTION_DIGITS, TIMESTAMP_RULE, format_instant, format_timestamp, parse_timestamp,
+    parse_utc_timestamp,
 };
 
 /// The event the runtime publishes on initiate and on cancel; its data is the DTO.

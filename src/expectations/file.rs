@@ -205,11 +205,13 @@ fn is_rule_id(text: &str) -> bool {
 fn load_waivers(
     path: &Path,
     lines: &Lines,
+    base: usize,
     list: &toml_edit::ArrayOfTables,
-) -> Result<Vec<Waiver>, String> {
-    let mut waivers: Vec<Waiver> = Vec::new();
-    for (index, table) in list.iter().enumerate() {
-        let line = table.span().map_or(1, |s| lines.line(s.start));
+    waivers: &mut Vec<Waiver>,
+) -> Result<(), String> {
+    for table in list.iter() {
+        let index = waivers.len();
+        let line = table.span().map_or(1, |s| lines.line(base + s.start));
         let at = format!("{}:{line}: waiver {}", path.display(), index + 1);
         for (key, _) in table.iter() {
             if !WAIVER_KEYS.contains(&key) {
@@ -302,7 +304,7 @@ fn load_waivers(
             race,
         });
     }
-    Ok(waivers)
+    Ok(())
 }
 
 /// Byte offsets to line numbers, by binary search over the line starts
@@ -350,57 +352,147 @@ fn string(table: &Table, key: &str, at: &str) -> Result<Option<String>, String> 
     }
 }
 
+/// What a piece of the file holds ([`pieces`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PieceKind {
+    /// Comments and blank lines only (the file's start).
+    Preamble,
+    /// One `[[expected]]` entry, with the comments before its header.
+    Expected,
+    /// One `[[waived]]` entry, with the comments before its header.
+    Waived,
+}
+
+/// The file cut into pieces that are TOML documents of their own, each
+/// with its byte offset: one per `[[expected]]` or `[[waived]]` header
+/// line, starting with the comments and blank lines right before the
+/// header (which TOML attaches to that entry). Read piece by piece, a large
+/// file never has more than one entry's syntax tree in memory. `None` when
+/// the file is not in that plain shape (another header, a key before the
+/// first header, a line starting with `[` inside a value, a multi-line
+/// string): then it is parsed whole.
+pub(super) fn pieces(text: &str) -> Option<Vec<(usize, &str, PieceKind)>> {
+    if text.contains("\"\"\"") || text.contains("\'\'\'") {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let (mut start, mut kind) = (0, PieceKind::Preamble);
+    // The end of the last line that is neither blank nor a comment.
+    let mut content_end = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            let header = trimmed.split('#').next().unwrap_or_default().trim_end();
+            let next = match header {
+                "[[expected]]" => PieceKind::Expected,
+                "[[waived]]" => PieceKind::Waived,
+                _ => return None,
+            };
+            if kind == PieceKind::Preamble {
+                // Only comments so far: they belong to this entry.
+                kind = next;
+            } else {
+                pieces.push((start, &text[start..content_end], kind));
+                (start, kind) = (content_end, next);
+            }
+            content_end = offset + line.len();
+        } else if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            if kind == PieceKind::Preamble {
+                return None;
+            }
+            content_end = offset + line.len();
+        }
+        offset += line.len();
+    }
+    pieces.push((start, &text[start..], kind));
+    Some(pieces)
+}
+
+/// What an entry is named by (`id`, `scenario`, `pattern`): two entries
+/// of one name are a duplicate.
+type EntryKey = (Option<String>, Option<String>, Option<String>);
+
+/// What is read so far.
+#[derive(Default)]
+struct Read {
+    entries: Vec<Expectation>,
+    waivers: Vec<Waiver>,
+    /// Each name's entry index and line.
+    seen: HashMap<EntryKey, (usize, usize)>,
+}
+
 /// Reads `path`; every defect is an error naming the file and line.
 pub fn load(path: &Path) -> Result<Expectations, String> {
     let text = crate::fsio::read_text(path, crate::fsio::read::EXPECTATIONS_LIMIT)
         .map_err(|e| e.to_string())?;
     let lines = Lines::of(&text);
-    let document = Document::parse(text.clone()).map_err(|e| {
-        let line = e.span().map_or(1, |s| lines.line(s.start));
-        format!("{}:{line}: not valid TOML: {}", path.display(), e.message())
-    })?;
-    let mut entries = Vec::new();
+    let mut read = Read::default();
+    let whole = [(0, text.as_str(), PieceKind::Preamble)];
+    let pieces = pieces(&text);
+    for &(base, piece, _) in pieces.as_deref().unwrap_or(&whole) {
+        let document = Document::parse(piece).map_err(|e| {
+            let line = e.span().map_or(1, |s| lines.line(base + s.start));
+            format!("{}:{line}: not valid TOML: {}", path.display(), e.message())
+        })?;
+        read_document(path, &lines, base, &document, &mut read)?;
+    }
+    Ok(Expectations {
+        path: path.to_path_buf(),
+        entries: read.entries,
+        waivers: read.waivers,
+    })
+}
+
+/// Validates the entries and waivers of `document` (a piece of the file at
+/// byte `base`) and adds them to `read`.
+fn read_document(
+    path: &Path,
+    lines: &Lines,
+    base: usize,
+    document: &Document<&str>,
+    read: &mut Read,
+) -> Result<(), String> {
+    let line_of =
+        |span: Option<std::ops::Range<usize>>| span.map_or(1, |s| lines.line(base + s.start));
     for (key, item) in document.as_table().iter() {
         if key != "expected" && key != "waived" {
-            let line = item.span().map_or(1, |s| lines.line(s.start));
+            let line = line_of(item.span());
             return Err(format!(
                 "{}:{line}: unknown key `{key}`: the file holds `[[expected]]` and `[[waived]]` entries only",
                 path.display()
             ));
         }
     }
-    let waivers = match document.as_table().get("waived") {
-        None => Vec::new(),
-        Some(Item::ArrayOfTables(list)) => load_waivers(path, &lines, list)?,
+    match document.as_table().get("waived") {
+        None => {}
+        Some(Item::ArrayOfTables(list)) => {
+            load_waivers(path, lines, base, list, &mut read.waivers)?
+        }
         Some(other) => {
-            let line = other.span().map_or(1, |s| lines.line(s.start));
+            let line = line_of(other.span());
             return Err(format!(
                 "{}:{line}: `waived` must be a list of tables (`[[waived]]`)",
                 path.display()
             ));
         }
-    };
+    }
     let list = match document.as_table().get("expected") {
-        None => {
-            return Ok(Expectations {
-                path: path.to_path_buf(),
-                entries,
-                waivers,
-            });
-        }
+        None => return Ok(()),
         Some(Item::ArrayOfTables(list)) => list,
         Some(other) => {
-            let line = other.span().map_or(1, |s| lines.line(s.start));
+            let line = line_of(other.span());
             return Err(format!(
                 "{}:{line}: `expected` must be a list of tables (`[[expected]]`)",
                 path.display()
             ));
         }
     };
-    type Key = (Option<String>, Option<String>, Option<String>);
-    let mut seen: HashMap<Key, (usize, usize)> = HashMap::new();
-    for (index, table) in list.iter().enumerate() {
-        let line = table.span().map_or(1, |s| lines.line(s.start));
+    let entries = &mut read.entries;
+    let seen = &mut read.seen;
+    for table in list.iter() {
+        let index = entries.len();
+        let line = line_of(table.span());
         let at = format!("{}:{line}: entry {}", path.display(), index + 1);
         for (key, _) in table.iter() {
             if !KEYS.contains(&key) {
@@ -483,9 +575,5 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
             issue: string(table, "issue", &at)?,
         });
     }
-    Ok(Expectations {
-        path: path.to_path_buf(),
-        entries,
-        waivers,
-    })
+    Ok(())
 }

@@ -31,7 +31,7 @@ mod update;
 
 pub use check::{Finding, Judged, check, check_each};
 pub use file::{Expectation, Expectations, Outcome, Waiver, load};
-pub use update::{UpdateSummary, update};
+pub use update::{Scope as UpdateScope, UpdateSummary, update};
 
 /// The most scenarios one pattern may match.
 pub const MAX_PATTERN_MATCHES: usize = 20;

@@ -17,6 +17,9 @@ pub struct UpdateSummary {
     pub removed: usize,
     /// Entries added for unlisted failures.
     pub added: usize,
+    /// Entries kept, unjudged, because their test case did not run in full
+    /// (counted in `kept` too).
+    pub not_run: usize,
 }
 
 fn use_case_tag(tags: &[String]) -> Option<String> {
@@ -47,9 +50,35 @@ fn set_race(table: &mut Table, rule: &str) {
     }
 }
 
+/// What of the suite a run covered, for [`update`].
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    /// Whether a result counts as its test case run in full (a skipped one
+    /// never does).
+    pub ran_in_full: &'a dyn Fn(&ScenarioResult) -> bool,
+    /// Test cases of the suite the run left out, by name and tags (the fuzz
+    /// properties of a run without fuzzing).
+    pub left_out: &'a [(String, Vec<String>)],
+}
+
+impl std::fmt::Debug for Scope<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scope")
+            .field("left_out", &self.left_out)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Rewrites `path` (created when missing) so that it lists exactly the
-/// failures of `results`.
-pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, String> {
+/// failures of `results`. An entry is removed only when a test case it
+/// matches ran in full and did not fail, or when it matches no test case of
+/// the suite: an entry of a test case that did not run (a property left
+/// out, a reduced fuzz budget, a capability skip) is kept byte for byte.
+pub fn update(
+    path: &Path,
+    results: &[ScenarioResult],
+    scope: Scope<'_>,
+) -> Result<UpdateSummary, String> {
     let text = match crate::fsio::read_text(path, crate::fsio::read::EXPECTATIONS_LIMIT) {
         Ok(text) => text,
         Err(e) if e.is_missing() => String::new(),
@@ -64,27 +93,20 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
     } else {
         load(path)?
     };
-    let mut document: DocumentMut = text
-        .parse()
-        .map_err(|e| format!("{}: not valid TOML: {e}", path.display()))?;
     let failures: Vec<&ScenarioResult> = results
         .iter()
         .filter(|r| outcome_of(r).is_some_and(|o| o != Outcome::Undefined))
         .collect();
     let mut summary = UpdateSummary::default();
     let mut covered = vec![false; failures.len()];
-
-    let mut list = match document.remove("expected") {
-        Some(Item::ArrayOfTables(list)) => list,
-        _ => ArrayOfTables::new(),
-    };
     // Failures by scenario name, so that an exact entry finds its failures
     // without scanning them all.
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, result) in failures.iter().enumerate() {
         by_name.entry(result.scenario.as_str()).or_default().push(i);
     }
-    let mut keep = vec![true; expectations.entries.len()];
+    // What becomes of each entry, by its index.
+    let mut actions = Vec::with_capacity(expectations.entries.len());
     for entry in &expectations.entries {
         let hits: Vec<usize> = match &entry.scenario {
             Some(name) => by_name
@@ -102,70 +124,186 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
                 .collect(),
         };
         let Some(&first) = hits.first() else {
-            // A race entry whose test case passed this time stays.
-            let ran = entry.race && results.iter().any(|r| entry.matches(&r.scenario, &r.tags));
-            if ran {
+            let matching = || {
+                results
+                    .iter()
+                    .filter(|r| entry.matches(&r.scenario, &r.tags))
+            };
+            let ran = matching()
+                .any(|r| r.outcome != crate::outcome::Outcome::Skipped && (scope.ran_in_full)(r));
+            let left_out = matching().next().is_some()
+                || scope
+                    .left_out
+                    .iter()
+                    .any(|(name, tags)| entry.matches(name, tags));
+            if !ran && left_out {
+                // Its test case did not run (in full): nothing says the
+                // failure is gone.
                 summary.kept += 1;
+                summary.not_run += 1;
+                actions.push(Action::Keep);
+            } else if entry.race {
+                // A race entry whose test case passed this time stays.
+                summary.kept += 1;
+                actions.push(Action::Keep);
             } else {
-                keep[entry.index] = false;
                 summary.removed += 1;
+                actions.push(Action::Remove);
             }
             continue;
         };
         for &i in &hits {
             covered[i] = true;
         }
-        let result = failures[first];
-        if let Some(table) = list.get_mut(entry.index) {
-            if let Some(outcome) = outcome_of(result) {
-                table["outcome"] = value(outcome.name());
-            }
-            // The stable form: the rule id, never the message.
-            table.remove("message");
-            match rule_of(result) {
-                Some(rule) => {
-                    set_race(table, &rule);
-                    table["rule"] = value(rule);
-                }
-                None => {
-                    table.remove("rule");
-                    table.remove("race");
-                }
-            }
-        }
         summary.kept += 1;
+        actions.push(Action::Refile(failures[first]));
+    }
+    let added: Vec<Table> = failures
+        .iter()
+        .zip(&covered)
+        .filter(|(_, covered)| !**covered)
+        .map(|(result, _)| new_entry(result))
+        .collect();
+    summary.added = added.len();
+    let text = match super::file::pieces(&text) {
+        Some(pieces) => rewrite_pieces(path, &pieces, &actions, added)?,
+        None => rewrite_whole(path, &text, &actions, added)?,
+    };
+    crate::fsio::write_file(path, text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(summary)
+}
+
+/// What becomes of an entry.
+enum Action<'a> {
+    /// Kept as written.
+    Keep,
+    /// Removed (stale, or matching no test case of the suite).
+    Remove,
+    /// Kept, refiled under this failure's outcome and rule.
+    Refile(&'a ScenarioResult),
+}
+
+/// Files `table` under `result`'s outcome and rule id (never its message).
+fn refile(table: &mut Table, result: &ScenarioResult) {
+    if let Some(outcome) = outcome_of(result) {
+        table["outcome"] = value(outcome.name());
+    }
+    // The stable form: the rule id, never the message.
+    table.remove("message");
+    match rule_of(result) {
+        Some(rule) => {
+            set_race(table, &rule);
+            table["rule"] = value(rule);
+        }
+        None => {
+            table.remove("rule");
+            table.remove("race");
+        }
+    }
+}
+
+/// The entry of an unlisted failure, with a reason still to be written.
+fn new_entry(result: &ScenarioResult) -> Table {
+    let mut table = Table::new();
+    if let Some(id) = use_case_tag(&result.tags) {
+        table["id"] = value(id);
+    }
+    table["scenario"] = value(result.scenario.clone());
+    if let Some(outcome) = outcome_of(result) {
+        table["outcome"] = value(outcome.name());
+    }
+    if let Some(rule) = rule_of(result) {
+        table["rule"] = value(rule.clone());
+        set_race(&mut table, &rule);
+    }
+    table["reason"] =
+        value("TODO: say why this failure is tolerated (added by --update-expectations)");
+    table
+}
+
+/// The file rewritten from one document of the whole text.
+fn rewrite_whole(
+    path: &Path,
+    text: &str,
+    actions: &[Action<'_>],
+    added: Vec<Table>,
+) -> Result<String, String> {
+    let mut document: DocumentMut = text
+        .parse()
+        .map_err(|e| format!("{}: not valid TOML: {e}", path.display()))?;
+    let mut list = match document.remove("expected") {
+        Some(Item::ArrayOfTables(list)) => list,
+        _ => ArrayOfTables::new(),
+    };
+    for (table, action) in list.iter_mut().zip(actions) {
+        if let Action::Refile(result) = action {
+            refile(table, result);
+        }
     }
     // One pass, not one removal per stale entry.
     let mut position = 0;
     list.retain(|_| {
         position += 1;
-        keep.get(position - 1).copied().unwrap_or(true)
+        !matches!(actions.get(position - 1), Some(Action::Remove))
     });
-    for (result, _) in failures
-        .iter()
-        .zip(&covered)
-        .filter(|(_, covered)| !**covered)
-    {
-        let mut table = Table::new();
-        if let Some(id) = use_case_tag(&result.tags) {
-            table["id"] = value(id);
-        }
-        table["scenario"] = value(result.scenario.clone());
-        if let Some(outcome) = outcome_of(result) {
-            table["outcome"] = value(outcome.name());
-        }
-        if let Some(rule) = rule_of(result) {
-            table["rule"] = value(rule.clone());
-            set_race(&mut table, &rule);
-        }
-        table["reason"] =
-            value("TODO: say why this failure is tolerated (added by --update-expectations)");
+    for table in added {
         list.push(table);
-        summary.added += 1;
     }
     if !list.is_empty() {
         document.insert("expected", Item::ArrayOfTables(list));
     }
-    crate::fsio::write_file(path, document.to_string().as_bytes()).map_err(|e| e.to_string())?;
-    Ok(summary)
+    Ok(document.to_string())
+}
+
+/// The file rewritten piece by piece (see `file::pieces`): a kept entry
+/// and every waiver as written, a refiled entry parsed and written alone,
+/// a removed one left out, the added ones at the end.
+fn rewrite_pieces(
+    path: &Path,
+    pieces: &[(usize, &str, super::file::PieceKind)],
+    actions: &[Action<'_>],
+    added: Vec<Table>,
+) -> Result<String, String> {
+    use super::file::PieceKind;
+    let mut out = String::new();
+    let mut actions = actions.iter();
+    for &(_, piece, kind) in pieces {
+        if kind != PieceKind::Expected {
+            out.push_str(piece);
+            continue;
+        }
+        match actions.next() {
+            None | Some(Action::Keep) => out.push_str(piece),
+            Some(Action::Remove) => {}
+            Some(Action::Refile(result)) => {
+                let mut document: DocumentMut = piece
+                    .parse()
+                    .map_err(|e| format!("{}: not valid TOML: {e}", path.display()))?;
+                if let Some(table) = document
+                    .get_mut("expected")
+                    .and_then(Item::as_array_of_tables_mut)
+                    .and_then(|list| list.get_mut(0))
+                {
+                    refile(table, result);
+                }
+                out.push_str(&document.to_string());
+            }
+        }
+    }
+    if !added.is_empty() {
+        let mut list = ArrayOfTables::new();
+        for table in added {
+            list.push(table);
+        }
+        let mut document = DocumentMut::new();
+        document.insert("expected", Item::ArrayOfTables(list));
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        if !out.is_empty() && !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+        out.push_str(&document.to_string());
+    }
+    Ok(out)
 }

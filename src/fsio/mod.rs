@@ -8,4 +8,6 @@ pub mod read;
 pub mod write;
 
 pub use read::{Limit, ReadError, read_bounded, read_text};
-pub use write::{Dir, WriteError, check_writable, remove_staged, write_file};
+pub use write::{
+    Dir, Pinned, WriteError, append_file, check_writable, pin, remove_staged, write_file,
+};

@@ -60,6 +60,12 @@ impl Identity {
     }
 }
 
+/// Whether `a` and `b` name the same file (the same device and inode, or
+/// the same canonical path).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    Identity::of(a).same(&Identity::of(b))
+}
+
 /// Refuses outputs that are inputs or each other, and outputs that cannot
 /// be written; the error names both files (or the file and why).
 pub fn check(outputs: &[Named], inputs: &[Named]) -> Result<(), String> {

@@ -275,8 +275,10 @@ impl Dir {
             };
             // SAFETY: `fd` is a fresh descriptor owned by nobody else.
             let mut file = unsafe { File::from_raw_fd(fd) };
+            // Plain permission bits only: a set-user-id, set-group-id or
+            // sticky bit of the replaced file is never carried over.
             let mode = match existing {
-                Entry::File(mode) => Some(mode),
+                Entry::File(mode) => Some(mode & 0o777),
                 _ => None,
             };
             file.write_all(bytes)
@@ -359,11 +361,129 @@ pub fn split(path: &Path) -> Result<(&Path, &str), WriteError> {
     Ok((dir, name))
 }
 
+/// Appends `bytes` to `path` the safe way: the file's content so far (a
+/// regular file, read without following a link or blocking, at most
+/// [`APPEND_LIMIT`] bytes) and `bytes` are written to a new file that is
+/// renamed over it atomically, as [`write_file`] does. A missing file is
+/// created.
+pub fn append_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let (dir, name) = split(path)?;
+    let dir = open_dir(dir)?;
+    let mut content = match dir.replaceable(name)? {
+        Entry::File(_) => dir.read(name, APPEND_LIMIT)?,
+        _ => Vec::new(),
+    };
+    content.extend_from_slice(bytes);
+    dir.write(name, &content)
+}
+
+/// The largest file [`append_file`] appends to (64 MiB; GitHub's step
+/// summary takes 1 MiB).
+pub const APPEND_LIMIT: u64 = 64 * 1024 * 1024;
+
+impl Dir {
+    /// The content of the regular file `name`, opened without following a
+    /// link or blocking, at most `limit` bytes.
+    fn read(&self, name: &str, limit: u64) -> Result<Vec<u8>, WriteError> {
+        use std::io::Read as _;
+        let path = self.path.join(name);
+        let c = c_name(&self.path, OsStr::new(name))?;
+        // SAFETY: valid descriptor and NUL-terminated name; the result is checked.
+        let fd = unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
+            )
+        };
+        if fd < 0 {
+            return Err(WriteError::io(&path, std::io::Error::last_os_error()));
+        }
+        // SAFETY: `fd` is a fresh descriptor owned by nobody else.
+        let file = unsafe { File::from_raw_fd(fd) };
+        let metadata = file.metadata().map_err(|e| WriteError::io(&path, e))?;
+        if !metadata.is_file() {
+            return Err(WriteError::new(&path, "it is not a regular file"));
+        }
+        if metadata.len() > limit {
+            return Err(WriteError::new(
+                &path,
+                format!("it is larger than {limit} bytes"),
+            ));
+        }
+        let mut content = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut content)
+            .map_err(|e| WriteError::io(&path, e))?;
+        if content.len() as u64 > limit {
+            return Err(WriteError::new(
+                &path,
+                format!("it is larger than {limit} bytes"),
+            ));
+        }
+        Ok(content)
+    }
+}
+
 /// Writes `bytes` to `path` atomically, never through a link (see the
-/// module documentation).
+/// module documentation). A directory [`pin`]ned under the path named is
+/// written through its pinned descriptor.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let (dir, name) = split(path)?;
-    Dir::open(dir)?.write(name, bytes)
+    open_dir(dir)?.write(name, bytes)
+}
+
+/// The directories pinned by [`pin`], by the path as named.
+static PINNED: Mutex<Vec<(PathBuf, std::sync::Arc<Dir>)>> = Mutex::new(Vec::new());
+
+fn pinned_list() -> std::sync::MutexGuard<'static, Vec<(PathBuf, std::sync::Arc<Dir>)>> {
+    PINNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The directory `path` as pinned, or opened now.
+fn open_dir(path: &Path) -> Result<std::sync::Arc<Dir>, WriteError> {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    if let Some((_, dir)) = pinned_list().iter().rev().find(|(p, _)| p == path) {
+        return Ok(dir.clone());
+    }
+    Dir::open(path).map(std::sync::Arc::new)
+}
+
+/// Opens the directory of each of `files` once, now, and writes every later
+/// file of it ([`write_file`], [`append_file`]) through that descriptor
+/// until the returned guard is dropped: a directory replaced by a link
+/// after the check cannot redirect the writes.
+pub fn pin<'a>(files: impl IntoIterator<Item = &'a Path>) -> Result<Pinned, WriteError> {
+    let mut pinned = Pinned(Vec::new());
+    for file in files {
+        let (dir, _) = split(file)?;
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let open = std::sync::Arc::new(Dir::open(dir)?);
+        pinned_list().push((dir.to_path_buf(), open.clone()));
+        pinned.0.push(open);
+    }
+    Ok(pinned)
+}
+
+/// Directories pinned by [`pin`]; dropped, they are unpinned.
+#[derive(Debug, Default)]
+#[must_use = "the directories are pinned while this lives"]
+pub struct Pinned(Vec<std::sync::Arc<Dir>>);
+
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        pinned_list().retain(|(_, dir)| !self.0.iter().any(|own| std::sync::Arc::ptr_eq(own, dir)));
+    }
 }
 
 /// Checks, before a run, that `path` can be written by [`write_file`]: its
@@ -398,8 +518,21 @@ mod tests {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
         write_file(&file, b"two").unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "two");
-        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o7777;
         assert_eq!(mode, 0o640, "a replaced file keeps its permissions");
+        // Never the set-id or sticky bits of the file it replaces.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o7777)).unwrap();
+        write_file(&file, b"three").unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o777, "no set-id or sticky bit survives");
+        append_file(&file, b" four").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "three four");
+        append_file(&dir.path().join("new.md"), b"one").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("new.md")).unwrap(),
+            "one"
+        );
+        std::fs::remove_file(dir.path().join("new.md")).unwrap();
         assert_eq!(names(dir.path()), ["report.xml"]);
         check_writable(&dir.path().join("new.xml")).unwrap();
         assert_eq!(
@@ -451,6 +584,27 @@ mod tests {
         );
         let error = check_writable(Path::new("/dev/null")).unwrap_err();
         assert!(error.to_string().contains("not a regular file"), "{error}");
+    }
+
+    #[test]
+    fn a_pinned_directory_replaced_by_a_link_is_still_the_one_written() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let reports = root.path().join("reports");
+        std::fs::create_dir(&reports).unwrap();
+        let file = reports.join("junit.xml");
+        let pinned = pin([file.as_path()]).unwrap();
+        std::fs::rename(&reports, root.path().join("moved")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), &reports).unwrap();
+        write_file(&file, b"report").unwrap();
+        append_file(&file, b" more").unwrap();
+        assert!(names(outside.path()).is_empty(), "nothing through the link");
+        let moved = root.path().join("moved/junit.xml");
+        assert_eq!(std::fs::read_to_string(&moved).unwrap(), "report more");
+        drop(pinned);
+        // Unpinned, the path is taken as named again.
+        write_file(&file, b"x").unwrap();
+        assert_eq!(names(outside.path()), ["junit.xml"]);
     }
 
     #[test]

@@ -35,12 +35,21 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::runtime::Handle;
 
+/// The most operation sequences of a property (`fuzz --cases`,
+/// `run --fuzz-cases`): larger budgets are bad usage (exit 2).
+pub const MAX_CASES: u32 = 1_000_000;
+/// The most cases of each concurrency property (`fuzz --concurrency-cases`).
+pub const MAX_CONCURRENCY_CASES: u32 = 100_000;
+/// The longest operation sequence (`fuzz --max-ops`): the fuzzer reserves
+/// room for a whole sequence, so an unbounded length would exhaust memory.
+pub const MAX_OPS: u32 = 10_000;
+
 /// What to fuzz and how much.
 #[derive(Debug, Clone)]
 pub struct FuzzOptions {
     /// Operation sequences to run.
     pub cases: u32,
-    /// The longest sequence.
+    /// The longest sequence (at most [`MAX_OPS`]; more is taken as [`MAX_OPS`]).
     pub max_ops: usize,
     /// Seed of all three properties.
     pub seed: u64,
@@ -120,6 +129,24 @@ impl SeedChoice {
             Some(SeedChoice::Random) => random_seed(),
         }
     }
+}
+
+/// Checks, before the implementation starts, that the regression file
+/// (which `fuzz` rewrites) is no input: not the expectations file, not the
+/// program of `adapter_command` or a file its arguments name, not the
+/// running suite binary; and that it can be written. Nothing is created.
+pub fn check_outputs(
+    regressions: Option<&std::path::Path>,
+    expectations: Option<&std::path::Path>,
+    adapter_command: Option<&str>,
+) -> Result<(), String> {
+    use crate::fsio::outputs::{Named, check};
+    let Some(regressions) = regressions else {
+        return Ok(());
+    };
+    let mut inputs = crate::protocol::command::implementation_inputs(adapter_command);
+    inputs.extend(expectations.map(|e| Named::new("--expectations", e)));
+    check(&[Named::new("--regressions", regressions)], &inputs)
 }
 
 /// How the console names a seed: the default one says so.
@@ -292,7 +319,7 @@ where
     M: ReferenceStateMachine<State = ModelState, Transition = Op>,
 {
     let mut runner = runner(options.cases, options.seed, options.regressions.as_ref());
-    let strategy = M::sequential_strategy(1..=options.max_ops.max(1));
+    let strategy = M::sequential_strategy(1..=options.max_ops.clamp(1, MAX_OPS as usize));
     let progress = progress::Progress::new("model", options.cases);
     // The typed divergence of the last failing case (the minimal one, once
     // shrinking ends): what stands when a replay does not fail again.

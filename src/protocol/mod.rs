@@ -5,6 +5,7 @@
 //! reply names the `seq` it answers and is exactly one of `result`, `error`
 //! (a domain error) or `errored` (the request could not be done at all).
 
+pub mod command;
 pub mod docs;
 mod excerpt;
 mod reply;
@@ -15,7 +16,7 @@ pub use excerpt::{
     EXCERPT_BYTES, VALUE_BYTES, excerpt, excerpt_bytes, excerpt_ends, excerpt_json, excerpt_value,
     excerpt_verdict,
 };
-pub use reply::{Reply, ReplyBody, parse_reply};
+pub use reply::{Reply, ReplyBody, parse_reply, whole_number};
 pub use request::Request;
 
 /// The protocol version this suite speaks.

@@ -75,12 +75,13 @@ pub fn section(out: &mut String, run: &ResultsFile) {
         let example = &run.cases[h.example];
         let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><strong>{}</strong> <code>{}</code><br>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><strong>{}</strong> <code>{}</code>{}<br>{}</td></tr>",
             esc(&h.key),
             h.cases,
             esc(&h.levels()),
             esc(&example.name),
             esc(&example.location),
+            super::single::documented_at(example),
             esc(&example_text(example))
         );
     });

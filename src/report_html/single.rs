@@ -146,6 +146,19 @@ fn data_attrs(case: &Case) -> String {
     )
 }
 
+/// ` · documented at <code>spec/use-cases/<page>.md:LINE</code>` for a case
+/// whose results record the documentation's page line (empty otherwise).
+pub(super) fn documented_at(case: &Case) -> String {
+    case.doc_location
+        .as_deref()
+        .map_or_else(String::new, |doc| {
+            format!(
+                " · {}",
+                crate::outcome::documented_at(&format!("<code>{}</code>", esc(doc)))
+            )
+        })
+}
+
 /// One failing case: where, which rule, expected against actual; its steps
 /// stop when `section` is full.
 fn case_article(out: &mut String, section: Section, case: &Case, index: usize) {
@@ -159,8 +172,9 @@ fn case_article(out: &mut String, section: Section, case: &Case, index: usize) {
     );
     let _ = write!(
         out,
-        "<p class=\"meta-line\"><code>{}</code> · {}",
+        "<p class=\"meta-line\"><code>{}</code>{} · {}",
         esc(&case.location),
+        documented_at(case),
         level_badge(case.level)
     );
     if let Some(fault) = &case.fault {

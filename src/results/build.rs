@@ -5,15 +5,12 @@ use super::{
     ResultsFile, Suite, VERSION, WaiverUse, bounded, page_records,
 };
 use crate::expectations::Judged;
-use crate::levels::Origins;
 use crate::levels::{Level, rule_level};
 use crate::outcome::Outcome;
-use crate::runner::features::read_feature;
+use crate::runner::features::FileOrigins;
 use crate::runner::tally::{ScenarioRecord, StepStatus};
 use crate::runner::{RunReport, SUITE_VERSION};
 use crate::verdict::Verdict;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 /// What the caller of a run knows beyond its records: the gate and the options.
 #[derive(Debug, Clone, Default)]
@@ -51,29 +48,6 @@ fn step_status(status: StepStatus) -> &'static str {
         StepStatus::Failed => "failed",
         StepStatus::Undefined => "undefined",
         StepStatus::Skipped => "skipped",
-    }
-}
-
-/// The scenario origins of each feature file, read once per file: the
-/// built-in files by their repository path, others from disk.
-#[derive(Default)]
-struct FileOrigins {
-    files: HashMap<PathBuf, Option<Origins>>,
-}
-
-impl FileOrigins {
-    fn of(&mut self, path: &Path) -> Option<&Origins> {
-        self.files
-            .entry(path.to_path_buf())
-            .or_insert_with(|| {
-                let embedded = crate::suite::FEATURES
-                    .iter()
-                    .find(|f| Path::new(f.path) == path || Path::new(&f.location()) == path)
-                    .map(|f| f.text.to_owned());
-                let text = embedded.or_else(|| read_feature(path).ok())?;
-                Some(Origins::new(&text))
-            })
-            .as_ref()
     }
 }
 
@@ -115,7 +89,7 @@ fn case(
         .as_ref()
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned());
-    let bullet = file_name.and_then(|f| trace.bullet(&f, &result.scenario).cloned());
+    let bullet = file_name.and_then(|f| trace.bullet(&f, &result.scenario));
     let source_note = record
         .feature
         .path
@@ -157,6 +131,7 @@ fn case(
         name: result.scenario.clone(),
         feature: result.feature.clone(),
         location: result.location.clone(),
+        doc_location: result.doc_location.clone(),
         use_cases,
         rules,
         level: Level::of_tags(&result.tags).unwrap_or(Level::Platform),
@@ -274,5 +249,66 @@ pub fn build(
             .iter()
             .map(|e| bounded(e))
             .collect(),
+    }
+}
+
+/// The one test case of a run whose implementation never ran the suite
+/// (it did not start, or the run wrote no results file).
+pub const NOT_RUN_CASE: &str = "the implementation starts and answers the handshake";
+
+/// The results file of a run that never ran the suite against `implementation`
+/// (its `--adapter-cmd`, or its name): one errored test case, [`NOT_RUN_CASE`],
+/// with the fault `kind` and `message`, so that the run still has a column in
+/// the matrix (a failed one) and a report saying why.
+pub fn not_run(
+    implementation: &str,
+    kind: crate::verdict::FaultKind,
+    message: &str,
+    spec_digest: &str,
+) -> ResultsFile {
+    let (pages, _) = page_records();
+    ResultsFile {
+        format: FORMAT.to_owned(),
+        version: VERSION,
+        implementation: Implementation {
+            name: bounded(implementation),
+            version: "-".to_owned(),
+            capabilities: Vec::new(),
+        },
+        suite: Suite {
+            version: SUITE_VERSION.to_owned(),
+            spec_digest: spec_digest.to_owned(),
+            feature_files: 0,
+            seed: None,
+            level: None,
+            partial: false,
+        },
+        passed: false,
+        gate: None,
+        waivers: Vec::new(),
+        pages,
+        cases: vec![Case {
+            name: NOT_RUN_CASE.to_owned(),
+            feature: "enmeshed-conformance".to_owned(),
+            location: "enmeshed-conformance".to_owned(),
+            use_cases: Vec::new(),
+            rules: Vec::new(),
+            level: Level::Platform,
+            tags: Vec::new(),
+            verdict: CaseVerdict::Errored,
+            fault: Some(kind.label().to_owned()),
+            skip_reason: None,
+            expected: None,
+            problem: None,
+            failure: None,
+            message: Some(bounded(message)),
+            bullet: None,
+            doc_location: None,
+            source_note: None,
+            steps: Vec::new(),
+            duration_ms: None,
+            fuzz: None,
+        }],
+        parse_errors: Vec::new(),
     }
 }

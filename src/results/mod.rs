@@ -14,7 +14,7 @@ mod build;
 mod excerpt;
 mod pages;
 
-pub use build::{GateSummary, build};
+pub use build::{GateSummary, NOT_RUN_CASE, build, not_run};
 pub use pages::{Trace, page_records, trace};
 
 use crate::levels::Level;
@@ -202,6 +202,12 @@ pub struct Case {
     pub feature: String,
     /// `path:line` (or `fuzz:<property>`).
     pub location: String,
+    /// Where the documentation states what it checks
+    /// (`spec/use-cases/<page>.md:LINE`): the bullet of a generated
+    /// scenario, or the page line a hand-written one cites. Absent in
+    /// files written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_location: Option<String>,
     /// The use cases it belongs to (`RID1`…): its `@RIDn` tags.
     pub use_cases: Vec<String>,
     /// The rule ids its verdict names.
@@ -328,6 +334,23 @@ impl ResultsFile {
             .filter(|c| c.verdict == verdict && level.is_none_or(|l| c.level == l))
             .count()
     }
+}
+
+/// Checks, before anything is read, that `output` (the HTML report of
+/// `report`) is no input: not one of
+/// the `results` files, not the running suite binary; and that it can be
+/// written (its directory exists, nothing but a regular file is there).
+pub fn check_report_output(
+    output: &std::path::Path,
+    results: &[std::path::PathBuf],
+) -> Result<(), String> {
+    use crate::fsio::outputs::Named;
+    let mut inputs: Vec<Named> = results
+        .iter()
+        .map(|r| Named::new("the results file", r))
+        .collect();
+    inputs.extend(crate::protocol::command::implementation_inputs(None));
+    crate::fsio::outputs::check(&[Named::new("--output", output)], &inputs)
 }
 
 /// Writes `results` to `path` (see [`write_file`]).
@@ -462,5 +485,31 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         let e = write_file(&dir.path().join("missing/r.json"), b"x").unwrap_err();
         assert!(e.contains("missing"), "{e}");
+    }
+
+    #[test]
+    fn a_case_without_a_doc_location_loads_and_is_written_without_it() {
+        let case = r#"{"name":"s","feature":"f","location":"f.feature:3","useCases":[],"rules":[],"level":"platform","tags":[],"verdict":"passed","fault":null,"skipReason":null,"expected":null,"problem":null,"failure":null,"message":null,"bullet":null,"sourceNote":null,"steps":[],"durationMs":null,"fuzz":null}"#;
+        let mut read: Case = serde_json::from_str(case).unwrap();
+        assert_eq!(read.doc_location, None);
+        assert!(
+            !serde_json::to_string(&read)
+                .unwrap()
+                .contains("docLocation")
+        );
+        read.doc_location = Some("spec/use-cases/p.md:57".to_owned());
+        let written = serde_json::to_string(&read).unwrap();
+        assert!(
+            written.contains(r#""docLocation":"spec/use-cases/p.md:57""#),
+            "{written}"
+        );
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+        let case_schema = &schema["$defs"]["case"];
+        assert!(
+            case_schema["properties"]["docLocation"].is_object(),
+            "{case_schema}"
+        );
+        let required = case_schema["required"].as_array().unwrap();
+        assert!(!required.iter().any(|r| r == "docLocation"), "optional");
     }
 }

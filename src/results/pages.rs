@@ -4,21 +4,31 @@
 
 use super::{BulletRef, Page, PageBullet, PageSection};
 use crate::spec::parse_page;
-use cucumber::gherkin::{Feature, GherkinEnv};
-use std::collections::HashMap;
 use std::path::Path;
 
-/// Generated scenarios by (feature file name, scenario name) → their bullet.
-#[derive(Debug, Default, Clone)]
+/// Generated scenarios by (feature file name, scenario name) → their bullet
+/// ([`crate::generate::Trace`], as the results file records it).
+#[derive(Debug, Clone, Copy)]
 pub struct Trace {
-    by_scenario: HashMap<(String, String), BulletRef>,
+    built_in: &'static crate::generate::Trace,
+}
+
+impl Default for Trace {
+    fn default() -> Self {
+        Self {
+            built_in: crate::generate::Trace::built_in(),
+        }
+    }
 }
 
 impl Trace {
     /// The bullet of scenario `name` in the feature file named `file_name`.
-    pub fn bullet(&self, file_name: &str, name: &str) -> Option<&BulletRef> {
-        self.by_scenario
-            .get(&(file_name.to_owned(), name.to_owned()))
+    pub fn bullet(&self, file_name: &str, name: &str) -> Option<BulletRef> {
+        self.built_in.bullet(file_name, name).map(|b| BulletRef {
+            page: b.page.clone(),
+            section: b.section.clone(),
+            line: b.line,
+        })
     }
 }
 
@@ -27,7 +37,6 @@ impl Trace {
 /// out (`cargo xtask check` keeps the built-in pages parsing).
 pub fn page_records() -> (Vec<Page>, Trace) {
     let mut pages = Vec::new();
-    let mut trace = Trace::default();
     for file in crate::suite::SPEC_PAGES {
         let Ok(page) = parse_page(Path::new(file.path), file.text.as_bytes()) else {
             continue;
@@ -50,24 +59,6 @@ pub fn page_records() -> (Vec<Page>, Trace) {
                     .collect(),
             })
             .collect();
-        if let Some(feature) = crate::generate::render(&page)
-            && let Ok(parsed) = Feature::parse(&feature.text, GherkinEnv::default())
-        {
-            let page_file = &page.file_name;
-            let bullets = sections.iter().flat_map(|s| {
-                s.bullets.iter().map(move |b| BulletRef {
-                    page: page_file.clone(),
-                    section: s.name.clone(),
-                    line: b.line,
-                })
-            });
-            let scenarios = parsed.rules.iter().flat_map(|r| &r.scenarios);
-            for (bullet, scenario) in bullets.zip(scenarios) {
-                trace
-                    .by_scenario
-                    .insert((feature.file_name.clone(), scenario.name.clone()), bullet);
-            }
-        }
         pages.push(Page {
             use_case: id.to_owned(),
             title: page.title.clone().unwrap_or_default(),
@@ -76,7 +67,7 @@ pub fn page_records() -> (Vec<Page>, Trace) {
             sections,
         });
     }
-    (pages, trace)
+    (pages, Trace::default())
 }
 
 /// The trace alone (see [`page_records`]).
@@ -97,7 +88,7 @@ mod tests {
             .flat_map(|p| &p.sections)
             .map(|s| s.bullets.len())
             .sum();
-        assert_eq!(trace.by_scenario.len(), bullets);
+        assert_eq!(trace.built_in.len(), bullets);
         let bullet = trace
             .bullet(
                 "use-case-transport-cancel-identitydeletionprocess.feature",

@@ -23,10 +23,11 @@
 pub mod exit;
 mod policy;
 mod result;
+pub mod start_failure;
 pub mod tags;
 
 pub use policy::{RunVerdict, gate_passed, verdict};
-pub use result::{Counts, Gate, RunResult};
+pub use result::{Counts, Gate, MAX_LISTED, RunResult};
 
 use crate::adapter::Adapter;
 use crate::expectations::{self, Expectations, Finding};
@@ -45,7 +46,9 @@ use std::sync::Arc;
 /// cucumber's report on standard output; every other setting is optional.
 #[derive(Clone)]
 pub struct Run {
-    adapter: Arc<dyn Adapter>,
+    adapter: Option<Arc<dyn Adapter>>,
+    implementation_command: Option<String>,
+    pinned: Option<Arc<crate::fsio::Pinned>>,
     options: RunOptions,
     expectations: Option<PathBuf>,
     update_expectations: bool,
@@ -104,8 +107,18 @@ impl Run {
 
     /// A run with every runner option given.
     pub fn with_options(adapter: Arc<dyn Adapter>, options: RunOptions) -> Self {
+        Self::unstarted(options).adapter(adapter)
+    }
+
+    /// A run with every runner option given whose implementation is not
+    /// started yet: [`Run::check`] it, start the implementation, then give
+    /// it with [`Run::adapter`] (or report its failed start with
+    /// [`Run::start_failed`]). This is what the command line does.
+    pub fn unstarted(options: RunOptions) -> Self {
         Self {
-            adapter,
+            adapter: None,
+            implementation_command: None,
+            pinned: None,
             options,
             expectations: None,
             update_expectations: false,
@@ -113,6 +126,20 @@ impl Run {
             results: None,
             level: None,
         }
+    }
+
+    /// The implementation under test.
+    pub fn adapter(mut self, adapter: Arc<dyn Adapter>) -> Self {
+        self.adapter = Some(adapter);
+        self
+    }
+
+    /// The command that runs the implementation (`--adapter-cmd`): its
+    /// program and every file its arguments name are inputs no output may
+    /// overwrite ([`Run::check`]).
+    pub fn implementation_command(mut self, command: Option<String>) -> Self {
+        self.implementation_command = command;
+        self
     }
 
     /// The runner options as they stand.
@@ -221,9 +248,10 @@ impl Run {
         self
     }
 
-    /// How many scenarios run at once (at least 1).
+    /// How many scenarios run at once (at least 1, at most
+    /// [`runner::MAX_CONCURRENCY`]).
     pub fn concurrency(mut self, scenarios: usize) -> Self {
-        self.options.concurrency = scenarios.max(1);
+        self.options.concurrency = scenarios.clamp(1, usize::from(runner::MAX_CONCURRENCY));
         self
     }
 
@@ -247,15 +275,97 @@ impl Run {
             || self.level.is_some()
     }
 
-    /// Reads the expectations file (unless it is to be rewritten) and sets
-    /// its waivers.
-    fn prepare(&self) -> Result<(RunOptions, Option<Expectations>), Error> {
+    fn refuse_partial_update(&self) -> Result<(), Error> {
         if self.update_expectations && self.partial() {
             return Err(Error::Usage(
                 "--update-expectations needs a complete run: drop --tags, --name and --fail-fast"
                     .to_owned(),
             ));
         }
+        Ok(())
+    }
+
+    /// The checks made before the implementation starts (also before a
+    /// failed start writes its reports), by [`Run::execute`] too: the
+    /// feature paths exist; no output (`--junit`, `--json`, `--summary`,
+    /// `--results`, the updated expectations file) is an input (a feature
+    /// file, the expectations file, the implementation's program or a file
+    /// its command names, the running suite binary) or another output; each
+    /// can be written; an update of the expectations is asked of a complete
+    /// run. Nothing is created.
+    pub fn check(&self) -> Result<(), Error> {
+        use crate::fsio::outputs::Named;
+        self.refuse_partial_update()?;
+        let sources = runner::features::discover(&self.options.features).map_err(Error::Usage)?;
+        let mut inputs: Vec<Named> = sources
+            .iter()
+            .filter_map(runner::features::FeatureSource::file)
+            .map(|f| Named::new("feature file", f))
+            .collect();
+        inputs.extend(crate::protocol::command::implementation_inputs(
+            self.implementation_command.as_deref(),
+        ));
+        if let Some(path) = &self.expectations
+            && !self.update_expectations
+        {
+            inputs.push(Named::new("--expectations", path));
+        }
+        crate::fsio::outputs::check(&self.outputs(), &inputs).map_err(Error::Usage)
+    }
+
+    /// [`Run::check`]s the run and pins the directories of its outputs
+    /// (`fsio::pin`): from now on every output is written into the directory
+    /// that was checked, even if a link replaces it (while this run or a
+    /// clone of it lives). Call it before starting the implementation, as
+    /// the command line does; [`Run::execute`] does it when it was not done.
+    pub fn checked(mut self) -> Result<Self, Error> {
+        self.check()?;
+        let outputs = self.outputs();
+        let pinned = crate::fsio::pin(outputs.iter().map(|o| o.path.as_path()))
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        self.pinned = Some(Arc::new(pinned));
+        Ok(self)
+    }
+
+    /// Every file the run writes: the reports, the results file, the
+    /// expectations file when it is updated.
+    fn outputs(&self) -> Vec<crate::fsio::outputs::Named> {
+        use crate::fsio::outputs::Named;
+        let mut outputs = runner::report_outputs(&self.options);
+        if let Some(path) = &self.results {
+            outputs.push(Named::new("--results", path));
+        }
+        if let Some(path) = &self.expectations
+            && self.update_expectations
+        {
+            outputs.push(Named::new("--expectations", path));
+        }
+        outputs
+    }
+
+    /// Writes the reports of a run whose implementation did not start:
+    /// one errored test case in the JUnit report and the summary asked
+    /// for. Returns what could not be written.
+    pub fn start_failed(&self, mut failure: start_failure::StartFailure) -> Vec<String> {
+        failure.spec_digest = runner::features::discover(&self.options.features)
+            .and_then(|sources| runner::features::sources_digest(&sources))
+            .ok();
+        failure.write(
+            self.options.junit.as_deref(),
+            self.options.summary.as_deref(),
+        )
+    }
+
+    fn the_adapter(&self) -> Result<Arc<dyn Adapter>, Error> {
+        self.adapter
+            .clone()
+            .ok_or_else(|| Error::Usage("the run has no implementation to test".to_owned()))
+    }
+
+    /// Reads the expectations file (unless it is to be rewritten) and sets
+    /// its waivers.
+    fn prepare(&self) -> Result<(RunOptions, Option<Expectations>), Error> {
+        self.refuse_partial_update()?;
         let expectations = match (&self.expectations, self.update_expectations) {
             (Some(path), false) => Some(expectations::load(path).map_err(Error::Usage)?),
             _ => None,
@@ -272,19 +382,25 @@ impl Run {
     pub async fn list(&self) -> Result<Vec<String>, Error> {
         let (options, _) = self.prepare()?;
         let info = self
-            .adapter
+            .the_adapter()?
             .describe()
             .await
             .map_err(|e| Error::Usage(e.to_string()))?;
         runner::list(&info, &options).map_err(|e| Error::Usage(e.to_string()))
     }
 
-    /// Runs everything, judges the run with the gate, writes the reports and
-    /// the expectations update, and returns the result. A report that cannot
+    /// Checks the run and pins its output directories ([`Run::checked`],
+    /// unless that was done), runs everything, judges the run with the gate, writes
+    /// the reports and the expectations update, and returns the result. A report that cannot
     /// be written is in [`RunResult::problems`] and fails the run.
     pub async fn execute(&self) -> Result<RunResult, Error> {
+        let _pinned = match &self.pinned {
+            Some(pinned) => pinned.clone(),
+            None => self.clone().checked()?.pinned.unwrap_or_default(),
+        };
+        let adapter = self.the_adapter()?;
         let (options, expectations) = self.prepare()?;
-        let report = match runner::run(self.adapter.clone(), &options).await {
+        let report = match runner::run(adapter, &options).await {
             Ok(report) => report,
             Err(e @ RunError::Features(_)) => {
                 return Err(Error::Usage(e.to_string()));
@@ -342,7 +458,20 @@ impl Run {
         if self.update_expectations
             && let Some(path) = &self.expectations
         {
-            match expectations::update(path, &report.tally.scenarios) {
+            let reduced = self.options.fuzz.is_none_or(|budget| !budget.is_full());
+            let ran_in_full = |result: &crate::outcome::ScenarioResult| {
+                !(reduced && crate::runner::properties::is_budgeted(&result.scenario))
+            };
+            let left_out = if self.options.fuzz.is_none() {
+                crate::runner::properties::property_cases()
+            } else {
+                Vec::new()
+            };
+            let scope = expectations::UpdateScope {
+                ran_in_full: &ran_in_full,
+                left_out: &left_out,
+            };
+            match expectations::update(path, &report.tally.scenarios, scope) {
                 Ok(summary) => updated = Some((path.clone(), summary)),
                 Err(e) => problems.push(e),
             }
@@ -415,11 +544,7 @@ fn write_reports(
             todo: &g.todo,
         });
         let markdown = reports::summary_markdown(report, &meta, view, passed);
-        problems.extend(
-            crate::fsio::write_file(path, markdown.as_bytes())
-                .err()
-                .map(|e| e.to_string()),
-        );
+        problems.extend(reports::write_summary(path, &markdown).err());
     }
     problems
 }

@@ -97,6 +97,7 @@ mod tests {
                     scenario: format!("s{i}"),
                     tags: Vec::new(),
                     location: format!("f.feature:{i}"),
+                    doc_location: None,
                     outcome,
                     verdict: None,
                     message: None,

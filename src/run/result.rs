@@ -108,6 +108,10 @@ pub struct RunResult {
     pub updated: Option<(PathBuf, UpdateSummary)>,
 }
 
+/// The most gate problems (and `TODO` reasons) the console lists; the rest
+/// is counted in a `… N more` line.
+pub const MAX_LISTED: usize = 50;
+
 impl RunResult {
     /// What the run comes to.
     pub fn verdict(&self) -> RunVerdict {
@@ -178,7 +182,7 @@ impl RunResult {
                     "waived, expected: {rule} ({count} checks): {reason}"
                 ));
             }
-            for label in &gate.todo {
+            for label in gate.todo.iter().take(MAX_LISTED) {
                 lines.push(format!(
                     "warning: {label}: the reason is still a TODO{}",
                     if gate.strict {
@@ -188,14 +192,36 @@ impl RunResult {
                     }
                 ));
             }
-            let failing: Vec<&Finding> = gate.problems().collect();
+            if gate.todo.len() > MAX_LISTED {
+                lines.push(format!(
+                    "warning: … {} more entries or waivers whose reason is still a TODO",
+                    gate.todo.len() - MAX_LISTED
+                ));
+            }
+            let mut failing: Vec<&Finding> = gate.problems().collect();
+            if failing.len() > MAX_LISTED {
+                // Cut, the findings of the file's own entries (too broad,
+                // unmatched) come first: each names an entry to fix.
+                failing.sort_by_key(|f| !super::run_level(f));
+            }
             lines.push(format!(
                 "expectations ({}): {} expected failures, {} problems",
                 gate.path.display(),
                 gate.findings.len() - failing.len(),
                 failing.len()
             ));
-            lines.extend(failing.iter().map(|f| format!("  {}", f.render())));
+            lines.extend(
+                failing
+                    .iter()
+                    .take(MAX_LISTED)
+                    .map(|f| format!("  {}", f.render())),
+            );
+            if failing.len() > MAX_LISTED {
+                lines.push(format!(
+                    "  … {} more (--junit and --results list every one)",
+                    failing.len() - MAX_LISTED
+                ));
+            }
         }
         if let Some((path, s)) = &self.updated {
             lines.push(format!(
@@ -205,6 +231,12 @@ impl RunResult {
                 s.removed,
                 s.added
             ));
+            if s.not_run > 0 {
+                lines.push(format!(
+                    "kept {} entries unjudged: their test case did not run in full (a property not run, a fuzz budget below the default or another seed, a capability skip)",
+                    s.not_run
+                ));
+            }
             if s.added > 0 {
                 lines.push("fill in the `reason` of the added entries".to_owned());
             }
@@ -228,7 +260,10 @@ impl RunResult {
     /// kind, the outcome when there is no verdict), the title the rule and
     /// how many test cases it fails, the message the count by level and the
     /// clearest example: its scenario and its verdict's summary (a failure's
-    /// with its expected and actual excerpts). At most
+    /// with its expected and actual excerpts); when the example is a
+    /// generated scenario, `file=` and `line=` name the published page and
+    /// the line of its bullet (`title=…,file=spec/use-cases/<page>.md,line=N`),
+    /// where GitHub shows the annotation. At most
     /// [`crate::headlines::MAX_ANNOTATIONS`]: the last one names the rules
     /// beyond. Expected failures (listed or waived by the expectations) are
     /// left out. The text is made safe by [`crate::sanitize::workflow`], so
@@ -267,7 +302,8 @@ impl RunResult {
             lines.push(format!("RULE {}", h.title()));
             lines.push(format!(
                 "  e.g. {} ({})",
-                example.scenario, example.location
+                example.scenario,
+                example.locations()
             ));
             lines.extend(
                 crate::runner::reports::example_text(example)
@@ -374,8 +410,13 @@ impl RunResult {
 /// The annotation of one failing rule: its count and its clearest example.
 fn annotation(headline: &crate::headlines::Headline, example: &ScenarioResult) -> String {
     use crate::sanitize::workflow;
+    // The page line of the bullet the example tests, where GitHub shows it.
+    let file_line = example
+        .doc_file_line()
+        .map(|(file, line)| format!(",file={},line={line}", workflow::property(file)))
+        .unwrap_or_default();
     format!(
-        "::error title={}::{}",
+        "::error title={}{file_line}::{}",
         workflow::property(&format!(
             "{} ({})",
             headline.key,

@@ -1,6 +1,8 @@
 //! cucumber's console report, made to read as the suite's verdicts: a failed
 //! step shows the verdict (`FAILED [rule] …`, `ERRORED KIND: …`) followed by
-//! where the step is, instead of cucumber's "Step failed: / Defined: … /
+//! where the step is (for a scenario generated from a bullet, also the
+//! page line of the bullet: `; documented at spec/use-cases/<page>.md:LINE`),
+//! instead of cucumber's "Step failed: / Defined: … /
 //! Step panicked. Captured output: …" (the panic is only how a step ends).
 
 use std::io::{self, Write};
@@ -35,7 +37,16 @@ impl<W: Write> Verdicts<W> {
 
     fn close_block(&mut self) -> io::Result<()> {
         if let Some((indent, location)) = self.pending.take() {
-            writeln!(self.inner, "{:indent$}at {location}", "")?;
+            // A step of a generated scenario: also the bullet's page line.
+            match crate::generate::Trace::built_in().bullet_at(&location) {
+                Some(bullet) => writeln!(
+                    self.inner,
+                    "{:indent$}at {location}; {}",
+                    "",
+                    crate::outcome::documented_at(&bullet.location())
+                )?,
+                None => writeln!(self.inner, "{:indent$}at {location}", "")?,
+            }
         }
         Ok(())
     }
@@ -143,6 +154,23 @@ mod tests {
             rewrite(cucumber),
             "   ✘  Then the call fails\n      FAILED [R.x] right code, wrong message\n        expected: {\"a\":1}\n        actual:   {\"a\":2}\n      at embedded:features/a.feature:25:7\n  Scenario: next\n"
         );
+    }
+
+    #[test]
+    fn a_failed_step_of_a_generated_scenario_names_its_bullet() {
+        let at = "embedded:features/generated/use-case-transport-initiate-identitydeletionprocess.feature:25:7";
+        let bullet = crate::generate::Trace::built_in().bullet_at(at).unwrap();
+        let cucumber = format!(
+            "      Step failed:\n      Defined: {at}\n      Step panicked. Captured output: FAILED [R.x] wrong\n"
+        );
+        assert_eq!(
+            rewrite(&cucumber),
+            format!(
+                "      FAILED [R.x] wrong\n      at {at}; documented at {}\n",
+                bullet.location()
+            )
+        );
+        assert!(bullet.location().starts_with("spec/use-cases/"));
     }
 
     #[test]

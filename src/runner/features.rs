@@ -6,13 +6,14 @@
 
 use crate::adapter::{Capability, ImplementationInfo};
 use crate::fsio;
+use crate::levels::Origins;
 use crate::suite::EmbeddedFile;
 use crate::vocabulary::required_capabilities;
 use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, GherkinEnv};
 use cucumber::parser;
 use futures::stream;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The tag marking a scenario skipped for a missing capability (the only
@@ -248,6 +249,30 @@ fn parse_text(path: &Path, text: &str) -> Result<gherkin::Feature, parser::Error
     feature.path = Some(path.to_path_buf());
     crate::levels::tag_feature(&mut feature, text);
     Ok(feature.expand_examples()?)
+}
+
+/// The scenario origins of each feature file, read once per file: the
+/// built-in files by their repository path, others from disk.
+#[derive(Debug, Default)]
+pub struct FileOrigins {
+    files: HashMap<PathBuf, Option<Origins>>,
+}
+
+impl FileOrigins {
+    /// The origins of the scenarios of the feature file `path` (`None`: unreadable).
+    pub fn of(&mut self, path: &Path) -> Option<&Origins> {
+        self.files
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let embedded = crate::suite::FEATURES
+                    .iter()
+                    .find(|f| Path::new(f.path) == path || Path::new(&f.location()) == path)
+                    .map(|f| f.text.to_owned());
+                let text = embedded.or_else(|| read_feature(path).ok())?;
+                Some(Origins::new(&text))
+            })
+            .as_ref()
+    }
 }
 
 /// The cucumber parser of this suite: reads the given files, tags every

@@ -5,7 +5,10 @@
 //!   file's path (property `file`) as `<properties>`; one `<testcase>` per scenario, named by the
 //!   scenario alone (`classname`: the feature's name, then `.` and the
 //!   rule's name when the scenario is in a rule), so that editing a feature
-//!   file renames nothing; the location is in `<system-out>`;
+//!   file renames nothing; the location is in `<system-out>`, with the
+//!   page line of the bullet a generated scenario tests (`documented at
+//!   spec/use-cases/<page>.md:LINE`), which a failure's or error's
+//!   message names too;
 //! - a conformance failure is `<failure type="RULE-ID" message="summary">`
 //!   with what was expected and observed in the body; a fault (the
 //!   implementation could not be judged) is `<error type="TIMEOUT|CRASH|…">`;
@@ -169,6 +172,41 @@ impl Case {
     }
 }
 
+impl Case {
+    /// The same case, a failure's or error's message naming the page line
+    /// of the documentation it breaks (`(documented at
+    /// spec/use-cases/<page>.md:LINE)`): the strictest readers' schema has
+    /// no `file` or `line` attribute, so the message carries it.
+    pub fn documented(self, doc_location: Option<&str>) -> Case {
+        let Some(doc) = doc_location else {
+            return self;
+        };
+        let with_doc =
+            |message: String| format!("{message} ({})", crate::outcome::documented_at(doc));
+        match self {
+            Case::Failure {
+                kind,
+                message,
+                body,
+            } => Case::Failure {
+                kind,
+                message: with_doc(message),
+                body,
+            },
+            Case::Error {
+                kind,
+                message,
+                body,
+            } => Case::Error {
+                kind,
+                message: with_doc(message),
+                body,
+            },
+            other => other,
+        }
+    }
+}
+
 /// The step that failed, as `Keyword text (line N)`.
 fn failed_step(record: &ScenarioRecord) -> Option<String> {
     record
@@ -244,7 +282,7 @@ fn suites(input: &Input<'_>) -> Vec<Suite> {
     for i in order {
         let record = &input.records[i];
         let judged = input.judged.and_then(|j| j.get(i)).and_then(Option::as_ref);
-        let case = Case::of(record, judged);
+        let case = Case::of(record, judged).documented(record.result.doc_location.as_deref());
         let file = record.file();
         if suites
             .last()
@@ -261,6 +299,9 @@ fn suites(input: &Input<'_>) -> Vec<Suite> {
             None => record.feature.name.clone(),
         };
         let mut out = format!("location: {file}:{}\n", record.line);
+        if let Some(doc) = &record.result.doc_location {
+            let _ = writeln!(out, "{}", crate::outcome::documented_at(doc));
+        }
         let tags: Vec<String> = record.result.tags.iter().map(|t| format!("@{t}")).collect();
         if !tags.is_empty() {
             let _ = writeln!(out, "tags: {}", tags.join(" "));
@@ -693,6 +734,28 @@ mod tests {
         assert!(
             messages[0].contains("<red>&amp;\"quo'te\"")
                 && messages[0].contains("\nsecond\tline\r")
+        );
+    }
+
+    #[test]
+    fn a_documented_failure_names_the_page_line_in_its_message() {
+        let failure = Case::Failure {
+            kind: "R.x".to_owned(),
+            message: "wrong".to_owned(),
+            body: "b".to_owned(),
+        };
+        assert_eq!(
+            failure.clone().documented(Some("spec/use-cases/p.md:57")),
+            Case::Failure {
+                kind: "R.x".to_owned(),
+                message: "wrong (documented at spec/use-cases/p.md:57)".to_owned(),
+                body: "b".to_owned(),
+            }
+        );
+        assert_eq!(failure.clone().documented(None), failure);
+        assert_eq!(
+            Case::Passed.documented(Some("spec/use-cases/p.md:1")),
+            Case::Passed
         );
     }
 }

@@ -36,6 +36,9 @@ use tally::{Outcome, Tally, TallyData};
 /// The version of this suite.
 pub const SUITE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The most scenarios that run at once (`run --concurrency`).
+pub const MAX_CONCURRENCY: u16 = 1024;
+
 /// What to run and where to report.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -147,7 +150,7 @@ impl RunReport {
             out.push_str(&format!(
                 "{label} {} ({}): {}\n",
                 s.scenario,
-                s.location,
+                s.locations(),
                 s.message.as_deref().unwrap_or("")
             ));
         }

@@ -27,7 +27,43 @@ impl FuzzBudget {
     pub const DEFAULT_CASES: u32 = 64;
     /// Concurrency cases by default.
     pub const DEFAULT_CONCURRENCY_CASES: u32 = 8;
+
+    /// Whether this budget is at least the default under the default seed:
+    /// what a run must fuzz with for `--update-expectations` to remove an
+    /// entry of a property that passed.
+    pub fn is_full(&self) -> bool {
+        self.cases >= Self::DEFAULT_CASES
+            && self.concurrency_cases >= Self::DEFAULT_CONCURRENCY_CASES
+            && self.seed == crate::fuzz::SeedChoice::resolve(None)
+    }
 }
+
+/// Whether `test_case` is a fuzz property (its strength depends on the
+/// budget), named by [`case_name`].
+pub fn is_budgeted(test_case: &str) -> bool {
+    test_case.starts_with(CASE_PREFIX)
+}
+
+/// The fuzz properties' test cases, by name and tags, as a run with
+/// fuzzing has them.
+pub fn property_cases() -> Vec<(String, Vec<String>)> {
+    crate::fuzz::PROPERTIES
+        .iter()
+        .map(|property| {
+            let name = case_name(property);
+            let tags = case_tags(&name);
+            (name, tags)
+        })
+        .collect()
+}
+
+/// The tags of the property case `name`: `fuzz` and its level.
+fn case_tags(name: &str) -> Vec<String> {
+    vec![TAG.to_owned(), crate::levels::property_level(name).tag()]
+}
+
+/// The prefix of every property's test case name.
+const CASE_PREFIX: &str = "fuzz: ";
 
 /// The feature every property case belongs to in the reports.
 const FEATURE: &str = "Fuzzing and protocol checks";
@@ -50,7 +86,7 @@ fn feature() -> Arc<FeatureInfo> {
 
 /// The name of a property's test case (what expectations entries name).
 pub fn case_name(property: &str) -> String {
-    format!("fuzz: {property}")
+    format!("{CASE_PREFIX}{property}")
 }
 
 fn record(
@@ -67,7 +103,7 @@ fn record(
         Some(Verdict::Failed(_)) => Outcome::Failed,
         Some(Verdict::Errored(_)) => Outcome::Errored,
     };
-    let tags = vec![TAG.to_owned(), crate::levels::property_level(&name).tag()];
+    let tags = case_tags(&name);
     let cause = verdict.as_ref().map(|v| {
         let mut text = v.cause();
         if let Some(details) = &details {
@@ -90,6 +126,7 @@ fn record(
             scenario: name.clone(),
             tags: tags.clone(),
             location: format!("{TAG}:{}", name.trim_start_matches("fuzz: ")),
+            doc_location: None,
             outcome,
             verdict,
             message: message.clone(),

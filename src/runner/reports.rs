@@ -30,6 +30,30 @@ pub fn write_json(
     crate::fsio::write_file(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
+/// The environment variable naming GitHub's step summary file.
+pub const STEP_SUMMARY_ENV: &str = "GITHUB_STEP_SUMMARY";
+
+/// Whether `path` is GitHub's step summary (the file `$GITHUB_STEP_SUMMARY`
+/// names), which is appended to, never replaced: earlier commands of the
+/// step wrote there too.
+pub fn is_step_summary(path: &Path) -> bool {
+    std::env::var_os(STEP_SUMMARY_ENV)
+        .filter(|v| !v.is_empty())
+        .is_some_and(|summary| crate::fsio::outputs::same_file(path, Path::new(&summary)))
+}
+
+/// Writes a Markdown summary to `path`: appended (after a blank line) when
+/// `path` is GitHub's step summary ([`is_step_summary`]), else replacing the
+/// file; through the safe writer either way.
+pub fn write_summary(path: &Path, markdown: &str) -> Result<(), String> {
+    let written = if is_step_summary(path) {
+        crate::fsio::append_file(path, format!("\n{markdown}").as_bytes())
+    } else {
+        crate::fsio::write_file(path, markdown.as_bytes())
+    };
+    written.map_err(|e| e.to_string())
+}
+
 /// The run's new failures grouped by rule ([`crate::headlines`]): every
 /// failed or errored test case that `judged` (the gate's judgement, aligned
 /// with the tally's results) does not list or waive. Each headline's
@@ -88,6 +112,20 @@ fn rule_of(result: &ScenarioResult) -> String {
         Some(Verdict::Failed(failure)) => failure.rule.to_string(),
         Some(Verdict::Errored(fault)) => fault.kind.label().to_owned(),
         None => String::new(),
+    }
+}
+
+/// The feature location, and the documentation's page line when known,
+/// each as code: `` `path:line`; documented at `spec/use-cases/<page>.md:LINE` ``.
+fn markdown_locations(result: &ScenarioResult) -> String {
+    let code = |text: &str| format!("`{}`", text.replace('`', "'"));
+    match &result.doc_location {
+        Some(doc) => format!(
+            "{}; {}",
+            code(&result.location),
+            crate::outcome::documented_at(&code(doc))
+        ),
+        None => code(&result.location),
     }
 }
 
@@ -151,12 +189,12 @@ pub fn summary_markdown(
         for h in &headlines {
             let example = &t.scenarios[h.example];
             out.push_str(&format!(
-                "| {} | {} | {} | {} (`{}`): {} |\n",
+                "| {} | {} | {} | {} ({}): {} |\n",
                 cell(&h.key),
                 h.cases,
                 h.levels(),
                 cell(&example.scenario),
-                example.location,
+                markdown_locations(example),
                 cell(&example_text(example)),
             ));
         }
@@ -184,9 +222,9 @@ pub fn summary_markdown(
                 None => s.outcome.label().to_ascii_lowercase(),
             };
             out.push_str(&format!(
-                "| {} | `{}` | {} | {verdict} | {} |\n",
+                "| {} | {} | {} | {verdict} | {} |\n",
                 cell(&s.scenario),
-                s.location,
+                markdown_locations(s),
                 cell(&rule_of(s)),
                 cell(
                     s.cause

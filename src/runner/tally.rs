@@ -4,7 +4,7 @@
 //! of its steps went, which the JUnit and Cucumber JSON reports are written
 //! from.
 
-use super::features::{capability_skip_reason, is_capability_skip};
+use super::features::{FileOrigins, capability_skip_reason, is_capability_skip};
 use crate::levels::Level;
 pub use crate::outcome::{Outcome, ScenarioResult, TallyData};
 use crate::steps::ConformanceWorld;
@@ -173,6 +173,7 @@ struct Inner {
     current: Vec<ScenarioRecord>,
     features: HashMap<(Option<PathBuf>, String), Arc<FeatureInfo>>,
     rules: HashMap<(Option<PathBuf>, usize), Arc<RuleInfo>>,
+    origins: FileOrigins,
 }
 
 impl Inner {
@@ -205,6 +206,33 @@ impl Inner {
             .clone()
     }
 
+    /// Where the documentation states what `scenario` checks: the page line
+    /// of the bullet a generated scenario tests ([`crate::generate::Trace`],
+    /// by the feature file's name and the scenario's name, when the file is
+    /// the one generated from the built-in page), or the page line
+    /// a hand-written scenario's `# Source:` comment cites.
+    fn doc_location(
+        &mut self,
+        feature: &gherkin::Feature,
+        scenario: &gherkin::Scenario,
+    ) -> Option<String> {
+        let path = feature.path.as_ref()?;
+        let file_name = path.file_name()?.to_str()?;
+        let trace = crate::generate::Trace::built_in();
+        if let Some(bullet) = trace.bullet(file_name, &scenario.name) {
+            // Only the file generated from the built-in page: one generated
+            // from another version of the page would point at a wrong line.
+            let generated_here = trace
+                .feature_text(file_name)
+                .zip(self.origins.of(path))
+                .is_some_and(|(text, origins)| origins.text_is(text));
+            return generated_here.then(|| bullet.location());
+        }
+        self.origins
+            .of(path)
+            .and_then(|o| o.of(scenario.position.line).cites)
+    }
+
     fn record(
         &mut self,
         feature: &gherkin::Feature,
@@ -224,6 +252,7 @@ impl Inner {
             scenario: scenario.name.clone(),
             tags,
             location: location(feature, scenario),
+            doc_location: self.doc_location(feature, scenario),
             outcome: if is_capability_skip(scenario) {
                 Outcome::Skipped
             } else {

@@ -895,7 +895,13 @@ pub fn field_is_instant(world: &mut ConformanceWorld, field: Field, instant: &st
     let area = crate::oracle::field_area(field, dto.status == Status::Cancelled.as_str());
     let expected = parse_utc_timestamp(instant).ok();
     let actual = field.value(&dto).and_then(|v| parse_utc_timestamp(v).ok());
-    if expected.is_none() || actual != expected {
+    let matches = match (expected, actual) {
+        // `createdAt` + N days, or up to 5 ms later (PROTOCOL.md).
+        (Some(e), Some(a)) if field == Field::GracePeriodEndsAt => grace_period_matches(a - e, 0),
+        (Some(e), Some(a)) => a == e,
+        _ => false,
+    };
+    if !matches {
         let failure = Failure::new(
             RuleId::of(area, field.name()),
             format!("`{field}` is not {instant}"),

@@ -122,3 +122,61 @@ fn completions_are_printed_for_every_shell() {
     }
     assert_eq!(binary(&["completions", "tcsh"]).status.code(), Some(2));
 }
+
+/// The `--help` paragraph of `option` of `command`.
+fn help_of(command: &str, option: &str) -> String {
+    let help = cli::stdout(&cli::binary(&[command, "--help"]));
+    let at = help
+        .find(&format!("{option} <"))
+        .unwrap_or_else(|| panic!("{command} {option} in --help:\n{help}"));
+    let end = help[at..].find("\n  -").map_or(help.len(), |e| at + e);
+    help[at..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn every_numeric_option_names_its_maximum_and_is_bad_usage_above_it() {
+    use enmeshed_conformance::{fuzz, runner};
+    // The timeouts' maximum is the command line's `MAX_TIMEOUT_SECS` (one day).
+    let day = 86_400;
+    for (command, option, max) in [
+        ("run", "--concurrency", u64::from(runner::MAX_CONCURRENCY)),
+        ("run", "--fuzz-cases", u64::from(fuzz::MAX_CASES)),
+        ("run", "--timeout", day),
+        ("run", "--startup-timeout", day),
+        ("fuzz", "--cases", u64::from(fuzz::MAX_CASES)),
+        ("fuzz", "--max-ops", u64::from(fuzz::MAX_OPS)),
+        (
+            "fuzz",
+            "--concurrency-cases",
+            u64::from(fuzz::MAX_CONCURRENCY_CASES),
+        ),
+        ("smoke", "--timeout", day),
+        ("coverage", "--startup-timeout", day),
+    ] {
+        let help = help_of(command, option);
+        assert!(
+            help.contains(&format!("at most {max}")),
+            "{command} {option}: {help}"
+        );
+        for value in [
+            (max + 1).to_string(),
+            u32::MAX.to_string(),
+            u64::MAX.to_string(),
+        ] {
+            let output = cli::binary(&[command, option, &value, "--adapter-cmd", "true"]);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{command} {option} {value}: {stderr}"
+            );
+            assert!(
+                stderr.contains(option),
+                "{command} {option} {value}: {stderr}"
+            );
+        }
+    }
+}

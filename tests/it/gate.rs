@@ -389,3 +389,78 @@ fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.contains("<skipped"), "{xml}");
 }
+
+/// An expectations file of one hand-written entry for `scenario`.
+fn hand_written(scenario: &str) -> String {
+    format!(
+        "# Hand-written, with a reason of our own.\n[[expected]]\nscenario = {}   # kept as written\noutcome = \"failed\"\nreason = \"upstream issue 12: we know, and say why here\"\n",
+        toml_string(scenario)
+    )
+}
+
+/// Runs `--update-expectations` over a file holding only the entry of
+/// `scenario`, with `args`; returns the console and the file afterwards.
+fn update_partial(scenario: &str, args: &[&str]) -> (Output, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = hand_written(scenario);
+    let path = write(dir.path(), &text);
+    let mut all = vec![
+        "--features",
+        "features/manual/cancel.feature",
+        "--expectations",
+        &path,
+        "--update-expectations",
+    ];
+    all.extend_from_slice(args);
+    let output = run(&all);
+    (output, text, std::fs::read_to_string(&path).unwrap())
+}
+
+#[test]
+#[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
+fn an_update_after_a_partial_run_keeps_the_entries_of_what_did_not_run() {
+    let over = "Cancelling fails once the grace period is over, and changes nothing";
+    for (scenario, args, form) in [
+        ("fuzz: model", &[][..], "the properties not run (--no-fuzz)"),
+        (
+            "fuzz: model",
+            &["--fuzz-cases", "1"][..],
+            "a reduced budget (--fuzz-cases 1)",
+        ),
+        (
+            over,
+            &[
+                "--adapter-cmd",
+                "python3 tests/fixtures/adapters/no_capabilities.py",
+            ][..],
+            "a capability skip",
+        ),
+    ] {
+        let (output, before, after) = update_partial(scenario, args);
+        assert_eq!(output.status.code(), Some(0), "{form}: {}", out(&output));
+        assert_eq!(after, before, "{form}: the entry survives byte for byte");
+        assert!(
+            out(&output).contains("kept 1, removed 0, added 0 entries")
+                && out(&output).contains("kept 1 entries unjudged"),
+            "{form}: {}",
+            out(&output)
+        );
+    }
+    // An entry of no test case of the suite goes, partial run or not.
+    let (output, _, after) = update_partial("No such scenario", &[]);
+    assert!(
+        out(&output).contains("kept 0, removed 1, added 0 entries"),
+        "{}",
+        out(&output)
+    );
+    assert!(!after.contains("upstream issue 12"), "{after}");
+    // Run in full and passing, the same entry goes.
+    let (output, _, after) = update_partial(over, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", out(&output));
+    assert!(
+        out(&output).contains("kept 0, removed 1, added 0 entries"),
+        "{}",
+        out(&output)
+    );
+    assert!(!after.contains("upstream issue 12"), "{after}");
+}

@@ -217,10 +217,20 @@ fn a_hostile_implementation_cannot_add_a_workflow_command_to_the_annotations() {
         let rest = line
             .strip_prefix("::error title=")
             .unwrap_or_else(|| panic!("not an annotation: {line:?}"));
-        let (title, message) = rest
+        let (properties, message) = rest
             .split_once("::")
             .unwrap_or_else(|| panic!("no message: {line:?}"));
-        assert!(!title.contains([':', ',']), "{line:?}");
+        // The title, then the page line of a generated example (`file=`, `line=`).
+        let mut properties = properties.split(',');
+        let title = properties.next().unwrap_or_default();
+        assert!(!title.contains(':'), "{line:?}");
+        for property in properties {
+            let (key, value) = property
+                .split_once('=')
+                .unwrap_or_else(|| panic!("{line:?}"));
+            assert!(["file", "line"].contains(&key), "{line:?}");
+            assert!(!value.contains(':'), "{line:?}");
+        }
         assert!(!message.is_empty(), "{line:?}");
         assert!(
             !line

@@ -81,8 +81,8 @@ enum Command {
         /// Directory of use-case pages. Default: spec/use-cases of this workspace.
         #[arg(long, value_name = "DIR")]
         spec: Option<PathBuf>,
-        /// Timed repetitions of each measurement.
-        #[arg(long, default_value_t = 30)]
+        /// Timed repetitions of each measurement (1 to 10000).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         iterations: u32,
     },
     /// Time `sync` + `gen` over a directory of pages (copied into a scratch checkout and workspace).
@@ -90,14 +90,14 @@ enum Command {
         /// Directory of use-case pages. Default: spec/use-cases of this workspace.
         #[arg(long, value_name = "DIR")]
         spec: Option<PathBuf>,
-        /// Timed repetitions.
-        #[arg(long, default_value_t = 10)]
+        /// Timed repetitions (1 to 10000).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         iterations: u32,
     },
     /// Time whole `enmeshed-conformance run` invocations (release build, excluded from the time).
     BenchSuite {
-        /// How many runs.
-        #[arg(long, default_value_t = 20)]
+        /// How many runs (1 to 10000).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         runs: u32,
         /// Extra arguments for `run`, after `--`.
         #[arg(last = true)]
@@ -105,11 +105,11 @@ enum Command {
     },
     /// Time one feature file of many scenarios and a large expectations file (parsing, run, matching).
     BenchScale {
-        /// Scenarios in the feature file.
-        #[arg(long, default_value_t = 100_000)]
+        /// Scenarios in the feature file (1 to 1000000).
+        #[arg(long, default_value_t = 100_000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
         scenarios: usize,
-        /// Size of the expectations file, in MB.
-        #[arg(long, default_value_t = 10)]
+        /// Size of the expectations file, in MB (1 to 60: the reader's cap is 64 MiB).
+        #[arg(long, default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=60))]
         expectations_mb: usize,
     },
     /// Run the suite against adapters/nmshd-runtime (datawallet on and off) and write the figures the docs quote.
@@ -128,11 +128,11 @@ enum Command {
     },
     /// Time `enmeshed-conformance fuzz` (model property only, seed 1) against the reference implementation.
     BenchFuzz {
-        /// How many runs.
-        #[arg(long, default_value_t = 5)]
+        /// How many runs (1 to 10000).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         runs: u32,
-        /// Operation sequences per run.
-        #[arg(long, default_value_t = 1000)]
+        /// Operation sequences per run (1 to 1000000).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=i64::from(enmeshed_conformance::fuzz::MAX_CASES)))]
         cases: u32,
     },
 }

@@ -4,6 +4,7 @@
 //! and report, and the matrix of all four.
 
 use crate::pipeline::PipelineError;
+use enmeshed_conformance::{fsio, results};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -100,10 +101,17 @@ pub fn run_args(implementation: &Implementation, results: &Path) -> Vec<String> 
     args
 }
 
+/// The most bytes of a run's console kept in its `<name>.log` (the rest is
+/// read and dropped, so the run never blocks on a full pipe).
+pub const MAX_LOG_BYTES: usize = 64 * 1024 * 1024;
+
 /// Runs the matrix into `out_dir` (created if missing): per implementation
 /// `<name>.json` (results), `<name>.log` (console) and `<name>.html`
-/// (its report); then `matrix.html`. A run that fails is data for the
-/// matrix; a run that writes no results file is an error.
+/// (its report); then `matrix.html`. Every file is written through the
+/// library's safe writer (never through a link planted in `out_dir`). A run
+/// that fails is data for the matrix; a run that writes no results file
+/// (a broken implementation, a crashed suite) gets one of its own, one
+/// errored test case saying so: a failed column, never a lost matrix.
 pub fn run(workspace: &Path, out_dir: &Path) -> Result<String, PipelineError> {
     for implementation in &IMPLEMENTATIONS {
         if let Some((file, fix)) = implementation.needs
@@ -115,51 +123,69 @@ pub fn run(workspace: &Path, out_dir: &Path) -> Result<String, PipelineError> {
             )));
         }
     }
+    let binary = binary(workspace)?;
+    run_with(&binary, workspace, out_dir, &IMPLEMENTATIONS)
+}
+
+/// [`run`] with a given suite binary and implementations.
+pub fn run_with(
+    binary: &Path,
+    workspace: &Path,
+    out_dir: &Path,
+    implementations: &[Implementation],
+) -> Result<String, PipelineError> {
     std::fs::create_dir_all(out_dir)
         .map_err(|e| other(format!("cannot create {}: {e}", out_dir.display())))?;
     let out_dir = std::fs::canonicalize(out_dir)
         .map_err(|e| other(format!("cannot resolve {}: {e}", out_dir.display())))?;
-    let binary = binary(workspace)?;
+    let dir = fsio::Dir::open(&out_dir).map_err(|e| other(e.to_string()))?;
     let mut summary = String::new();
     let mut results_files = Vec::new();
-    for implementation in &IMPLEMENTATIONS {
+    for implementation in implementations {
         let results = out_dir.join(format!("{}.json", implementation.name));
-        let log_path = out_dir.join(format!("{}.log", implementation.name));
+        let log_name = format!("{}.log", implementation.name);
+        let log_path = out_dir.join(&log_name);
         // A stale file from an earlier matrix must not stand in for this run.
         let _ = std::fs::remove_file(&results);
-        let log = std::fs::File::create(&log_path)
-            .map_err(|e| other(format!("cannot create {}: {e}", log_path.display())))?;
-        let err = log
-            .try_clone()
-            .map_err(|e| other(format!("cannot write {}: {e}", log_path.display())))?;
         let started = std::time::Instant::now();
-        let status = Command::new(&binary)
+        let mut command = Command::new(binary);
+        command
             .args(run_args(implementation, &results))
-            .current_dir(workspace)
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(err)
-            .status()
+            .current_dir(workspace);
+        let (status, log) = console_of(command)
             .map_err(|e| other(format!("cannot run {}: {e}", binary.display())))?;
-        if !results.exists() {
-            return Err(other(format!(
-                "the run against {} wrote no results file (exit {status}); see {}",
-                implementation.name,
-                log_path.display()
-            )));
-        }
+        dir.write(&log_name, &log)
+            .map_err(|e| other(e.to_string()))?;
+        let exit = status
+            .code()
+            .map_or_else(|| "signal".to_owned(), |c| c.to_string());
+        let note = if results.exists() {
+            String::new()
+        } else {
+            let failed = results::not_run(
+                implementation.adapter_cmd.unwrap_or(implementation.name),
+                enmeshed_conformance::verdict::FaultKind::Adapter(
+                    enmeshed_conformance::adapter::AdapterFault::Crash,
+                ),
+                &format!(
+                    "the run against {} wrote no results file (exit {exit}); see {}",
+                    implementation.name,
+                    log_path.display()
+                ),
+                "-",
+            );
+            results::write(&results, &failed).map_err(other)?;
+            ", wrote no results file: a failed column".to_owned()
+        };
         let _ = writeln!(
             summary,
-            "{}: exit {} in {:.1} s ({})",
+            "{}: exit {exit} in {:.1} s ({}){note}",
             implementation.name,
-            status
-                .code()
-                .map_or_else(|| "signal".to_owned(), |c| c.to_string()),
             started.elapsed().as_secs_f64(),
             results.display()
         );
         report(
-            &binary,
+            binary,
             workspace,
             std::slice::from_ref(&results),
             &out_dir.join(format!("{}.html", implementation.name)),
@@ -167,9 +193,43 @@ pub fn run(workspace: &Path, out_dir: &Path) -> Result<String, PipelineError> {
         results_files.push(results);
     }
     let matrix = out_dir.join("matrix.html");
-    report(&binary, workspace, &results_files, &matrix)?;
+    report(binary, workspace, &results_files, &matrix)?;
     let _ = write!(summary, "matrix: {}", matrix.display());
     Ok(summary)
+}
+
+/// Runs `command` with its standard output and error into one pipe, and
+/// returns its exit status and what it printed (at most [`MAX_LOG_BYTES`]).
+fn console_of(mut command: Command) -> std::io::Result<(std::process::ExitStatus, Vec<u8>)> {
+    use std::io::Read as _;
+    let (reader, writer) = std::io::pipe()?;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone()?)
+        .stderr(writer)
+        .spawn()?;
+    // The command holds the pipe's write ends: dropped, reading ends when
+    // the child's (and its children's) are closed.
+    drop(command);
+    let mut log = Vec::new();
+    let mut reader = reader;
+    let mut buffer = [0u8; 64 * 1024];
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                let room = MAX_LOG_BYTES.saturating_sub(log.len());
+                log.extend_from_slice(&buffer[..n.min(room)]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(e);
+            }
+        }
+    }
+    Ok((child.wait()?, log))
 }
 
 fn report(

@@ -10,6 +10,7 @@ mod gen_check;
 mod gen_safety;
 mod generated_up_to_date;
 mod html_report;
+mod matrix_files;
 mod robustness;
 mod snapshot;
 mod sync;

@@ -1,15 +1,15 @@
 //! The reports of a run whose implementation never started (a bad
 //! `--adapter-cmd`, a crash or a timeout in the handshake): one errored test
 //! case saying so, so that CI shows the cause where it looks for results.
+//! [`crate::run::Run::start_failed`] writes them.
 
-use super::adapter::StartError;
-use enmeshed_conformance::protocol::excerpt_value;
-use enmeshed_conformance::runner::{SUITE_VERSION, junit};
-use enmeshed_conformance::sanitize::markdown;
+use crate::protocol::excerpt_value;
+use crate::runner::{SUITE_VERSION, junit};
+use crate::sanitize::markdown;
 use std::path::Path;
 
 /// The name of the one test case.
-pub const TEST_CASE: &str = "the implementation starts and answers the handshake";
+pub const TEST_CASE: &str = crate::results::NOT_RUN_CASE;
 
 /// What went wrong, as the reports state it.
 #[derive(Debug, Clone)]
@@ -25,16 +25,13 @@ pub struct StartFailure {
 }
 
 impl StartFailure {
-    /// The failure for `error` of `command`; `hint` is appended to the message.
-    pub fn new(command: &str, error: &StartError, hint: &str) -> Self {
-        let (kind, cause) = match error {
-            StartError::Usage(message) => ("USAGE", message.clone()),
-            StartError::Failed(e) => (e.fault.label(), e.message.clone()),
-        };
+    /// The failure of `command`: its kind (a fault label, or `USAGE`) and
+    /// the message.
+    pub fn new(command: &str, kind: &'static str, message: &str) -> Self {
         StartFailure {
             command: command.to_owned(),
             kind,
-            message: format!("{cause}{hint}"),
+            message: message.to_owned(),
             spec_digest: None,
         }
     }
@@ -74,36 +71,60 @@ impl StartFailure {
         )
     }
 
-    /// Writes the JUnit report and the summary where asked; returns the
-    /// problems (one per file that could not be written).
+    /// The results file (one errored test case; a `USAGE` failure, such as
+    /// a program that cannot be found, is an `ADAPTER` fault there).
+    pub fn results(&self) -> crate::results::ResultsFile {
+        use crate::adapter::AdapterFault;
+        let fault = [
+            AdapterFault::Timeout,
+            AdapterFault::Crash,
+            AdapterFault::Protocol,
+            AdapterFault::Declined,
+            AdapterFault::Unsupported,
+        ]
+        .into_iter()
+        .find(|f| f.label() == self.kind);
+        let message = match fault {
+            Some(_) => self.message.clone(),
+            None => format!("{}: {}", self.kind, self.message),
+        };
+        crate::results::not_run(
+            &self.command,
+            crate::verdict::FaultKind::Adapter(fault.unwrap_or(AdapterFault::Internal)),
+            &message,
+            self.spec_digest.as_deref().unwrap_or("-"),
+        )
+    }
+
+    /// Writes the JUnit report and the summary where asked (the summary as
+    /// every summary is written: appended to GitHub's step summary); returns
+    /// the problems (one per file that could not be written).
     pub fn write(&self, junit: Option<&Path>, summary: Option<&Path>) -> Vec<String> {
-        [(junit, self.junit()), (summary, self.summary())]
-            .into_iter()
-            .filter_map(|(path, text)| {
-                let path = path?;
-                enmeshed_conformance::fsio::write_file(path, text.as_bytes())
+        let mut problems = Vec::new();
+        if let Some(path) = junit {
+            problems.extend(
+                crate::fsio::write_file(path, self.junit().as_bytes())
                     .err()
-                    .map(|e| e.to_string())
-            })
-            .collect()
+                    .map(|e| e.to_string()),
+            );
+        }
+        if let Some(path) = summary {
+            problems.extend(crate::runner::reports::write_summary(path, &self.summary()).err());
+        }
+        problems
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use enmeshed_conformance::adapter::{AdapterError, AdapterFault};
 
     #[test]
     fn the_junit_report_has_one_errored_case_with_the_cause() {
-        let error = StartError::Failed(AdapterError::new(
-            AdapterFault::Timeout,
-            "during the handshake: no reply to `start` <in time>",
-        ));
         let mut failure = StartFailure::new(
             "node \"slow.js\"",
-            &error,
-            "\nhint: raise --startup-timeout",
+            "TIMEOUT",
+            "during the handshake: no reply to `start` <in time>\nhint: raise --startup-timeout",
         );
         failure.spec_digest = Some("embedded:sha256:0123".to_owned());
         let xml = failure.junit();
@@ -120,11 +141,11 @@ mod tests {
 
     #[test]
     fn control_characters_of_the_command_and_the_cause_never_reach_the_xml() {
-        let error = StartError::Failed(AdapterError::new(
-            AdapterFault::Crash,
+        let failure = StartFailure::new(
+            "evil\u{1b}]0;title\u{7}",
+            "CRASH",
             "exited: \u{1b}[31mboom\u{0}\u{7}",
-        ));
-        let failure = StartFailure::new("evil\u{1b}]0;title\u{7}", &error, "");
+        );
         let xml = failure.junit();
         assert!(
             !xml.chars()
@@ -136,5 +157,28 @@ mod tests {
             xml.contains("exited: \u{FFFD}[31mboom\u{FFFD}\u{FFFD}"),
             "{xml}"
         );
+    }
+
+    #[test]
+    fn the_results_file_has_one_errored_case_of_a_known_fault_kind() {
+        let usage = StartFailure::new("nope", "USAGE", "the program `nope` is not on PATH");
+        let results = usage.results();
+        assert!(!results.passed);
+        assert_eq!(results.cases.len(), 1);
+        let case = &results.cases[0];
+        assert_eq!(case.name, TEST_CASE);
+        assert_eq!(
+            case.fault.as_deref(),
+            Some("ADAPTER"),
+            "the schema's kinds only"
+        );
+        assert_eq!(
+            case.message.as_deref(),
+            Some("USAGE: the program `nope` is not on PATH")
+        );
+        let timeout = StartFailure::new("x", "TIMEOUT", "no reply").results();
+        assert_eq!(timeout.cases[0].fault.as_deref(), Some("TIMEOUT"));
+        let json = String::from_utf8(results.to_json().unwrap()).unwrap();
+        assert_eq!(crate::results::parse(json.as_bytes()).unwrap(), results);
     }
 }
