@@ -77,7 +77,19 @@ impl CoverageReport {
         ids.into_iter().collect()
     }
 
-    /// Whether the report is green: pages parsed and every executable bullet passed.
+    /// The bullets the suite cannot execute yet (pending: a step matches no
+    /// phrase, or more than one).
+    pub fn pending(&self) -> usize {
+        self.bullets.iter().filter(|b| !b.executable).count()
+    }
+
+    /// Whether the report is green under `--strict`: green, and no bullet pending.
+    pub fn strict_green(&self) -> bool {
+        self.green() && self.pending() == 0
+    }
+
+    /// Whether the report is green: pages parsed and every executable bullet
+    /// passed. Pending bullets do not make it red ([`strict_green`](Self::strict_green) does).
     pub fn green(&self) -> bool {
         self.page_errors.is_empty()
             && self
@@ -89,13 +101,19 @@ impl CoverageReport {
     /// The summary line.
     pub fn summary(&self) -> String {
         format!(
-            "outcome bullets executable: {}/{} ({}); passing against {}: {}/{}",
+            "outcome bullets executable: {}/{} ({}); passing against {}: {}/{}; pending: {}{}",
             self.executable(),
             self.bullets.len(),
             self.executable_ids().join(", "),
             self.implementation,
             self.passing(),
-            self.executable()
+            self.executable(),
+            self.pending(),
+            if self.pending() > 0 {
+                " (not executable yet; not failures; `coverage --strict` fails on them)"
+            } else {
+                ""
+            }
         )
     }
 

@@ -16,6 +16,11 @@ pub enum Outcome {
     Skipped,
     /// A step that no phrase of the vocabulary matches: the suite is incomplete.
     Undefined,
+    /// A scenario generated from a published bullet that the suite cannot
+    /// execute yet (a step of it matches no phrase): the documentation ran
+    /// ahead of the suite. Counted apart: neither passed nor failed, and it
+    /// does not fail the gate (`coverage --strict` does).
+    Pending,
 }
 
 impl Outcome {
@@ -27,6 +32,7 @@ impl Outcome {
             Outcome::Errored => "ERRORED",
             Outcome::Skipped => "SKIPPED",
             Outcome::Undefined => "UNDEFINED",
+            Outcome::Pending => "PENDING",
         }
     }
 }

@@ -9,18 +9,18 @@ Feature: Cancel IdentityDeletionProcess
       # Derived precondition (the page has none): the negation of the failure condition of line 59: none has `"Active"` as `status` for this Identity.
       Given the Identity has an IdentityDeletionProcess with `"Active"` as `status`
       When the Identity calls cancelIdentityDeletionProcess
-      Then Changes the `status` of the IdentityDeletionProcess from `"Active"` to `"Cancelled"`.
+      Then changes the `status` of the IdentityDeletionProcess from `"Active"` to `"Cancelled"`
 
     Scenario: RID2 On Success 2: Returns the cancelled IdentityDeletionProcess.
       # Derived precondition (the page has none): the negation of the failure condition of line 59: none has `"Active"` as `status` for this Identity.
       Given the Identity has an IdentityDeletionProcess with `"Active"` as `status`
       When the Identity calls cancelIdentityDeletionProcess
-      Then Returns the cancelled IdentityDeletionProcess.
+      Then returns the cancelled IdentityDeletionProcess
 
   Rule: On Failure
 
     Scenario: RID2 On Failure 1: No IdentityDeletionProcess can be cancelled if none has `"Active"` as `status` for this Identity.
-      Given none has `"Active"` as `status` for this Identity.
+      Given no IdentityDeletionProcess has `"Active"` as `status` for this Identity
       When the Identity calls cancelIdentityDeletionProcess
       Then the call fails
-      And No IdentityDeletionProcess can be cancelled
+      And no IdentityDeletionProcess can be cancelled

@@ -9,12 +9,12 @@ Feature: Get active IdentityDeletionProcess
       # Derived precondition (the page has none): the negation of the failure condition of line 59: none is active for this Identity.
       Given the Identity has an active IdentityDeletionProcess
       When the Identity calls getActiveIdentityDeletionProcess
-      Then Returns the active IdentityDeletionProcess.
+      Then returns the active IdentityDeletionProcess
 
   Rule: On Failure
 
     Scenario: RID4 On Failure 1: No IdentityDeletionProcess can be returned if none is active for this Identity.
-      Given none is active for this Identity.
+      Given no IdentityDeletionProcess is active for this Identity
       When the Identity calls getActiveIdentityDeletionProcess
       Then the call fails
-      And No IdentityDeletionProcess can be returned
+      And no IdentityDeletionProcess can be returned

@@ -9,12 +9,12 @@ Feature: Get IdentityDeletionProcess
       # Derived precondition (the page has none): the negation of the failure condition of line 58: none exists with the given `id` for this Identity.
       Given the Identity has an IdentityDeletionProcess
       When the Identity calls getIdentityDeletionProcess with `id`
-      Then Returns the IdentityDeletionProcess corresponding to the provided `id`.
+      Then returns the IdentityDeletionProcess corresponding to the provided `id`
 
   Rule: On Failure
 
     Scenario: RID3 On Failure 1: No IdentityDeletionProcess can be returned if none exists with the given `id` for this Identity.
-      Given none exists with the given `id` for this Identity.
+      Given no IdentityDeletionProcess exists with the given `id` for this Identity
       When the Identity calls getIdentityDeletionProcess with `id`
       Then the call fails
-      And No IdentityDeletionProcess can be returned
+      And no IdentityDeletionProcess can be returned

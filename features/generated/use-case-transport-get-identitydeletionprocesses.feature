@@ -6,5 +6,7 @@ Feature: Get IdentityDeletionProcesses
   Rule: On Success
 
     Scenario: RID5 On Success 1: Returns a list with all IdentityDeletionProcesses of your Identity.
+      # Derived precondition (the page has none, and no failure condition to derive one from): a state with more than one process, of every status, so that the outcome is observable
+      Given the Identity has a cancelled IdentityDeletionProcess and an IdentityDeletionProcess with `"Active"` as `status` that was initiated after it
       When the Identity calls getIdentityDeletionProcesses
-      Then Returns a list with all IdentityDeletionProcesses of your Identity.
+      Then returns a list with all IdentityDeletionProcesses of your Identity

@@ -9,18 +9,18 @@ Feature: Initiate IdentityDeletionProcess
       # Derived precondition (the page has none): the negation of the failure condition of line 57: there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `"Active"` as `status`, for this Identity.
       Given there is no active IdentityDeletionProcess for this Identity
       When the Identity calls initiateIdentityDeletionProcess
-      Then Creates an IdentityDeletionProcess with `"Active"` as `status`.
+      Then creates an IdentityDeletionProcess with `"Active"` as `status`
 
     Scenario: RID1 On Success 2: Returns the initiated IdentityDeletionProcess.
       # Derived precondition (the page has none): the negation of the failure condition of line 57: there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `"Active"` as `status`, for this Identity.
       Given there is no active IdentityDeletionProcess for this Identity
       When the Identity calls initiateIdentityDeletionProcess
-      Then Returns the initiated IdentityDeletionProcess.
+      Then returns the initiated IdentityDeletionProcess
 
   Rule: On Failure
 
     Scenario: RID1 On Failure 1: No IdentityDeletionProcess can be initiated if there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `"Active"` as `status`, for this Identity.
-      Given there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `"Active"` as `status`, for this Identity.
+      Given there is already an active IdentityDeletionProcess, i.e. an IdentityDeletionProcess with `"Active"` as `status`, for this Identity
       When the Identity calls initiateIdentityDeletionProcess
       Then the call fails
-      And No IdentityDeletionProcess can be initiated
+      And no IdentityDeletionProcess can be initiated

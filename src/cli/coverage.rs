@@ -19,6 +19,11 @@ pub struct CoverageArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also exit 1 when a bullet is pending (the suite cannot execute it yet). Without it,
+    /// pending bullets are listed but only a failing executable bullet or a page that does
+    /// not parse exits 1.
+    #[arg(long)]
+    pub strict: bool,
     /// The implementation the executable scenarios run against.
     #[command(flatten)]
     pub adapter: AdapterArgs,
@@ -44,9 +49,10 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &CoverageArgs) -> ExitCode
             enmeshed_conformance::sanitize::terminal::text(&report.render())
         );
     }
-    ExitCode::from(if report.green() {
-        EXIT_PASSED
+    let green = if args.strict {
+        report.strict_green()
     } else {
-        EXIT_FAILED
-    })
+        report.green()
+    };
+    ExitCode::from(if green { EXIT_PASSED } else { EXIT_FAILED })
 }

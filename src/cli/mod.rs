@@ -23,7 +23,8 @@ Exit codes:
   1  failed: a scenario failed or errored, the implementation did not start, or nothing ran
   2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started,
      an output file that is an input or another output or cannot be written (checked before the run)
-  3  incomplete: nothing failed, but a step matches no phrase of the suite (not your fault)";
+  3  incomplete: nothing failed, but a step of a hand-written scenario matches no phrase of the
+     suite (not your fault); a generated scenario with such a step is PENDING and changes no code";
 
 /// The exit codes of `fuzz`, `smoke` and `coverage`, as `--help` shows them.
 pub const EXIT_CODES_SHORT_HELP: &str = "\

@@ -123,7 +123,8 @@ impl Finding {
 /// The outcome of a scenario that did not pass, in the file's terms.
 pub fn outcome_of(result: &ScenarioResult) -> Option<Outcome> {
     match result.outcome {
-        RunOutcome::Passed | RunOutcome::Skipped => None,
+        // A pending bullet judges nothing: the suite cannot execute it yet.
+        RunOutcome::Passed | RunOutcome::Skipped | RunOutcome::Pending => None,
         RunOutcome::Failed => Some(Outcome::Failed),
         RunOutcome::Errored
             if result.fault() == Some(FaultKind::Adapter(AdapterFault::Timeout)) =>

@@ -1,11 +1,13 @@
 //! A failure bullet cut into its consequence and its condition clause (the
-//! text after the first `if`, `when` or `unless`). Shared by the step rules
+//! text after the first `if`, `when`, `while` or `unless`; for a bullet that
+//! opens with the condition word, `If C, X`, the clause up to the first comma,
+//! and the rest is the consequence). Shared by the step rules
 //! ([`steps`](super::steps)) and the precondition derivation
 //! ([`precondition`](super::precondition)), which do not import each other's
 //! rules for it.
 
 /// Words that open a failure bullet's condition clause.
-const CONDITION_WORDS: [&str; 3] = ["if", "when", "unless"];
+const CONDITION_WORDS: [&str; 4] = ["if", "when", "while", "unless"];
 
 /// A failure bullet cut into consequence and condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,17 @@ pub fn split_failure(bullet: &str) -> FailureParts {
         if let Some(found) = CONDITION_WORDS.iter().find(|w| **w == lower) {
             let consequence = bullet[..offset].trim().trim_end_matches(',').trim();
             let condition = bullet[offset + word.len()..].trim();
+            // `If C, X.`: the condition comes first and ends at the first comma.
+            if consequence.is_empty()
+                && let Some((first, rest)) = condition.split_once(", ")
+                && !rest.trim().is_empty()
+            {
+                return FailureParts {
+                    consequence: Some(rest.trim().to_owned()),
+                    condition: first.trim().to_owned(),
+                    negated: *found == "unless",
+                };
+            }
             if !condition.is_empty() {
                 return FailureParts {
                     consequence: (!consequence.is_empty()).then(|| consequence.to_owned()),
@@ -68,5 +81,16 @@ mod tests {
 
         let parts = split_failure("Notify when\n");
         assert_eq!(parts.condition, "Notify when");
+
+        let parts = split_failure("The Widget cannot be polished while it is frobnicated.");
+        assert_eq!(
+            parts.consequence.as_deref(),
+            Some("The Widget cannot be polished")
+        );
+        assert_eq!(parts.condition, "it is frobnicated.");
+
+        let parts = split_failure("If the Widget is frobnicated, it cannot be polished.");
+        assert_eq!(parts.consequence.as_deref(), Some("it cannot be polished."));
+        assert_eq!(parts.condition, "the Widget is frobnicated");
     }
 }

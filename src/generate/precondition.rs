@@ -35,6 +35,13 @@
 //!
 //! A condition no rule applies to gives no step; the generated feature says so
 //! in a comment, so that the maintainer sees which condition was left out.
+//!
+//! A page with neither a precondition nor a failure bullet (nothing to derive
+//! from) whose call the vocabulary knows starts its success scenarios from the
+//! vocabulary's witness state ([`crate::vocabulary::witness_state`]: more than
+//! one process, of every status, in a known order), so that a bullet about
+//! "all" of them is not satisfied by an empty Identity (a list returned in
+//! any order would pass there).
 
 use super::escape::one_line;
 use super::failure::split_failure;
@@ -100,8 +107,30 @@ pub fn derive(use_case: &UseCase) -> Vec<Derivation> {
         .collect()
 }
 
+/// Whether the success scenarios of `use_case` start from the witness state:
+/// no precondition, no failure bullet, and a call the vocabulary knows.
+fn needs_witness(use_case: &UseCase) -> bool {
+    use_case.property("precondition").is_none()
+        && use_case
+            .body
+            .section(&SectionKind::OnFailure)
+            .is_none_or(|s| s.bullets.is_empty())
+        && use_case.callable().is_some_and(|function| {
+            let call = crate::vocabulary::call_text(
+                use_case.property("actor").unwrap_or("caller"),
+                function,
+                &[],
+            );
+            crate::vocabulary::parse(crate::vocabulary::StepKind::When, &call)
+                .is_ok_and(|p| p.is_some())
+        })
+}
+
 /// The derived precondition steps of `use_case`, without repetitions.
 pub fn derived_steps(use_case: &UseCase) -> Vec<String> {
+    if needs_witness(use_case) {
+        return vec![crate::vocabulary::witness_state()];
+    }
     let mut steps: Vec<String> = Vec::new();
     for derivation in derive(use_case) {
         if let Derivation::Derived { step, .. } = derivation
@@ -116,6 +145,12 @@ pub fn derived_steps(use_case: &UseCase) -> Vec<String> {
 /// The comment lines (without indentation, starting with `#`) that explain the
 /// derived steps; written above the steps of every success scenario.
 pub fn comment_lines(use_case: &UseCase) -> Vec<String> {
+    if needs_witness(use_case) {
+        return vec![format!(
+            "{} (the page has none, and no failure condition to derive one from): a state with more than one process, of every status, so that the outcome is observable",
+            crate::levels::DERIVED_MARKER
+        )];
+    }
     derive(use_case)
         .into_iter()
         .map(|d| match d {
@@ -166,7 +201,7 @@ fn first_code_span(text: &str) -> Option<String> {
 }
 
 /// The noun a consequence `No N can be …` (or `may`, `will`, `is`, `are`) is about.
-fn consequence_noun(consequence: &str) -> Option<&str> {
+pub(super) fn consequence_noun(consequence: &str) -> Option<&str> {
     let rest = strip_prefix_ci(consequence.trim(), "no ")?;
     let end = [" can ", " may ", " will ", " is ", " are "]
         .iter()

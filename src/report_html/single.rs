@@ -110,7 +110,7 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
         out.push_str("</ul>\n");
         out.push_str(&cut_note(shown, gate.problems.len(), "gate problems"));
     }
-    out.push_str("<div class=\"scroll\"><table id=\"levels\">\n<caption>Test cases per level</caption>\n<thead><tr><th scope=\"col\">level</th><th scope=\"col\" class=\"meaning\">where the rules come from</th><th scope=\"col\">passed</th><th scope=\"col\">failed</th><th scope=\"col\">errored</th><th scope=\"col\">expected</th><th scope=\"col\">skipped</th></tr></thead>\n<tbody>\n");
+    out.push_str("<div class=\"scroll\"><table id=\"levels\">\n<caption>Test cases per level</caption>\n<thead><tr><th scope=\"col\">level</th><th scope=\"col\" class=\"meaning\">where the rules come from</th><th scope=\"col\">passed</th><th scope=\"col\">failed</th><th scope=\"col\">errored</th><th scope=\"col\">expected</th><th scope=\"col\">skipped</th><th scope=\"col\">pending</th></tr></thead>\n<tbody>\n");
     // One pass over the cases, not one per level and outcome.
     let mut counts: HashMap<(Level, &str), usize> = HashMap::new();
     for case in visit(run.cases.iter()) {
@@ -120,13 +120,14 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
         let count = |word: &str| counts.get(&(level, word)).copied().unwrap_or(0);
         let _ = writeln!(
             out,
-            "<tr data-level=\"{level}\"><th scope=\"row\">{level}</th><td class=\"meaning\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr data-level=\"{level}\"><th scope=\"row\">{level}</th><td class=\"meaning\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(level.meaning()),
             count("passed"),
             count("failed") + count("undefined"),
             count("errored"),
             count("expected"),
             count("skipped"),
+            count("pending"),
         );
     }
     out.push_str("</tbody>\n</table></div>\n</header>\n");

@@ -38,6 +38,7 @@ fn verdict_of(outcome: Outcome) -> CaseVerdict {
         Outcome::Errored => CaseVerdict::Errored,
         Outcome::Skipped => CaseVerdict::Skipped,
         Outcome::Undefined => CaseVerdict::Undefined,
+        Outcome::Pending => CaseVerdict::Pending,
     }
 }
 

@@ -174,6 +174,8 @@ pub enum CaseVerdict {
     Skipped,
     /// A step the suite does not define.
     Undefined,
+    /// A generated scenario whose bullet the suite cannot execute yet.
+    Pending,
 }
 
 impl CaseVerdict {
@@ -185,6 +187,7 @@ impl CaseVerdict {
             CaseVerdict::Errored => "errored",
             CaseVerdict::Skipped => "skipped",
             CaseVerdict::Undefined => "undefined",
+            CaseVerdict::Pending => "pending",
         }
     }
 }

@@ -84,6 +84,8 @@ pub struct Counts {
     pub undefined: usize,
     /// Skipped for a missing capability.
     pub skipped: usize,
+    /// Generated from a bullet the suite cannot execute yet (not failed).
+    pub pending: usize,
     /// Of the failed and errored: failures an expectations entry lists.
     pub listed: usize,
     /// Of the failed and errored: failures of a waived rule.
@@ -141,6 +143,7 @@ impl RunResult {
             errored: t.count(Outcome::Errored),
             undefined: t.count(Outcome::Undefined),
             skipped: t.count(Outcome::Skipped),
+            pending: t.count(Outcome::Pending),
             listed: judged
                 .clone()
                 .filter(|j| matches!(j, Some(Judged::Listed { .. })))
@@ -378,13 +381,14 @@ impl RunResult {
             })
             .unwrap_or_default();
         lines.push(format!(
-            "{} passed, {} failed ({} expected: {} listed, {} waived{waived_checks}), {} skipped — gate: {}",
+            "{} passed, {} failed ({} expected: {} listed, {} waived{waived_checks}), {} skipped{} — gate: {}",
             c.passed,
             c.failed + c.errored + c.undefined,
             c.listed + c.waived,
             c.listed,
             c.waived,
             c.skipped,
+            crate::runner::pending_count(c.pending),
             match (self.passed, strict_todo) {
                 (true, _) => "PASSED".to_owned(),
                 (false, Some(todo)) => format!("FAILED (--strict: {todo} TODO reasons)"),

@@ -117,6 +117,13 @@ impl Case {
                     .unwrap_or_else(|| "SKIPPED".to_owned()),
                 expected: false,
             },
+            (Outcome::Pending, _) => Case::Skipped {
+                message: result
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "PENDING".to_owned()),
+                expected: false,
+            },
             (Outcome::Undefined, _) => Case::Error {
                 kind: "UNDEFINED".to_owned(),
                 message: format!(

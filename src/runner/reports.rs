@@ -67,7 +67,9 @@ pub fn headlines(report: &RunReport, judged: Option<&[Option<Judged>]>) -> Vec<H
         .filter(|(at, _)| !is_expected(judged, *at))
         .filter_map(|(at, s)| {
             let (key, fault, indirect) = match (&s.verdict, s.outcome) {
-                (_, Outcome::Passed | Outcome::Skipped | Outcome::Undefined) => return None,
+                (_, Outcome::Passed | Outcome::Skipped | Outcome::Undefined | Outcome::Pending) => {
+                    return None;
+                }
                 (Some(Verdict::Failed(f)), _) => (f.rule.as_str(), false, f.observed.indirect),
                 (Some(Verdict::Errored(fault)), _) => (fault.kind.label(), true, false),
                 (None, outcome) => (outcome.label(), outcome == Outcome::Errored, false),
@@ -171,6 +173,12 @@ pub fn summary_markdown(
         t.count(Outcome::Errored),
         t.count(Outcome::Skipped),
     );
+    if t.count(Outcome::Pending) > 0 {
+        out.push_str(&format!(
+            "| pending (bullets the suite cannot execute yet; not failed) | {} |\n",
+            t.count(Outcome::Pending)
+        ));
+    }
     let judged = gate.map(|g| g.judged);
     let headlines = headlines(report, judged);
     if !headlines.is_empty() {

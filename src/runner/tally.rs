@@ -5,6 +5,7 @@
 //! from.
 
 use super::features::{FileOrigins, capability_skip_reason, is_capability_skip};
+use crate::levels::Level;
 pub use crate::outcome::{Outcome, ScenarioResult, TallyData};
 use crate::steps::ConformanceWorld;
 use crate::verdict::{Fault, Verdict};
@@ -392,7 +393,28 @@ fn on_step(
     let took = || planned.started.and_then(|s| at.duration_since(s).ok());
     match ev {
         Step::Started => planned.started = Some(at),
-        Step::Skipped => planned.duration = Some(took().unwrap_or_default()),
+        Step::Skipped => {
+            planned.duration = Some(took().unwrap_or_default());
+            // No definition matches the step. cucumber fails it in a
+            // hand-written scenario (a `Failed(NotFound)` event instead); in a
+            // generated one the bullet is pending.
+            if generated(&record.result.tags) {
+                planned.status = StepStatus::Undefined;
+                let cause = pending_cause(&step.value);
+                planned.error = Some(cause.clone());
+                let result = &mut record.result;
+                if matches!(result.outcome, Outcome::Passed | Outcome::Skipped) {
+                    result.outcome = Outcome::Pending;
+                    result.message = Some(format!(
+                        "step `{} {}`: {cause}",
+                        step.keyword.trim(),
+                        step.value
+                    ));
+                    result.cause = Some(cause);
+                    result.verdict = None;
+                }
+            }
+        }
         Step::Passed(..) => {
             planned.duration = Some(took().unwrap_or_default());
             planned.status = StepStatus::Passed;
@@ -400,11 +422,15 @@ fn on_step(
         Step::Failed(_, _, world, error) => {
             planned.duration = Some(took().unwrap_or_default());
             let typed = world.as_ref().and_then(|w| w.verdict.clone());
-            let (outcome, verdict, cause) = classify(error, typed);
+            let (mut outcome, verdict, mut cause) = classify(error, typed);
+            if outcome == Outcome::Undefined && generated(&record.result.tags) {
+                outcome = Outcome::Pending;
+                cause = pending_cause(&step.value);
+            }
             let text = verdict
                 .as_ref()
                 .map_or_else(|| cause.clone(), ToString::to_string);
-            planned.status = if outcome == Outcome::Undefined {
+            planned.status = if matches!(outcome, Outcome::Undefined | Outcome::Pending) {
                 StepStatus::Undefined
             } else {
                 StepStatus::Failed
@@ -423,6 +449,24 @@ fn on_step(
             }
         }
     }
+}
+
+/// Whether a scenario with `tags` was generated from a published page (its
+/// level is `published` or `derived`).
+pub(super) fn generated(tags: &[String]) -> bool {
+    matches!(
+        Level::of_tags(tags),
+        Some(Level::Published | Level::Derived)
+    )
+}
+
+/// Why a generated scenario is pending: its step `text` matches no phrase;
+/// names the nearest known phrases.
+fn pending_cause(text: &str) -> String {
+    format!(
+        "PENDING: the suite cannot execute this bullet yet (no phrase for this step; nearest known phrases: {})",
+        crate::vocabulary::nearest(text, 3).join(" | ")
+    )
 }
 
 fn location(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String {

@@ -345,7 +345,7 @@ pub fn returns_with_status(world: &mut ConformanceWorld, status: Option<Status>)
     );
 }
 
-/// RID5: every process of the Identity, each exactly once and as the oracle knows it.
+/// RID5: every process of the Identity, each exactly once and as the oracle knows it, in creation order.
 pub fn returns_every(world: &mut ConformanceWorld) {
     let last = world.last_call();
     let listed = list(world, &last);
@@ -390,6 +390,8 @@ pub fn returns_every(world: &mut ConformanceWorld) {
             ),
         );
     }
+    // A list of all of them is in creation order (docs/domain.md, Reading processes).
+    returns_in_creation_order(world);
 }
 
 /// RID5: the list is in creation order.

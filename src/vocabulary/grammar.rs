@@ -103,8 +103,19 @@ fn parameters(function: Function, text: &str) -> Result<Vec<Param>, String> {
     Ok(params)
 }
 
+/// A definition; a pattern that opens with a capitalized word (the pages'
+/// `Returns …`, `No …`) also accepts it lower-cased, as the generator writes
+/// it after a keyword (`Then returns …`, `And no …`).
 fn def(kinds: &'static [StepKind], pattern: &str, build: Build) -> Definition {
-    let pattern = format!("^{pattern}$");
+    let mut chars = pattern.chars();
+    let pattern = match (chars.next(), chars.next()) {
+        (Some(first), Some(second))
+            if first.is_ascii_uppercase() && second.is_ascii_lowercase() =>
+        {
+            format!("^[{first}{}]{}$", first.to_ascii_lowercase(), &pattern[1..])
+        }
+        _ => format!("^{pattern}$"),
+    };
     let pattern = Regex::new(&pattern)
         .unwrap_or_else(|e| panic!("the pattern {pattern} does not compile: {e}"));
     Definition {
@@ -147,7 +158,7 @@ pub static DEFINITIONS: LazyLock<Vec<Definition>> = LazyLock::new(|| {
         def(
             GIVEN,
             &format!(
-                r"(?:[Tt]he Identity has no|none has|there is no|none is) (?:active IdentityDeletionProcess|IdentityDeletionProcess with {ACTIVE} as `status`|{ACTIVE} as `status`|active)(?: for this Identity)?\.?"
+                r"(?:[Tt]he Identity has no|(?:none|no IdentityDeletionProcess) (?:has|is)|there is no) (?:active IdentityDeletionProcess|IdentityDeletionProcess with {ACTIVE} as `status`|{ACTIVE} as `status`|active)(?: for this Identity)?\.?"
             ),
             |_| Ok(Phrase::HasNoActive),
         ),
@@ -158,7 +169,7 @@ pub static DEFINITIONS: LazyLock<Vec<Definition>> = LazyLock::new(|| {
         ),
         def(
             GIVEN,
-            r"(?:[Tt]he Identity has no IdentityDeletionProcess with the given `id`|none exists with the given `id`(?: for this Identity)?)\.?",
+            r"(?:[Tt]he Identity has no IdentityDeletionProcess with the given `id`|(?:none|no IdentityDeletionProcess) exists with the given `id`(?: for this Identity)?)\.?",
             |_| Ok(Phrase::UnknownId),
         ),
         def(

@@ -11,7 +11,9 @@ mod grammar;
 mod phrase;
 
 pub use grammar::{DEFINITIONS, Definition};
-pub use phrase::{ACTOR, CALL_FAILS, IdMutation, Param, Phrase, Refusal, StepKind, call_text};
+pub use phrase::{
+    ACTOR, CALL_FAILS, IdMutation, Param, Phrase, Refusal, StepKind, call_text, witness_state,
+};
 
 use crate::adapter::Capability;
 use crate::domain::{ErrorKind, Field, Function, Status};

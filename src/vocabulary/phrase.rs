@@ -304,6 +304,14 @@ pub fn call_text(actor: &str, function: &str, parameters: &[String]) -> String {
     text
 }
 
+/// The state a success scenario starts from when its page gives no
+/// precondition and no failure condition to derive one from: more than one
+/// process, of every status, in a known order, so that an outcome about "all"
+/// of them (which, in which order) is observable, not vacuous.
+pub fn witness_state() -> String {
+    Phrase::HasCancelledThenActive.to_string()
+}
+
 /// The Then text every failure scenario starts with.
 pub const CALL_FAILS: &str = "the call fails";
 

@@ -316,3 +316,45 @@ async fn every_fuzzer_reproduction_reproduces() {
     assert_eq!(outside, OUTSIDE_THE_SEQUENCE, "{reproduced:?}");
     assert!(!reproduced.is_empty());
 }
+
+/// The generated scenarios alone (not only the hand-written ones) catch a
+/// getAll in reverse order: the RID5 scenario starts from more than one
+/// process (the witness state), so the order shows; the control passes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_rid5_scenario_catches_a_reversed_get_all() {
+    let generated = || {
+        let mut options = RunOptions::new(vec![
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features/generated"),
+        ]);
+        options.console = false;
+        options
+    };
+    let report = runner::run(
+        Arc::new(Mutant::new(Mutation::GetAllReversed)),
+        &generated(),
+    )
+    .await
+    .expect("the run starts");
+    let failed: Vec<&str> = report
+        .tally
+        .scenarios
+        .iter()
+        .filter(|s| s.outcome == Outcome::Failed)
+        .map(|s| s.scenario.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        ["RID5 On Success 1: Returns a list with all IdentityDeletionProcesses of your Identity."],
+        "{}",
+        report.summary()
+    );
+    assert!(
+        report.summary().contains("RID5.order"),
+        "{}",
+        report.summary()
+    );
+    let control = runner::run(Arc::new(Mutant::new(Mutation::None)), &generated())
+        .await
+        .expect("the run starts");
+    assert!(control.passed(), "{}", control.summary());
+}

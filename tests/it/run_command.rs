@@ -151,11 +151,13 @@ fn coverage_of_our_spec_is_complete() {
     assert_eq!(output.status.code(), Some(0), "{out}");
     assert!(
         out.trim_end().ends_with(
-            "outcome bullets executable: 11/11 (RID1, RID2, RID3, RID4, RID5); passing against enmeshed-conformance reference implementation 0.1.0: 11/11"
+            "outcome bullets executable: 11/11 (RID1, RID2, RID3, RID4, RID5); passing against enmeshed-conformance reference implementation 0.1.0: 11/11; pending: 0"
         ),
         "{out}"
     );
-    let output = binary(&["coverage", "--json"]);
+    // `--strict` too: our own pages have no pending bullet.
+    let output = binary(&["coverage", "--json", "--strict"]);
+    assert_eq!(output.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     let bullets = json["bullets"].as_array().expect("bullets");
     assert_eq!(bullets.len(), 11);
@@ -190,7 +192,15 @@ fn coverage_lists_the_undefined_steps_of_other_use_cases() {
             && out.contains("× When the Identity calls frobnicateWidget"),
         "{out}"
     );
-    assert!(out.trim_end().ends_with("outcome bullets executable: 2/6 (RID4); passing against enmeshed-conformance reference implementation 0.1.0: 2/2"), "{out}");
+    assert!(out.trim_end().ends_with("outcome bullets executable: 2/6 (RID4); passing against enmeshed-conformance reference implementation 0.1.0: 2/2; pending: 4 (not executable yet; not failures; `coverage --strict` fails on them)"), "{out}");
+    // `--strict` makes the pending bullets a failure.
+    let output = binary(&[
+        "coverage",
+        "--strict",
+        "--spec",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
 
     let output = binary(&["coverage", "--spec", "no/such/dir"]);
     assert_eq!(output.status.code(), Some(2));

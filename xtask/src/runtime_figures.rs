@@ -8,9 +8,12 @@
 //!   markers of every file in [`DOCUMENTS`]. It needs Node 20 and `npm ci` in
 //!   the adapter's directory.
 //! - `cargo xtask gen` renders the blocks from the record (no Node needed).
-//! - `cargo xtask check` fails when a block differs from the record, or when
-//!   the inputs (the adapter's files, its lock file, the features) changed
-//!   since the record was made: the figures cannot go stale silently.
+//! - `cargo xtask runtime-figures --check` (not `cargo xtask check`: a
+//!   docs-only change must never need the real runtime to get green) fails
+//!   when a block differs from the record, or when the inputs (the adapter's
+//!   files, its lock file, the features) changed since the record was made.
+//! - A scenario the run reports as PENDING (a generated bullet the suite
+//!   cannot execute yet) is not counted: it judges nothing.
 //!
 //! The digest does not cover the suite's own code: a change of a check that
 //! moves the figures without a feature change needs `runtime-figures` again
@@ -145,7 +148,8 @@ pub fn parse_run(datawallet: &str, stdout: &str) -> Result<ModeFigures, String> 
     })
 }
 
-/// `(passed, failed, skipped)` of a summary line "N passed, M failed, K skipped".
+/// `(passed, failed, skipped)` of a summary line "N passed, M failed, K skipped"
+/// (optionally followed by ", P pending", which judges nothing and is left out).
 fn summary_counts(line: &str) -> Option<(u64, u64, u64)> {
     let mut parts = line.split(", ");
     let number = |part: Option<&str>, word: &str| -> Option<u64> {
@@ -154,6 +158,9 @@ fn summary_counts(line: &str) -> Option<(u64, u64, u64)> {
     let passed = number(parts.next(), " passed")?;
     let failed = number(parts.next(), " failed")?;
     let skipped = number(parts.next(), " skipped")?;
+    if let Some(pending) = parts.next() {
+        number(Some(pending), " pending")?;
+    }
     parts.next().is_none().then_some((passed, failed, skipped))
 }
 

@@ -564,3 +564,109 @@ fn a_directory_inside_another_checkout_is_not_taken_for_it() {
         "it is not a git checkout; pass --commit SHA",
     );
 }
+
+/// A docs-only change whose new bullet the suite cannot execute yet: `sync`,
+/// `check` and the run all pass, with the bullet pending (not failed).
+#[test]
+#[ignore = "runs git, sync, check and a whole run (about 2 s): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
+fn a_bullet_with_a_new_phrase_is_pending_and_everything_stays_green() {
+    const RID4: &str = "use-case-transport-get-active-identitydeletionprocess.md";
+    let page = std::fs::read_to_string(workspace().join("spec/use-cases").join(RID4)).unwrap();
+    let docs = checkout(&[(RID4, &page)]);
+    let ws = Workspace::new(&[(RID4, &page)]);
+    let (code, _, stderr) = ws.sync(docs.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let edited = page.replace(
+        "- Returns the active IdentityDeletionProcess.\n",
+        "- Returns the active IdentityDeletionProcess.\n- Notifies every device of the Identity by carrier pigeon.\n",
+    );
+    assert_ne!(edited, page);
+    std::fs::write(docs.path().join("_docs_use-cases").join(RID4), &edited).unwrap();
+    commit_all(docs.path(), "a bullet with a new phrase");
+    let (code, stdout, stderr) = ws.sync(docs.path(), &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("+ Notifies every device of the Identity by carrier pigeon."),
+        "{stdout}"
+    );
+
+    let spec = ws.path("spec/use-cases");
+    let out = ws.path("features/generated");
+    let check = xtask(&[
+        "check",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&check);
+    assert_eq!(check.status.code(), Some(0), "{stdout}{stderr}");
+
+    use enmeshed_conformance::prelude::*;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let reports = tempfile::tempdir().unwrap();
+    let results = reports.path().join("results.json");
+    let junit = reports.path().join("junit.xml");
+    let markdown = reports.path().join("summary.md");
+    let result = runtime
+        .block_on(
+            Run::new(Arc::new(ReferenceImplementation::new()))
+                .features([out])
+                .fuzz(None)
+                .console(false)
+                .results(&results)
+                .junit(&junit)
+                .summary(&markdown)
+                .execute(),
+        )
+        .unwrap();
+    let counts = result.counts();
+    let summary = result.report.summary();
+    assert_eq!(result.verdict(), RunVerdict::Passed, "{summary}");
+    assert_eq!(
+        (
+            counts.passed,
+            counts.failed,
+            counts.undefined,
+            counts.pending
+        ),
+        (2, 0, 0, 1),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with("2 passed, 0 failed, 0 skipped, 1 pending"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("PENDING RID4 On Success 2: Notifies every device")
+            && summary.contains("nearest known phrases: "),
+        "{summary}"
+    );
+    let results = std::fs::read_to_string(&results).unwrap();
+    assert_eq!(
+        results.matches("\"verdict\":\"pending\"").count(),
+        1,
+        "{results}"
+    );
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        junit.contains("<skipped>step `Then notifies every device")
+            && junit.contains("PENDING: the suite cannot execute this bullet yet"),
+        "{junit}"
+    );
+    let markdown = std::fs::read_to_string(&markdown).unwrap();
+    assert!(
+        markdown.contains("| pending (bullets the suite cannot execute yet; not failed) | 1 |")
+            && !markdown.contains("### Failed scenarios"),
+        "{markdown}"
+    );
+    let lines = result.closing_lines(false).join("\n");
+    assert!(
+        lines.contains("failed by level: published 0, derived 0"),
+        "{lines}"
+    );
+}
