@@ -263,7 +263,7 @@ async fn run_op(
 
 /// Makes one call and judges the answer with the oracle; with the `events`
 /// capability, a status change is noted in `changes` for the event check.
-async fn judged_call(
+pub(super) async fn judged_call(
     adapter: &dyn Adapter,
     oracle: &mut Oracle,
     handle: &IdentityHandle,

@@ -14,6 +14,7 @@
 //! - **bursts**: concurrent initiate/cancel/observe bursts on several
 //!   Identities (and Devices); every state must be one some serial order explains.
 
+pub mod calendar;
 pub mod concurrency;
 pub mod exec;
 pub mod ops;
@@ -601,7 +602,9 @@ pub struct PropertyOutcome {
 }
 
 /// Runs each of the three properties to its end, independently (for `run`,
-/// where each is a test case of its own); blocks like [`fuzz`].
+/// where each is a test case of its own), then the calendar check
+/// ([`calendar`]: every instant of the fixed time table, whatever the date);
+/// blocks like [`fuzz`].
 pub fn fuzz_each(
     adapter: Arc<dyn Adapter>,
     info: &ImplementationInfo,
@@ -653,6 +656,23 @@ pub fn fuzz_each(
             ),
             zero_cases(options.concurrency_cases, "concurrency cases"),
             &|| run_bursts(&adapter, info, runtime, options),
+        ),
+        timed(
+            calendar::CALENDAR,
+            calendar::what(),
+            calendar::skip_reason(info),
+            &|| {
+                runtime
+                    .block_on(calendar::check(adapter.as_ref(), &options.waivers))
+                    .err()
+                    .map(|verdict| FuzzFailure {
+                        property: calendar::CALENDAR,
+                        verdict,
+                        step: None,
+                        steps: None,
+                        gherkin: None,
+                    })
+            },
         ),
     ]
 }

@@ -9,6 +9,7 @@
 //! the implementation against it; the implementation is never its own
 //! reference.
 
+pub mod calendar;
 pub mod dst;
 pub mod model;
 pub mod serial;
