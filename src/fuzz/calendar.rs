@@ -56,7 +56,11 @@ pub async fn check(adapter: &dyn Adapter, waivers: &Arc<Waivers>) -> Result<(), 
     Ok(())
 }
 
-async fn at_mark(adapter: &dyn Adapter, waivers: &Arc<Waivers>, mark: &Mark) -> Result<(), Verdict> {
+async fn at_mark(
+    adapter: &dyn Adapter,
+    waivers: &Arc<Waivers>,
+    mark: &Mark,
+) -> Result<(), Verdict> {
     let mut oracle = Oracle::with_waivers(waivers.clone());
     let handle = adapter
         .new_identity()

@@ -98,13 +98,13 @@ fn offset_changes(marks: &mut Vec<Mark>) {
     let years = DST_YEARS
         .iter()
         .flat_map(|y| ZONES.iter().map(move |z| (*y, z.tz)))
-        .chain(
-            MOSCOW_YEARS
-                .iter()
-                .map(|y| (*y, chrono_tz::Europe::Moscow)),
-        );
+        .chain(MOSCOW_YEARS.iter().map(|y| (*y, chrono_tz::Europe::Moscow)));
     for (year, tz) in years {
-        for t in transitions(tz, instant(year, 1, 1, 0, 0, 0, 0), instant(year + 1, 1, 1, 0, 0, 0, 0)) {
+        for t in transitions(
+            tz,
+            instant(year, 1, 1, 0, 0, 0, 0),
+            instant(year + 1, 1, 1, 0, 0, 0, 0),
+        ) {
             let change = i64::from(t.after - t.before);
             let size = TimeDelta::seconds(change.abs());
             let kind = if change > 0 {
@@ -137,7 +137,8 @@ fn offset_changes(marks: &mut Vec<Mark>) {
 }
 
 fn calendar_marks(marks: &mut Vec<Mark>) {
-    let last_ms = |date: NaiveDate| day_start(date) + TimeDelta::days(1) - TimeDelta::milliseconds(1);
+    let last_ms =
+        |date: NaiveDate| day_start(date) + TimeDelta::days(1) - TimeDelta::milliseconds(1);
     let mut push = |at: DateTime<Utc>, kind: Kind, what: &str| {
         marks.push(Mark {
             at,
@@ -145,9 +146,21 @@ fn calendar_marks(marks: &mut Vec<Mark>) {
             what: what.to_owned(),
         });
     };
-    push(instant(2026, 12, 31, 23, 59, 59, 999), Kind::YearEnd, "the last millisecond of 2026");
-    push(instant(2027, 1, 1, 0, 0, 0, 0), Kind::YearEnd, "the first instant of 2027");
-    push(instant(2028, 12, 31, 23, 59, 59, 999), Kind::YearEnd, "the last millisecond of a leap year (day 366)");
+    push(
+        instant(2026, 12, 31, 23, 59, 59, 999),
+        Kind::YearEnd,
+        "the last millisecond of 2026",
+    );
+    push(
+        instant(2027, 1, 1, 0, 0, 0, 0),
+        Kind::YearEnd,
+        "the first instant of 2027",
+    );
+    push(
+        instant(2028, 12, 31, 23, 59, 59, 999),
+        Kind::YearEnd,
+        "the last millisecond of a leap year (day 366)",
+    );
     for month in 1..=12u32 {
         let next = if month == 12 {
             NaiveDate::from_ymd_opt(MONTH_END_YEAR + 1, 1, 1)
@@ -155,20 +168,65 @@ fn calendar_marks(marks: &mut Vec<Mark>) {
             NaiveDate::from_ymd_opt(MONTH_END_YEAR, month + 1, 1)
         };
         let Some(next) = next else { continue };
-        let Some(last) = next.pred_opt() else { continue };
-        push(last_ms(last), Kind::MonthEnd, "the last millisecond of a month");
-        push(day_start(next), Kind::MonthEnd, "the first instant of a month");
+        let Some(last) = next.pred_opt() else {
+            continue;
+        };
+        push(
+            last_ms(last),
+            Kind::MonthEnd,
+            "the last millisecond of a month",
+        );
+        push(
+            day_start(next),
+            Kind::MonthEnd,
+            "the first instant of a month",
+        );
     }
-    push(instant(2028, 2, 28, 23, 59, 59, 999), Kind::LeapDay, "the eve of a leap day");
-    push(instant(2028, 2, 29, 0, 0, 0, 0), Kind::LeapDay, "the first instant of a leap day");
-    push(instant(2028, 2, 29, 12, 0, 0, 0), Kind::LeapDay, "noon of a leap day");
-    push(instant(2028, 2, 29, 23, 59, 59, 999), Kind::LeapDay, "the last millisecond of a leap day");
-    push(instant(2028, 3, 1, 0, 0, 0, 0), Kind::LeapDay, "the day after a leap day");
-    push(instant(2000, 2, 29, 12, 0, 0, 0), Kind::LeapDay, "the leap day of 2000 (divisible by 400)");
-    push(instant(2100, 2, 28, 23, 59, 59, 999), Kind::LeapDay, "the end of February 2100 (not a leap year)");
-    push(instant(2100, 3, 1, 0, 0, 0, 0), Kind::LeapDay, "1 March 2100, the day after 28 February");
+    push(
+        instant(2028, 2, 28, 23, 59, 59, 999),
+        Kind::LeapDay,
+        "the eve of a leap day",
+    );
+    push(
+        instant(2028, 2, 29, 0, 0, 0, 0),
+        Kind::LeapDay,
+        "the first instant of a leap day",
+    );
+    push(
+        instant(2028, 2, 29, 12, 0, 0, 0),
+        Kind::LeapDay,
+        "noon of a leap day",
+    );
+    push(
+        instant(2028, 2, 29, 23, 59, 59, 999),
+        Kind::LeapDay,
+        "the last millisecond of a leap day",
+    );
+    push(
+        instant(2028, 3, 1, 0, 0, 0, 0),
+        Kind::LeapDay,
+        "the day after a leap day",
+    );
+    push(
+        instant(2000, 2, 29, 12, 0, 0, 0),
+        Kind::LeapDay,
+        "the leap day of 2000 (divisible by 400)",
+    );
+    push(
+        instant(2100, 2, 28, 23, 59, 59, 999),
+        Kind::LeapDay,
+        "the end of February 2100 (not a leap year)",
+    );
+    push(
+        instant(2100, 3, 1, 0, 0, 0, 0),
+        Kind::LeapDay,
+        "1 March 2100, the day after 28 February",
+    );
     for (date, what) in [
-        ((2020, 12, 31), "ISO week-based year 2020 ends on 3 January 2021"),
+        (
+            (2020, 12, 31),
+            "ISO week-based year 2020 ends on 3 January 2021",
+        ),
         ((2021, 1, 3), "3 January 2021 is in ISO week 53 of 2020"),
         ((2024, 12, 30), "30 December 2024 is in ISO week 1 of 2025"),
         ((2025, 12, 29), "29 December 2025 is in ISO week 1 of 2026"),
@@ -208,7 +266,11 @@ pub fn table() -> &'static [Mark] {
 /// of the table's instants later than `now`, moved by `offset_ms` (kept only
 /// when it stays later than `now`); `None` when no entry is later.
 pub fn jump_target(now: DateTime<Utc>, which: usize, offset_ms: i64) -> Option<DateTime<Utc>> {
-    let later: Vec<DateTime<Utc>> = table().iter().map(|m| m.at).filter(|at| *at > now).collect();
+    let later: Vec<DateTime<Utc>> = table()
+        .iter()
+        .map(|m| m.at)
+        .filter(|at| *at > now)
+        .collect();
     let at = *later.get(which % later.len().max(1))?;
     let moved = at + TimeDelta::milliseconds(offset_ms);
     Some(if moved > now { moved } else { at })
@@ -232,20 +294,42 @@ mod tests {
             let changes: Vec<_> = years
                 .iter()
                 .flat_map(|y| {
-                    transitions(zone.tz, instant(*y, 1, 1, 0, 0, 0, 0), instant(y + 1, 1, 1, 0, 0, 0, 0))
+                    transitions(
+                        zone.tz,
+                        instant(*y, 1, 1, 0, 0, 0, 0),
+                        instant(y + 1, 1, 1, 0, 0, 0, 0),
+                    )
                 })
                 .collect();
             if zone.tz == chrono_tz::Asia::Kolkata {
                 assert!(changes.is_empty(), "the control zone has no change");
                 continue;
             }
-            assert!(changes.iter().any(|t| t.after > t.before), "{}: no skipped time", zone.tz.name());
-            assert!(changes.iter().any(|t| t.after < t.before), "{}: no repeated time", zone.tz.name());
+            assert!(
+                changes.iter().any(|t| t.after > t.before),
+                "{}: no skipped time",
+                zone.tz.name()
+            );
+            assert!(
+                changes.iter().any(|t| t.after < t.before),
+                "{}: no repeated time",
+                zone.tz.name()
+            );
             for t in changes {
                 let size = TimeDelta::seconds(i64::from(t.after - t.before).abs());
                 let one = TimeDelta::milliseconds(1);
-                for edge in [t.at - size, t.at - one, t.at, t.at + size - one, t.at + size] {
-                    assert!(instants.contains(&edge), "{}: {edge} missing", zone.tz.name());
+                for edge in [
+                    t.at - size,
+                    t.at - one,
+                    t.at,
+                    t.at + size - one,
+                    t.at + size,
+                ] {
+                    assert!(
+                        instants.contains(&edge),
+                        "{}: {edge} missing",
+                        zone.tz.name()
+                    );
                 }
             }
         }
@@ -283,7 +367,9 @@ mod tests {
         for mark in table().iter().filter(|m| m.kind == Kind::WeekYear) {
             assert!(week_year_differs(mark.at.date_naive()), "{mark:?}");
         }
-        assert!(!week_year_differs(instant(2026, 12, 26, 12, 0, 0, 0).date_naive()));
+        assert!(!week_year_differs(
+            instant(2026, 12, 26, 12, 0, 0, 0).date_naive()
+        ));
         for kind in [Kind::YearEnd, Kind::MonthEnd, Kind::LeapDay, Kind::WeekYear] {
             assert!(table().iter().any(|m| m.kind == kind), "{kind:?}");
         }
@@ -292,7 +378,10 @@ mod tests {
                 .iter()
                 .any(|m| m.at.month() == 2 && m.at.day() == 29 && m.at.year() == 2028)
         );
-        assert!(table().iter().all(|m| m.at > start()), "START precedes the table");
+        assert!(
+            table().iter().all(|m| m.at > start()),
+            "START precedes the table"
+        );
     }
 
     #[test]
@@ -306,11 +395,43 @@ mod tests {
         let now = instant(2026, 12, 7, 3, 0, 0, 0);
         let first_later = table().iter().find(|m| m.at > now).map(|m| m.at);
         assert_eq!(jump_target(now, 0, 0), first_later);
-        assert_eq!(jump_target(now, 0, -1_000_000_000_000), first_later, "never backwards");
+        assert_eq!(
+            jump_target(now, 0, -1_000_000_000_000),
+            first_later,
+            "never backwards"
+        );
         let last = table().last().map(|m| m.at).unwrap();
         assert_eq!(jump_target(last, 3, 0), None);
         let t = jump_target(now, 1, 250).unwrap();
         assert!(t > now);
-        assert!(table().iter().any(|m| m.at + TimeDelta::milliseconds(250) == t));
+        assert!(
+            table()
+                .iter()
+                .any(|m| m.at + TimeDelta::milliseconds(250) == t)
+        );
+    }
+
+    /// Every instant `features/manual/calendar.feature` sets a clock to is an
+    /// entry of the table, so the feature and the table stay in line.
+    #[test]
+    fn the_calendar_feature_sets_clocks_only_to_entries_of_the_table() {
+        let feature = crate::suite::FEATURES
+            .iter()
+            .find(|f| f.path.ends_with("manual/calendar.feature"))
+            .expect("the calendar feature is embedded");
+        let prefix = "the Identity's clock is set to ";
+        let mut set = 0;
+        for line in feature.text.lines() {
+            let Some(at) = line.split(prefix).nth(1) else {
+                continue;
+            };
+            let at = crate::domain::parse_timestamp(at.trim()).expect("an instant");
+            assert!(
+                table().iter().any(|m| m.at == at),
+                "{at} is not in the table"
+            );
+            set += 1;
+        }
+        assert!(set >= 6, "{set} clocks set");
     }
 }

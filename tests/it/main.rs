@@ -17,6 +17,7 @@ mod support {
 
 mod action_gate;
 mod bounded_output;
+mod calendar_coverage;
 mod capabilities_and_faults;
 mod command_line;
 mod coverage_spec;
