@@ -23,7 +23,7 @@ const DAYS: u32 = 1;
 pub fn skip_reason(info: &ImplementationInfo) -> Option<String> {
     [Capability::Clock, Capability::SetClock]
         .into_iter()
-        .find(|c| !info.capabilities.contains(c))
+        .find(|c| !info.has(*c))
         .map(|c| {
             format!(
                 "needs the capability `{}`: the calendar's instants are set on stopped clocks",

@@ -288,6 +288,7 @@ fn run_model<M>(
     options: &FuzzOptions,
     operations: &AtomicU64,
     events: bool,
+    set_clock: bool,
 ) -> Option<FuzzFailure>
 where
     M: ReferenceStateMachine<State = ModelState, Transition = Op>,
@@ -366,7 +367,9 @@ where
         verdict,
         step,
         steps: Some(render::numbered_steps(initial, ops, step)),
-        gherkin: Some(render::gherkin_scenario(initial, ops, step, events)),
+        gherkin: Some(render::gherkin_scenario(
+            initial, ops, step, events, set_clock,
+        )),
     })
 }
 
@@ -401,7 +404,8 @@ fn run_model_for(
         (false, true) => run_model::<FuzzMachine<false, true>>,
         (false, false) => run_model::<FuzzMachine<false, false>>,
     };
-    run(adapter, runtime, options, operations, events)
+    let set_clock = info.has(Capability::SetClock);
+    run(adapter, runtime, options, operations, events, set_clock)
 }
 
 /// How many Devices per Identity the concurrency properties spread calls
@@ -660,7 +664,7 @@ pub fn fuzz_each(
         timed(
             calendar::CALENDAR,
             calendar::what(),
-            calendar::skip_reason(info),
+            zero_cases(options.cases, "--fuzz-cases").or_else(|| calendar::skip_reason(info)),
             &|| {
                 runtime
                     .block_on(calendar::check(adapter.as_ref(), &options.waivers))

@@ -4,7 +4,10 @@
 //! model expects it, so that it fails against the faulty implementation and
 //! passes against a conforming one.
 
-use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, device_number, resolve_known, step};
+use super::ops::{
+    MALFORMED_IDS, Op, clock_advance_ms, clock_jump_target, device_number, resolve_known, step,
+};
+use crate::domain::format_timestamp;
 use crate::domain::{DEFAULT_GRACE_PERIOD_DAYS, Function, Status};
 use crate::oracle::model::{DAY_MS, Expected, ModelState};
 use crate::vocabulary::{IdMutation, Param, Phrase};
@@ -59,9 +62,17 @@ fn describe_call(state: &ModelState, op: &Op) -> String {
             "{who}: the clock advances by {} ms ({step:?})",
             clock_advance_ms(state, *identity, *step)
         ),
-        Op::SetClockNearDst { offset_ms, .. } => {
-            format!("{who}: the clock is set {offset_ms} ms from the next daylight-saving change")
-        }
+        Op::SetClockAt {
+            identity,
+            which,
+            offset_ms,
+        } => match clock_jump_target(state, *identity, which, *offset_ms) {
+            Some(target) => format!(
+                "{who}: the clock is set to {} (with `setClock`)",
+                format_timestamp(target)
+            ),
+            None => format!("{who}: the clock stays (no later instant in the time table)"),
+        },
         Op::GetMutated {
             which, mutation, ..
         } => {
@@ -149,6 +160,8 @@ struct Scene {
     subject: Option<(usize, usize)>,
     /// Fuzz Identities (other than the first) that a Given created.
     others: Vec<usize>,
+    /// Whether the run's clocks started at `calendar::START` (capability `setClock`).
+    set_clock: bool,
 }
 
 /// The steps of an operation: (keyword, phrase) lines, or `None` when the
@@ -252,12 +265,16 @@ fn lines(
                 },
             ));
         }
-        // Run only once the clock's instant is known (an answer pinned it).
-        Op::SetClockNearDst { offset_ms, .. } => {
-            if state.identities[main].processes.is_empty() {
-                return Some(out);
+        // Only where the run set the clock (capability `setClock`).
+        Op::SetClockAt {
+            which, offset_ms, ..
+        } => {
+            if !scene.set_clock {
+                return None;
             }
-            out.push(("When", Phrase::ClockNearDst(*offset_ms)));
+            if let Some(target) = clock_jump_target(state, main, which, *offset_ms) {
+                out.push(("When", Phrase::ClockSetTo(format_timestamp(target))));
+            }
         }
         Op::GetMutated {
             which, mutation, ..
@@ -356,16 +373,23 @@ pub fn gherkin_scenario(
     ops: &[Op],
     failed: Option<usize>,
     events: bool,
+    set_clock: bool,
 ) -> String {
     let main = failed
         .and_then(|f| f.checked_sub(1))
         .and_then(|f| ops.get(f))
         .map_or(0, Op::identity);
     let mut state = initial.clone();
-    let mut scene = Scene::default();
+    let mut scene = Scene {
+        set_clock,
+        ..Scene::default()
+    };
     let mut body = String::new();
     let mut incomplete = false;
-    if initial.clock {
+    if initial.clock && set_clock {
+        let start = Phrase::ClockSetTo(format_timestamp(*crate::oracle::calendar::START));
+        let _ = writeln!(body, "    Given {start}");
+    } else if initial.clock {
         let _ = writeln!(body, "    Given {}", Phrase::ClockStopped);
     }
     let end = failed.map_or(ops.len(), |f| f.min(ops.len()));
@@ -489,7 +513,7 @@ mod tests {
             Op::GetAll { identity: 0 },
             Op::GetActive { identity: 0 },
         ];
-        let gherkin = gherkin_scenario(&initial, &ops, Some(4), false);
+        let gherkin = gherkin_scenario(&initial, &ops, Some(4), false, false);
         parses(&gherkin);
         assert!(is_complete(&gherkin), "{gherkin}");
         assert!(gherkin.contains("its `gracePeriodEndsAt` is 3 days after its `createdAt`"));
@@ -545,7 +569,7 @@ mod tests {
                 device: None,
             },
         ];
-        let gherkin = gherkin_scenario(&initial, &ops, None, false);
+        let gherkin = gherkin_scenario(&initial, &ops, None, false, false);
         parses(&gherkin);
         assert!(
             gherkin.contains("Given another Identity has initiated an IdentityDeletionProcess"),
