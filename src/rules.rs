@@ -221,6 +221,10 @@ fn build() -> Vec<Rule> {
             "PROTOCOL.unknown-kind",
             "a request of an unknown kind gets an `errored` reply",
         ),
+        rule(
+            "PROTOCOL.seq-order",
+            "requests written out of `seq` order (`seq` is unique, not increasing) are each answered under their own `seq`",
+        ),
     ]);
     rules
 }

@@ -20,7 +20,7 @@ const OTHER_DEVICE: &str = "DVCbbbbbbbbbbbbbbbbb";
 
 /// Catalogue rules the oracle does not judge, and who does: the aspect (or
 /// whole id) and the module.
-const JUDGED_ELSEWHERE: [(&str, &str); 7] = [
+const JUDGED_ELSEWHERE: [(&str, &str); 8] = [
     ("stored", "steps/then.rs: a read after the call"),
     (
         "same",
@@ -37,6 +37,10 @@ const JUDGED_ELSEWHERE: [(&str, &str); 7] = [
     ),
     ("INVARIANT.one-active", "steps/then.rs, fuzz/exec.rs"),
     ("PROTOCOL.unknown-kind", "runner/properties.rs"),
+    (
+        "PROTOCOL.seq-order",
+        "runner/properties.rs, process/connection.rs",
+    ),
 ];
 
 fn ms(n: i64) -> TimeDelta {

@@ -239,6 +239,69 @@ impl Connection {
         }
     }
 
+    /// Sends `first` and `second` with consecutive `seq`s, the higher one
+    /// (`second`'s) written first, and waits for both replies: requests out
+    /// of `seq` order, made deterministically (PROTOCOL.md: `seq` is unique,
+    /// not increasing). The replies in the order of the requests.
+    pub async fn request_pair_reversed(
+        &self,
+        first: &Request,
+        second: &Request,
+    ) -> Result<(ReplyBody, ReplyBody), AdapterError> {
+        let seq = self.next_seq.fetch_add(2, Ordering::SeqCst);
+        let (first_waiter, first_reply) = oneshot::channel();
+        let (second_waiter, second_reply) = oneshot::channel();
+        {
+            let mut traffic = lock(&self.shared.traffic);
+            if let Some(fault) = &traffic.fault {
+                return Err(fault.clone());
+            }
+            traffic.pending.insert(seq, (first.kind(), first_waiter));
+            traffic
+                .pending
+                .insert(seq + 1, (second.kind(), second_waiter));
+            traffic.issued = traffic.issued.max(seq + 1);
+        }
+        for line in [second.line(seq + 1), first.line(seq)] {
+            if self.requests.send(line).is_err() {
+                let tail = self.shared.stderr_tail();
+                self.shared.fail(AdapterError::new(
+                    AdapterFault::Crash,
+                    format!("the implementation's input is closed; {tail}"),
+                ));
+            }
+        }
+        let wait = |reply: oneshot::Receiver<Result<ReplyBody, AdapterError>>, seq: u64, kind| async move {
+            match tokio::time::timeout(self.timeout, reply).await {
+                Ok(Ok(result)) => result,
+                Ok(Err(_)) => Err(self.fault().unwrap_or_else(|| {
+                    AdapterError::new(AdapterFault::Crash, "the connection closed")
+                })),
+                Err(_) => {
+                    let error = AdapterError::new(
+                        AdapterFault::Timeout,
+                        format!(
+                            "no reply to `{kind}` (seq {seq}, one of two written out of `seq` order) within {:?} from `{}`",
+                            self.timeout, self.command
+                        ),
+                    );
+                    {
+                        let mut traffic = lock(&self.shared.traffic);
+                        traffic.pending.remove(&seq);
+                        traffic.timed_out.insert(seq);
+                    }
+                    self.shared.fail(error.clone());
+                    Err(error)
+                }
+            }
+        };
+        let (a, b) = futures::join!(
+            wait(first_reply, seq, first.kind()),
+            wait(second_reply, seq + 1, second.kind())
+        );
+        Ok((a?, b?))
+    }
+
     /// Asks the implementation to stop, then ends its whole process group
     /// (TERM, a short wait, KILL) and waits until the child is reaped.
     pub async fn shutdown(&self) {

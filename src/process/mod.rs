@@ -397,6 +397,41 @@ impl ProcessAdapter {
     }
 }
 
+impl ProcessAdapter {
+    /// Sends two `newIdentity` requests written out of `seq` order (the
+    /// higher `seq` first); each must be answered with its own fresh
+    /// Identity. Returns what went wrong, if anything.
+    pub async fn probe_seq_order(&self) -> Result<(), AdapterError> {
+        let (_, connection) = self.fresh().await?;
+        let (first, second) = connection
+            .request_pair_reversed(&Request::NewIdentity, &Request::NewIdentity)
+            .await?;
+        let mut names = Vec::new();
+        for reply in [first, second] {
+            match reply {
+                ReplyBody::Result(value) => {
+                    let result: NewIdentityResult = decode("newIdentity", value)?;
+                    names.push(result.identity);
+                }
+                ReplyBody::Errored(message) => return Err(declined(&message)),
+                ReplyBody::Error(e) => {
+                    return Err(protocol(format!(
+                        "`newIdentity` answered with a domain error: {}",
+                        excerpt(&e.to_string())
+                    )));
+                }
+            }
+        }
+        if names[0] == names[1] {
+            return Err(protocol(format!(
+                "two `newIdentity` requests got the same Identity `{}`",
+                excerpt(&names[0])
+            )));
+        }
+        Ok(())
+    }
+}
+
 impl Adapter for ProcessAdapter {
     fn describe(&self) -> BoxFuture<'_, Result<ImplementationInfo, AdapterError>> {
         Box::pin(async move { Ok(self.info.clone()) })
@@ -583,6 +618,10 @@ impl Adapter for ProcessAdapter {
 
     fn probe_unknown_request(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
         Some(Box::pin(self.probe_unknown_kind()))
+    }
+
+    fn probe_seq_order(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
+        Some(Box::pin(self.probe_seq_order()))
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {

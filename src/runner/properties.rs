@@ -208,6 +208,34 @@ pub async fn run(
             clock.elapsed(),
         ));
     }
+    if let Some(probe) = adapter.probe_seq_order() {
+        let started = SystemTime::now();
+        let clock = Instant::now();
+        let verdict = match probe.await {
+            Ok(()) => None,
+            Err(e) if matches!(e.fault, AdapterFault::Protocol | AdapterFault::Declined) => {
+                Some(Verdict::Failed(
+                    Failure::new(
+                        RuleId::new("PROTOCOL.seq-order"),
+                        "two `newIdentity` requests written out of `seq` order (the higher first) must each get its own Identity",
+                    )
+                    .expected_actual("{\"seq\":N,\"result\":{\"identity\":…}} for each", e.message),
+                ))
+            }
+            Err(e) => Some(Verdict::Errored(Fault::adapter(
+                "sending two requests out of `seq` order",
+                &e,
+            ))),
+        };
+        tally.push(record(
+            "protocol: requests written out of `seq` order are answered".to_owned(),
+            "two `newIdentity` requests, the higher `seq` written first".to_owned(),
+            verdict,
+            None,
+            started,
+            clock.elapsed(),
+        ));
+    }
     let mut options = FuzzOptions::new(budget.cases, budget.seed);
     options.concurrency_cases = budget.concurrency_cases;
     options.waivers = waivers;

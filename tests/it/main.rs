@@ -46,6 +46,7 @@ mod results_and_levels;
 mod run_command;
 mod run_fuzz;
 mod scale;
+mod seq_order;
 mod step_rejections;
 mod test_tiers;
 mod use_case_tags;
