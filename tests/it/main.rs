@@ -49,6 +49,7 @@ mod scale;
 mod seq_order;
 mod step_rejections;
 mod test_tiers;
+mod traceability;
 mod use_case_tags;
 mod vendor_guide;
 mod verdict_kinds;
