@@ -215,7 +215,7 @@ fn build() -> Vec<Rule> {
         ),
         rule(
             "DEVICES.new-device",
-            "a new Device of the Identity is a Device id the Identity did not have",
+            "a new Device of the Identity is a Device id (`DVC…`) the Identity did not have",
         ),
         rule(
             "PROTOCOL.unknown-kind",

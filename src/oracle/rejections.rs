@@ -901,6 +901,14 @@ fn scenario_rows() -> Vec<Row> {
             },
         ),
         row(
+            "DEVICES.new-device",
+            "the new Device's id is no `DVC…` id",
+            |is_wrong| {
+                let device = if is_wrong { "device-2" } else { OTHER_DEVICE };
+                check_new_device(device, [DEVICE].into_iter())
+            },
+        ),
+        row(
             "INVARIANT.serializable",
             "two initiates succeeded, no cancel (the callers file `explain`'s answer under this id)",
             |is_wrong| {
