@@ -222,6 +222,10 @@ fn build() -> Vec<Rule> {
             "a request of an unknown kind gets an `errored` reply",
         ),
         rule(
+            "PROTOCOL.stop",
+            "`stop` is answered with `{}` and the implementation then exits (within `--timeout`)",
+        ),
+        rule(
             "PROTOCOL.seq-order",
             "requests written out of `seq` order (`seq` is unique, not increasing) are each answered under their own `seq`",
         ),

@@ -20,7 +20,7 @@ const OTHER_DEVICE: &str = "DVCbbbbbbbbbbbbbbbbb";
 
 /// Catalogue rules the oracle does not judge, and who does: the aspect (or
 /// whole id) and the module.
-const JUDGED_ELSEWHERE: [(&str, &str); 8] = [
+const JUDGED_ELSEWHERE: [(&str, &str); 9] = [
     ("stored", "steps/then.rs: a read after the call"),
     (
         "same",
@@ -39,6 +39,10 @@ const JUDGED_ELSEWHERE: [(&str, &str); 8] = [
     ("PROTOCOL.unknown-kind", "runner/properties.rs"),
     (
         "PROTOCOL.seq-order",
+        "runner/properties.rs, process/connection.rs",
+    ),
+    (
+        "PROTOCOL.stop",
         "runner/properties.rs, process/connection.rs",
     ),
 ];

@@ -302,6 +302,35 @@ impl Connection {
         Ok((a?, b?))
     }
 
+    /// Sends `stop` and judges the promise (PROTOCOL.md: "`{}`; then the
+    /// implementation exits"): the reply must be a `result` object, and the
+    /// process must exit within the reply timeout. A `Protocol` error says
+    /// which half was broken.
+    pub async fn stop_and_wait_exit(&self) -> Result<(), AdapterError> {
+        match self.request(&Request::Stop).await? {
+            ReplyBody::Result(serde_json::Value::Object(_)) => {}
+            other => {
+                return Err(AdapterError::new(
+                    AdapterFault::Protocol,
+                    format!(
+                        "`stop` must be answered with `{{}}`, got {}",
+                        crate::protocol::excerpt(&format!("{other:?}"))
+                    ),
+                ));
+            }
+        }
+        match tokio::time::timeout(self.timeout, self.exited()).await {
+            Ok(()) => Ok(()),
+            Err(_) => Err(AdapterError::new(
+                AdapterFault::Protocol,
+                format!(
+                    "the implementation answered `stop` but had not exited {:?} later",
+                    self.timeout
+                ),
+            )),
+        }
+    }
+
     /// Asks the implementation to stop, then ends its whole process group
     /// (TERM, a short wait, KILL) and waits until the child is reaped.
     pub async fn shutdown(&self) {

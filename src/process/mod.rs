@@ -432,6 +432,15 @@ impl ProcessAdapter {
     }
 }
 
+impl ProcessAdapter {
+    /// Sends `stop` to the running implementation and checks that it answers
+    /// `{}` and exits; a later call starts a fresh process.
+    pub async fn probe_stop(&self) -> Result<(), AdapterError> {
+        let (_, connection) = self.fresh().await?;
+        connection.stop_and_wait_exit().await
+    }
+}
+
 impl Adapter for ProcessAdapter {
     fn describe(&self) -> BoxFuture<'_, Result<ImplementationInfo, AdapterError>> {
         Box::pin(async move { Ok(self.info.clone()) })
@@ -622,6 +631,10 @@ impl Adapter for ProcessAdapter {
 
     fn probe_seq_order(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
         Some(Box::pin(self.probe_seq_order()))
+    }
+
+    fn probe_stop(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
+        Some(Box::pin(self.probe_stop()))
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
