@@ -268,7 +268,7 @@ fn list_prints_without_running_and_fail_fast_stops_early() {
             && text.contains("Cancelling after the grace period fails"),
         "{text}"
     );
-    assert!(text.trim_end().ends_with("40 scenarios"), "{text}");
+    assert!(text.trim_end().ends_with("47 scenarios"), "{text}");
     assert!(!text.contains("passed,"), "{text}");
 
     let output = run(&["--adapter-cmd", WRONG_MESSAGE, "--fail-fast"]);

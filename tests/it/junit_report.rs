@@ -276,7 +276,7 @@ fn capability_skips_say_why() {
     );
     assert_eq!(output.status.code(), Some(0));
     let (_, failures, errors, skipped) = counts(&xml);
-    assert_eq!((failures, errors, skipped), (0, 0, 28), "{xml}");
+    assert_eq!((failures, errors, skipped), (0, 0, 35), "{xml}");
     assert!(
         xml.contains("<skipped>SKIPPED: enmeshed-conformance without capabilities lacks the `clock` capability this scenario needs</skipped>")
             || xml.contains("lacks the `clock` capability this scenario needs</skipped>"),

@@ -101,7 +101,7 @@ fn tags_and_name_select_scenarios() {
         out.lines()
             .last()
             .unwrap_or_default()
-            .ends_with("33 passed, 0 failed, 0 skipped"),
+            .ends_with("39 passed, 0 failed, 0 skipped"),
         "{out}"
     );
 
@@ -216,7 +216,7 @@ fn quiet_prints_only_the_failures_and_the_verdict() {
         "{out}"
     );
     assert!(out.starts_with("\nFAILED "), "{out}");
-    assert_eq!(out.lines().last(), Some("79 passed, 6 failed, 0 skipped"));
+    assert_eq!(out.lines().last(), Some("86 passed, 6 failed, 0 skipped"));
 }
 
 #[test]
