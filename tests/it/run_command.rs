@@ -267,7 +267,7 @@ fn annotations_name_the_rule_of_each_unexpected_failure() {
     // The verdict stays the last line.
     assert_eq!(
         stdout(&flagged).lines().last(),
-        Some("79 passed, 6 failed, 0 skipped")
+        Some("86 passed, 6 failed, 0 skipped")
     );
 
     // GITHUB_ACTIONS=true turns them on; outside GitHub, no flag: none.
