@@ -544,6 +544,57 @@ mod tests {
         );
     }
 
+    /// With `setClock` the scenario starts at `calendar::START` and a jump
+    /// is the absolute instant of the table the run set, so the replay sets
+    /// the same instants whatever the day; without it a jump has no phrase.
+    #[test]
+    fn clock_jumps_replay_as_absolute_instants_of_the_table() {
+        use crate::oracle::calendar::{START, table};
+        let initial = ModelState::new(1, true);
+        let index = {
+            use proptest::strategy::{Strategy as _, ValueTree as _};
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            proptest::arbitrary::any::<proptest::sample::Index>()
+                .new_tree(&mut runner)
+                .unwrap()
+                .current()
+        };
+        let ops = vec![
+            Op::SetClockAt {
+                identity: 0,
+                which: index,
+                offset_ms: 0,
+            },
+            Op::Initiate {
+                identity: 0,
+                days: Some(1),
+                device: None,
+            },
+        ];
+        let later = table().iter().filter(|m| m.at > *START).count();
+        let target = table()
+            .iter()
+            .filter(|m| m.at > *START)
+            .nth(index.index(later))
+            .unwrap()
+            .at;
+        let gherkin = gherkin_scenario(&initial, &ops, None, false, true);
+        parses(&gherkin);
+        assert!(
+            gherkin.contains(&format!(
+                "Given the Identity's clock is set to {}\n    When the Identity's clock is set to {}",
+                format_timestamp(*START),
+                format_timestamp(target)
+            )),
+            "{gherkin}"
+        );
+        let mut state = initial.clone();
+        step(&mut state, &ops[0]);
+        assert_eq!(super::super::ops::clock_instant(&state, 0), target);
+        let without = gherkin_scenario(&initial, &ops, None, false, false);
+        assert!(!is_complete(&without), "{without}");
+    }
+
     #[test]
     fn another_identity_initiating_is_a_given_and_its_id_can_be_got() {
         let initial = ModelState::new(2, false);
