@@ -215,11 +215,19 @@ fn build() -> Vec<Rule> {
         ),
         rule(
             "DEVICES.new-device",
-            "a new Device of the Identity is a Device id the Identity did not have",
+            "a new Device of the Identity is a Device id (`DVC…`) the Identity did not have",
         ),
         rule(
             "PROTOCOL.unknown-kind",
             "a request of an unknown kind gets an `errored` reply",
+        ),
+        rule(
+            "PROTOCOL.stop",
+            "`stop` is answered with `{}` and the implementation then exits (within `--timeout`)",
+        ),
+        rule(
+            "PROTOCOL.seq-order",
+            "requests written out of `seq` order (`seq` is unique, not increasing) are each answered under their own `seq`",
         ),
     ]);
     rules

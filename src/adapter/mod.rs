@@ -170,6 +170,20 @@ pub trait Adapter: Send + Sync + 'static {
         None
     }
 
+    /// The stdio protocol's `seq` check: two requests written out of `seq`
+    /// order (the higher first) must each be answered under its own `seq`.
+    /// `None` for an adapter that speaks no protocol (in process).
+    fn probe_seq_order(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
+        None
+    }
+
+    /// The stdio protocol's `stop` check, the last of a run: `stop` must be
+    /// answered with `{}` and the process must then exit. `None` for an
+    /// adapter that speaks no protocol (in process).
+    fn probe_stop(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
+        None
+    }
+
     /// Releases what the adapter holds (stops a child process and reaps it).
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async {})

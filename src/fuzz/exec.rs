@@ -4,6 +4,7 @@
 use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, resolve_known};
 use crate::adapter::{Adapter, CallError, IdentityHandle};
 use crate::domain::{Function, IdentityDeletionProcess, Status};
+use crate::oracle::calendar;
 use crate::oracle::model::Expected;
 use crate::oracle::model::ModelState;
 use crate::oracle::{Call, Oracle, Returned, Waivers, measure};
@@ -48,11 +49,21 @@ pub async fn execute(
             .map_err(at(0))?;
         let index = oracle.add_identity();
         if initial.clock {
-            let (window, result) = measure(|| adapter.advance_clock(&handle, Duration::ZERO)).await;
-            result
-                .map_err(|e| Fault::adapter("stopping the clock", &e).into())
-                .map_err(at(0))?;
-            oracle.stop_clock(index, window);
+            // With `setClock` every clock starts at the same fixed instant, so
+            // what a sequence covers does not depend on the day it runs;
+            // without it, the clock is stopped where real time is.
+            match adapter.set_clock(&handle, *calendar::START).await {
+                Ok(()) => oracle.set_clock(index, *calendar::START),
+                Err(e) if e.fault == crate::adapter::AdapterFault::Unsupported => {
+                    let (window, result) =
+                        measure(|| adapter.advance_clock(&handle, Duration::ZERO)).await;
+                    result
+                        .map_err(|e| Fault::adapter("stopping the clock", &e).into())
+                        .map_err(at(0))?;
+                    oracle.stop_clock(index, window);
+                }
+                Err(e) => return Err(at(0)(Fault::adapter("setting the clock", &e).into())),
+            }
         }
         handles.push(handle);
     }
@@ -214,12 +225,17 @@ async fn run_op(
             oracle.advance_clock(i, by);
             return Ok(());
         }
-        Op::SetClockNearDst { offset_ms, .. } => {
-            // Only forward, and only when the clock's instant is known exactly.
+        Op::SetClockAt {
+            which, offset_ms, ..
+        } => {
+            // Only forward, and only when the clock's instant is known exactly
+            // (it started at `calendar::START`).
             let Some(now) = oracle.clock_instant(i) else {
                 return Ok(());
             };
-            let Some(target) = crate::oracle::dst::near_next_switch(now, *offset_ms) else {
+            let later = calendar::table().iter().filter(|m| m.at > now).count();
+            let Some(target) = calendar::jump_target(now, which.index(later.max(1)), *offset_ms)
+            else {
                 return Ok(());
             };
             match adapter.set_clock(handle, target).await {
@@ -263,7 +279,7 @@ async fn run_op(
 
 /// Makes one call and judges the answer with the oracle; with the `events`
 /// capability, a status change is noted in `changes` for the event check.
-async fn judged_call(
+pub(super) async fn judged_call(
     adapter: &dyn Adapter,
     oracle: &mut Oracle,
     handle: &IdentityHandle,

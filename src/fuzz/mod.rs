@@ -14,6 +14,7 @@
 //! - **bursts**: concurrent initiate/cancel/observe bursts on several
 //!   Identities (and Devices); every state must be one some serial order explains.
 
+pub mod calendar;
 pub mod concurrency;
 pub mod exec;
 pub mod ops;
@@ -314,6 +315,7 @@ fn run_model<M>(
     options: &FuzzOptions,
     operations: &AtomicU64,
     events: bool,
+    set_clock: bool,
 ) -> Option<FuzzFailure>
 where
     M: ReferenceStateMachine<State = ModelState, Transition = Op>,
@@ -392,7 +394,9 @@ where
         verdict,
         step,
         steps: Some(render::numbered_steps(initial, ops, step)),
-        gherkin: Some(render::gherkin_scenario(initial, ops, step, events)),
+        gherkin: Some(render::gherkin_scenario(
+            initial, ops, step, events, set_clock,
+        )),
     })
 }
 
@@ -427,7 +431,8 @@ fn run_model_for(
         (false, true) => run_model::<FuzzMachine<false, true>>,
         (false, false) => run_model::<FuzzMachine<false, false>>,
     };
-    run(adapter, runtime, options, operations, events)
+    let set_clock = info.has(Capability::SetClock);
+    run(adapter, runtime, options, operations, events, set_clock)
 }
 
 /// How many Devices per Identity the concurrency properties spread calls
@@ -628,7 +633,9 @@ pub struct PropertyOutcome {
 }
 
 /// Runs each of the three properties to its end, independently (for `run`,
-/// where each is a test case of its own); blocks like [`fuzz`].
+/// where each is a test case of its own), then the calendar check
+/// ([`calendar`]: every instant of the fixed time table, whatever the date);
+/// blocks like [`fuzz`].
 pub fn fuzz_each(
     adapter: Arc<dyn Adapter>,
     info: &ImplementationInfo,
@@ -680,6 +687,23 @@ pub fn fuzz_each(
             ),
             zero_cases(options.concurrency_cases, "concurrency cases"),
             &|| run_bursts(&adapter, info, runtime, options),
+        ),
+        timed(
+            calendar::CALENDAR,
+            calendar::what(),
+            zero_cases(options.cases, "--fuzz-cases").or_else(|| calendar::skip_reason(info)),
+            &|| {
+                runtime
+                    .block_on(calendar::check(adapter.as_ref(), &options.waivers))
+                    .err()
+                    .map(|verdict| FuzzFailure {
+                        property: calendar::CALENDAR,
+                        verdict,
+                        step: None,
+                        steps: None,
+                        gherkin: None,
+                    })
+            },
         ),
     ]
 }

@@ -2,8 +2,10 @@
 //! them from the model (proptest-state-machine).
 
 use crate::domain::{ErrorKind, MAX_GRACE_PERIOD_DAYS};
+use crate::oracle::calendar;
 use crate::oracle::model::{DAY_MS, Expected, MS_NS, ModelState};
 use crate::vocabulary::IdMutation;
+use chrono::{DateTime, TimeDelta, Utc};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::strategy::Union;
@@ -97,11 +99,14 @@ pub enum Op {
         /// How far.
         step: ClockStep,
     },
-    /// Sets the Identity's clock near the next daylight-saving change (clock capability).
-    SetClockNearDst {
+    /// Sets the Identity's stopped clock forward to an instant of the fixed
+    /// time table ([`crate::oracle::calendar`]; capability `setClock`).
+    SetClockAt {
         /// Which Identity.
         identity: usize,
-        /// Milliseconds from the change (negative: before it).
+        /// Which of the table's instants later than the clock's.
+        which: Index,
+        /// Milliseconds from that instant (kept only when still forward).
         offset_ms: i64,
     },
     /// RID3 with the id of an existing process, mutated (case, whitespace, non-ASCII).
@@ -135,7 +140,7 @@ impl Op {
             | Op::GetActive { identity }
             | Op::GetAll { identity }
             | Op::AdvanceClock { identity, .. }
-            | Op::SetClockNearDst { identity, .. }
+            | Op::SetClockAt { identity, .. }
             | Op::GetMutated { identity, .. }
             | Op::Cycles { identity, .. } => *identity,
         }
@@ -213,6 +218,32 @@ pub fn clock_advance_ms(state: &ModelState, identity: usize, step: ClockStep) ->
     }
 }
 
+/// The instant the clock of `identity` shows in `state`, for a run whose
+/// clocks start at [`calendar::START`] (implementations with `setClock`).
+pub fn clock_instant(state: &ModelState, identity: usize) -> DateTime<Utc> {
+    let now_ns = state.identities.get(identity).map_or(0, |m| m.now_ns);
+    *calendar::START + TimeDelta::nanoseconds(now_ns)
+}
+
+/// Where [`Op::SetClockAt`] sets the clock of `identity` (see [`calendar::jump_target`]).
+pub fn clock_jump_target(
+    state: &ModelState,
+    identity: usize,
+    which: &Index,
+    offset_ms: i64,
+) -> Option<DateTime<Utc>> {
+    let now = clock_instant(state, identity);
+    let later = calendar::table().iter().filter(|m| m.at > now).count();
+    calendar::jump_target(now, which.index(later.max(1)), offset_ms)
+}
+
+/// How many milliseconds [`Op::SetClockAt`] moves the clock (0: no entry is later).
+pub fn clock_jump_ms(state: &ModelState, identity: usize, which: &Index, offset_ms: i64) -> i64 {
+    clock_jump_target(state, identity, which, offset_ms).map_or(0, |target| {
+        (target - clock_instant(state, identity)).num_milliseconds()
+    })
+}
+
 /// Applies `op` to `state` and says what the implementation must answer.
 pub fn step(state: &mut ModelState, op: &Op) -> Expected {
     match op {
@@ -237,9 +268,17 @@ pub fn step(state: &mut ModelState, op: &Op) -> Expected {
             state.advance_ms(*identity, by);
             Expected::Nothing
         }
-        // Where the clock lands is known only while running; the model's
-        // clock does not move, so generation stays conservative.
-        Op::SetClockNearDst { .. } => Expected::Nothing,
+        // The clock starts at `calendar::START` and every move is modelled,
+        // so where a jump lands is known while generating.
+        Op::SetClockAt {
+            identity,
+            which,
+            offset_ms,
+        } => {
+            let by = clock_jump_ms(state, *identity, which, *offset_ms);
+            state.advance_ms(*identity, by);
+            Expected::Nothing
+        }
         Op::GetMutated { mutation, .. } => {
             match IdMutation::ALL[mutation.index(IdMutation::ALL.len())] {
                 IdMutation::CaseFlipped => Expected::Error(ErrorKind::RecordNotFound),
@@ -323,12 +362,15 @@ impl<const CLOCK: bool, const DEVICES: bool> ReferenceStateMachine for FuzzMachi
             ];
             let advance = (identity.clone(), clock_step)
                 .prop_map(|(identity, step)| Op::AdvanceClock { identity, step });
-            let near_dst =
-                (identity, -7_200_000i64..=7_200_000).prop_map(|(identity, offset_ms)| {
-                    Op::SetClockNearDst {
-                        identity,
-                        offset_ms,
-                    }
+            let set_clock = (
+                identity,
+                any::<Index>(),
+                prop_oneof![3 => Just(0i64), 1 => -1_000i64..=1_000],
+            )
+                .prop_map(|(identity, which, offset_ms)| Op::SetClockAt {
+                    identity,
+                    which,
+                    offset_ms,
                 });
             let mut options = vec![
                 (4, initiate.boxed()),
@@ -339,7 +381,7 @@ impl<const CLOCK: bool, const DEVICES: bool> ReferenceStateMachine for FuzzMachi
                 (2, get_active.boxed()),
                 (2, get_all.boxed()),
                 (3, advance.boxed()),
-                (1, near_dst.boxed()),
+                (2, set_clock.boxed()),
                 (1, get_mutated.boxed()),
                 (1, cycles.boxed()),
             ];
@@ -381,7 +423,7 @@ impl<const CLOCK: bool, const DEVICES: bool> ReferenceStateMachine for FuzzMachi
             }
             // A jump only where no Active process could expire by it: the
             // model's relative times stay right without knowing the jump.
-            Op::SetClockNearDst { identity, .. } => {
+            Op::SetClockAt { identity, .. } => {
                 state.clock && state.identities[*identity].active().is_none()
             }
             // Cycles start on an Identity without an Active process (so each

@@ -4,7 +4,10 @@
 //! model expects it, so that it fails against the faulty implementation and
 //! passes against a conforming one.
 
-use super::ops::{MALFORMED_IDS, Op, clock_advance_ms, device_number, resolve_known, step};
+use super::ops::{
+    MALFORMED_IDS, Op, clock_advance_ms, clock_jump_target, device_number, resolve_known, step,
+};
+use crate::domain::format_timestamp;
 use crate::domain::{DEFAULT_GRACE_PERIOD_DAYS, Function, Status};
 use crate::oracle::model::{DAY_MS, Expected, ModelState};
 use crate::vocabulary::{IdMutation, Param, Phrase};
@@ -61,9 +64,17 @@ fn describe_call(state: &ModelState, op: &Op) -> String {
                 state, *identity, *step
             )))
         ),
-        Op::SetClockNearDst { offset_ms, .. } => {
-            format!("{who}: the clock is set {offset_ms} ms from the next daylight-saving change")
-        }
+        Op::SetClockAt {
+            identity,
+            which,
+            offset_ms,
+        } => match clock_jump_target(state, *identity, which, *offset_ms) {
+            Some(target) => format!(
+                "{who}: the clock is set to {} (with `setClock`)",
+                format_timestamp(target)
+            ),
+            None => format!("{who}: the clock stays (no later instant in the time table)"),
+        },
         Op::GetMutated {
             which, mutation, ..
         } => {
@@ -151,6 +162,8 @@ struct Scene {
     subject: Option<(usize, usize)>,
     /// Fuzz Identities (other than the first) that a Given created.
     others: Vec<usize>,
+    /// Whether the run's clocks started at `calendar::START` (capability `setClock`).
+    set_clock: bool,
 }
 
 /// The steps of an operation: (keyword, phrase) lines, or `None` when the
@@ -254,12 +267,16 @@ fn lines(
                 },
             ));
         }
-        // Run only once the clock's instant is known (an answer pinned it).
-        Op::SetClockNearDst { offset_ms, .. } => {
-            if state.identities[main].processes.is_empty() {
-                return Some(out);
+        // Only where the run set the clock (capability `setClock`).
+        Op::SetClockAt {
+            which, offset_ms, ..
+        } => {
+            if !scene.set_clock {
+                return None;
             }
-            out.push(("When", Phrase::ClockNearDst(*offset_ms)));
+            if let Some(target) = clock_jump_target(state, main, which, *offset_ms) {
+                out.push(("When", Phrase::ClockSetTo(format_timestamp(target))));
+            }
         }
         Op::GetMutated {
             which, mutation, ..
@@ -358,16 +375,23 @@ pub fn gherkin_scenario(
     ops: &[Op],
     failed: Option<usize>,
     events: bool,
+    set_clock: bool,
 ) -> String {
     let main = failed
         .and_then(|f| f.checked_sub(1))
         .and_then(|f| ops.get(f))
         .map_or(0, Op::identity);
     let mut state = initial.clone();
-    let mut scene = Scene::default();
+    let mut scene = Scene {
+        set_clock,
+        ..Scene::default()
+    };
     let mut body = String::new();
     let mut incomplete = false;
-    if initial.clock {
+    if initial.clock && set_clock {
+        let start = Phrase::ClockSetTo(format_timestamp(*crate::oracle::calendar::START));
+        let _ = writeln!(body, "    Given {start}");
+    } else if initial.clock {
         let _ = writeln!(body, "    Given {}", Phrase::ClockStopped);
     }
     let end = failed.map_or(ops.len(), |f| f.min(ops.len()));
@@ -491,7 +515,7 @@ mod tests {
             Op::GetAll { identity: 0 },
             Op::GetActive { identity: 0 },
         ];
-        let gherkin = gherkin_scenario(&initial, &ops, Some(4), false);
+        let gherkin = gherkin_scenario(&initial, &ops, Some(4), false, false);
         parses(&gherkin);
         assert!(is_complete(&gherkin), "{gherkin}");
         assert!(gherkin.contains("its `gracePeriodEndsAt` is 3 days after its `createdAt`"));
@@ -522,6 +546,57 @@ mod tests {
         );
     }
 
+    /// With `setClock` the scenario starts at `calendar::START` and a jump
+    /// is the absolute instant of the table the run set, so the replay sets
+    /// the same instants whatever the day; without it a jump has no phrase.
+    #[test]
+    fn clock_jumps_replay_as_absolute_instants_of_the_table() {
+        use crate::oracle::calendar::{START, table};
+        let initial = ModelState::new(1, true);
+        let index = {
+            use proptest::strategy::{Strategy as _, ValueTree as _};
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            proptest::arbitrary::any::<proptest::sample::Index>()
+                .new_tree(&mut runner)
+                .unwrap()
+                .current()
+        };
+        let ops = vec![
+            Op::SetClockAt {
+                identity: 0,
+                which: index,
+                offset_ms: 0,
+            },
+            Op::Initiate {
+                identity: 0,
+                days: Some(1),
+                device: None,
+            },
+        ];
+        let later = table().iter().filter(|m| m.at > *START).count();
+        let target = table()
+            .iter()
+            .filter(|m| m.at > *START)
+            .nth(index.index(later))
+            .unwrap()
+            .at;
+        let gherkin = gherkin_scenario(&initial, &ops, None, false, true);
+        parses(&gherkin);
+        assert!(
+            gherkin.contains(&format!(
+                "Given the Identity's clock is set to {}\n    When the Identity's clock is set to {}",
+                format_timestamp(*START),
+                format_timestamp(target)
+            )),
+            "{gherkin}"
+        );
+        let mut state = initial.clone();
+        step(&mut state, &ops[0]);
+        assert_eq!(super::super::ops::clock_instant(&state, 0), target);
+        let without = gherkin_scenario(&initial, &ops, None, false, false);
+        assert!(!is_complete(&without), "{without}");
+    }
+
     #[test]
     fn another_identity_initiating_is_a_given_and_its_id_can_be_got() {
         let initial = ModelState::new(2, false);
@@ -547,7 +622,7 @@ mod tests {
                 device: None,
             },
         ];
-        let gherkin = gherkin_scenario(&initial, &ops, None, false);
+        let gherkin = gherkin_scenario(&initial, &ops, None, false, false);
         parses(&gherkin);
         assert!(
             gherkin.contains("Given another Identity has initiated an IdentityDeletionProcess"),

@@ -6,7 +6,8 @@
 //! [`ZONES`]. A grace period of N days is N × 24 h in UTC in every one of
 //! them; the scenarios of `features/manual/grace-period.feature` cross a
 //! change of each (a unit test checks their instants against this module),
-//! and the fuzzer's clock jumps land near the next change of any of them.
+//! and the fixed time table of [`super::calendar`] holds both edges of every
+//! change of each, for the calendar check and the fuzzer's clock jumps.
 
 use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;

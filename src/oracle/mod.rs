@@ -9,6 +9,7 @@
 //! the implementation against it; the implementation is never its own
 //! reference.
 
+pub mod calendar;
 pub mod dst;
 pub mod model;
 pub mod serial;
@@ -284,13 +285,19 @@ pub fn check_dto_shape(area: &str, defect: DtoDefect, answer: &str) -> Failure {
 /// The rule id of a `null` where a field that is not set must be absent.
 pub const UNSET_FIELD_ABSENT: &str = "DTO.unset-field-absent";
 
-/// Checks that `device`, as `newDevice` returned it, is none of the
-/// Identity's Devices known so far (`known`).
+/// Checks that `device`, as `newDevice` returned it, is a Device id
+/// (`DVC…`) and none of the Identity's Devices known so far (`known`).
 pub fn check_new_device<'a>(
     device: &str,
     mut known: impl Iterator<Item = &'a str>,
 ) -> Result<(), Failure> {
-    if known.any(|d| d == device) {
+    if !device.starts_with("DVC") || device.len() <= 3 {
+        Err(Failure::new(
+            RuleId::new("DEVICES.new-device"),
+            "the new Device's id is not a Device id",
+        )
+        .expected_actual("a Device id (`DVC…`)", format!("{device:?}")))
+    } else if known.any(|d| d == device) {
         Err(Failure::new(
             RuleId::new("DEVICES.new-device"),
             "the new Device has the id of an existing one",

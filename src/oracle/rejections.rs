@@ -21,7 +21,7 @@ const OTHER_DEVICE: &str = "DVCbbbbbbbbbbbbbbbbb";
 
 /// Catalogue rules the oracle does not judge, and who does: the aspect (or
 /// whole id) and the module.
-const JUDGED_ELSEWHERE: [(&str, &str); 7] = [
+const JUDGED_ELSEWHERE: [(&str, &str); 9] = [
     ("stored", "steps/then.rs: a read after the call"),
     (
         "same",
@@ -38,6 +38,14 @@ const JUDGED_ELSEWHERE: [(&str, &str); 7] = [
     ),
     ("INVARIANT.one-active", "steps/then.rs, fuzz/exec.rs"),
     ("PROTOCOL.unknown-kind", "runner/properties.rs"),
+    (
+        "PROTOCOL.seq-order",
+        "runner/properties.rs, process/connection.rs",
+    ),
+    (
+        "PROTOCOL.stop",
+        "runner/properties.rs, process/connection.rs",
+    ),
 ];
 
 fn ms(n: i64) -> TimeDelta {
@@ -895,6 +903,14 @@ fn scenario_rows() -> Vec<Row> {
             |is_wrong| {
                 let device = if is_wrong { DEVICE } else { OTHER_DEVICE };
                 check_new_device(device, ["DVCccccccccccccccccc", DEVICE].into_iter())
+            },
+        ),
+        row(
+            "DEVICES.new-device",
+            "the new Device's id is no `DVC…` id",
+            |is_wrong| {
+                let device = if is_wrong { "device-2" } else { OTHER_DEVICE };
+                check_new_device(device, [DEVICE].into_iter())
             },
         ),
         row(

@@ -241,6 +241,98 @@ impl Connection {
         }
     }
 
+    /// Sends `first` and `second` with consecutive `seq`s, the higher one
+    /// (`second`'s) written first, and waits for both replies: requests out
+    /// of `seq` order, made deterministically (PROTOCOL.md: `seq` is unique,
+    /// not increasing). The replies in the order of the requests.
+    pub async fn request_pair_reversed(
+        &self,
+        first: &Request,
+        second: &Request,
+    ) -> Result<(ReplyBody, ReplyBody), AdapterError> {
+        let seq = self.next_seq.fetch_add(2, Ordering::SeqCst);
+        let (first_waiter, first_reply) = oneshot::channel();
+        let (second_waiter, second_reply) = oneshot::channel();
+        {
+            let mut traffic = lock(&self.shared.traffic);
+            if let Some(fault) = &traffic.fault {
+                return Err(fault.clone());
+            }
+            traffic.pending.insert(seq, (first.kind(), first_waiter));
+            traffic
+                .pending
+                .insert(seq + 1, (second.kind(), second_waiter));
+            traffic.issued = traffic.issued.max(seq + 1);
+        }
+        for line in [second.line(seq + 1), first.line(seq)] {
+            if self.requests.send(line).is_err() {
+                let tail = self.shared.stderr_tail();
+                self.shared.fail(AdapterError::new(
+                    AdapterFault::Crash,
+                    format!("the implementation's input is closed; {tail}"),
+                ));
+            }
+        }
+        let wait = |reply: oneshot::Receiver<Result<ReplyBody, AdapterError>>, seq: u64, kind| async move {
+            match tokio::time::timeout(self.timeout, reply).await {
+                Ok(Ok(result)) => result,
+                Ok(Err(_)) => Err(self.fault().unwrap_or_else(|| {
+                    AdapterError::new(AdapterFault::Crash, "the connection closed")
+                })),
+                Err(_) => {
+                    let error = AdapterError::new(
+                        AdapterFault::Timeout,
+                        format!(
+                            "no reply to `{kind}` (seq {seq}, one of two written out of `seq` order) within {:?} from `{}`",
+                            self.timeout, self.command
+                        ),
+                    );
+                    {
+                        let mut traffic = lock(&self.shared.traffic);
+                        traffic.pending.remove(&seq);
+                        traffic.timed_out.insert(seq);
+                    }
+                    self.shared.fail(error.clone());
+                    Err(error)
+                }
+            }
+        };
+        let (a, b) = futures::join!(
+            wait(first_reply, seq, first.kind()),
+            wait(second_reply, seq + 1, second.kind())
+        );
+        Ok((a?, b?))
+    }
+
+    /// Sends `stop` and judges the promise (PROTOCOL.md: "`{}`; then the
+    /// implementation exits"): the reply must be a `result` object, and the
+    /// process must exit within the reply timeout. A `Protocol` error says
+    /// which half was broken.
+    pub async fn stop_and_wait_exit(&self) -> Result<(), AdapterError> {
+        match self.request(&Request::Stop).await? {
+            ReplyBody::Result(serde_json::Value::Object(_)) => {}
+            other => {
+                return Err(AdapterError::new(
+                    AdapterFault::Protocol,
+                    format!(
+                        "`stop` must be answered with `{{}}`, got {}",
+                        crate::protocol::excerpt(&format!("{other:?}"))
+                    ),
+                ));
+            }
+        }
+        match tokio::time::timeout(self.timeout, self.exited()).await {
+            Ok(()) => Ok(()),
+            Err(_) => Err(AdapterError::new(
+                AdapterFault::Protocol,
+                format!(
+                    "the implementation answered `stop` but had not exited {:?} later",
+                    self.timeout
+                ),
+            )),
+        }
+    }
+
     /// Asks the implementation to stop, then ends its whole process group
     /// (TERM, a short wait, KILL) and waits until the child is reaped.
     pub async fn shutdown(&self) {

@@ -415,6 +415,50 @@ impl ProcessAdapter {
     }
 }
 
+impl ProcessAdapter {
+    /// Sends two `newIdentity` requests written out of `seq` order (the
+    /// higher `seq` first); each must be answered with its own fresh
+    /// Identity. Returns what went wrong, if anything.
+    pub async fn probe_seq_order(&self) -> Result<(), AdapterError> {
+        let (_, connection) = self.fresh().await?;
+        let (first, second) = connection
+            .request_pair_reversed(&Request::NewIdentity, &Request::NewIdentity)
+            .await?;
+        let mut names = Vec::new();
+        for reply in [first, second] {
+            match reply {
+                ReplyBody::Result(value) => {
+                    let result: NewIdentityResult = decode("newIdentity", value, &["identity"])?;
+                    names.push(result.identity);
+                }
+                ReplyBody::Errored(message) => return Err(declined(&message)),
+                ReplyBody::Error(e) => {
+                    return Err(protocol(format!(
+                        "`newIdentity` answered with a domain error: {}",
+                        excerpt(&e.to_string())
+                    )));
+                }
+            }
+        }
+        if names[0] == names[1] {
+            return Err(protocol(format!(
+                "two `newIdentity` requests got the same Identity `{}`",
+                excerpt(&names[0])
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl ProcessAdapter {
+    /// Sends `stop` to the running implementation and checks that it answers
+    /// `{}` and exits; a later call starts a fresh process.
+    pub async fn probe_stop(&self) -> Result<(), AdapterError> {
+        let (_, connection) = self.fresh().await?;
+        connection.stop_and_wait_exit().await
+    }
+}
+
 impl Adapter for ProcessAdapter {
     fn describe(&self) -> BoxFuture<'_, Result<ImplementationInfo, AdapterError>> {
         Box::pin(async move { Ok(self.info.clone()) })
@@ -601,6 +645,14 @@ impl Adapter for ProcessAdapter {
 
     fn probe_unknown_request(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
         Some(Box::pin(self.probe_unknown_kind()))
+    }
+
+    fn probe_seq_order(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
+        Some(Box::pin(self.probe_seq_order()))
+    }
+
+    fn probe_stop(&self) -> Option<BoxFuture<'_, Result<(), AdapterError>>> {
+        Some(Box::pin(self.probe_stop()))
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {

@@ -209,8 +209,82 @@ fn property_record(outcome: PropertyOutcome, started: SystemTime) -> ScenarioRec
     record
 }
 
-/// Runs the three fuzz properties with `budget` against `adapter`, and, for
-/// an adapter that speaks the stdio protocol, the unknown-kind check; adds a
+/// One protocol check of the stdio protocol as a test case.
+struct ProtocolCheck {
+    /// The test case's name.
+    name: &'static str,
+    /// What it sends, in words.
+    what: &'static str,
+    /// The rule a broken promise fails.
+    rule: &'static str,
+    /// The promise, in words.
+    promise: &'static str,
+    /// The conforming answer.
+    expected: &'static str,
+    /// The faults that break the promise (others are the implementation's errors).
+    breaks: &'static [AdapterFault],
+}
+
+const UNKNOWN_KIND: ProtocolCheck = ProtocolCheck {
+    name: "protocol: an unknown request kind gets `errored`",
+    what: "a request of a kind the protocol does not define",
+    rule: "PROTOCOL.unknown-kind",
+    promise: "a request of an unknown kind must get an `errored` reply",
+    expected: "{\"seq\":N,\"errored\":{\"message\":…}}",
+    breaks: &[AdapterFault::Protocol],
+};
+
+const SEQ_ORDER: ProtocolCheck = ProtocolCheck {
+    name: "protocol: requests written out of `seq` order are answered",
+    what: "two `newIdentity` requests, the higher `seq` written first",
+    rule: "PROTOCOL.seq-order",
+    promise: "two `newIdentity` requests written out of `seq` order (the higher first) must each get its own Identity",
+    expected: "{\"seq\":N,\"result\":{\"identity\":…}} for each",
+    breaks: &[AdapterFault::Protocol, AdapterFault::Declined],
+};
+
+const STOP: ProtocolCheck = ProtocolCheck {
+    name: "protocol: `stop` is answered with `{}` and the process exits",
+    what: "`stop`, then a wait of up to `--timeout` for the exit",
+    rule: "PROTOCOL.stop",
+    promise: "`stop` must be answered with `{}`, and the implementation must then exit",
+    expected: "{\"seq\":N,\"result\":{}}, then the exit",
+    breaks: &[AdapterFault::Protocol, AdapterFault::Declined],
+};
+
+/// Runs `probe` (if the adapter has it) and adds its test case to `tally`.
+async fn protocol_check(
+    check: &ProtocolCheck,
+    probe: Option<futures::future::BoxFuture<'_, Result<(), crate::adapter::AdapterError>>>,
+    tally: &Tally,
+) {
+    let Some(probe) = probe else { return };
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let verdict = match probe.await {
+        Ok(()) => None,
+        Err(e) if check.breaks.contains(&e.fault) => Some(Verdict::Failed(
+            Failure::new(RuleId::new(check.rule), check.promise)
+                .expected_actual(check.expected, e.message),
+        )),
+        Err(e) => Some(Verdict::Errored(Fault::adapter(
+            format!("checking that {}", check.promise),
+            &e,
+        ))),
+    };
+    tally.push(record(
+        check.name.to_owned(),
+        check.what.to_owned(),
+        verdict,
+        None,
+        started,
+        clock.elapsed(),
+    ));
+}
+
+/// Runs the fuzz properties and the calendar check with `budget` against
+/// `adapter`, and, for an adapter that speaks the stdio protocol, the
+/// protocol checks (unknown kind and `seq` order first, `stop` last); adds a
 /// test case for each to `tally`.
 pub async fn run(
     adapter: Arc<dyn Adapter>,
@@ -219,32 +293,19 @@ pub async fn run(
     waivers: Arc<Waivers>,
     tally: &Tally,
 ) {
-    if let Some(probe) = adapter.probe_unknown_request() {
-        let started = SystemTime::now();
-        let clock = Instant::now();
-        let verdict = match probe.await {
-            Ok(()) => None,
-            Err(e) if e.fault == AdapterFault::Protocol => Some(Verdict::Failed(
-                Failure::new(
-                    RuleId::new("PROTOCOL.unknown-kind"),
-                    "a request of an unknown kind must get an `errored` reply",
-                )
-                .expected_actual("{\"seq\":N,\"errored\":{\"message\":…}}", e.message),
-            )),
-            Err(e) => Some(Verdict::Errored(Fault::adapter(
-                "sending a request of an unknown kind",
-                &e,
-            ))),
-        };
-        tally.push(record(
-            "protocol: an unknown request kind gets `errored`".to_owned(),
-            "a request of a kind the protocol does not define".to_owned(),
-            verdict,
-            None,
-            started,
-            clock.elapsed(),
-        ));
-    }
+    protocol_check(&UNKNOWN_KIND, adapter.probe_unknown_request(), tally).await;
+    protocol_check(&SEQ_ORDER, adapter.probe_seq_order(), tally).await;
+    fuzz_properties(adapter.clone(), info, budget, waivers, tally).await;
+    protocol_check(&STOP, adapter.probe_stop(), tally).await;
+}
+
+async fn fuzz_properties(
+    adapter: Arc<dyn Adapter>,
+    info: &ImplementationInfo,
+    budget: FuzzBudget,
+    waivers: Arc<Waivers>,
+    tally: &Tally,
+) {
     let mut options = FuzzOptions::new(budget.cases, budget.seed);
     options.concurrency_cases = budget.concurrency_cases;
     options.waivers = waivers;

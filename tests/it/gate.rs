@@ -268,7 +268,7 @@ fn list_prints_without_running_and_fail_fast_stops_early() {
             && text.contains("Cancelling after the grace period fails"),
         "{text}"
     );
-    assert!(text.trim_end().ends_with("40 scenarios"), "{text}");
+    assert!(text.trim_end().ends_with("47 scenarios"), "{text}");
     assert!(!text.contains("passed,"), "{text}");
 
     let output = run(&["--adapter-cmd", WRONG_MESSAGE, "--fail-fast"]);
@@ -344,7 +344,7 @@ fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     let text = out(&output);
     assert!(
         text.contains("Cancelling fails once the grace period is over")
-            && text.trim_end().ends_with("17 scenarios"),
+            && text.trim_end().ends_with("24 scenarios"),
         "{text}"
     );
     let output = run(&[
@@ -371,7 +371,7 @@ fn capability_tags_select_and_missing_capabilities_skip_with_a_reason() {
     let text = out(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(
-        text.trim_end().ends_with("57 passed, 0 failed, 28 skipped"),
+        text.trim_end().ends_with("57 passed, 0 failed, 35 skipped"),
         "{text}"
     );
     assert!(

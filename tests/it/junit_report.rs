@@ -226,7 +226,7 @@ fn failures_carry_the_rule_and_undefined_steps_are_errors() {
     assert!(xml.contains("<failure type=\"RID1."), "{xml}");
     assert!(xml.contains("actual:"), "{xml}");
     assert!(!xml.contains("Step Panicked") && !xml.contains("src/steps/"));
-    assert_eq!(last_line(&output), "79 passed, 6 failed, 0 skipped");
+    assert_eq!(last_line(&output), "86 passed, 6 failed, 0 skipped");
 
     let feature = dir.path().join("scratch.feature");
     std::fs::write(
@@ -276,7 +276,7 @@ fn capability_skips_say_why() {
     );
     assert_eq!(output.status.code(), Some(0));
     let (_, failures, errors, skipped) = counts(&xml);
-    assert_eq!((failures, errors, skipped), (0, 0, 28), "{xml}");
+    assert_eq!((failures, errors, skipped), (0, 0, 35), "{xml}");
     assert!(
         xml.contains("<skipped>SKIPPED: enmeshed-conformance without capabilities lacks the `clock` capability this scenario needs</skipped>")
             || xml.contains("lacks the `clock` capability this scenario needs</skipped>"),
@@ -314,7 +314,7 @@ fn expected_failures_read_as_skipped_and_the_last_line_is_the_gate() {
     );
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{out}");
-    assert_eq!(counts(&xml), (85, 0, 0, 6), "{xml}");
+    assert_eq!(counts(&xml), (92, 0, 0, 6), "{xml}");
     assert_eq!(
         xml.matches("<skipped>expected failure: known: wrong message</skipped>")
             .count(),
@@ -325,11 +325,11 @@ fn expected_failures_read_as_skipped_and_the_last_line_is_the_gate() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[lines.len() - 1],
-        "gate: 79 passed, 0 failed, 6 skipped"
+        "gate: 86 passed, 0 failed, 6 skipped"
     );
     assert_eq!(
         lines[lines.len() - 2],
-        "79 passed, 6 failed (6 expected: 6 listed, 0 waived), 0 skipped — gate: PASSED"
+        "86 passed, 6 failed (6 expected: 6 listed, 0 waived), 0 skipped — gate: PASSED"
     );
 
     // A stale entry (the scenario passes) and one that matches nothing fail

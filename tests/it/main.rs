@@ -17,6 +17,7 @@ mod support {
 
 mod action_gate;
 mod bounded_output;
+mod calendar_coverage;
 mod capabilities_and_faults;
 mod command_line;
 mod coverage_spec;
@@ -43,6 +44,7 @@ mod patched_runtime;
 mod process_adapter;
 mod process_groups;
 mod protocol_docs;
+mod protocol_promises;
 mod reference;
 mod report_bounds;
 mod results_and_levels;
@@ -51,6 +53,7 @@ mod run_fuzz;
 mod scale;
 mod step_rejections;
 mod test_tiers;
+mod traceability;
 mod use_case_tags;
 mod vendor_guide;
 mod verdict_kinds;

@@ -35,7 +35,7 @@ async fn a_property_with_zero_cases_is_skipped_with_its_reason() {
         .iter()
         .filter(|s| s.scenario.starts_with("fuzz: "))
         .collect();
-    assert_eq!(properties.len(), 3);
+    assert_eq!(properties.len(), 4);
     for property in properties {
         assert_eq!(property.outcome, Outcome::Skipped, "{}", property.scenario);
         assert!(

@@ -101,7 +101,7 @@ fn tags_and_name_select_scenarios() {
         out.lines()
             .last()
             .unwrap_or_default()
-            .ends_with("33 passed, 0 failed, 0 skipped"),
+            .ends_with("39 passed, 0 failed, 0 skipped"),
         "{out}"
     );
 
@@ -230,7 +230,7 @@ fn quiet_prints_only_the_failures_and_the_verdict() {
         out.starts_with("\nfailures by rule: 2 rules fail 6 test cases"),
         "{out}"
     );
-    assert_eq!(out.lines().last(), Some("79 passed, 6 failed, 0 skipped"));
+    assert_eq!(out.lines().last(), Some("86 passed, 6 failed, 0 skipped"));
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn annotations_name_each_failing_rule_once_with_its_count() {
     // The verdict stays the last line.
     assert_eq!(
         stdout(&flagged).lines().last(),
-        Some("79 passed, 6 failed, 0 skipped")
+        Some("86 passed, 6 failed, 0 skipped")
     );
 
     // GITHUB_ACTIONS=true turns them on; outside GitHub, no flag: none.

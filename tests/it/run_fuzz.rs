@@ -36,7 +36,7 @@ fn run_fuzzes_by_default_prints_the_seed_and_counts_the_properties() {
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)
     };
-    assert_eq!(passed(&out), passed(&plain) + 3, "{out}\n{plain}");
+    assert_eq!(passed(&out), passed(&plain) + 4, "{out}\n{plain}");
 }
 
 #[test]
@@ -63,6 +63,7 @@ fn the_seed_reproduces_and_the_junit_report_has_a_case_per_property() {
         "fuzz: model",
         "fuzz: concurrent initiates",
         "fuzz: bursts",
+        "fuzz: calendar",
         "protocol: an unknown request kind gets `errored`",
     ] {
         assert!(xml.contains(&format!("name=\"{case}\"")), "{case}\n{xml}");
@@ -149,6 +150,6 @@ async fn the_unmutated_copy_passes_every_property() {
             .iter()
             .filter(|s| s.scenario.starts_with("fuzz: "))
             .count(),
-        3
+        4
     );
 }

@@ -5,7 +5,7 @@
 //! the mutations must not reach into the shipped implementation.
 #![allow(dead_code)]
 
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, DurationRound, TimeDelta, Utc};
 use enmeshed_conformance::adapter::{
     Adapter, AdapterError, AdapterFault, BoxFuture, CallResult, Capability, IdentityHandle,
     ImplementationInfo, StatusChangedEvent,
@@ -112,11 +112,17 @@ pub enum Mutation {
     GraceEndWrapsIn2038,
     /// The event's data is only `{id, status}`, not the whole process.
     EventDataPartial,
+    /// Timestamps carry the ISO 8601 week-based year (`%G`) instead of the
+    /// calendar year: wrong only around the new year in some years.
+    WeekBasedYear,
+    /// Timestamps go through a calendar whose February has 28 days: 29
+    /// February is written as 1 March.
+    LeapDayRollsOver,
 }
 
 impl Mutation {
     /// Every mutation but the control.
-    pub const ALL: [Mutation; 43] = [
+    pub const ALL: [Mutation; 45] = [
         Mutation::CheckThenActInitiate,
         Mutation::SecondActiveAfterCancelInitiate,
         Mutation::WrongStatusCasing,
@@ -160,6 +166,8 @@ impl Mutation {
         Mutation::LockPerDevice,
         Mutation::GraceEndWrapsIn2038,
         Mutation::EventDataPartial,
+        Mutation::WeekBasedYear,
+        Mutation::LeapDayRollsOver,
     ];
 }
 
@@ -252,10 +260,15 @@ impl Mutant {
         };
         let stamp = |t: DateTime<Utc>| {
             let text = format_timestamp(t);
-            if self.mutation == Mutation::TimestampWithOffset {
-                text.replace('Z', "+00:00")
-            } else {
-                text
+            match self.mutation {
+                Mutation::TimestampWithOffset => text.replace('Z', "+00:00"),
+                Mutation::WeekBasedYear => {
+                    format!("{:04}{}", t.iso_week().year(), &text[4..])
+                }
+                Mutation::LeapDayRollsOver if t.month() == 2 && t.day() == 29 => {
+                    format!("{}-03-01{}", &text[..4], &text[10..])
+                }
+                _ => text,
             }
         };
         IdentityDeletionProcess {
