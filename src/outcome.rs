@@ -57,6 +57,21 @@ impl ScenarioResult {
     pub fn fault(&self) -> Option<FaultKind> {
         self.verdict.as_ref().and_then(Verdict::fault)
     }
+
+    /// Whether the case is the suite's own problem, not the implementation's:
+    /// a step the suite does not define (`UNDEFINED`) or a fault of the suite
+    /// itself (`ERRORED SUITE`). Such a case judged nothing: it is never a
+    /// failure of the implementation, never an expected failure, and it
+    /// gives the run an exit code of its own (3, [`crate::run::exit`]).
+    pub fn suites_own(&self) -> bool {
+        self.outcome == Outcome::Undefined
+            || (self.outcome == Outcome::Errored && self.fault() == Some(FaultKind::Suite))
+    }
+
+    /// Whether the case failed or errored by the implementation's doing.
+    pub fn implementation_failed(&self) -> bool {
+        matches!(self.outcome, Outcome::Failed | Outcome::Errored) && !self.suites_own()
+    }
 }
 
 /// Everything a run recorded.
@@ -75,5 +90,19 @@ impl TallyData {
             .iter()
             .filter(|s| s.outcome == outcome)
             .count()
+    }
+
+    /// How many cases ended with `outcome` by the implementation's doing
+    /// (the suite's own problems left out, [`ScenarioResult::suites_own`]).
+    pub fn count_charged(&self, outcome: Outcome) -> usize {
+        self.scenarios
+            .iter()
+            .filter(|s| s.outcome == outcome && !s.suites_own())
+            .count()
+    }
+
+    /// How many cases are the suite's own problem ([`ScenarioResult::suites_own`]).
+    pub fn suite_problems(&self) -> usize {
+        self.scenarios.iter().filter(|s| s.suites_own()).count()
     }
 }

@@ -62,6 +62,16 @@ pub enum Finding {
         /// The entry or waiver.
         entry: String,
     },
+    /// A test case the suite could not judge: a step it does not define or a
+    /// fault of the suite itself. The suite's own problem, never the
+    /// implementation's: no entry can list it, and it keeps the gate from
+    /// passing (exit code 3 when nothing else fails).
+    SuiteProblem {
+        /// The test case.
+        scenario: String,
+        /// Why the suite could not judge it.
+        cause: String,
+    },
     /// A pattern matched more scenarios than allowed.
     TooBroad {
         /// The entry.
@@ -97,6 +107,10 @@ impl Finding {
                     cause.lines().next().unwrap_or_default()
                 )
             }
+            Finding::SuiteProblem { scenario, cause } => format!(
+                "SUITE FAULT {scenario}: {} (the suite's own problem, not the implementation's: report it to the suite)",
+                cause.lines().next().unwrap_or_default()
+            ),
             Finding::Stale { entry, .. } => {
                 format!("STALE {entry}: the scenario passed; remove the entry")
             }
@@ -134,6 +148,16 @@ pub fn outcome_of(result: &ScenarioResult) -> Option<Outcome> {
         // The suite's own gap is never an expected failure of the implementation.
         RunOutcome::Undefined => Some(Outcome::Undefined),
     }
+}
+
+/// Whether `result` failed under a race rule of the catalogue.
+fn fails_by_race(result: &ScenarioResult) -> bool {
+    result
+        .verdict
+        .as_ref()
+        .and_then(Verdict::rule)
+        .and_then(|r| crate::rules::find(r.as_str()))
+        .is_some_and(|r| r.race)
 }
 
 /// The entries by exact scenario name, and the pattern entries, so that
@@ -243,6 +267,15 @@ pub fn check_each(
         if let Some(entry) = entry {
             matched[entry.index] += 1;
         }
+        if result.suites_own() {
+            let finding = Finding::SuiteProblem {
+                scenario: result.scenario.clone(),
+                cause: result.cause.clone().unwrap_or_default(),
+            };
+            judged[at] = Some(Judged::Problem(finding.clone()));
+            findings.push(finding);
+            continue;
+        }
         let waived = match (&result.outcome, &result.verdict) {
             (RunOutcome::Failed, Some(Verdict::Failed(failure))) => {
                 expectations.waivers.iter().find(|w| w.pin.matches(failure))
@@ -291,6 +324,27 @@ pub fn check_each(
                     cause.lines().next().unwrap_or_default()
                 ),
             },
+            (Some(entry), Some(Outcome::Errored))
+                if entry.fault.is_some()
+                    && result.fault() != entry.fault.map(FaultKind::Adapter) =>
+            {
+                Finding::Mismatch {
+                    entry: entry.label(),
+                    scenario: result.scenario.clone(),
+                    detail: format!(
+                        "expected to be errored with {}, it errored with {}: {}",
+                        entry.fault.map_or("?", |f| f.label()),
+                        result.fault().map_or("?", FaultKind::label),
+                        cause.lines().next().unwrap_or_default()
+                    ),
+                }
+            }
+            // A race entry: which race rule a race trips first is up to the race.
+            (Some(entry), Some(Outcome::Failed)) if entry.race && fails_by_race(result) => {
+                Finding::Expected {
+                    scenario: result.scenario.clone(),
+                }
+            }
             (Some(entry), Some(_))
                 if entry.rule.as_ref().is_some_and(|rule| {
                     result

@@ -38,6 +38,40 @@ fn rule_of(result: &ScenarioResult) -> Option<String> {
     }
 }
 
+/// The fault kind an `errored` entry names, as the file spells it.
+fn fault_of(result: &ScenarioResult) -> Option<&'static str> {
+    match (outcome_of(result), result.fault()) {
+        (Some(Outcome::Errored), Some(kind)) => Some(kind.label()),
+        _ => None,
+    }
+}
+
+/// Writes the outcome, the rule (with `race`) and the fault kind of
+/// `result` into `table`; never the message.
+fn describe(table: &mut Table, result: &ScenarioResult) {
+    if let Some(outcome) = outcome_of(result) {
+        table["outcome"] = value(outcome.name());
+    }
+    // The stable form: the rule id, never the message.
+    table.remove("message");
+    match rule_of(result) {
+        Some(rule) => {
+            set_race(table, &rule);
+            table["rule"] = value(rule);
+        }
+        None => {
+            table.remove("rule");
+            table.remove("race");
+        }
+    }
+    match fault_of(result) {
+        Some(fault) => table["fault"] = value(fault),
+        None => {
+            table.remove("fault");
+        }
+    }
+}
+
 /// `race = true` exactly when `rule` is a race rule of the catalogue.
 fn set_race(table: &mut Table, rule: &str) {
     if crate::rules::find(rule).is_some_and(|r| r.race) {
@@ -48,8 +82,17 @@ fn set_race(table: &mut Table, rule: &str) {
 }
 
 /// Rewrites `path` (created when missing) so that it lists exactly the
-/// failures of `results`.
-pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, String> {
+/// failures of `results`. `replays` are the results of the race-sensitive
+/// test cases run again ([`crate::run`] replays them): a test case that
+/// passed in `results` but failed under a race rule in a replay is listed
+/// with that failure and `race = true`, so that the race it lost once does
+/// not fail a later gate. The suite's own problems (an undefined step, a
+/// fault of the suite) are never listed.
+pub fn update(
+    path: &Path,
+    results: &[ScenarioResult],
+    replays: &[ScenarioResult],
+) -> Result<UpdateSummary, String> {
     let text = match crate::fsio::read_text(path, crate::fsio::read::EXPECTATIONS_LIMIT) {
         Ok(text) => text,
         Err(e) if e.is_missing() => String::new(),
@@ -67,10 +110,20 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
     let mut document: DocumentMut = text
         .parse()
         .map_err(|e| format!("{}: not valid TOML: {e}", path.display()))?;
-    let failures: Vec<&ScenarioResult> = results
-        .iter()
-        .filter(|r| outcome_of(r).is_some_and(|o| o != Outcome::Undefined))
-        .collect();
+    let listable = |r: &&ScenarioResult| !r.suites_own() && outcome_of(r).is_some();
+    let mut failures: Vec<&ScenarioResult> = results.iter().filter(listable).collect();
+    // A race lost in a replay: the first such failure of each test case that passed.
+    for replay in replays.iter().filter(listable) {
+        let passed_in_run = results
+            .iter()
+            .any(|r| r.scenario == replay.scenario && outcome_of(r).is_none());
+        let race = rule_of(replay)
+            .and_then(|rule| crate::rules::find(&rule))
+            .is_some_and(|r| r.race);
+        if passed_in_run && race && !failures.iter().any(|f| f.scenario == replay.scenario) {
+            failures.push(replay);
+        }
+    }
     let mut summary = UpdateSummary::default();
     let mut covered = vec![false; failures.len()];
 
@@ -117,21 +170,7 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
         }
         let result = failures[first];
         if let Some(table) = list.get_mut(entry.index) {
-            if let Some(outcome) = outcome_of(result) {
-                table["outcome"] = value(outcome.name());
-            }
-            // The stable form: the rule id, never the message.
-            table.remove("message");
-            match rule_of(result) {
-                Some(rule) => {
-                    set_race(table, &rule);
-                    table["rule"] = value(rule);
-                }
-                None => {
-                    table.remove("rule");
-                    table.remove("race");
-                }
-            }
+            describe(table, result);
         }
         summary.kept += 1;
     }
@@ -151,13 +190,7 @@ pub fn update(path: &Path, results: &[ScenarioResult]) -> Result<UpdateSummary, 
             table["id"] = value(id);
         }
         table["scenario"] = value(result.scenario.clone());
-        if let Some(outcome) = outcome_of(result) {
-            table["outcome"] = value(outcome.name());
-        }
-        if let Some(rule) = rule_of(result) {
-            table["rule"] = value(rule.clone());
-            set_race(&mut table, &rule);
-        }
+        describe(&mut table, result);
         table["reason"] =
             value("TODO: say why this failure is tolerated (added by --update-expectations)");
         list.push(table);

@@ -174,6 +174,9 @@ pub const MODEL: &str = "model";
 pub const CONCURRENT_INITIATES: &str = "concurrent initiates";
 /// The bursts property's name.
 pub const BURSTS: &str = "bursts";
+
+/// The properties that make concurrent calls (race-sensitive test cases).
+pub const CONCURRENCY_PROPERTIES: [&str; 2] = [CONCURRENT_INITIATES, BURSTS];
 /// The three properties, in the order they run.
 pub const PROPERTIES: [&str; 3] = [MODEL, CONCURRENT_INITIATES, BURSTS];
 

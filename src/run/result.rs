@@ -78,9 +78,11 @@ pub struct Counts {
     pub passed: usize,
     /// Failed (a conformance failure).
     pub failed: usize,
-    /// Errored (the implementation could not be judged).
+    /// Errored by the implementation's doing (a fault of the adapter or the
+    /// implementation: it could not be judged).
     pub errored: usize,
-    /// With a step the suite does not define.
+    /// The suite's own problems: a step the suite does not define, or a
+    /// fault of the suite itself (`ERRORED SUITE`); never the implementation's.
     pub undefined: usize,
     /// Skipped for a missing capability.
     pub skipped: usize,
@@ -114,6 +116,7 @@ impl RunResult {
             !self.problems.is_empty(),
             self.updated.is_some(),
             &self.report.tally,
+            self.gate.as_ref().map(|g| g.findings.as_slice()),
         )
     }
 
@@ -134,8 +137,8 @@ impl RunResult {
         Counts {
             passed: t.count(Outcome::Passed),
             failed: t.count(Outcome::Failed),
-            errored: t.count(Outcome::Errored),
-            undefined: t.count(Outcome::Undefined),
+            errored: t.count_charged(Outcome::Errored),
+            undefined: t.suite_problems(),
             skipped: t.count(Outcome::Skipped),
             listed: judged
                 .clone()
@@ -225,7 +228,9 @@ impl RunResult {
             .scenarios
             .iter()
             .enumerate()
-            .filter(|(_, s)| matches!(s.outcome, Outcome::Failed | Outcome::Errored))
+            .filter(|(_, s)| {
+                matches!(s.outcome, Outcome::Failed | Outcome::Errored) || s.suites_own()
+            })
             .filter(|(i, _)| {
                 !matches!(
                     judged.and_then(|j| j.get(*i)),
@@ -281,7 +286,7 @@ impl RunResult {
         lines.push(format!(
             "{} passed, {} failed ({} expected: {} listed, {} waived), {} skipped — gate: {}",
             c.passed,
-            c.failed + c.errored + c.undefined,
+            c.failed + c.errored,
             c.listed + c.waived,
             c.listed,
             c.waived,
@@ -304,10 +309,31 @@ impl RunResult {
     }
 }
 
-/// The annotation of one failed or errored test case.
+/// The line that says how many test cases the suite could not judge.
+pub fn suite_line(count: usize) -> String {
+    format!(
+        "not judged: {count} test cases, the suite's own problem (a step it does not define, or a fault of the suite), not the implementation's: report it to the suite (exit code {})",
+        super::exit::EXIT_INCOMPLETE
+    )
+}
+
+/// The annotation of one failed or errored test case; a test case the
+/// suite could not judge is a warning about the suite, never an error of
+/// the implementation.
 fn annotation(result: &ScenarioResult) -> String {
     use crate::sanitize::workflow;
     use crate::verdict::Verdict;
+    if result.suites_own() {
+        return format!(
+            "::warning title={}::{}",
+            workflow::property("suite fault (not the implementation's)"),
+            workflow::data(&format!(
+                "{}: {}",
+                result.scenario,
+                result.cause.clone().unwrap_or_default()
+            ))
+        );
+    }
     let (title, summary) = match &result.verdict {
         Some(Verdict::Failed(failure)) => (failure.rule.to_string(), failure.describe()),
         Some(Verdict::Errored(fault)) => (
@@ -333,8 +359,8 @@ fn quiet_hides(line: &str) -> bool {
         || line.starts_with("SKIPPED ")
 }
 
-/// The closing summary's count of failed, errored and undefined test cases
-/// per level.
+/// The closing summary's count of failed and errored test cases per level
+/// (the implementation's only: the suite's own problems are counted apart).
 fn failures_by_level(report: &RunReport) -> String {
     let counts: Vec<String> = Level::ALL
         .iter()
@@ -344,12 +370,7 @@ fn failures_by_level(report: &RunReport) -> String {
                 .scenarios
                 .iter()
                 .filter(|s| Level::of_tags(&s.tags) == Some(*level))
-                .filter(|s| {
-                    matches!(
-                        s.outcome,
-                        Outcome::Failed | Outcome::Errored | Outcome::Undefined
-                    )
-                })
+                .filter(|s| s.implementation_failed())
                 .count();
             format!("{level} {failed}")
         })

@@ -34,6 +34,9 @@ const FEATURE: &str = "Fuzzing and protocol checks";
 /// The tag of every property case (select them with `--tags @fuzz`).
 pub const TAG: &str = "fuzz";
 
+/// The test case of the protocol's unknown-kind check (process adapters).
+pub const UNKNOWN_KIND_CASE: &str = "protocol: an unknown request kind gets `errored`";
+
 fn feature() -> Arc<FeatureInfo> {
     Arc::new(FeatureInfo {
         keyword: "Feature".to_owned(),
@@ -200,7 +203,7 @@ pub async fn run(
             ))),
         };
         tally.push(record(
-            "protocol: an unknown request kind gets `errored`".to_owned(),
+            UNKNOWN_KIND_CASE.to_owned(),
             "a request of a kind the protocol does not define".to_owned(),
             verdict,
             None,

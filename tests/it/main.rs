@@ -46,6 +46,7 @@ mod run_command;
 mod run_fuzz;
 mod scale;
 mod step_rejections;
+mod suite_faults;
 mod test_tiers;
 mod use_case_tags;
 mod vendor_guide;

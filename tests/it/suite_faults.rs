@@ -1,0 +1,150 @@
+//! A fault of the suite is never the implementation's (issue 26, item 2): a
+//! test case the suite cannot judge, because a step matches no phrase
+//! (UNDEFINED) or the suite contradicts itself (ERRORED SUITE), is reported
+//! as the suite's own problem: not counted as failed, not in "failed by
+//! level", never written into an expectations file, and the run exits with
+//! code 3 unless the implementation failed something too (then 1).
+
+use crate::support::cli::{run, stdout};
+use std::path::Path;
+
+/// A scenario that passes, one with a step the suite does not define, and
+/// one whose Then step asks about concurrent calls no step made: the
+/// suite's own fault (`ERRORED SUITE`).
+const SUITE_FAULTS: &str = "Feature: Scratch
+  Scenario: Passes
+    When the Identity calls initiateIdentityDeletionProcess
+    Then the call succeeds
+
+  Scenario: Undefined
+    When the Identity calls initiateIdentityDeletionProcess
+    Then the moon is made of cheese
+
+  Scenario: Contradicts itself
+    When the Identity calls initiateIdentityDeletionProcess
+    Then exactly one of the calls succeeds
+";
+
+/// The same, with a scenario the reference implementation fails: an
+/// expectation that is wrong, so a failure charged to the implementation.
+const AND_A_FAILURE: &str = "
+  Scenario: Wrong
+    When the Identity calls initiateIdentityDeletionProcess
+    Then the returned IdentityDeletionProcess has `\"Cancelled\"` as `status`
+";
+
+fn feature(dir: &Path, body: &str) -> String {
+    let path = dir.join("scratch.feature");
+    std::fs::write(&path, body).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_suite_fault_and_an_undefined_step_are_the_suites_own_with_exit_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let features = feature(dir.path(), SUITE_FAULTS);
+    let annotations = ["--annotations"];
+    let output = run(&[&["--features", &features], &annotations[..]].concat());
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(3), "{out}");
+    assert!(out.contains("SUITE FAULT Contradicts itself"), "{out}");
+    assert!(out.contains("no concurrent calls were made"), "{out}");
+    assert!(out.contains("UNDEFINED Undefined"), "{out}");
+    assert!(
+        out.contains("not judged: 2 test cases, the suite's own problem"),
+        "{out}"
+    );
+    // Not a failure of the implementation: not counted, not in any level.
+    let by_level = out
+        .lines()
+        .find(|l| l.starts_with("failed by level: "))
+        .unwrap_or_default();
+    assert!(
+        by_level
+            .trim_start_matches("failed by level: ")
+            .split(", ")
+            .all(|l| l.ends_with(" 0")),
+        "{by_level}"
+    );
+    assert!(
+        out.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with("1 passed, 0 failed, 0 skipped"),
+        "{out}"
+    );
+    // Annotations: a warning about the suite, never an error of the implementation.
+    assert!(!out.contains("::error "), "{out}");
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("::warning title=suite fault"))
+            .count(),
+        2,
+        "{out}"
+    );
+
+    // A failure of the implementation beside them: exit code 1, and only it is charged.
+    let features = feature(dir.path(), &format!("{SUITE_FAULTS}{AND_A_FAILURE}"));
+    let output = run(&["--features", &features]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with("1 passed, 1 failed, 0 skipped"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_expectations_file_never_lists_a_suite_fault_and_its_gate_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let features = feature(dir.path(), &format!("{SUITE_FAULTS}{AND_A_FAILURE}"));
+    let file = dir.path().join("e.toml");
+    let path = file.to_str().unwrap();
+    let update = run(&[
+        "--features",
+        &features,
+        "--expectations",
+        path,
+        "--update-expectations",
+    ]);
+    let out = stdout(&update);
+    // The file lists what the implementation failed, and the run says the
+    // suite could not judge the rest.
+    assert_eq!(update.status.code(), Some(3), "{out}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("scenario = \"Wrong\""), "{text}");
+    assert!(!text.contains("Undefined"), "{text}");
+    assert!(!text.contains("Contradicts"), "{text}");
+    let gate = run(&["--features", &features, "--expectations", path]);
+    let out = stdout(&gate);
+    assert_eq!(gate.status.code(), Some(3), "{out}");
+    assert!(
+        out.contains("SUITE FAULT Contradicts itself: SUITE: no concurrent calls were made"),
+        "{out}"
+    );
+    assert!(out.contains("SUITE FAULT Undefined"), "{out}");
+    assert!(
+        out.contains(
+            "1 passed, 1 failed (1 expected: 1 listed, 0 waived), 0 skipped — gate: FAILED"
+        ),
+        "{out}"
+    );
+    // An entry for an errored outcome names its fault kind; the suite's own is none.
+    std::fs::write(
+        &file,
+        "[[expected]]\nscenario = \"Contradicts itself\"\noutcome = \"errored\"\nfault = \"SUITE\"\nreason = \"r\"\n",
+    )
+    .unwrap();
+    let refused = run(&["--features", &features, "--expectations", path]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`fault` must be one of DECLINED, PROTOCOL, CRASH, UNSUPPORTED, ADAPTER, not \"SUITE\""
+        ),
+        "{stderr}"
+    );
+}
