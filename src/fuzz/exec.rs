@@ -79,7 +79,7 @@ pub async fn execute(
                 .await
                 .map_err(at(index + 1))?;
         }
-        check_invariant(adapter, &handles, waivers)
+        check_invariant(adapter, &mut oracle, &handles, waivers)
             .await
             .map_err(at(index + 1))?;
     }
@@ -294,24 +294,29 @@ async fn judged_call(
     Ok(())
 }
 
-/// After every step: at most one Active process per Identity.
+/// After every step: at most one Active process per Identity. The list
+/// each check reads is an answer like any other and is judged by the oracle
+/// in full (a wrong list between two operations is a failure, not only the
+/// lists an operation asked for).
 async fn check_invariant(
     adapter: &dyn Adapter,
+    oracle: &mut Oracle,
     handles: &[IdentityHandle],
     waivers: &Waivers,
 ) -> Result<(), Verdict> {
     for (i, handle) in handles.iter().enumerate() {
-        let all = match adapter.get_all(handle).await {
-            Ok(all) => all,
+        let (window, result) = measure(|| adapter.get_all(handle)).await;
+        let all = match &result {
+            Ok(all) => all.clone(),
             Err(CallError::Adapter(e)) => {
                 return Err(Fault::adapter(
                     format!("checking the invariant ({})", Function::GetAll),
-                    &e,
+                    e,
                 )
                 .into());
             }
             Err(CallError::Malformed(m)) => {
-                return Err(crate::oracle::check_malformed("RID5", &m).into());
+                return Err(crate::oracle::check_malformed("RID5", m).into());
             }
             Err(CallError::Domain(e)) => {
                 return Err(Failure::new(
@@ -331,6 +336,16 @@ async fn check_invariant(
                 format!("Identity {} has {active} Active processes", i + 1),
             )))?;
         }
+        let expected = oracle.apply_as(i, &Call::GetAll, window, None);
+        oracle
+            .check_answer(i, Function::GetAll, &expected, &result.map(Returned::Many))
+            .map_err(|f| {
+                Verdict::from(f.context(&format!(
+                    "Identity {}: {} (checking the invariant)",
+                    i + 1,
+                    Function::GetAll
+                )))
+            })?;
     }
     Ok(())
 }
