@@ -50,6 +50,12 @@ fn judged_an_answer(result: &ScenarioResult) -> bool {
         && result.scenario != crate::runner::properties::UNKNOWN_KIND_CASE
 }
 
+/// Whether no passed test case judged an answer of the implementation
+/// (nothing passed, or only the protocol's unknown-kind check did).
+pub fn judged_nothing(tally: &TallyData) -> bool {
+    !tally.scenarios.iter().any(judged_an_answer)
+}
+
 /// Whether the run passes its gate. Without expectations (`findings` is
 /// `None`): something passed and nothing failed, errored or was undefined,
 /// and every feature file parsed. With expectations: no finding fails the
@@ -64,7 +70,7 @@ pub fn gate_passed(tally: &TallyData, findings: Option<&[Finding]>) -> bool {
             !findings.iter().any(Finding::fails)
                 && tally.parse_errors.is_empty()
                 && tally.suite_problems() == 0
-                && tally.scenarios.iter().any(judged_an_answer)
+                && !judged_nothing(tally)
         }
         None => {
             tally.parse_errors.is_empty()

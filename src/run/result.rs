@@ -196,6 +196,13 @@ impl RunResult {
                 failing.len()
             ));
             lines.extend(failing.iter().map(|f| format!("  {}", f.render())));
+            if policy::judged_nothing(&self.report.tally) {
+                lines.push(
+                    "  NOTHING CONFORMED: no test case that judges an answer of the implementation passed \
+                     (the protocol's unknown-kind check alone shows nothing): no expectations file makes such a gate pass"
+                        .to_owned(),
+                );
+            }
         }
         if let Some((path, s)) = &self.updated {
             lines.push(format!(

@@ -40,6 +40,7 @@ mod patched_runtime;
 mod process_adapter;
 mod process_groups;
 mod protocol_docs;
+mod racy_gate;
 mod reference;
 mod results_and_levels;
 mod run_command;
