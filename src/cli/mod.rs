@@ -25,8 +25,9 @@ Exit codes:
      the implementation did not start, or nothing ran
   2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started,
      an output file that is an input or another output or cannot be written (checked before the run)
-  3  the suite's own fault, not yours: the implementation failed nothing, but the suite could not
-     judge a test case (a step matches no phrase of the suite, or ERRORED SUITE: a bug of the suite)";
+  3  incomplete, the suite's own fault, not yours: the implementation failed nothing, but the suite
+     could not judge a test case (a step matches no phrase of the suite, or ERRORED SUITE: a bug of
+     the suite)";
 
 /// The exit codes of `fuzz`, `smoke` and `coverage`, as `--help` shows them.
 pub const EXIT_CODES_SHORT_HELP: &str = "\
@@ -34,7 +35,7 @@ Exit codes:
   0  passed
   1  failed or errored, or the implementation did not start
   2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started
-  3  (fuzz) the suite's own fault, not yours: a property ended with ERRORED SUITE";
+  3  (fuzz) incomplete, the suite's own fault, not yours: a property ended with ERRORED SUITE";
 
 /// Conformance suite for enmeshed IdentityDeletionProcesses.
 #[derive(Debug, Parser)]
