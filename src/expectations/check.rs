@@ -421,3 +421,129 @@ pub fn check_each(
     }
     (findings, judged)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapter::AdapterError;
+    use crate::verdict::{Failure, Fault, RuleId};
+
+    fn expectations(text: &str) -> Expectations {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.toml");
+        std::fs::write(&path, text).unwrap();
+        super::super::load(&path).unwrap()
+    }
+
+    fn result(outcome: RunOutcome, verdict: Option<Verdict>) -> ScenarioResult {
+        ScenarioResult {
+            feature: "f".into(),
+            scenario: "s".into(),
+            tags: Vec::new(),
+            location: "f.feature:1".into(),
+            outcome,
+            cause: verdict.as_ref().map(Verdict::cause),
+            verdict,
+            message: None,
+        }
+    }
+
+    fn failed(rule: &'static str) -> ScenarioResult {
+        result(
+            RunOutcome::Failed,
+            Some(Failure::new(RuleId::new(rule), "x").into()),
+        )
+    }
+
+    fn errored(fault: AdapterFault) -> ScenarioResult {
+        let error = AdapterError::new(fault, "m");
+        result(
+            RunOutcome::Errored,
+            Some(Fault::adapter("calling getAll", &error).into()),
+        )
+    }
+
+    fn judge(text: &str, result: ScenarioResult) -> Vec<Finding> {
+        check(&expectations(text), &[result], &BTreeMap::new())
+    }
+
+    #[test]
+    fn a_race_entry_accepts_a_pass_and_any_race_rule_but_no_other_rule() {
+        let race = "[[expected]]\nscenario = \"s\"\noutcome = \"failed\"\nrule = \"INVARIANT.serializable\"\nrace = true\nreason = \"r\"\n";
+        let expected = |f: &[Finding]| matches!(f, [Finding::Expected { .. }]);
+        assert!(expected(&judge(race, failed("INVARIANT.serializable"))));
+        assert!(expected(&judge(race, failed("RID1.concurrent-one-winner"))));
+        assert!(judge(race, result(RunOutcome::Passed, None)).is_empty());
+        assert!(matches!(
+            judge(race, failed("RID1.status")).as_slice(),
+            [Finding::Mismatch { detail, .. }] if detail.contains("another rule")
+        ));
+        // Without `race`, the rule must be the listed one.
+        let plain = "[[expected]]\nscenario = \"s\"\noutcome = \"failed\"\nrule = \"RID1.concurrent-one-winner\"\nreason = \"r\"\n";
+        assert!(matches!(
+            judge(plain, failed("INVARIANT.serializable")).as_slice(),
+            [Finding::Mismatch { .. }]
+        ));
+    }
+
+    #[test]
+    fn an_errored_entry_accepts_only_its_fault_kind() {
+        let declined = "[[expected]]\nscenario = \"s\"\noutcome = \"errored\"\nfault = \"DECLINED\"\nreason = \"r\"\n";
+        assert!(matches!(
+            judge(declined, errored(AdapterFault::Declined)).as_slice(),
+            [Finding::Expected { .. }]
+        ));
+        for other in [
+            AdapterFault::Crash,
+            AdapterFault::Protocol,
+            AdapterFault::Timeout,
+        ] {
+            assert!(
+                matches!(
+                    judge(declined, errored(other)).as_slice(),
+                    [Finding::Mismatch { .. }]
+                ),
+                "{other:?}"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.toml");
+        for (text, error) in [
+            (
+                "[[expected]]\nscenario = \"s\"\noutcome = \"errored\"\nreason = \"r\"\n",
+                "`fault` is missing",
+            ),
+            (
+                "[[expected]]\nscenario = \"s\"\noutcome = \"failed\"\nfault = \"CRASH\"\nreason = \"r\"\n",
+                "an `failed` outcome has none",
+            ),
+            (
+                "[[expected]]\nscenario = \"s\"\noutcome = \"errored\"\nfault = \"TIMEOUT\"\nreason = \"r\"\n",
+                "not \"TIMEOUT\"",
+            ),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let refused = super::super::load(&path).unwrap_err();
+            assert!(refused.contains(error), "{text}: {refused}");
+        }
+    }
+
+    #[test]
+    fn the_suites_own_fault_is_never_an_expected_failure() {
+        let entry = "[[expected]]\nscenario = \"s\"\noutcome = \"errored\"\nfault = \"DECLINED\"\nreason = \"r\"\n";
+        let suite = result(
+            RunOutcome::Errored,
+            Some(Fault::suite("the scenario contradicts itself").into()),
+        );
+        let findings = judge(entry, suite);
+        assert!(
+            matches!(findings.as_slice(), [Finding::SuiteProblem { cause, .. }] if cause.contains("contradicts")),
+            "{findings:?}"
+        );
+        assert!(findings[0].fails());
+        assert!(matches!(
+            judge("", result(RunOutcome::Undefined, None)).as_slice(),
+            [Finding::SuiteProblem { .. }]
+        ));
+    }
+}

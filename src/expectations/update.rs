@@ -202,3 +202,78 @@ pub fn update(
     crate::fsio::write_file(path, document.to_string().as_bytes()).map_err(|e| e.to_string())?;
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapter::{AdapterError, AdapterFault};
+    use crate::outcome::Outcome as RunOutcome;
+    use crate::verdict::{Failure, Fault, RuleId, Verdict};
+
+    fn result(scenario: &str, outcome: RunOutcome, verdict: Option<Verdict>) -> ScenarioResult {
+        ScenarioResult {
+            feature: "f".into(),
+            scenario: scenario.into(),
+            tags: Vec::new(),
+            location: "f.feature:1".into(),
+            outcome,
+            cause: verdict.as_ref().map(Verdict::cause),
+            verdict,
+            message: None,
+        }
+    }
+
+    fn failed(scenario: &str, rule: &'static str) -> ScenarioResult {
+        let verdict = Failure::new(RuleId::new(rule), "x").into();
+        result(scenario, RunOutcome::Failed, Some(verdict))
+    }
+
+    #[test]
+    fn a_race_lost_in_a_replay_is_listed_and_the_suites_faults_never_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.toml");
+        let declined = AdapterError::new(AdapterFault::Declined, "no");
+        let results = [
+            result("burst", RunOutcome::Passed, None),
+            result("sequential", RunOutcome::Passed, None),
+            result(
+                "declined",
+                RunOutcome::Errored,
+                Some(Fault::adapter("calling get", &declined).into()),
+            ),
+            result(
+                "contradicts",
+                RunOutcome::Errored,
+                Some(Fault::suite("the scenario contradicts itself").into()),
+            ),
+            result("undefined", RunOutcome::Undefined, None),
+        ];
+        let replays = [
+            result("burst", RunOutcome::Passed, None),
+            failed("burst", "INVARIANT.serializable"),
+            failed("burst", "RID1.concurrent-one-winner"),
+            // A replay's failure under a rule that is no race rule is not a race.
+            failed("sequential", "RID1.status"),
+        ];
+        let summary = update(&path, &results, &replays).unwrap();
+        assert_eq!(summary.added, 2);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let loaded = crate::expectations::load(&path).unwrap();
+        let burst = loaded
+            .entries
+            .iter()
+            .find(|e| e.scenario.as_deref() == Some("burst"))
+            .unwrap();
+        assert!(burst.race, "{text}");
+        assert_eq!(burst.rule.as_deref(), Some("INVARIANT.serializable"));
+        let errored = loaded
+            .entries
+            .iter()
+            .find(|e| e.scenario.as_deref() == Some("declined"))
+            .unwrap();
+        assert_eq!(errored.fault, Some(AdapterFault::Declined), "{text}");
+        for absent in ["sequential", "contradicts", "undefined"] {
+            assert!(!text.contains(absent), "{absent}: {text}");
+        }
+    }
+}
