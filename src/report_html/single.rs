@@ -2,7 +2,7 @@
 
 use super::diff::highlight;
 use super::escape::{anchor, esc, inline_code};
-use super::{MAX_ROWS, cut_note, level_badge, outcome, page};
+use super::{MAX_ROWS, cut_note, level_badge, outcome, page, suites_own};
 use crate::levels::Level;
 use crate::results::{Case, CaseVerdict, ResultsFile};
 use std::collections::{BTreeMap, HashMap};
@@ -116,7 +116,7 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
         let count = |word: &str| {
             run.cases
                 .iter()
-                .filter(|c| c.level == level && outcome(c) == word)
+                .filter(|c| c.level == level && outcome(c) == word && !suites_own(c))
                 .count()
         };
         let _ = writeln!(
@@ -124,13 +124,21 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
             "<tr data-level=\"{level}\"><th scope=\"row\">{level}</th><td class=\"meaning\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(level.meaning()),
             count("passed"),
-            count("failed") + count("undefined"),
+            count("failed"),
             count("errored"),
             count("expected"),
             count("skipped"),
         );
     }
-    out.push_str("</tbody>\n</table></div>\n</header>\n");
+    out.push_str("</tbody>\n</table></div>\n");
+    let own = run.cases.iter().filter(|c| suites_own(c)).count();
+    if own > 0 {
+        let _ = writeln!(
+            out,
+            "<p id=\"suite-faults\">Not judged: {own} test cases, the suite's own problem (a step it does not define, or a fault of the suite), not the implementation's; not counted above.</p>"
+        );
+    }
+    out.push_str("</header>\n");
 }
 
 fn data_attrs(case: &Case) -> String {

@@ -43,8 +43,17 @@ fn feature(dir: &Path, body: &str) -> String {
 fn a_suite_fault_and_an_undefined_step_are_the_suites_own_with_exit_code_3() {
     let dir = tempfile::tempdir().unwrap();
     let features = feature(dir.path(), SUITE_FAULTS);
-    let annotations = ["--annotations"];
-    let output = run(&[&["--features", &features], &annotations[..]].concat());
+    let summary = dir.path().join("s.md");
+    let results = dir.path().join("r.json");
+    let output = run(&[
+        "--features",
+        &features,
+        "--annotations",
+        "--summary",
+        summary.to_str().unwrap(),
+        "--results",
+        results.to_str().unwrap(),
+    ]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(3), "{out}");
     assert!(out.contains("SUITE FAULT Contradicts itself"), "{out}");
@@ -81,6 +90,30 @@ fn a_suite_fault_and_an_undefined_step_are_the_suites_own_with_exit_code_3() {
             .count(),
         2,
         "{out}"
+    );
+
+    // The summary and the HTML report say so too.
+    let markdown = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        markdown.contains("## enmeshed-conformance: incomplete: the suite's own fault"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| not judged (the suite's own fault, not the implementation's) | 2 |"),
+        "{markdown}"
+    );
+    let html = dir.path().join("r.html");
+    let report = crate::support::cli::binary(&[
+        "report",
+        results.to_str().unwrap(),
+        "--output",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(report.status.code(), Some(0), "{}", stdout(&report));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("Not judged: 2 test cases, the suite's own problem"),
+        "{page}"
     );
 
     // A failure of the implementation beside them: exit code 1, and only it is charged.
