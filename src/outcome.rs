@@ -74,6 +74,23 @@ impl ScenarioResult {
     }
 }
 
+#[cfg(test)]
+impl ScenarioResult {
+    /// A result of the test case `scenario`, for unit tests.
+    pub(crate) fn sample(scenario: &str, outcome: Outcome, verdict: Option<Verdict>) -> Self {
+        Self {
+            feature: "f".into(),
+            scenario: scenario.into(),
+            tags: Vec::new(),
+            location: "f.feature:1".into(),
+            outcome,
+            cause: verdict.as_ref().map(Verdict::cause),
+            verdict,
+            message: None,
+        }
+    }
+}
+
 /// Everything a run recorded.
 #[derive(Debug, Default, Clone)]
 pub struct TallyData {

@@ -436,16 +436,7 @@ mod tests {
     }
 
     fn result(outcome: RunOutcome, verdict: Option<Verdict>) -> ScenarioResult {
-        ScenarioResult {
-            feature: "f".into(),
-            scenario: "s".into(),
-            tags: Vec::new(),
-            location: "f.feature:1".into(),
-            outcome,
-            cause: verdict.as_ref().map(Verdict::cause),
-            verdict,
-            message: None,
-        }
+        ScenarioResult::sample("s", outcome, verdict)
     }
 
     fn failed(rule: &'static str) -> ScenarioResult {

@@ -211,16 +211,7 @@ mod tests {
     use crate::verdict::{Failure, Fault, RuleId, Verdict};
 
     fn result(scenario: &str, outcome: RunOutcome, verdict: Option<Verdict>) -> ScenarioResult {
-        ScenarioResult {
-            feature: "f".into(),
-            scenario: scenario.into(),
-            tags: Vec::new(),
-            location: "f.feature:1".into(),
-            outcome,
-            cause: verdict.as_ref().map(Verdict::cause),
-            verdict,
-            message: None,
-        }
+        ScenarioResult::sample(scenario, outcome, verdict)
     }
 
     fn failed(scenario: &str, rule: &'static str) -> ScenarioResult {

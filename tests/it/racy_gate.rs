@@ -28,6 +28,21 @@ fn fixture(script: &str, second_defect: bool) -> String {
     )
 }
 
+/// `run --update-expectations` of the file at `path` against `adapter`.
+fn update(adapter: &str, path: &str) -> std::process::Output {
+    let update = cli::binary(&[
+        "run",
+        "--quiet",
+        "--adapter-cmd",
+        adapter,
+        "--expectations",
+        path,
+        "--update-expectations",
+    ]);
+    assert_eq!(update.status.code(), Some(0), "{}", cli::stdout(&update));
+    update
+}
+
 /// Updates an expectations file against `script` once, then runs 10 gates
 /// against it unchanged (each must pass) and one against it with a second
 /// defect (it must fail, naming a failure nothing expected). Returns the file.
@@ -36,16 +51,7 @@ fn holds_for(script: &str, race_entries: bool) -> String {
     let file = dir.path().join("e.toml");
     let path = file.to_str().unwrap();
     let adapter = fixture(script, false);
-    let update = cli::binary(&[
-        "run",
-        "--quiet",
-        "--adapter-cmd",
-        &adapter,
-        "--expectations",
-        path,
-        "--update-expectations",
-    ]);
-    assert_eq!(update.status.code(), Some(0), "{}", cli::stdout(&update));
+    update(&adapter, path);
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(!text.contains("\nmessage = "), "no message text: {text}");
     assert_eq!(text.contains("race = true"), race_entries, "{text}");
@@ -125,16 +131,7 @@ fn errored_everywhere_never_passes_and_an_errored_entry_is_no_crash() {
     let file = dir.path().join("e.toml");
     let path = file.to_str().unwrap();
     let errored = fixture("errored_everywhere.py", false);
-    let update = cli::binary(&[
-        "run",
-        "--quiet",
-        "--adapter-cmd",
-        &errored,
-        "--expectations",
-        path,
-        "--update-expectations",
-    ]);
-    assert_eq!(update.status.code(), Some(0), "{}", cli::stdout(&update));
+    update(&errored, path);
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("fault = \"DECLINED\""), "{text}");
     std::fs::write(&file, text.replace("TODO: say why", "Known: say why")).unwrap();

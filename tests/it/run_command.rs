@@ -2,15 +2,9 @@
 //! and red runs for undefined steps and wrong expectations.
 
 use crate::support::cli;
+
+use cli::{binary, run, scratch_feature, stdout};
 use std::path::Path;
-
-use cli::{binary, run, stdout};
-
-fn scratch_feature(dir: &Path, body: &str) -> String {
-    let path = dir.join("scratch.feature");
-    std::fs::write(&path, body).unwrap();
-    path.to_str().unwrap().to_owned()
-}
 
 #[test]
 fn the_whole_suite_passes_with_a_junit_and_json_report() {

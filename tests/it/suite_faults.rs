@@ -5,8 +5,7 @@
 //! level", never written into an expectations file, and the run exits with
 //! code 3 unless the implementation failed something too (then 1).
 
-use crate::support::cli::{run, stdout};
-use std::path::Path;
+use crate::support::cli::{run, scratch_feature as feature, stdout};
 
 /// A scenario that passes, one with a step the suite does not define, and
 /// one whose Then step asks about concurrent calls no step made: the
@@ -32,12 +31,6 @@ const AND_A_FAILURE: &str = "
     When the Identity calls initiateIdentityDeletionProcess
     Then the returned IdentityDeletionProcess has `\"Cancelled\"` as `status`
 ";
-
-fn feature(dir: &Path, body: &str) -> String {
-    let path = dir.join("scratch.feature");
-    std::fs::write(&path, body).unwrap();
-    path.to_str().unwrap().to_owned()
-}
 
 #[test]
 fn a_suite_fault_and_an_undefined_step_are_the_suites_own_with_exit_code_3() {
