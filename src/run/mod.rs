@@ -324,6 +324,10 @@ impl Run {
         replay.junit = None;
         replay.json = None;
         replay.summary = None;
+        // The model property is sequential: only the concurrency properties run again.
+        if let Some(budget) = &mut replay.fuzz {
+            budget.cases = 0;
+        }
         let mut results = Vec::new();
         for _ in 0..RACE_REPLAYS {
             if let Ok(again) = runner::run(self.adapter.clone(), &replay).await {
