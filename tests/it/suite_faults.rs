@@ -32,21 +32,21 @@ const AND_A_FAILURE: &str = "
     Then the returned IdentityDeletionProcess has `\"Cancelled\"` as `status`
 ";
 
+/// Runs the scratch features `body` with `args`, in a fresh directory.
+fn run_in(dir: &std::path::Path, body: &str, args: &[&str]) -> std::process::Output {
+    let features = feature(dir, body);
+    run(&[&["--features", features.as_str()], args].concat())
+}
+
 #[test]
 fn a_suite_fault_and_an_undefined_step_are_the_suites_own_with_exit_code_3() {
     let dir = tempfile::tempdir().unwrap();
-    let features = feature(dir.path(), SUITE_FAULTS);
     let summary = dir.path().join("s.md");
-    let results = dir.path().join("r.json");
-    let output = run(&[
-        "--features",
-        &features,
-        "--annotations",
-        "--summary",
-        summary.to_str().unwrap(),
-        "--results",
-        results.to_str().unwrap(),
-    ]);
+    let output = run_in(
+        dir.path(),
+        SUITE_FAULTS,
+        &["--annotations", "--summary", summary.to_str().unwrap()],
+    );
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(3), "{out}");
     assert!(out.contains("SUITE FAULT Contradicts itself"), "{out}");
@@ -84,8 +84,6 @@ fn a_suite_fault_and_an_undefined_step_are_the_suites_own_with_exit_code_3() {
         2,
         "{out}"
     );
-
-    // The summary and the HTML report say so too.
     let markdown = std::fs::read_to_string(&summary).unwrap();
     assert!(
         markdown.contains("## enmeshed-conformance: incomplete: the suite's own fault"),
@@ -95,6 +93,18 @@ fn a_suite_fault_and_an_undefined_step_are_the_suites_own_with_exit_code_3() {
         markdown.contains("| not judged (the suite's own fault, not the implementation's) | 2 |"),
         "{markdown}"
     );
+}
+
+#[test]
+fn the_html_report_counts_the_suites_own_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("r.json");
+    let output = run_in(
+        dir.path(),
+        SUITE_FAULTS,
+        &["--results", results.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(3), "{}", stdout(&output));
     let html = dir.path().join("r.html");
     let report = crate::support::cli::binary(&[
         "report",
@@ -108,12 +118,15 @@ fn a_suite_fault_and_an_undefined_step_are_the_suites_own_with_exit_code_3() {
         page.contains("Not judged: 2 test cases, the suite's own problem"),
         "{page}"
     );
+}
 
-    // A failure of the implementation beside them: exit code 1, and only it is charged.
-    let features = feature(dir.path(), &format!("{SUITE_FAULTS}{AND_A_FAILURE}"));
-    let output = run(&["--features", &features]);
+#[test]
+fn a_failure_of_the_implementation_beside_them_is_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_in(dir.path(), &format!("{SUITE_FAULTS}{AND_A_FAILURE}"), &[]);
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{out}");
+    // Only the implementation's failure is counted.
     assert!(
         out.lines()
             .last()
@@ -126,16 +139,14 @@ fn a_suite_fault_and_an_undefined_step_are_the_suites_own_with_exit_code_3() {
 #[test]
 fn an_expectations_file_never_lists_a_suite_fault_and_its_gate_exits_3() {
     let dir = tempfile::tempdir().unwrap();
-    let features = feature(dir.path(), &format!("{SUITE_FAULTS}{AND_A_FAILURE}"));
+    let body = format!("{SUITE_FAULTS}{AND_A_FAILURE}");
     let file = dir.path().join("e.toml");
     let path = file.to_str().unwrap();
-    let update = run(&[
-        "--features",
-        &features,
-        "--expectations",
-        path,
-        "--update-expectations",
-    ]);
+    let update = run_in(
+        dir.path(),
+        &body,
+        &["--expectations", path, "--update-expectations"],
+    );
     let out = stdout(&update);
     // The file lists what the implementation failed, and the run says the
     // suite could not judge the rest.
@@ -144,7 +155,7 @@ fn an_expectations_file_never_lists_a_suite_fault_and_its_gate_exits_3() {
     assert!(text.contains("scenario = \"Wrong\""), "{text}");
     assert!(!text.contains("Undefined"), "{text}");
     assert!(!text.contains("Contradicts"), "{text}");
-    let gate = run(&["--features", &features, "--expectations", path]);
+    let gate = run_in(dir.path(), &body, &["--expectations", path]);
     let out = stdout(&gate);
     assert_eq!(gate.status.code(), Some(3), "{out}");
     assert!(
@@ -158,13 +169,22 @@ fn an_expectations_file_never_lists_a_suite_fault_and_its_gate_exits_3() {
         ),
         "{out}"
     );
-    // An entry for an errored outcome names its fault kind; the suite's own is none.
+}
+
+#[test]
+fn an_errored_entry_cannot_name_the_suites_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("e.toml");
     std::fs::write(
         &file,
         "[[expected]]\nscenario = \"Contradicts itself\"\noutcome = \"errored\"\nfault = \"SUITE\"\nreason = \"r\"\n",
     )
     .unwrap();
-    let refused = run(&["--features", &features, "--expectations", path]);
+    let refused = run_in(
+        dir.path(),
+        SUITE_FAULTS,
+        &["--list", "--expectations", file.to_str().unwrap()],
+    );
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(2), "{stderr}");
     assert!(
