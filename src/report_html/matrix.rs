@@ -9,8 +9,8 @@ use crate::results::{Case, CaseVerdict, ResultsFile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-/// `passed / judged` as a cell: count and percentage (skips are not judged;
-/// expected failures are failures here).
+/// `passed / judged` as a cell: count and percentage (skips and the suite's
+/// own faults are not judged; expected failures are failures here).
 fn percent_cell(passed: usize, judged: usize) -> String {
     if judged == 0 {
         return "<td class=\"absent\">—</td>".to_owned();
@@ -27,7 +27,7 @@ fn percent_cell(passed: usize, judged: usize) -> String {
 fn tally<'a>(cases: impl Iterator<Item = &'a Case>) -> (usize, usize) {
     let mut passed = 0;
     let mut judged = 0;
-    for case in cases.filter(|c| c.verdict != CaseVerdict::Skipped) {
+    for case in cases.filter(|c| c.verdict != CaseVerdict::Skipped && !super::suites_own(c)) {
         judged += 1;
         if case.verdict == CaseVerdict::Passed {
             passed += 1;

@@ -118,6 +118,24 @@ fn the_html_report_counts_the_suites_own_apart() {
         page.contains("Not judged: 2 test cases, the suite's own problem"),
         "{page}"
     );
+    // The matrix of several runs does not count them as judged either: 1 of 1 passed.
+    let again = dir.path().join("r2.json");
+    std::fs::copy(&results, &again).unwrap();
+    let matrix = dir.path().join("m.html");
+    let report = crate::support::cli::binary(&[
+        "report",
+        results.to_str().unwrap(),
+        again.to_str().unwrap(),
+        "--output",
+        matrix.to_str().unwrap(),
+    ]);
+    assert_eq!(report.status.code(), Some(0), "{}", stdout(&report));
+    let page = std::fs::read_to_string(&matrix).unwrap();
+    assert!(
+        page.contains("data-passed=\"1\" data-judged=\"1\""),
+        "{page}"
+    );
+    assert!(!page.contains("data-judged=\"3\""), "{page}");
 }
 
 #[test]
