@@ -35,6 +35,7 @@ pub mod expectations;
 pub mod fsio;
 pub mod fuzz;
 pub mod generate;
+pub mod headlines;
 pub mod levels;
 pub mod oracle;
 pub mod outcome;

@@ -130,6 +130,11 @@ pub struct Observed {
     pub input: Option<InputClass>,
     /// How the concurrent calls ended.
     pub outcome: Option<OutcomeClass>,
+    /// Found by a check made for something else (set by [`Failure::context`]:
+    /// while setting up, by a broader read, inside a fuzz sequence). Not a
+    /// pin (no waiver reads it): a failure found by the step's own check is
+    /// the clearer example of its rule (`crate::headlines`).
+    pub indirect: bool,
 }
 
 /// A conformance failure: the implementation answered, and the answer is wrong.
@@ -196,9 +201,11 @@ impl Failure {
         self
     }
 
-    /// Prefixes the summary with where the failure was found.
+    /// Prefixes the summary with where the failure was found, and marks it
+    /// [`Observed::indirect`].
     pub fn context(mut self, context: &str) -> Self {
         self.summary = format!("{context}: {}", self.summary);
+        self.observed.indirect = true;
         self
     }
 }

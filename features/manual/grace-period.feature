@@ -48,12 +48,12 @@ Feature: Grace period of an IdentityDeletionProcess
     When the Identity calls cancelIdentityDeletionProcess
     Then the call succeeds
 
-  # Source: as above
+  # Source: as above; 1 ms after the `gracePeriodEndsAt` returned (2094-04-16T12:00:00.000Z, or up to 5 ms later: docs/domain.md#the-grace-period)
   @requires.clock @RID1 @RID2
   Scenario: Cancelling 1 ms after the end of a 24856-day grace period fails
     Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 24856
-    And the Identity's clock is set to 2094-04-16T12:00:00.001Z
+    And the Identity's clock is set to 1 ms after its `gracePeriodEndsAt`
     When the Identity calls cancelIdentityDeletionProcess
     Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
 
@@ -62,7 +62,7 @@ Feature: Grace period of an IdentityDeletionProcess
   Scenario: Cancelling after the grace period fails
     Given the Identity's clock is stopped
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
-    And the Identity's clock advances by 1 day and 1 millisecond
+    And the grace period of the IdentityDeletionProcess with `"Active"` as `status` is already over, i.e. the current time is later than its `gracePeriodEndsAt`.
     When the Identity calls cancelIdentityDeletionProcess
     Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
 
@@ -153,12 +153,12 @@ Feature: Grace period of an IdentityDeletionProcess
     Then its `createdAt` is 2026-03-28T12:00:00.000Z
     And its `gracePeriodEndsAt` is 2026-03-30T12:00:00.000Z
 
-  # Source: as above; the boundary placed exactly with an absolute instant
+  # Source: as above; the boundary placed exactly with an absolute instant, 1 ms after the `gracePeriodEndsAt` returned (up to 5 ms after N days, docs/domain.md#the-grace-period)
   @requires.clock @RID2
   Scenario: Cancelling 1 ms after a gracePeriodEndsAt placed exactly fails
     Given the Identity's clock is set to 2026-03-28T12:00:00.000Z
     And the Identity has initiated an IdentityDeletionProcess with `lengthOfGracePeriodInDays` 1
-    And the Identity's clock is set to 2026-03-29T12:00:00.001Z
+    And the Identity's clock is set to 1 ms after its `gracePeriodEndsAt`
     When the Identity calls cancelIdentityDeletionProcess
     Then the call fails with `error.platform.validation.device.gracePeriodHasAlreadyExpired`
 

@@ -7,6 +7,22 @@ pub fn format_timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// Formats `t` as ISO-8601 UTC at its full precision: three fractional
+/// digits, or six or nine when the instant needs them (a clock finer than
+/// milliseconds), e.g. `2026-01-02T03:04:05.678901Z`. The suite writes
+/// `setClock` instants and the instants in its messages so.
+pub fn format_instant(t: DateTime<Utc>) -> String {
+    let nanos = t.timestamp_subsec_nanos();
+    let format = if nanos.is_multiple_of(1_000_000) {
+        SecondsFormat::Millis
+    } else if nanos.is_multiple_of(1_000) {
+        SecondsFormat::Micros
+    } else {
+        SecondsFormat::Nanos
+    };
+    t.to_rfc3339_opts(format, true)
+}
+
 /// Parses an ISO-8601 / RFC 3339 timestamp with any offset, as UTC.
 pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
@@ -51,6 +67,17 @@ mod tests {
     fn round_trips_with_milliseconds() {
         let t = parse_timestamp("2026-01-02T03:04:05.678+01:00").unwrap();
         assert_eq!(format_timestamp(t), "2026-01-02T02:04:05.678Z");
+        assert_eq!(format_instant(t), "2026-01-02T02:04:05.678Z");
+        for (text, written) in [
+            ("2026-01-02T03:04:05Z", "2026-01-02T03:04:05.000Z"),
+            ("2026-01-02T03:04:05.6789Z", "2026-01-02T03:04:05.678900Z"),
+            (
+                "2026-01-02T03:04:05.000000001Z",
+                "2026-01-02T03:04:05.000000001Z",
+            ),
+        ] {
+            assert_eq!(format_instant(parse_timestamp(text).unwrap()), written);
+        }
         assert_eq!(parse_timestamp("yesterday"), None);
         assert!(parse_utc_timestamp("2026-01-02T02:04:05.678Z").is_ok());
         assert!(parse_utc_timestamp("2026-01-02T02:04:05.678+00:00").is_err());

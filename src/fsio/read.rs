@@ -1,5 +1,6 @@
 //! The bounded reader: every input file of the suite (feature files,
-//! expectations files, use-case pages, fuzz regression files) is read
+//! expectations files, use-case pages, fuzz regression files, the results
+//! files of `report`) is read
 //! through [`read_bounded`], with the same limits.
 //!
 //! The file is opened without blocking (`O_NONBLOCK`: a FIFO with no writer

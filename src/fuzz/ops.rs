@@ -2,7 +2,7 @@
 //! them from the model (proptest-state-machine).
 
 use crate::domain::{ErrorKind, MAX_GRACE_PERIOD_DAYS};
-use crate::oracle::model::{DAY_MS, Expected, ModelState};
+use crate::oracle::model::{DAY_MS, Expected, MS_NS, ModelState};
 use crate::vocabulary::IdMutation;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -199,12 +199,17 @@ pub fn clock_advance_ms(state: &ModelState, identity: usize, step: ClockStep) ->
     let Some(model) = state.identities.get(identity) else {
         return 0;
     };
-    let grace_end = model.active().and_then(|i| model.processes[i].grace_end_ms);
+    let grace_end = model.active().and_then(|i| model.processes[i].grace_end_ns);
+    // Whole milliseconds to the end (the model counts nanoseconds: an
+    // implementation's clock and grace end may lie between milliseconds).
+    let to_end = |end: i64| end.saturating_sub(model.now_ns).max(0).div_euclid(MS_NS);
     match step {
         ClockStep::Millis(ms) => i64::from(ms),
         ClockStep::Days(days) => i64::from(days) * DAY_MS,
-        ClockStep::ToGraceEnd => grace_end.map_or(0, |end| (end - model.now_ms).max(0)),
-        ClockStep::PastGraceEnd => grace_end.map_or(1, |end| (end - model.now_ms).max(0) + 1),
+        // At the end or less than 1 ms before it: cancelling is allowed.
+        ClockStep::ToGraceEnd => grace_end.map_or(0, to_end),
+        // Past the end by at most 1 ms: cancelling is refused.
+        ClockStep::PastGraceEnd => grace_end.map_or(1, |end| to_end(end) + 1),
     }
 }
 
@@ -229,7 +234,7 @@ pub fn step(state: &mut ModelState, op: &Op) -> Expected {
         Op::GetAll { .. } => Expected::All,
         Op::AdvanceClock { identity, step } => {
             let by = clock_advance_ms(state, *identity, *step);
-            state.advance(*identity, by);
+            state.advance_ms(*identity, by);
             Expected::Nothing
         }
         // Where the clock lands is known only while running; the model's

@@ -56,8 +56,10 @@ fn describe_call(state: &ModelState, op: &Op) -> String {
         Op::GetActive { .. } => format!("{who}: {}()", Function::GetActive),
         Op::GetAll { .. } => format!("{who}: {}()", Function::GetAll),
         Op::AdvanceClock { identity, step } => format!(
-            "{who}: the clock advances by {} ms ({step:?})",
-            clock_advance_ms(state, *identity, *step)
+            "{who}: the clock advances by {} ({step:?})",
+            crate::domain::format_duration(chrono::TimeDelta::milliseconds(clock_advance_ms(
+                state, *identity, *step
+            )))
         ),
         Op::SetClockNearDst { offset_ms, .. } => {
             format!("{who}: the clock is set {offset_ms} ms from the next daylight-saving change")

@@ -25,7 +25,9 @@ use crate::domain::{
 };
 use crate::verdict::{Failure, InputClass, RuleId};
 use chrono::{DateTime, TimeDelta, Utc};
-use model::{DAY_MS, Expected, ModelState};
+#[cfg(test)]
+use model::DAY_NS;
+use model::{Expected, MS_NS, ModelState};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -103,16 +105,16 @@ impl Returned {
 enum Stamp {
     /// Inside the window of real time the call took.
     Real(Window),
-    /// At this many milliseconds of the Identity's stopped clock.
+    /// At this many nanoseconds of the Identity's stopped clock.
     Stopped(i64),
 }
 
 /// An Identity's clock as the suite controls it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Clock {
-    /// Follows real time; model milliseconds count from `origin`.
+    /// Follows real time; model nanoseconds count from `origin`.
     Real { origin: DateTime<Utc> },
-    /// Stopped: model millisecond 0 is an instant within `base` (exact once observed).
+    /// Stopped: model nanosecond 0 is an instant within `base` (exact once observed).
     Stopped { base: Window },
 }
 
@@ -151,8 +153,15 @@ impl Default for Oracle {
     }
 }
 
-fn millis(delta: TimeDelta) -> i64 {
-    delta.num_milliseconds()
+/// `delta` in nanoseconds, saturated (beyond ±292 years).
+fn nanos(delta: TimeDelta) -> i64 {
+    delta
+        .num_nanoseconds()
+        .unwrap_or(if delta < TimeDelta::zero() {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
 }
 
 fn rule(area: &str, aspect: &str) -> RuleId {
@@ -377,10 +386,10 @@ impl Oracle {
             return;
         };
         if let Clock::Real { origin } = seen.clock {
-            let now = millis(window.earliest - origin).max(self.model.identities[identity].now_ms);
-            self.model.identities[identity].now_ms = now;
+            let now = nanos(window.earliest - origin).max(self.model.identities[identity].now_ns);
+            self.model.identities[identity].now_ns = now;
             seen.clock = Clock::Stopped {
-                base: window.shifted(-now),
+                base: window.shifted(TimeDelta::nanoseconds(-now)),
             };
         }
     }
@@ -392,9 +401,9 @@ impl Oracle {
             .is_some_and(|s| matches!(s.clock, Clock::Stopped { .. }))
     }
 
-    /// The stopped clock of `identity` moved forward by `ms`.
+    /// The stopped clock of `identity` moved forward by `ms` milliseconds.
     pub fn advance_clock(&mut self, identity: usize, ms: i64) {
-        self.model.advance(identity, ms);
+        self.model.advance_ms(identity, ms);
     }
 
     /// The id the implementation gave process `index` of `identity`.
@@ -437,20 +446,20 @@ impl Oracle {
         let Some(seen) = self.seen.get_mut(identity) else {
             return;
         };
-        let now = self.model.identities[identity].now_ms;
+        let now = self.model.identities[identity].now_ns;
         match seen.clock {
             Clock::Stopped { base } if base.earliest == base.latest => {
-                let delta = millis(instant - (base.earliest + TimeDelta::milliseconds(now)));
+                let delta = nanos(instant - (base.earliest + TimeDelta::nanoseconds(now)));
                 self.model.advance(identity, delta.max(0));
                 if delta < 0 {
                     seen.clock = Clock::Stopped {
-                        base: Window::exact(instant - TimeDelta::milliseconds(now)),
+                        base: Window::exact(instant - TimeDelta::nanoseconds(now)),
                     };
                 }
             }
             _ => {
                 seen.clock = Clock::Stopped {
-                    base: Window::exact(instant - TimeDelta::milliseconds(now)),
+                    base: Window::exact(instant - TimeDelta::nanoseconds(now)),
                 };
             }
         }
@@ -459,9 +468,9 @@ impl Oracle {
     /// The instant the Identity's stopped clock shows, when known exactly.
     pub fn clock_instant(&self, identity: usize) -> Option<DateTime<Utc>> {
         match self.seen.get(identity)?.clock {
-            Clock::Stopped { base } if base.earliest == base.latest => Some(
-                base.earliest + TimeDelta::milliseconds(self.model.identities[identity].now_ms),
-            ),
+            Clock::Stopped { base } if base.earliest == base.latest => {
+                Some(base.earliest + TimeDelta::nanoseconds(self.model.identities[identity].now_ns))
+            }
             _ => None,
         }
     }
@@ -488,12 +497,12 @@ impl Oracle {
             return Expected::Nothing;
         };
         if let Clock::Real { origin } = seen.clock {
-            let now = millis(window.earliest - origin).max(self.model.identities[identity].now_ms);
-            self.model.identities[identity].now_ms = now;
+            let now = nanos(window.earliest - origin).max(self.model.identities[identity].now_ns);
+            self.model.identities[identity].now_ns = now;
         }
         let stamp = match seen.clock {
             Clock::Real { .. } => Stamp::Real(window),
-            Clock::Stopped { .. } => Stamp::Stopped(self.model.identities[identity].now_ms),
+            Clock::Stopped { .. } => Stamp::Stopped(self.model.identities[identity].now_ns),
         };
         let expected = match call {
             Call::Initiate(days) => self.model.initiate(identity, *days),
@@ -731,7 +740,7 @@ impl Oracle {
                 let stamp = self.seen[identity].created.get(index).copied();
                 self.check_stamp(identity, stamp, at, area, field)
             }
-            Field::CancelledAt => match process.cancelled_ms {
+            Field::CancelledAt => match process.cancelled_ns {
                 None => absent("the process is not cancelled"),
                 Some(_) => {
                     let at = timestamp(area, field, dto)?;
@@ -739,29 +748,38 @@ impl Oracle {
                     self.check_stamp(identity, stamp, at, area, field)
                 }
             },
-            Field::GracePeriodEndsAt => match process.grace_end_ms {
+            Field::GracePeriodEndsAt => match process.grace_end_ns {
                 None => absent(if process.status == Status::Cancelled {
                     "cancel removes it"
                 } else {
                     "the process has no grace period"
                 }),
-                Some(end) => {
+                Some(_) => {
                     let ends = timestamp(area, field, dto)?;
                     let created = timestamp(area, Field::CreatedAt, dto)?;
-                    let length = end - process.created_ms;
-                    let expected = created + TimeDelta::milliseconds(length);
-                    if grace_period_matches(ends - created, length) {
+                    let length = process.grace_length_ns;
+                    let expected = created + TimeDelta::nanoseconds(length);
+                    if grace_period_matches(ends - created, length / MS_NS) {
+                        // The grace period ends where the implementation
+                        // says (within the tolerance): every later boundary
+                        // (cancel allowed while now <= gracePeriodEndsAt) is
+                        // judged against that instant.
+                        let end = process.created_ns.saturating_add(nanos(ends - created));
+                        if let Some(p) = self.model.identities[identity].processes.get_mut(index) {
+                            p.grace_end_ns = Some(end);
+                        }
                         Ok(())
                     } else {
                         Err(Failure::new(
                             rule(area, "gracePeriodEndsAt"),
                             format!(
-                                "`gracePeriodEndsAt` is not `createdAt` + {} days",
-                                length as f64 / DAY_MS as f64
+                                "`gracePeriodEndsAt` − `createdAt`: expected {}, got {}",
+                                crate::domain::format_duration(TimeDelta::nanoseconds(length)),
+                                crate::domain::format_duration(ends - created)
                             ),
                         )
                         .expected_actual(
-                            format!("{:?}", crate::domain::format_timestamp(expected)),
+                            format!("{:?}", crate::domain::format_instant(expected)),
                             format!("{:?}", field.value(dto).unwrap_or_default()),
                         ))
                     }
@@ -773,7 +791,7 @@ impl Oracle {
                 self.check_device(identity, &device, named, area, field)
             }
             Field::CancelledByDevice => {
-                match (process.cancelled_ms, dto.cancelled_by_device.clone()) {
+                match (process.cancelled_ns, dto.cancelled_by_device.clone()) {
                     (None, _) => absent("the process is not cancelled"),
                     (Some(_), None) => Err(Failure::new(
                         rule(area, field.name()),
@@ -804,7 +822,9 @@ impl Oracle {
     ) -> Result<(), Failure> {
         let expected = match (stamp, self.seen[identity].clock) {
             (Some(Stamp::Real(window)), _) => window,
-            (Some(Stamp::Stopped(ms)), Clock::Stopped { base }) => base.shifted(ms),
+            (Some(Stamp::Stopped(ns)), Clock::Stopped { base }) => {
+                base.shifted(TimeDelta::nanoseconds(ns))
+            }
             _ => {
                 return Err(Failure::new(
                     rule(area, field.name()),
@@ -819,14 +839,14 @@ impl Oracle {
             )
             .expected_actual(
                 expected.to_string(),
-                format!("{:?}", crate::domain::format_timestamp(at)),
+                format!("{:?}", crate::domain::format_instant(at)),
             ));
         }
-        if let (Some(Stamp::Stopped(ms)), Clock::Stopped { .. }) =
+        if let (Some(Stamp::Stopped(ns)), Clock::Stopped { .. }) =
             (stamp, self.seen[identity].clock)
         {
             self.seen[identity].clock = Clock::Stopped {
-                base: Window::exact(at - TimeDelta::milliseconds(ms)),
+                base: Window::exact(at - TimeDelta::nanoseconds(ns)),
             };
         }
         Ok(())

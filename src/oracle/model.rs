@@ -2,12 +2,20 @@
 //!
 //! It is written from the domain facts (docs/domain.md) independently of the reference
 //! implementation and shares only the domain types with it. Time is counted
-//! in milliseconds from the moment each Identity's clock was stopped.
+//! in nanoseconds from the moment each Identity's clock was stopped: an
+//! implementation's clock may run at up to nanosecond precision, so the
+//! model never rounds an instant to milliseconds.
 
 use crate::domain::{DEFAULT_GRACE_PERIOD_DAYS, ErrorKind, Status};
 
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;
+
+/// Nanoseconds in a millisecond.
+pub const MS_NS: i64 = 1_000_000;
+
+/// Nanoseconds in a day.
+pub const DAY_NS: i64 = DAY_MS * MS_NS;
 
 /// A process as the model knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,11 +23,15 @@ pub struct ModelProcess {
     /// `Active` or `Cancelled`.
     pub status: Status,
     /// When it was initiated.
-    pub created_ms: i64,
-    /// When its grace period ends (cleared on cancel).
-    pub grace_end_ms: Option<i64>,
+    pub created_ns: i64,
+    /// The grace period's length as documented: N × 24 h.
+    pub grace_length_ns: i64,
+    /// When its grace period ends (cleared on cancel): `created_ns` +
+    /// `grace_length_ns` until the implementation's answer shows where it
+    /// ends (up to 5 ms later, PROTOCOL.md), then that instant.
+    pub grace_end_ns: Option<i64>,
     /// When it was cancelled.
-    pub cancelled_ms: Option<i64>,
+    pub cancelled_ns: Option<i64>,
 }
 
 /// One Identity.
@@ -27,8 +39,8 @@ pub struct ModelProcess {
 pub struct ModelIdentity {
     /// Its processes in creation order.
     pub processes: Vec<ModelProcess>,
-    /// Its clock.
-    pub now_ms: i64,
+    /// Its clock, in nanoseconds.
+    pub now_ns: i64,
     /// How many Devices were added to its first one (`devices` capability).
     pub devices: usize,
 }
@@ -82,11 +94,13 @@ impl ModelState {
             return Expected::Error(ErrorKind::ActiveProcessAlreadyExists);
         }
         let days = i64::from(days.unwrap_or(DEFAULT_GRACE_PERIOD_DAYS));
+        let length = days.saturating_mul(DAY_NS);
         model.processes.push(ModelProcess {
             status: Status::Active,
-            created_ms: model.now_ms,
-            grace_end_ms: Some(model.now_ms + days * DAY_MS),
-            cancelled_ms: None,
+            created_ns: model.now_ns,
+            grace_length_ns: length,
+            grace_end_ns: Some(model.now_ns.saturating_add(length)),
+            cancelled_ns: None,
         });
         Expected::Process(model.processes.len() - 1)
     }
@@ -96,17 +110,17 @@ impl ModelState {
         let Some(model) = self.identities.get_mut(identity) else {
             return Expected::Nothing;
         };
-        let now = model.now_ms;
+        let now = model.now_ns;
         let Some(index) = model.active() else {
             return Expected::Error(ErrorKind::NoActiveProcess);
         };
         let process = &mut model.processes[index];
-        if process.grace_end_ms.is_some_and(|end| now > end) {
+        if process.grace_end_ns.is_some_and(|end| now > end) {
             return Expected::Error(ErrorKind::GracePeriodExpired);
         }
         process.status = Status::Cancelled;
-        process.cancelled_ms = Some(now);
-        process.grace_end_ms = None;
+        process.cancelled_ns = Some(now);
+        process.grace_end_ns = None;
         Expected::Process(index)
     }
 
@@ -122,10 +136,16 @@ impl ModelState {
         }
     }
 
-    /// The clock of `identity` moves forward.
-    pub fn advance(&mut self, identity: usize, by_ms: i64) {
+    /// The clock of `identity` moves forward by `by_ns` nanoseconds.
+    pub fn advance(&mut self, identity: usize, by_ns: i64) {
         if let Some(model) = self.identities.get_mut(identity) {
-            model.now_ms += by_ms;
+            model.now_ns = model.now_ns.saturating_add(by_ns);
         }
+    }
+
+    /// The clock of `identity` moves forward by `by_ms` milliseconds (what
+    /// `advanceClock` carries).
+    pub fn advance_ms(&mut self, identity: usize, by_ms: i64) {
+        self.advance(identity, by_ms.saturating_mul(MS_NS));
     }
 }

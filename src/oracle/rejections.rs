@@ -8,6 +8,7 @@
 //! A rule added to the catalogue needs a row here, or a place in
 //! [`JUDGED_ELSEWHERE`] with the module that judges it.
 
+use super::model::DAY_MS;
 use super::*;
 use crate::adapter::{AdapterError, AdapterFault};
 use crate::domain::format_timestamp;

@@ -1,3 +1,4 @@
+use super::model::{DAY_MS, MS_NS};
 use super::*;
 use crate::domain::format_timestamp;
 
@@ -496,8 +497,8 @@ fn model_time_follows_the_real_clock_between_calls() {
         Expected::Error(ErrorKind::GracePeriodExpired)
     );
     assert_eq!(
-        oracle.model.identities[me].now_ms - same.model.identities[me].now_ms,
-        10
+        oracle.model.identities[me].now_ns - same.model.identities[me].now_ns,
+        10 * MS_NS
     );
 }
 
@@ -513,7 +514,7 @@ fn a_set_clock_moves_model_time_forward_and_never_back() {
     assert!(!oracle.clock_stopped(me + 1));
     // Stopped within a window: the instant is not known exactly.
     assert_eq!(oracle.clock_instant(me), None);
-    let now = |o: &Oracle| o.model.identities[me].now_ms;
+    let now = |o: &Oracle| o.model.identities[me].now_ns;
     let start = now(&oracle);
     assert!(start > 0, "the model counts from the Identity's origin");
 
@@ -524,17 +525,19 @@ fn a_set_clock_moves_model_time_forward_and_never_back() {
 
     oracle.set_clock(me, set + TimeDelta::days(2));
     assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(2)));
-    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+    assert_eq!(now(&oracle), start + 2 * DAY_NS);
 
-    // Within the same millisecond: nothing moves.
-    oracle.set_clock(me, set + TimeDelta::days(2) + TimeDelta::microseconds(500));
-    assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(2)));
-    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+    // Within the same millisecond: the model follows at full precision (an
+    // implementation's clock may run at micro- or nanoseconds).
+    let sub_ms = set + TimeDelta::days(2) + TimeDelta::nanoseconds(500_001);
+    oracle.set_clock(me, sub_ms);
+    assert_eq!(oracle.clock_instant(me), Some(sub_ms));
+    assert_eq!(now(&oracle), start + 2 * DAY_NS + 500_001);
 
     // Back: the instant follows, model time does not.
     oracle.set_clock(me, set + TimeDelta::days(1));
     assert_eq!(oracle.clock_instant(me), Some(set + TimeDelta::days(1)));
-    assert_eq!(now(&oracle), start + 2 * DAY_MS);
+    assert_eq!(now(&oracle), start + 2 * DAY_NS + 500_001);
 
     // An Identity the oracle does not know is left alone.
     oracle.set_clock(me + 1, set);
@@ -629,7 +632,10 @@ fn a_grace_period_failure_names_the_instant_it_expected() {
         failure.actual,
         Some(format!("{:?}", short.grace_period_ends_at.unwrap()))
     );
-    assert!(failure.summary.contains("+ 14 days"), "{failure}");
+    assert_eq!(
+        failure.summary,
+        "`gracePeriodEndsAt` − `createdAt`: expected 14 days (1209600000 ms), got 13 days (1123200000 ms)"
+    );
 
     // After a cancel the failure says why it must be absent.
     oracle.check_process(0, 0, &p, "RID1").unwrap();
@@ -770,7 +776,66 @@ fn a_window_says_whether_it_is_one_instant_or_a_span() {
         Window::between(t, t + TimeDelta::milliseconds(2)).to_string(),
         r#"a timestamp from "2026-01-01T00:00:00.001Z" to "2026-01-01T00:00:00.003Z""#
     );
-    let shifted = Window::between(t, t + TimeDelta::milliseconds(2)).shifted(-1);
+    let shifted =
+        Window::between(t, t + TimeDelta::milliseconds(2)).shifted(TimeDelta::milliseconds(-1));
     assert_eq!(shifted.earliest, at("2026-01-01T00:00:00.000Z"));
     assert_eq!(shifted.latest, at("2026-01-01T00:00:00.002Z"));
+}
+
+#[test]
+fn the_grace_period_ends_where_the_answer_says_within_the_tolerance() {
+    // A clock of nanosecond precision, and a gracePeriodEndsAt 2.5 ms after
+    // createdAt + 1 day (PROTOCOL.md allows up to 5 ms): cancelling is
+    // allowed up to the returned end and refused after it, at full precision.
+    let mut oracle = Oracle::new();
+    let me = oracle.add_identity();
+    let t0 = whole_ms_soon() + TimeDelta::nanoseconds(456_789);
+    oracle.set_clock(me, t0);
+    assert_eq!(oracle.clock_instant(me), Some(t0));
+    assert_eq!(
+        oracle.apply(me, &Call::Initiate(Some(1)), Window::exact(t0)),
+        Expected::Process(0)
+    );
+    let late = TimeDelta::microseconds(2_500);
+    let mut p = dto(ID, "Active", t0, Some(1));
+    p.created_at = crate::domain::format_instant(t0);
+    p.grace_period_ends_at = Some(crate::domain::format_instant(
+        t0 + TimeDelta::days(1) + late,
+    ));
+    assert_eq!(oracle.check_process(me, 0, &p, "RID1"), Ok(()));
+    assert_eq!(
+        oracle.model.identities[me].processes[0].grace_end_ns,
+        Some(oracle.model.identities[me].processes[0].created_ns + DAY_MS * MS_NS + 2_500_000)
+    );
+
+    // 2 ms after the nominal end: still inside the returned grace period.
+    oracle.advance_clock(me, DAY_MS + 2);
+    let mut inside = oracle.clone();
+    let at = t0 + TimeDelta::days(1) + TimeDelta::milliseconds(2);
+    assert_eq!(inside.clock_instant(me), Some(at));
+    assert_eq!(
+        inside.apply(me, &Call::Cancel, Window::exact(at)),
+        Expected::Process(0)
+    );
+    // 3 ms after it: 0.5 ms past the returned end.
+    oracle.advance_clock(me, 1);
+    assert_eq!(
+        oracle.apply(me, &Call::Cancel, Window::exact(at)),
+        Expected::Error(ErrorKind::GracePeriodExpired)
+    );
+
+    // Beyond the tolerance the answer fails and the model keeps N days.
+    let mut oracle = Oracle::new();
+    let me = oracle.add_identity();
+    oracle.set_clock(me, t0);
+    oracle.apply(me, &Call::Initiate(Some(1)), Window::exact(t0));
+    p.grace_period_ends_at = Some(crate::domain::format_instant(
+        t0 + TimeDelta::days(1) + TimeDelta::milliseconds(5) + TimeDelta::nanoseconds(1),
+    ));
+    let failure = oracle.check_process(me, 0, &p, "RID1").unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID1.gracePeriodEndsAt");
+    assert_eq!(
+        oracle.model.identities[me].processes[0].grace_end_ns,
+        Some(oracle.model.identities[me].processes[0].created_ns + DAY_MS * MS_NS)
+    );
 }

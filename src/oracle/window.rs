@@ -4,7 +4,8 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use std::fmt;
 use std::future::Future;
 
-/// A closed interval of instants, in whole milliseconds (the DTO's precision).
+/// A closed interval of instants; measured windows are widened to whole
+/// milliseconds, exact ones keep full (nanosecond) precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     /// The earliest allowed instant.
@@ -48,9 +49,8 @@ impl Window {
         self.earliest <= at && at <= self.latest
     }
 
-    /// The window moved by `ms` milliseconds.
-    pub fn shifted(&self, ms: i64) -> Self {
-        let by = TimeDelta::milliseconds(ms);
+    /// The window moved by `by`.
+    pub fn shifted(&self, by: TimeDelta) -> Self {
         Self {
             earliest: self.earliest + by,
             latest: self.latest + by,
@@ -61,8 +61,8 @@ impl Window {
 impl fmt::Display for Window {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (a, b) = (
-            crate::domain::format_timestamp(self.earliest),
-            crate::domain::format_timestamp(self.latest),
+            crate::domain::format_instant(self.earliest),
+            crate::domain::format_instant(self.latest),
         );
         if a == b {
             write!(f, "exactly {a:?}")
@@ -101,6 +101,9 @@ mod tests {
         assert_eq!(w.latest, at("2026-01-01T00:00:00.002Z"));
         assert!(w.contains(at("2026-01-01T00:00:00.001Z")));
         assert!(!w.contains(at("2026-01-01T00:00:00.003Z")));
-        assert_eq!(w.shifted(1).earliest, at("2026-01-01T00:00:00.001Z"));
+        assert_eq!(
+            w.shifted(TimeDelta::milliseconds(1)).earliest,
+            at("2026-01-01T00:00:00.001Z")
+        );
     }
 }

@@ -5,14 +5,15 @@
 //! block the suite), a reader that dispatches stdout replies by `seq`, a
 //! drain for stderr that keeps a bounded tail, and an exit watcher that owns
 //! the child, so that an exit is noticed even while a helper process holds
-//! the output open. The child leads its own process group, and every way
+//! the output open. The child leads its own session and process group (no
+//! controlling terminal: it cannot reach the suite's terminal), and every way
 //! out ends the whole group and what its leader started outside it; the
 //! child dies with the suite (its parent-death signal, on Linux). The first fault (crash,
 //! timeout, protocol violation) is remembered: every later request on this
 //! connection fails with it, and the adapter starts a fresh process.
 
 use super::Timeouts;
-use super::group::Group;
+use super::group::{Group, start_in_new_session};
 use super::lines::{LineRead, read_line};
 use super::reaper;
 use super::stderr_tail::StderrTail;
@@ -119,7 +120,8 @@ pub fn close_grace(timeout: Duration) -> Duration {
 
 impl Connection {
     /// Starts `words` as a child process with piped stdio, as the leader of
-    /// a new process group, with SIGKILL as its parent-death signal. Each
+    /// a new session and process group with no controlling terminal, with
+    /// SIGKILL as its parent-death signal. Each
     /// request waits `timeouts.reply` unless told otherwise.
     pub fn spawn(words: &[String], timeouts: Timeouts) -> Result<Connection, AdapterError> {
         let command = words.join(" ");
@@ -135,8 +137,8 @@ impl Connection {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .process_group(0)
             .kill_on_drop(true);
+        start_in_new_session(&mut command_line);
         reaper::set_parent_death_signal(&mut command_line);
         let (mut child, _) = reaper::spawn(command_line).map_err(|e| {
             AdapterError::new(

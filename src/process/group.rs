@@ -1,7 +1,8 @@
 //! The process group of one implementation: the child is started as the
-//! leader of a new group, so that ending the run ends every process the
-//! implementation started (launchers such as `npm start` or a shell script
-//! without `exec`, and their helpers), not only the direct child.
+//! leader of a new session, and so of a new group, so that ending the run
+//! ends every process the implementation started (launchers such as `npm
+//! start` or a shell script without `exec`, and their helpers), not only the
+//! direct child, and so that it has no controlling terminal.
 //!
 //! Ending a group is TERM, a short wait, then KILL. The processes that left
 //! the group (`setsid()`, `setpgid(0, 0)`) are found as the leader's
@@ -12,7 +13,7 @@
 //! terminal's signals.
 
 use super::reaper::{end_strays, end_strays_async, signal_process};
-use super::tree::{Incarnation, Snapshot};
+use super::tree::{Incarnation, Snapshot, alive};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,6 +43,7 @@ fn signal_group(pgid: i32, signal: libc::c_int) -> bool {
 
 /// Whether a process of group `pgid` is running. Zombies do not count: an
 /// orphaned helper's zombie may never be reaped when process 1 does not reap.
+/// A zombie leader whose other threads run on counts ([`alive`]).
 fn group_running(pgid: i32) -> bool {
     if !signal_group(pgid, 0) {
         return false;
@@ -50,10 +52,13 @@ fn group_running(pgid: i32) -> bool {
         return true; // no /proc: the signal says the group exists
     };
     entries.filter_map(Result::ok).any(|entry| {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            return false;
+        };
         std::fs::read_to_string(entry.path().join("stat"))
             .ok()
             .and_then(|stat| stat_state_and_group(&stat))
-            .is_some_and(|(state, group)| group == pgid && !matches!(state, 'Z' | 'X'))
+            .is_some_and(|(state, group)| group == pgid && alive(pid, state))
     })
 }
 
@@ -68,6 +73,26 @@ fn stat_state_and_group(stat: &str) -> Option<(char, i32)> {
     Some((state, group))
 }
 
+/// Arranges, in the child between `fork` and `exec`, that the child leads a
+/// new *session* (`setsid()`): it also leads a new process group (its pgid is
+/// its pid, as [`Group::led_by`] needs), and it has no controlling terminal.
+/// So it cannot open `/dev/tty` (`ENXIO`), write to the suite's terminal
+/// through it, or make itself the terminal's foreground group: Ctrl-C
+/// always reaches the suite, which then ends the group. POSIX: on every Unix.
+pub fn start_in_new_session(command: &mut tokio::process::Command) {
+    // SAFETY: the closure runs in the forked child before exec and calls
+    // only setsid(2), which is async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            // Fails only for a process group leader, which a fresh child is not.
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
 /// One implementation's process group (its id is the leader's pid).
 #[derive(Debug)]
 pub struct Group {
@@ -76,7 +101,8 @@ pub struct Group {
 }
 
 impl Group {
-    /// The group led by the just-spawned child `pid` (spawned with `process_group(0)`).
+    /// The group led by the just-spawned child `pid` (spawned with
+    /// [`start_in_new_session`] or `process_group(0)`).
     pub fn led_by(pid: u32) -> Option<Group> {
         let pgid = i32::try_from(pid).ok().filter(|p| *p > 0)?;
         live().insert(pgid);

@@ -30,7 +30,9 @@ use crate::adapter::{
     IdentityHandle, ImplementationInfo, MalformedAnswer, StatusChangedEvent,
 };
 use crate::domain::IdentityDeletionProcess;
-use crate::protocol::{PROTOCOL_VERSION, ReplyBody, Request, excerpt, excerpt_json, words};
+use crate::protocol::{
+    PROTOCOL_VERSION, ReplyBody, Request, excerpt, excerpt_json, whole_number, words,
+};
 use connection::Connection;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -90,7 +92,8 @@ impl Default for Timeouts {
 struct StartResult {
     name: String,
     version: String,
-    protocol_version: u32,
+    /// Read with [`whole_number`], as the schema's `integer` (`1.0` is 1).
+    protocol_version: Value,
     #[serde(default)]
     capabilities: Vec<String>,
 }
@@ -127,11 +130,26 @@ fn declined(message: &str) -> AdapterError {
     AdapterError::new(AdapterFault::Declined, excerpt(message))
 }
 
+/// The fields the protocol defines in the start result.
+const START_FIELDS: &[&str] = &["name", "version", "protocolVersion", "capabilities"];
+
 /// Decodes a `result` of the protocol's own wire format (the start result,
-/// `{identity}`, `{device}`, `{}`): a `null` there is a protocol fault.
+/// `{identity}`, `{device}`): a `null` in one of its `fields` (the ones the
+/// protocol defines) is a protocol fault; unknown fields are ignored,
+/// whatever their value, `null` included (PROTOCOL.md, "Null and absent").
 /// Messages quote the implementation's value only as an excerpt.
-fn decode<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, AdapterError> {
-    if let Some(path) = find_null(&value, String::new()) {
+fn decode<T: DeserializeOwned>(
+    kind: &str,
+    value: Value,
+    fields: &[&str],
+) -> Result<T, AdapterError> {
+    let defined = match &value {
+        Value::Object(object) => fields
+            .iter()
+            .find_map(|k| find_null(object.get(*k)?, format!(".{k}"))),
+        other => find_null(other, String::new()),
+    };
+    if let Some(path) = defined {
         return Err(protocol(format!(
             "the result of `{kind}` has `null` at {}",
             excerpt(&path)
@@ -278,7 +296,7 @@ impl ProcessAdapter {
         };
         let reply = connection.request_within(&start, startup).await?;
         let result: StartResult = match reply {
-            ReplyBody::Result(value) => decode("start", value)?,
+            ReplyBody::Result(value) => decode("start", value, START_FIELDS)?,
             ReplyBody::Error(e) => {
                 return Err(protocol(format!(
                     "`start` answered with a domain error: {}",
@@ -287,10 +305,10 @@ impl ProcessAdapter {
             }
             ReplyBody::Errored(message) => return Err(declined(&message)),
         };
-        if result.protocol_version != PROTOCOL_VERSION {
+        if whole_number(&result.protocol_version) != Some(u64::from(PROTOCOL_VERSION)) {
             return Err(protocol(format!(
                 "the implementation speaks protocol version {}, this suite speaks version {PROTOCOL_VERSION}",
-                result.protocol_version
+                excerpt(&result.protocol_version.to_string())
             )));
         }
         let mut capabilities = std::collections::BTreeSet::new();
@@ -406,7 +424,7 @@ impl Adapter for ProcessAdapter {
         Box::pin(async move {
             let (generation, connection) = self.fresh().await?;
             let result: NewIdentityResult = match connection.request(&Request::NewIdentity).await? {
-                ReplyBody::Result(value) => decode("newIdentity", value)?,
+                ReplyBody::Result(value) => decode("newIdentity", value, &["identity"])?,
                 ReplyBody::Error(e) => {
                     return Err(protocol(format!(
                         "`newIdentity` answered with a domain error: {}",
@@ -489,7 +507,7 @@ impl Adapter for ProcessAdapter {
             let value = self
                 .call_unit(identity, |identity| Request::NewDevice { identity })
                 .await?;
-            let result: NewDeviceResult = decode("newDevice", value)?;
+            let result: NewDeviceResult = decode("newDevice", value, &["device"])?;
             Ok(result.device)
         })
     }
@@ -503,7 +521,7 @@ impl Adapter for ProcessAdapter {
             if !self.info.has(Capability::SetClock) {
                 return Err(AdapterError::unsupported(Capability::SetClock));
             }
-            let instant = crate::domain::format_timestamp(instant);
+            let instant = crate::domain::format_instant(instant);
             self.call_unit(identity, |identity| Request::SetClock { identity, instant })
                 .await
                 .map(|_| ())
@@ -609,6 +627,50 @@ mod tests {
         assert_eq!(
             (told.reply, told.startup),
             (secs(90), Duration::from_millis(500))
+        );
+    }
+    #[test]
+    fn a_null_is_a_fault_in_a_defined_field_and_ignored_in_an_unknown_one() {
+        let start = |json: serde_json::Value| decode::<StartResult>("start", json, START_FIELDS);
+        let ok = start(serde_json::json!({
+            "name": "n", "version": "1", "protocolVersion": 1.0,
+            "capabilities": ["clock", "x-unknown"], "xVendor": null, "x": {"y": [null]}
+        }))
+        .map_err(|e| e.to_string())
+        .unwrap();
+        assert_eq!(whole_number(&ok.protocol_version), Some(1));
+        for (field, path) in [
+            ("version", ".version"),
+            ("protocolVersion", ".protocolVersion"),
+            ("capabilities", ".capabilities"),
+        ] {
+            let mut json = serde_json::json!({
+                "name": "n", "version": "1", "protocolVersion": 1, "capabilities": []
+            });
+            json[field] = serde_json::Value::Null;
+            let e = start(json).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains(&format!("has `null` at {path}")), "{field}: {e}");
+        }
+        let e = start(serde_json::json!({
+            "name": "n", "version": "1", "protocolVersion": 1, "capabilities": [null]
+        }))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(e.contains("has `null` at .capabilities[0]"), "{e}");
+        let identity = decode::<NewIdentityResult>(
+            "newIdentity",
+            serde_json::json!({"identity": "a", "xVendor": null}),
+            &["identity"],
+        );
+        assert!(identity.is_ok());
+        assert!(
+            decode::<NewIdentityResult>(
+                "newIdentity",
+                serde_json::json!({"identity": null}),
+                &["identity"]
+            )
+            .is_err()
         );
     }
 }

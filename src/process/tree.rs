@@ -2,6 +2,12 @@
 //! find the processes an implementation started outside its process group
 //! (a helper that called `setsid()` or `setpgid(0, 0)`).
 //!
+//! A process whose main thread has exited (`pthread_exit`, `SYS_exit`) while
+//! another thread runs on shows state `Z` in `/proc/PID/stat` although it
+//! lives: its live threads are listed in `/proc/PID/task`. Such a *zombie
+//! leader* counts as running here ([`alive`]); only a process with no live
+//! thread is a zombie.
+//!
 //! Without `/proc` (other systems) every question answers "none": only the
 //! process group is known there (see ARCHITECTURE.md, process supervision).
 
@@ -33,6 +39,30 @@ pub fn parse_stat(stat: &str) -> Option<(char, i32, u64)> {
     Some((state, parent, started))
 }
 
+/// Whether process `pid`, whose `/proc/PID/stat` shows `state`, still runs:
+/// it is not a zombie, or it is a zombie leader with a live thread in
+/// `/proc/PID/task` (its main thread exited, the process lives on).
+pub fn alive(pid: i32, state: char) -> bool {
+    !is_zombie_state(state) || has_live_thread(pid)
+}
+
+fn is_zombie_state(state: char) -> bool {
+    matches!(state, 'Z' | 'X')
+}
+
+/// Whether a thread of `pid` is not a zombie (`/proc/PID/task/TID/stat`).
+fn has_live_thread(pid: i32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false; // gone, or no /proc
+    };
+    tasks.filter_map(Result::ok).any(|task| {
+        std::fs::read_to_string(task.path().join("stat"))
+            .ok()
+            .and_then(|stat| parse_stat(&stat))
+            .is_some_and(|(state, _, _)| !is_zombie_state(state))
+    })
+}
+
 impl Snapshot {
     /// Reads `/proc` now; empty where there is none.
     pub fn take() -> Snapshot {
@@ -50,7 +80,7 @@ impl Snapshot {
             else {
                 continue; // gone meanwhile
             };
-            snapshot.add(pid, parent, matches!(state, 'Z' | 'X'), started);
+            snapshot.add(pid, parent, !alive(pid, state), started);
         }
         snapshot
     }
@@ -88,7 +118,8 @@ impl Snapshot {
         found
     }
 
-    /// Whether `pid` was seen running (not a zombie).
+    /// Whether `pid` was seen running (not a zombie; a zombie leader with a
+    /// live thread runs).
     pub fn running(&self, pid: i32) -> bool {
         self.parent.contains_key(&pid) && !self.zombies.contains(&pid)
     }
@@ -138,6 +169,19 @@ mod tests {
             "a later process with the pid"
         );
         assert!(!snapshot.still_running((12, 120)), "a zombie");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_zombie_state_with_a_live_thread_is_alive() {
+        let me = i32::try_from(std::process::id()).unwrap();
+        // This process's threads run: were its state Z (its main thread
+        // gone), it would still be alive.
+        assert!(alive(me, 'Z'));
+        assert!(alive(me, 'S'));
+        // No such process (above the largest pid): no live thread.
+        assert!(!alive(i32::MAX, 'Z'));
+        assert!(!alive(i32::MAX, 'X'));
     }
 
     #[cfg(target_os = "linux")]

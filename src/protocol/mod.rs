@@ -15,7 +15,7 @@ pub use excerpt::{
     EXCERPT_BYTES, VALUE_BYTES, excerpt, excerpt_bytes, excerpt_ends, excerpt_json, excerpt_value,
     excerpt_verdict,
 };
-pub use reply::{Reply, ReplyBody, parse_reply};
+pub use reply::{Reply, ReplyBody, parse_reply, whole_number};
 pub use request::Request;
 
 /// The protocol version this suite speaks.

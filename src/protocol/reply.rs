@@ -24,6 +24,21 @@ pub struct Reply {
     pub body: ReplyBody,
 }
 
+/// An integer as JSON Schema's `integer` admits it: a JSON number whose
+/// value is whole, however it is written (`2`, `2.0`, `2e0`), from 0 to
+/// 2^53 (the integers every JSON library represents exactly). `seq` and
+/// `protocolVersion` are read with it, so the suite accepts what
+/// `protocol/protocol.schema.json` accepts.
+pub fn whole_number(value: &Value) -> Option<u64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    value.as_u64().or_else(|| {
+        let f = value.as_f64()?;
+        // In range and whole, so the cast below is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        ((0.0..=EXACT).contains(&f) && f.fract() == 0.0).then_some(f as u64)
+    })
+}
+
 /// Parses one reply line; `Err` says why it is not a valid reply.
 pub fn parse_reply(line: &str) -> Result<Reply, String> {
     let value: Value =
@@ -32,9 +47,9 @@ pub fn parse_reply(line: &str) -> Result<Reply, String> {
         return Err(format!("not a JSON object: {}", excerpt(line)));
     };
     let seq = match object.get("seq") {
-        Some(seq) => seq.as_u64().ok_or_else(|| {
+        Some(seq) => whole_number(seq).ok_or_else(|| {
             format!(
-                "`seq` must be a whole number of at least 0 written without a fraction or exponent, not {}: {}",
+                "`seq` must be a whole number of at least 0, not {}: {}",
                 excerpt(&seq.to_string()),
                 excerpt(line)
             )
@@ -121,12 +136,28 @@ mod tests {
     }
 
     #[test]
+    fn a_seq_is_an_integer_as_the_schema_says_however_it_is_written() {
+        // JSON Schema's `integer` admits 2.0 and 2e0: so does the suite.
+        for line in [
+            r#"{"seq":2,"result":1}"#,
+            r#"{"seq":2.0,"result":1}"#,
+            r#"{"seq":2e0,"result":1}"#,
+            r#"{"seq":0.2e1,"result":1}"#,
+        ] {
+            assert_eq!(parse_reply(line).map(|r| r.seq), Ok(2), "{line}");
+        }
+    }
+
+    #[test]
     fn a_seq_that_is_not_a_whole_number_is_named_as_such() {
-        let e = parse_reply(r#"{"seq":2.0,"result":1}"#).unwrap_err();
+        let e = parse_reply(r#"{"seq":2.5,"result":1}"#).unwrap_err();
         assert!(
-            e.starts_with("`seq` must be a whole number of at least 0 written without a fraction or exponent, not 2.0:"),
+            e.starts_with("`seq` must be a whole number of at least 0, not 2.5:"),
             "{e}"
         );
+        for line in [r#"{"seq":-1,"result":1}"#, r#"{"seq":1e300,"result":1}"#] {
+            assert!(parse_reply(line).is_err(), "{line}");
+        }
         let e = parse_reply(r#"{"seq":"2","result":1}"#).unwrap_err();
         assert!(e.contains(r#"not "2":"#), "{e}");
         let e = parse_reply(r#"{"result":1}"#).unwrap_err();

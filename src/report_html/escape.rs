@@ -1,23 +1,12 @@
 //! HTML escaping: every text in the report (the implementation's above all)
-//! goes through [`esc`] or [`inline_code`].
+//! goes through [`esc`] (the HTML sink of `crate::sanitize`) or
+//! [`inline_code`].
 
-/// `text` with `&`, `<`, `>`, `"` and `'` escaped, safe in element content
-/// and in quoted attribute values.
+/// `text` as HTML, safe in element content and in quoted attribute values:
+/// [`crate::sanitize::html::text`] (markup escaped, hidden and bidirectional
+/// controls written visibly).
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and newline are not valid HTML text.
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::sanitize::html::text(text)
 }
 
 /// The docs' own words: escaped, with `` `code` `` spans as `<code>`.
@@ -57,7 +46,7 @@ mod tests {
             esc("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
-        assert_eq!(esc("a\u{1b}[31mb"), "a\u{FFFD}[31mb");
+        assert_eq!(esc("a\u{1b}[31mb\u{202e}"), "a\\x1b[31mb\\u{202e}");
         assert_eq!(
             inline_code("the `status` of <b>"),
             "the <code>status</code> of &lt;b&gt;"

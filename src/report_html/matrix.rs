@@ -3,10 +3,10 @@
 //! the implementations differ.
 
 use super::escape::{anchor, esc};
-use super::{MAX_ROWS, cut_note, outcome, page};
+use super::{MAX_JOINED, Section, cut, cut_note, outcome, page, visit};
 use crate::levels::Level;
 use crate::results::{Case, CaseVerdict, ResultsFile};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// `passed / judged` as a cell: count and percentage (skips and the suite's
@@ -24,16 +24,26 @@ fn percent_cell(passed: usize, judged: usize) -> String {
     )
 }
 
-fn tally<'a>(cases: impl Iterator<Item = &'a Case>) -> (usize, usize) {
-    let mut passed = 0;
-    let mut judged = 0;
-    for case in cases.filter(|c| c.verdict != CaseVerdict::Skipped && !super::suites_own(c)) {
-        judged += 1;
-        if case.verdict == CaseVerdict::Passed {
-            passed += 1;
+/// Passed and judged cases (skips and the suite's own faults are not judged).
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    passed: usize,
+    judged: usize,
+}
+
+impl Tally {
+    fn add(&mut self, case: &Case) {
+        if case.verdict != CaseVerdict::Skipped && !super::suites_own(case) {
+            self.judged += 1;
+            if case.verdict == CaseVerdict::Passed {
+                self.passed += 1;
+            }
         }
     }
-    (passed, judged)
+
+    fn cell(self) -> String {
+        percent_cell(self.passed, self.judged)
+    }
 }
 
 /// The column headers: one per run.
@@ -73,9 +83,16 @@ fn implementations(out: &mut String, runs: &[ResultsFile]) {
         );
     }
     out.push_str("<th scope=\"col\">suite</th></tr></thead>\n<tbody>\n");
-    for run in runs {
+    let section = Section::at(out);
+    let shown = cut(out, section, runs, |out, run| {
         let verdict = if run.passed { "passed" } else { "failed" };
-        let (p, j) = tally(run.cases.iter());
+        // One pass over the cases: all levels, and each level.
+        let mut all = Tally::default();
+        let mut by_level: HashMap<Level, Tally> = HashMap::new();
+        for case in visit(run.cases.iter()) {
+            all.add(case);
+            by_level.entry(case.level).or_default().add(case);
+        }
         let _ = write!(
             out,
             "<tr><th scope=\"row\">{} {}</th><td class=\"{verdict}\">{verdict}{}</td>{}",
@@ -88,11 +105,10 @@ fn implementations(out: &mut String, runs: &[ResultsFile]) {
                     esc(&g.expectations)
                 ))
                 .unwrap_or_default(),
-            percent_cell(p, j)
+            all.cell()
         );
         for level in Level::ALL {
-            let (p, j) = tally(run.cases.iter().filter(|c| c.level == level));
-            out.push_str(&percent_cell(p, j));
+            out.push_str(&by_level.get(&level).copied().unwrap_or_default().cell());
         }
         let _ = writeln!(
             out,
@@ -100,60 +116,81 @@ fn implementations(out: &mut String, runs: &[ResultsFile]) {
             esc(&run.suite.version),
             esc(&run.suite.spec_digest)
         );
-    }
-    out.push_str("</tbody>\n</table></div>\n</section>\n");
+    });
+    out.push_str("</tbody>\n</table></div>\n");
+    out.push_str(&cut_note(shown, runs.len(), "implementations"));
+    out.push_str("</section>\n");
 }
 
 fn use_cases(out: &mut String, runs: &[ResultsFile]) {
-    let mut ids: BTreeSet<String> = runs
+    // Each run's cases tallied by use case in one pass.
+    let tallies: Vec<HashMap<&str, Tally>> = runs
         .iter()
-        .flat_map(|r| r.cases.iter().flat_map(|c| c.use_cases.iter().cloned()))
-        .collect();
-    ids.extend(
-        runs.iter()
-            .flat_map(|r| r.pages.iter().map(|p| p.use_case.clone())),
-    );
-    let titles: BTreeMap<&str, &str> = runs
-        .iter()
-        .flat_map(|r| {
-            r.pages
-                .iter()
-                .map(|p| (p.use_case.as_str(), p.title.as_str()))
+        .map(|run| {
+            let mut by_use_case: HashMap<&str, Tally> = HashMap::new();
+            for case in visit(run.cases.iter()) {
+                // A use case named twice counts the case once.
+                let mut ids: Vec<&str> = visit(case.use_cases.iter()).map(String::as_str).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for id in ids {
+                    by_use_case.entry(id).or_default().add(case);
+                }
+            }
+            by_use_case
         })
         .collect();
+    let mut ids: BTreeSet<&str> = tallies.iter().flat_map(|t| t.keys().copied()).collect();
+    let mut titles: BTreeMap<&str, &str> = BTreeMap::new();
+    for page in visit(runs.iter().flat_map(|r| r.pages.iter())) {
+        ids.insert(page.use_case.as_str());
+        titles.insert(page.use_case.as_str(), page.title.as_str());
+    }
     let _ = writeln!(
         out,
         "<section id=\"use-cases\">\n<h2>Use cases</h2>\n<div class=\"scroll\"><table id=\"use-case-matrix\">\n<caption>Passed test cases per use case</caption>\n<thead><tr><th scope=\"col\">use case</th>{}</tr></thead>\n<tbody>",
         headers(runs)
     );
-    for id in &ids {
+    let section = Section::at(out);
+    let shown = cut(out, section, &ids, |out, id| {
         let _ = write!(
             out,
             "<tr id=\"uc-{}\"><th scope=\"row\">{} <small>{}</small></th>",
             anchor(id),
             esc(id),
-            esc(titles.get(id.as_str()).copied().unwrap_or(""))
+            esc(titles.get(id).copied().unwrap_or(""))
         );
-        for run in runs {
-            let (p, j) = tally(run.cases.iter().filter(|c| c.use_cases.contains(id)));
-            out.push_str(&percent_cell(p, j));
+        for tally in &tallies {
+            out.push_str(&tally.get(id).copied().unwrap_or_default().cell());
         }
         out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table></div>\n</section>\n");
+    });
+    out.push_str("</tbody>\n</table></div>\n");
+    out.push_str(&cut_note(shown, ids.len(), "use cases"));
+    out.push_str("</section>\n");
 }
 
 fn rules(out: &mut String, runs: &[ResultsFile]) {
+    // Each run's failing cases counted by rule, and its waivers by rule, in one pass.
     let mut rules: BTreeMap<&str, Level> = BTreeMap::new();
+    let mut failing: Vec<HashMap<&str, usize>> = Vec::with_capacity(runs.len());
+    let mut waived: Vec<HashMap<&str, &crate::results::WaiverUse>> = Vec::with_capacity(runs.len());
     for run in runs {
-        for case in &run.cases {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for case in visit(run.cases.iter()) {
             if let Some(f) = &case.failure {
                 rules.insert(f.rule.as_str(), f.rule_level);
+                *counts.entry(f.rule.as_str()).or_default() += 1;
             }
         }
-        for w in &run.waivers {
+        let mut waivers = HashMap::new();
+        for w in visit(run.waivers.iter()) {
             rules.insert(w.rule.as_str(), w.level);
+            // The first waiver of a rule, as a search would find.
+            waivers.entry(w.rule.as_str()).or_insert(w);
         }
+        failing.push(counts);
+        waived.push(waivers);
     }
     let _ = writeln!(
         out,
@@ -167,20 +204,15 @@ fn rules(out: &mut String, runs: &[ResultsFile]) {
             runs.len() + 2
         );
     }
-    for (rule, level) in &rules {
+    let section = Section::at(out);
+    let shown = cut(out, section, &rules, |out, (rule, level)| {
         let _ = write!(
             out,
             "<tr data-level=\"{level}\" data-outcome=\"rule\"><th scope=\"row\"><code>{}</code></th><td>{level}</td>",
             esc(rule)
         );
-        for run in runs {
-            let failing = run
-                .cases
-                .iter()
-                .filter(|c| c.failure.as_ref().is_some_and(|f| f.rule == *rule))
-                .count();
-            let waived = run.waivers.iter().find(|w| w.rule == *rule);
-            let cell = match (failing, waived) {
+        for (counts, waivers) in failing.iter().zip(&waived) {
+            let cell = match (counts.get(rule).copied().unwrap_or(0), waivers.get(rule)) {
                 (0, None) => "<td class=\"passed\">no failure</td>".to_owned(),
                 (0, Some(w)) => format!(
                     "<td class=\"expected\" title=\"{}\">waived ({} checks)</td>",
@@ -192,8 +224,10 @@ fn rules(out: &mut String, runs: &[ResultsFile]) {
             out.push_str(&cell);
         }
         out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table></div>\n</section>\n");
+    });
+    out.push_str("</tbody>\n</table></div>\n");
+    out.push_str(&cut_note(shown, rules.len(), "rules"));
+    out.push_str("</section>\n");
 }
 
 /// One scenario row's key: where it is written and its name.
@@ -203,7 +237,7 @@ fn scenarios(out: &mut String, runs: &[ResultsFile]) {
     let mut order: Vec<Key<'_>> = Vec::new();
     let mut rows: BTreeMap<Key<'_>, (Level, Vec<Option<&Case>>)> = BTreeMap::new();
     for (at, run) in runs.iter().enumerate() {
-        for case in &run.cases {
+        for case in visit(run.cases.iter()) {
             let key = (case.location.as_str(), case.name.as_str());
             let row = rows.entry(key).or_insert_with(|| {
                 order.push(key);
@@ -216,8 +250,7 @@ fn scenarios(out: &mut String, runs: &[ResultsFile]) {
         let words: BTreeSet<&str> = cells.iter().map(|c| c.map_or("absent", outcome)).collect();
         words.len() > 1
     };
-    let differing: Vec<Key<'_>> = order
-        .iter()
+    let differing: Vec<Key<'_>> = visit(order.iter())
         .copied()
         .filter(|k| rows.get(k).is_some_and(|(_, cells)| differs(cells)))
         .collect();
@@ -266,15 +299,16 @@ fn table(
         esc(caption),
         headers(runs)
     );
-    for key in keys.iter().take(MAX_ROWS) {
+    let section = Section::at(out);
+    let shown = cut(out, section, keys, |out, key| {
         let Some((level, cells)) = rows.get(key) else {
-            continue;
+            return;
         };
         let words: BTreeSet<&str> = cells.iter().map(|c| c.map_or("absent", outcome)).collect();
         let use_cases: BTreeSet<&str> = cells
             .iter()
             .flatten()
-            .flat_map(|c| c.use_cases.iter().map(String::as_str))
+            .flat_map(|c| visit(c.use_cases.iter().take(MAX_JOINED)).map(String::as_str))
             .collect();
         let _ = write!(
             out,
@@ -312,7 +346,7 @@ fn table(
             }
         }
         out.push_str("</tr>\n");
-    }
+    });
     out.push_str("</tbody>\n</table></div>\n");
-    out.push_str(&cut_note(keys.len().min(MAX_ROWS), keys.len()));
+    out.push_str(&cut_note(shown, keys.len(), "rows"));
 }

@@ -2,7 +2,7 @@
 //! or more results files (`crate::results`).
 //!
 //! One run: a header (implementation, versions, verdict, counts per level),
-//! the failures with expected against actual side by side (differences
+//! the failures grouped by rule (`headlines`), the failures with expected against actual side by side (differences
 //! marked), the expected failures and waivers with their reasons, each use
 //! case's bullets in the docs' own words with their scenarios, the other
 //! scenarios, and the fuzz properties with their seed and shrunk case.
@@ -11,27 +11,128 @@
 //! The page has no external asset: the style and a small script are inline.
 //! Everything is readable without the script (semantic headings and tables);
 //! the script only adds filters by level, use case and outcome. Every text is
-//! escaped ([`escape::esc`]). Long tables are cut at [`MAX_ROWS`] rows with
-//! a note (the results file keeps every case), so a 100k-case run stays a
-//! page a browser renders at once.
+//! escaped ([`escape::esc`], the HTML sink of `crate::sanitize`).
+//!
+//! The page is bounded whatever the input: every table and list shows at
+//! most [`MAX_ROWS`] rows, and every section stops adding rows, articles or
+//! headings once it holds [`MAX_SECTION_BYTES`]; the rest are counted in a
+//! "… N more" line (the results file keeps every case). Every text is at most
+//! 4 KiB ([`crate::results::load`] cuts them), so one item is bounded too,
+//! and a one-run report is at most [`MAX_PAGE_BYTES`] (the matrix at most
+//! that plus [`MAX_MATRIX_BYTES_PER_RUN`] per results file). The work is linear
+//! in the input: cases are indexed by key once, never searched per row
+//! ([`render_with_work`] counts the items visited, for tests).
 
 mod diff;
 pub mod escape;
+pub mod headlines;
 mod matrix;
 mod single;
 
 use crate::results::ResultsFile;
 use escape::esc;
 
-/// The most rows one table of the report shows; the rest are counted.
+/// The most rows one table or list of the report shows; the rest are counted.
 pub const MAX_ROWS: usize = 500;
+
+/// The most bytes one section of the report holds before it stops adding
+/// items (rows, articles, headings); the rest are counted.
+pub const MAX_SECTION_BYTES: usize = 1024 * 1024;
+
+/// The largest one-run report, whatever the results file: the header and
+/// nine bounded parts (gate problems, failures by rule, failures, parse errors, expected
+/// failures, waivers, use cases, other scenarios, fuzz properties) of
+/// [`MAX_SECTION_BYTES`] each, plus the one item each may finish past its
+/// bound (at most about 0.7 MiB: an item's texts are 4 KiB each before
+/// escaping, a case shows at most [`MAX_JOINED`] use cases) and the
+/// page's style and script.
+pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// What each results file adds at most to the matrix's bound of
+/// [`MAX_PAGE_BYTES`]: its column in each table's header and in the one row
+/// each of its five sections may finish past its bound.
+pub const MAX_MATRIX_BYTES_PER_RUN: usize = 2 * 1024 * 1024;
 
 /// The report of `runs`: the one-run report for one, the matrix for several.
 pub fn render(runs: &[ResultsFile]) -> String {
-    match runs {
+    render_with_work(runs).0
+}
+
+/// [`render`], and the work it took: how many items (cases, pages, bullets,
+/// rules, rows, steps) it visited. It grows linearly with the input, which
+/// tests check without a clock.
+pub fn render_with_work(runs: &[ResultsFile]) -> (String, u64) {
+    WORK.with(|w| w.set(0));
+    let page = match runs {
         [run] => single::render(run),
         runs => matrix::render(runs),
+    };
+    (page, WORK.with(std::cell::Cell::get))
+}
+
+thread_local! {
+    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` items visited (see [`render_with_work`]).
+fn work(n: usize) {
+    WORK.with(|w| w.set(w.get().saturating_add(n as u64)));
+}
+
+/// `items`, each visit counted (see [`render_with_work`]).
+fn visit<I: Iterator>(items: I) -> impl Iterator<Item = I::Item> {
+    items.inspect(|_| work(1))
+}
+
+/// The most entries of a list shown inline (a case's use cases, the
+/// capabilities); the rest are `…`.
+pub const MAX_JOINED: usize = 16;
+
+/// The first [`MAX_JOINED`] of `items` joined with `sep`, `…` for the rest.
+fn joined(items: &[String], sep: &str) -> String {
+    let mut text = items[..items.len().min(MAX_JOINED)].join(sep);
+    if items.len() > MAX_JOINED {
+        text.push_str(sep);
+        text.push('…');
     }
+    text
+}
+
+/// Where a section of the page starts: it is full at [`MAX_SECTION_BYTES`].
+#[derive(Debug, Clone, Copy)]
+struct Section {
+    start: usize,
+}
+
+impl Section {
+    /// A section starting at the end of `out`.
+    fn at(out: &str) -> Self {
+        Section { start: out.len() }
+    }
+
+    /// Whether the section holds [`MAX_SECTION_BYTES`] already.
+    fn full(self, out: &str) -> bool {
+        out.len().saturating_sub(self.start) >= MAX_SECTION_BYTES
+    }
+}
+
+/// Writes `items` with `write`, at most [`MAX_ROWS`] and while `section` is
+/// not full; returns how many were shown.
+fn cut<T>(
+    out: &mut String,
+    section: Section,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut String, T),
+) -> usize {
+    let mut shown = 0;
+    for item in visit(items.into_iter()) {
+        if shown >= MAX_ROWS || section.full(out) {
+            break;
+        }
+        write(out, item);
+        shown += 1;
+    }
+    shown
 }
 
 /// The longest `<title>` (a longer one is cut, with `…`).
@@ -58,13 +159,15 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-/// A note for a table cut at [`MAX_ROWS`].
-fn cut_note(shown: usize, total: usize) -> String {
+/// The "… N more" line of a list that showed `shown` of its `total` `what`
+/// (`rows`, `failures`, …); nothing when it showed them all.
+fn cut_note(shown: usize, total: usize, what: &str) -> String {
     if shown >= total {
         return String::new();
     }
     format!(
-        "<p class=\"note\">Showing {shown} of {total} rows; the results file lists every one.</p>\n"
+        "<p class=\"note cut\">… {} more {what} (showing {shown} of {total}); the results file lists every one.</p>\n",
+        total - shown
     )
 }
 

@@ -2,10 +2,10 @@
 
 use super::diff::highlight;
 use super::escape::{anchor, esc, inline_code};
-use super::{MAX_ROWS, cut_note, level_badge, outcome, page, suites_own};
+use super::{Section, cut, cut_note, joined, level_badge, outcome, page, suites_own, visit};
 use crate::levels::Level;
 use crate::results::{Case, CaseVerdict, ResultsFile};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// The one-run report of `run`.
@@ -17,6 +17,7 @@ pub fn render(run: &ResultsFile) -> String {
     let mut body = String::new();
     header(&mut body, run, &title);
     body.push_str("<div id=\"filters\"></div>\n<main>\n");
+    super::headlines::section(&mut body, run);
     failures(&mut body, run);
     expected(&mut body, run);
     use_cases(&mut body, run);
@@ -45,7 +46,7 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
             esc(&if run.implementation.capabilities.is_empty() {
                 "none".to_owned()
             } else {
-                run.implementation.capabilities.join(", ")
+                joined(&run.implementation.capabilities, ", ")
             }),
         ),
         ("suite version", esc(&suite.version)),
@@ -102,23 +103,22 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
             "<h2 id=\"gate-problems\">Gate problems ({})</h2>\n<ul>",
             gate.problems.len()
         );
-        for p in gate.problems.iter().take(MAX_ROWS) {
+        let section = Section::at(out);
+        let shown = cut(out, section, &gate.problems, |out, p| {
             let _ = writeln!(out, "<li>{}</li>", esc(p));
-        }
+        });
         out.push_str("</ul>\n");
-        out.push_str(&cut_note(
-            gate.problems.len().min(MAX_ROWS),
-            gate.problems.len(),
-        ));
+        out.push_str(&cut_note(shown, gate.problems.len(), "gate problems"));
     }
     out.push_str("<div class=\"scroll\"><table id=\"levels\">\n<caption>Test cases per level</caption>\n<thead><tr><th scope=\"col\">level</th><th scope=\"col\" class=\"meaning\">where the rules come from</th><th scope=\"col\">passed</th><th scope=\"col\">failed</th><th scope=\"col\">errored</th><th scope=\"col\">expected</th><th scope=\"col\">skipped</th></tr></thead>\n<tbody>\n");
+    // One pass over the cases, not one per level and outcome.
+    let mut counts: HashMap<(Level, &str), usize> = HashMap::new();
+    // The suite's own faults are counted apart, below the table.
+    for case in visit(run.cases.iter()).filter(|c| !suites_own(c)) {
+        *counts.entry((case.level, outcome(case))).or_default() += 1;
+    }
     for level in Level::ALL {
-        let count = |word: &str| {
-            run.cases
-                .iter()
-                .filter(|c| c.level == level && outcome(c) == word && !suites_own(c))
-                .count()
-        };
+        let count = |word: &str| counts.get(&(level, word)).copied().unwrap_or(0);
         let _ = writeln!(
             out,
             "<tr data-level=\"{level}\"><th scope=\"row\">{level}</th><td class=\"meaning\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -148,14 +148,15 @@ fn data_attrs(case: &Case) -> String {
         esc(&if case.use_cases.is_empty() {
             "none".to_owned()
         } else {
-            case.use_cases.join(" ")
+            joined(&case.use_cases, " ")
         }),
         outcome(case)
     )
 }
 
-/// One failing case: where, which rule, expected against actual.
-fn case_article(out: &mut String, case: &Case, index: usize) {
+/// One failing case: where, which rule, expected against actual; its steps
+/// stop when `section` is full.
+fn case_article(out: &mut String, section: Section, case: &Case, index: usize) {
     let word = outcome(case);
     let _ = writeln!(
         out,
@@ -214,7 +215,7 @@ fn case_article(out: &mut String, case: &Case, index: usize) {
     }
     if !case.steps.is_empty() && case.fuzz.is_none() {
         out.push_str("<details><summary>Steps</summary>\n<ol>\n");
-        for step in &case.steps {
+        let shown = cut(out, section, &case.steps, |out, step| {
             let _ = writeln!(
                 out,
                 "<li class=\"{}\">{}{} <small>({})</small></li>",
@@ -223,17 +224,16 @@ fn case_article(out: &mut String, case: &Case, index: usize) {
                 esc(&step.text),
                 esc(&step.status)
             );
-        }
-        out.push_str("</ol>\n</details>\n");
+        });
+        out.push_str("</ol>\n");
+        out.push_str(&cut_note(shown, case.steps.len(), "steps"));
+        out.push_str("</details>\n");
     }
     out.push_str("</article>\n");
 }
 
 fn failures(out: &mut String, run: &ResultsFile) {
-    let failing: Vec<(usize, &Case)> = run
-        .cases
-        .iter()
-        .enumerate()
+    let failing: Vec<(usize, &Case)> = visit(run.cases.iter().enumerate())
         .filter(|(_, c)| matches!(outcome(c), "failed" | "errored" | "undefined"))
         .collect();
     let _ = writeln!(
@@ -244,30 +244,32 @@ fn failures(out: &mut String, run: &ResultsFile) {
     if failing.is_empty() {
         out.push_str("<p>No test case failed unexpectedly.</p>\n");
     }
-    for (index, case) in failing.iter().take(MAX_ROWS) {
-        case_article(out, case, *index);
-    }
-    out.push_str(&cut_note(failing.len().min(MAX_ROWS), failing.len()));
-    for error in &run.parse_errors {
+    let section = Section::at(out);
+    let shown = cut(out, section, &failing, |out, (index, case)| {
+        case_article(out, section, case, *index);
+    });
+    out.push_str(&cut_note(shown, failing.len(), "failures"));
+    // Bounded apart: many failures never hide why a feature file did not run.
+    let section = Section::at(out);
+    let shown = cut(out, section, &run.parse_errors, |out, error| {
         let _ = writeln!(out, "<p class=\"failed\">Parse error: {}</p>", esc(error));
-    }
+    });
+    out.push_str(&cut_note(shown, run.parse_errors.len(), "parse errors"));
     out.push_str("</section>\n");
 }
 
 fn expected(out: &mut String, run: &ResultsFile) {
     out.push_str("<section id=\"expected\">\n<h2>Expected failures and waivers</h2>\n");
-    let listed: Vec<(usize, &Case)> = run
-        .cases
-        .iter()
-        .enumerate()
+    let listed: Vec<(usize, &Case)> = visit(run.cases.iter().enumerate())
         .filter(|(_, c)| outcome(c) == "expected")
         .collect();
     if listed.is_empty() {
         out.push_str("<p>No expected failure.</p>\n");
     } else {
         out.push_str("<div class=\"scroll\"><table id=\"expected-failures\">\n<caption>Expected failures: each failed as its expectations entry says</caption>\n<thead><tr><th scope=\"col\">test case</th><th scope=\"col\">level</th><th scope=\"col\">how</th><th scope=\"col\">entry or rule</th><th scope=\"col\">reason</th><th scope=\"col\">issue</th></tr></thead>\n<tbody>\n");
-        for (index, case) in listed.iter().take(MAX_ROWS) {
-            let Some(e) = &case.expected else { continue };
+        let section = Section::at(out);
+        let shown = cut(out, section, &listed, |out, (index, case)| {
+            let Some(e) = &case.expected else { return };
             let _ = writeln!(
                 out,
                 "<tr {}><td><a href=\"#case-{index}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td class=\"reason\">{}</td><td>{}</td></tr>",
@@ -279,20 +281,22 @@ fn expected(out: &mut String, run: &ResultsFile) {
                 esc(&e.reason),
                 esc(e.issue.as_deref().unwrap_or(""))
             );
-        }
+        });
         out.push_str("</tbody>\n</table></div>\n");
-        out.push_str(&cut_note(listed.len().min(MAX_ROWS), listed.len()));
+        out.push_str(&cut_note(shown, listed.len(), "expected failures"));
         out.push_str("<details><summary>Their failures</summary>\n");
-        for (index, case) in listed.iter().take(MAX_ROWS) {
-            case_article(out, case, *index);
-        }
+        let shown = cut(out, section, &listed, |out, (index, case)| {
+            case_article(out, section, case, *index);
+        });
+        out.push_str(&cut_note(shown, listed.len(), "expected failures"));
         out.push_str("</details>\n");
     }
     if run.waivers.is_empty() {
         out.push_str("<p>No waived rule.</p>\n");
     } else {
         out.push_str("<div class=\"scroll\"><table id=\"waivers\">\n<caption>Waived rules: their checks pass, counted here</caption>\n<thead><tr><th scope=\"col\">rule</th><th scope=\"col\">level</th><th scope=\"col\">checks waived</th><th scope=\"col\">reason</th><th scope=\"col\">issue</th></tr></thead>\n<tbody>\n");
-        for w in &run.waivers {
+        let section = Section::at(out);
+        let shown = cut(out, section, &run.waivers, |out, w| {
             let _ = writeln!(
                 out,
                 "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"reason\">{}</td><td>{}</td></tr>",
@@ -302,20 +306,21 @@ fn expected(out: &mut String, run: &ResultsFile) {
                 esc(&w.reason),
                 esc(w.issue.as_deref().unwrap_or(""))
             );
-        }
+        });
         out.push_str("</tbody>\n</table></div>\n");
+        out.push_str(&cut_note(shown, run.waivers.len(), "waived rules"));
     }
     out.push_str("</section>\n");
 }
 
-/// A table of cases: name, level, outcome.
-fn case_table(out: &mut String, cases: &[(usize, &Case)], caption: &str) {
+/// A table of cases: name, level, outcome; it stops when `section` is full.
+fn case_table(out: &mut String, section: Section, cases: &[(usize, &Case)], caption: &str) {
     let _ = writeln!(
         out,
         "<div class=\"scroll\"><table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">scenario</th><th scope=\"col\">level</th><th scope=\"col\">outcome</th></tr></thead>\n<tbody>",
         esc(caption)
     );
-    for (index, case) in cases.iter().take(MAX_ROWS) {
+    let shown = cut(out, section, cases, |out, (index, case)| {
         let word = outcome(case);
         let name = if matches!(word, "failed" | "errored" | "undefined" | "expected") {
             format!("<a href=\"#case-{index}\">{}</a>", esc(&case.name))
@@ -333,23 +338,35 @@ fn case_table(out: &mut String, cases: &[(usize, &Case)], caption: &str) {
             data_attrs(case),
             case.level
         );
-    }
+    });
     out.push_str("</tbody>\n</table></div>\n");
-    out.push_str(&cut_note(cases.len().min(MAX_ROWS), cases.len()));
+    out.push_str(&cut_note(shown, cases.len(), "rows"));
 }
 
 fn use_cases(out: &mut String, run: &ResultsFile) {
     out.push_str("<section id=\"use-cases\">\n<h2>Use cases: each bullet of the published pages with its scenarios</h2>\n");
+    // The cases indexed once: by bullet, and (hand-written) by use case.
     let mut by_bullet: HashMap<(&str, usize), Vec<(usize, &Case)>> = HashMap::new();
-    for (index, case) in run.cases.iter().enumerate() {
-        if let Some(b) = &case.bullet {
-            by_bullet
+    let mut hand_written: HashMap<&str, Vec<(usize, &Case)>> = HashMap::new();
+    for (index, case) in visit(run.cases.iter().enumerate()) {
+        match &case.bullet {
+            Some(b) => by_bullet
                 .entry((b.page.as_str(), b.line))
                 .or_default()
-                .push((index, case));
+                .push((index, case)),
+            None => {
+                for use_case in visit(case.use_cases.iter()) {
+                    let list = hand_written.entry(use_case.as_str()).or_default();
+                    // A use case named twice lists the case once.
+                    if list.last().is_none_or(|(last, _)| *last != index) {
+                        list.push((index, case));
+                    }
+                }
+            }
         }
     }
-    for page in &run.pages {
+    let section = Section::at(out);
+    let shown = cut(out, section, &run.pages, |out, page| {
         let _ = writeln!(
             out,
             "<section id=\"uc-{}\">\n<h3>{}: {}</h3>",
@@ -360,13 +377,9 @@ fn use_cases(out: &mut String, run: &ResultsFile) {
         if let Some(d) = &page.description {
             let _ = writeln!(out, "<p>{}</p>", inline_code(d));
         }
-        for section in &page.sections {
-            let _ = writeln!(
-                out,
-                "<h4>{}</h4>\n<ol class=\"bullets\">",
-                esc(&section.name)
-            );
-            for bullet in &section.bullets {
+        let shown = cut(out, section, &page.sections, |out, part| {
+            let _ = writeln!(out, "<h4>{}</h4>\n<ol class=\"bullets\">", esc(&part.name));
+            let shown = cut(out, section, &part.bullets, |out, bullet| {
                 let _ = writeln!(
                     out,
                     "<li><blockquote cite=\"{}\"><p>{}</p></blockquote><p class=\"meta-line\">{} line {}</p>",
@@ -376,41 +389,42 @@ fn use_cases(out: &mut String, run: &ResultsFile) {
                     bullet.line
                 );
                 match by_bullet.get(&(page.file.as_str(), bullet.line)) {
-                    Some(cases) => case_table(out, cases, "Scenarios generated from this bullet"),
+                    Some(cases) => {
+                        case_table(out, section, cases, "Scenarios generated from this bullet")
+                    }
                     None => out.push_str(
                         "<p class=\"note\">No scenario of this run comes from this bullet.</p>\n",
                     ),
                 }
                 out.push_str("</li>\n");
-            }
+            });
             out.push_str("</ol>\n");
-        }
-        let hand_written: Vec<(usize, &Case)> = run
-            .cases
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.bullet.is_none() && c.use_cases.contains(&page.use_case))
-            .collect();
-        if !hand_written.is_empty() {
+            out.push_str(&cut_note(shown, part.bullets.len(), "bullets"));
+        });
+        out.push_str(&cut_note(shown, page.sections.len(), "sections"));
+        if let Some(cases) = hand_written.get(page.use_case.as_str()) {
             let _ = writeln!(
                 out,
                 "<h4>Beyond the bullets: hand-written scenarios of {}</h4>",
                 esc(&page.use_case)
             );
-            case_table(out, &hand_written, "Hand-written scenarios");
+            case_table(out, section, cases, "Hand-written scenarios");
         }
         out.push_str("</section>\n");
-    }
+    });
+    out.push_str(&cut_note(shown, run.pages.len(), "use-case pages"));
     out.push_str("</section>\n");
 }
 
 fn others(out: &mut String, run: &ResultsFile) {
     out.push_str("<section id=\"other-scenarios\">\n<h2>Other scenarios, by feature</h2>\n");
-    let pages: Vec<&str> = run.pages.iter().map(|p| p.use_case.as_str()).collect();
+    let pages: HashSet<&str> = visit(run.pages.iter())
+        .map(|p| p.use_case.as_str())
+        .collect();
     let mut by_feature: BTreeMap<&str, Vec<(usize, &Case)>> = BTreeMap::new();
-    for (index, case) in run.cases.iter().enumerate() {
-        let listed =
-            case.bullet.is_some() || case.use_cases.iter().any(|u| pages.contains(&u.as_str()));
+    for (index, case) in visit(run.cases.iter().enumerate()) {
+        let listed = case.bullet.is_some()
+            || visit(case.use_cases.iter()).any(|u| pages.contains(u.as_str()));
         if !listed && case.fuzz.is_none() {
             by_feature
                 .entry(&case.feature)
@@ -421,26 +435,26 @@ fn others(out: &mut String, run: &ResultsFile) {
     if by_feature.is_empty() {
         out.push_str("<p>None.</p>\n");
     }
-    for (feature, cases) in &by_feature {
+    let section = Section::at(out);
+    let shown = cut(out, section, &by_feature, |out, (feature, cases)| {
         let _ = writeln!(out, "<h3>{}</h3>", esc(feature));
-        case_table(out, cases, feature);
-    }
+        case_table(out, section, cases, feature);
+    });
+    out.push_str(&cut_note(shown, by_feature.len(), "features"));
     out.push_str("</section>\n");
 }
 
 fn fuzz(out: &mut String, run: &ResultsFile) {
     out.push_str("<section id=\"fuzz\">\n<h2>Fuzz properties and protocol checks</h2>\n");
-    let cases: Vec<(usize, &Case)> = run
-        .cases
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.fuzz.is_some())
+    let cases: Vec<&Case> = visit(run.cases.iter())
+        .filter(|c| c.fuzz.is_some())
         .collect();
+    let section = Section::at(out);
     if cases.is_empty() {
         out.push_str("<p>The run did not fuzz.</p>\n");
     } else {
         out.push_str("<div class=\"scroll\"><table id=\"properties\">\n<caption>Properties</caption>\n<thead><tr><th scope=\"col\">property</th><th scope=\"col\">level</th><th scope=\"col\">outcome</th><th scope=\"col\">seed</th><th scope=\"col\">what ran</th></tr></thead>\n<tbody>\n");
-        for (_, case) in &cases {
+        let shown = cut(out, section, &cases, |out, case| {
             let word = outcome(case);
             let seed = case
                 .fuzz
@@ -455,14 +469,17 @@ fn fuzz(out: &mut String, run: &ResultsFile) {
                 esc(&case.name),
                 case.level
             );
-        }
+        });
         out.push_str("</tbody>\n</table></div>\n");
+        out.push_str(&cut_note(shown, cases.len(), "properties"));
     }
-    for (_, case) in cases
+    let failing: Vec<&Case> = cases
         .iter()
-        .filter(|(_, c)| c.verdict != CaseVerdict::Passed)
-    {
-        let Some(fuzz) = &case.fuzz else { continue };
+        .copied()
+        .filter(|c| c.verdict != CaseVerdict::Passed)
+        .collect();
+    let shown = cut(out, section, &failing, |out, case| {
+        let Some(fuzz) = &case.fuzz else { return };
         let _ = writeln!(out, "<h3>{}</h3>", esc(&case.name));
         if let Some(seed) = fuzz.seed {
             let _ = writeln!(out, "<p>Reproduce with <code>--seed {seed}</code>.</p>");
@@ -481,6 +498,7 @@ fn fuzz(out: &mut String, run: &ResultsFile) {
                 esc(scenario)
             );
         }
-    }
+    });
+    out.push_str(&cut_note(shown, failing.len(), "failing properties"));
     out.push_str("</section>\n");
 }

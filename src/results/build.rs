@@ -93,6 +93,7 @@ fn case(
         Some(Verdict::Failed(f)) => Some(CaseFailure {
             rule: f.rule.to_string(),
             rule_level: rule_level(f.rule.as_str()),
+            indirect: f.observed.indirect,
             summary: bounded(&f.summary),
             expected: f.expected.as_deref().map(bounded),
             actual: f.actual.as_deref().map(bounded),

@@ -6,9 +6,12 @@
 //! it carries [`FORMAT`] and [`VERSION`], and [`load`] refuses another format
 //! or a newer version. `run --results FILE` writes it ([`build`], then
 //! [`write()`]). Every text that came from the implementation is an excerpt of
-//! at most [`MAX_VALUE_BYTES`] bytes.
+//! at most [`MAX_VALUE_BYTES`] bytes; [`load`] reads a file through the
+//! bounded reader and cuts every text of it to that size again, whoever
+//! wrote it.
 
 mod build;
+mod excerpt;
 mod pages;
 
 pub use build::{GateSummary, build};
@@ -25,10 +28,17 @@ pub const VERSION: u32 = 1;
 /// The JSON Schema of the format.
 pub const SCHEMA: &str = include_str!("../../schemas/results.schema.json");
 /// The most bytes a value from the implementation (expected, actual, a
-/// message) keeps in the file.
-pub const MAX_VALUE_BYTES: usize = 4096;
+/// message) keeps in the file: the excerpts of every sink
+/// ([`crate::protocol::VALUE_BYTES`]). [`load`] cuts every text of
+/// a file to it again, whoever wrote the file.
+pub const MAX_VALUE_BYTES: usize = crate::protocol::VALUE_BYTES;
 /// The largest results file [`load`] reads.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+/// The limits of a results file for the bounded reader.
+pub const RESULTS_LIMIT: crate::fsio::Limit = crate::fsio::Limit {
+    max_bytes: MAX_FILE_BYTES,
+    what: "a results file",
+};
 
 /// One run's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -245,6 +255,10 @@ pub struct CaseFailure {
     pub rule: String,
     /// The rule's level.
     pub rule_level: Level,
+    /// Found by a check made for something else (`Observed::indirect`): a
+    /// less clear example of its rule. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub indirect: bool,
     /// What is wrong, in one sentence.
     pub summary: String,
     /// What the suite expected (excerpt).
@@ -290,16 +304,10 @@ pub struct FuzzCase {
 }
 
 /// `text` cut to [`MAX_VALUE_BYTES`] at a character boundary, with the
-/// original length noted.
+/// original length noted ([`crate::protocol::excerpt_value`]:
+/// cutting it again changes nothing).
 pub fn bounded(text: &str) -> String {
-    if text.len() <= MAX_VALUE_BYTES {
-        return text.to_owned();
-    }
-    let mut end = MAX_VALUE_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} bytes)", &text[..end], text.len())
+    crate::protocol::excerpt_value(text)
 }
 
 impl ResultsFile {
@@ -331,26 +339,18 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     crate::fsio::write_file(path, bytes).map_err(|e| e.to_string())
 }
 
-/// Reads a results file: at most [`MAX_FILE_BYTES`], of [`FORMAT`] and a
-/// version this suite reads; errors name the file (and line and column).
+/// Reads a results file through the bounded reader ([`RESULTS_LIMIT`]: a
+/// regular file of at most [`MAX_FILE_BYTES`]; a FIFO or a device is
+/// refused at once), of [`FORMAT`] and a version this suite reads, every
+/// text cut to [`MAX_VALUE_BYTES`]; errors name the file (and line and
+/// column).
 pub fn load(path: &Path) -> Result<ResultsFile, String> {
-    use std::io::Read as _;
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "{} is larger than the limit of {MAX_FILE_BYTES} bytes for a results file",
-            path.display()
-        ));
-    }
+    let bytes = crate::fsio::read_bounded(path, RESULTS_LIMIT).map_err(|e| e.to_string())?;
     parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Parses a results file's bytes (see [`load`]).
+/// Parses a results file's bytes (see [`load`]), every text cut to
+/// [`MAX_VALUE_BYTES`].
 pub fn parse(bytes: &[u8]) -> Result<ResultsFile, String> {
     #[derive(Deserialize)]
     struct Head {
@@ -383,8 +383,10 @@ pub fn parse(bytes: &[u8]) -> Result<ResultsFile, String> {
             ));
         }
     }
-    serde_json::from_slice(bytes)
-        .map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))
+    let mut file: ResultsFile = serde_json::from_slice(bytes)
+        .map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    excerpt::cut_texts(&mut file);
+    Ok(file)
 }
 
 #[cfg(test)]
@@ -441,7 +443,8 @@ mod tests {
     fn values_are_bounded() {
         let long = "é".repeat(MAX_VALUE_BYTES);
         let cut = bounded(&long);
-        assert!(cut.len() < MAX_VALUE_BYTES + 32);
+        assert!(cut.len() <= MAX_VALUE_BYTES);
+        assert_eq!(bounded(&cut), cut);
         assert!(cut.ends_with(&format!("({} bytes)", long.len())));
         assert_eq!(bounded("short"), "short");
     }

@@ -219,33 +219,81 @@ impl RunResult {
         lines
     }
 
+    /// The run's new failures grouped by rule ([`crate::headlines`]): every
+    /// failed or errored test case the expectations do not list or waive,
+    /// the rule failing at the most authoritative level first. Each
+    /// headline's example indexes `self.report.tally.scenarios`.
+    pub fn headlines(&self) -> Vec<crate::headlines::Headline> {
+        crate::runner::reports::headlines(
+            &self.report,
+            self.gate.as_ref().map(|g| g.judged.as_slice()),
+        )
+    }
+
     /// GitHub Actions failure annotations: one `::error title=TITLE::…` line
-    /// per failed or errored test case, the title its rule id (a fault's
-    /// kind for an errored case, the outcome when there is no verdict), the
-    /// message its scenario and the verdict's summary (a failure's with its
-    /// expected and actual excerpts). Expected failures
-    /// (listed or waived by the expectations) are left out. The text is made
-    /// safe by [`crate::sanitize::workflow`], so no line can start a second
-    /// workflow command; print the lines as they are, not through
-    /// [`crate::sanitize::terminal`].
+    /// per failing rule ([`RunResult::headlines`]; an errored case's fault
+    /// kind, the outcome when there is no verdict), the title the rule and
+    /// how many test cases it fails, the message the count by level and the
+    /// clearest example: its scenario and its verdict's summary (a failure's
+    /// with its expected and actual excerpts). At most
+    /// [`crate::headlines::MAX_ANNOTATIONS`]: the last one names the rules
+    /// beyond. Expected failures (listed or waived by the expectations) are
+    /// left out. The text is made safe by [`crate::sanitize::workflow`], so
+    /// no line can start a second workflow command; print the lines as they
+    /// are, not through [`crate::sanitize::terminal`].
     pub fn annotations(&self) -> Vec<String> {
-        let judged = self.gate.as_ref().map(|g| &g.judged);
-        self.report
-            .tally
-            .scenarios
+        use crate::sanitize::workflow;
+        let headlines = self.headlines();
+        let (own, rest) = crate::headlines::annotated(&headlines);
+        let mut lines: Vec<String> = own
             .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                matches!(s.outcome, Outcome::Failed | Outcome::Errored) || s.suites_own()
-            })
-            .filter(|(i, _)| {
-                !matches!(
-                    judged.and_then(|j| j.get(*i)),
-                    Some(Some(Judged::Listed { .. } | Judged::Waived { .. }))
-                )
-            })
-            .map(|(_, s)| annotation(s))
-            .collect()
+            .map(|h| annotation(h, &self.report.tally.scenarios[h.example]))
+            .collect();
+        if let Some(rest) = rest {
+            lines.push(format!(
+                "::error title={}::{}",
+                workflow::property(&format!("{} more failing rules", rest.len())),
+                workflow::data(&crate::headlines::folded(rest))
+            ));
+        }
+        // The suite's own faults are no failing rule of the implementation: one
+        // warning each, about the suite.
+        lines.extend(
+            self.report
+                .tally
+                .scenarios
+                .iter()
+                .filter(|s| s.suites_own())
+                .map(suite_warning),
+        );
+        lines
+    }
+
+    /// The console's headlines: each failing rule with its count and its
+    /// clearest example (empty when nothing new failed).
+    fn headline_lines(headlines: &[crate::headlines::Headline], report: &RunReport) -> Vec<String> {
+        if headlines.is_empty() {
+            return Vec::new();
+        }
+        let mut lines = vec![format!(
+            "failures by rule: {}, the clearest example of each:",
+            crate::headlines::overview(headlines)
+        )];
+        for h in headlines {
+            let example = &report.tally.scenarios[h.example];
+            lines.push(format!("RULE {}", h.title()));
+            lines.push(format!(
+                "  e.g. {} ({})",
+                example.scenario, example.location
+            ));
+            lines.extend(
+                crate::runner::reports::example_text(example)
+                    .lines()
+                    .map(|l| format!("    {l}")),
+            );
+        }
+        lines.push(String::new());
+        lines
     }
 
     /// The closing lines: what did not pass (with `quiet`, only the
@@ -260,10 +308,17 @@ impl RunResult {
             .lines()
             .filter(|l| !quiet || !quiet_hides(l))
             .collect();
-        if !details.is_empty() {
+        let headlines = self.headlines();
+        // The headlines before the per-scenario list.
+        let (head, list): (Vec<&str>, Vec<&str>) = details
+            .iter()
+            .partition(|l| l.starts_with("implementation: ") || l.starts_with("suite: "));
+        if !details.is_empty() || !headlines.is_empty() {
             lines.push(String::new());
-            lines.extend(details.iter().map(|l| (*l).to_owned()));
+            lines.extend(head.iter().map(|l| (*l).to_owned()));
         }
+        lines.extend(Self::headline_lines(&headlines, &self.report));
+        lines.extend(list.iter().map(|l| (*l).to_owned()));
         if let Some(gate) = &self.gate {
             for (result, judged) in self.report.tally.scenarios.iter().zip(&gate.judged) {
                 if let Some(note) = judged
@@ -279,6 +334,9 @@ impl RunResult {
             }
         }
         lines.push(failures_by_level(&self.report));
+        if !headlines.is_empty() {
+            lines.push(failures_by_rule(&headlines));
+        }
         if self.gate.is_none() {
             lines.push(counts_line.to_owned());
             return lines;
@@ -290,8 +348,21 @@ impl RunResult {
             .as_ref()
             .filter(|g| g.strict && !g.todo.is_empty())
             .map(|g| g.todo.len());
+        // Waived checks counted as the waiver lines above count them.
+        let waived_checks = self
+            .gate
+            .as_ref()
+            .filter(|g| !g.waivers.is_empty())
+            .map(|g| {
+                let checks: usize = g.waivers.iter().map(|(_, n, _)| n).sum();
+                format!(
+                    "; {}",
+                    crate::headlines::plural(checks, "check") + " waived"
+                )
+            })
+            .unwrap_or_default();
         lines.push(format!(
-            "{} passed, {} failed ({} expected: {} listed, {} waived), {} skipped — gate: {}",
+            "{} passed, {} failed ({} expected: {} listed, {} waived{waived_checks}), {} skipped — gate: {}",
             c.passed,
             c.failed + c.errored,
             c.listed + c.waived,
@@ -324,39 +395,57 @@ pub fn suite_line(count: usize) -> String {
     )
 }
 
-/// The annotation of one failed or errored test case; a test case the
-/// suite could not judge is a warning about the suite, never an error of
-/// the implementation.
-fn annotation(result: &ScenarioResult) -> String {
+/// The annotation of a test case the suite could not judge: a warning about
+/// the suite, never an error of the implementation.
+fn suite_warning(result: &ScenarioResult) -> String {
     use crate::sanitize::workflow;
-    use crate::verdict::Verdict;
-    if result.suites_own() {
-        return format!(
-            "::warning title={}::{}",
-            workflow::property("suite fault (not the implementation's)"),
-            workflow::data(&format!(
-                "{}: {}",
-                result.scenario,
-                result.cause.clone().unwrap_or_default()
-            ))
-        );
-    }
-    let (title, summary) = match &result.verdict {
-        Some(Verdict::Failed(failure)) => (failure.rule.to_string(), failure.describe()),
-        Some(Verdict::Errored(fault)) => (
-            fault.kind.label().to_owned(),
-            format!("{} (while {})", fault.message, fault.context),
-        ),
-        None => (
-            result.outcome.label().to_owned(),
-            result.cause.clone().unwrap_or_default(),
-        ),
-    };
+    format!(
+        "::warning title={}::{}",
+        workflow::property("suite fault (not the implementation's)"),
+        workflow::data(&format!(
+            "{}: {}",
+            result.scenario,
+            result.cause.clone().unwrap_or_default()
+        ))
+    )
+}
+
+/// The annotation of one failing rule: its count and its clearest example.
+fn annotation(headline: &crate::headlines::Headline, example: &ScenarioResult) -> String {
+    use crate::sanitize::workflow;
     format!(
         "::error title={}::{}",
-        workflow::property(&title),
-        workflow::data(&format!("{}: {summary}", result.scenario))
+        workflow::property(&format!(
+            "{} ({})",
+            headline.key,
+            crate::headlines::plural(headline.cases, "test case")
+        )),
+        workflow::data(&format!(
+            "{}. Clearest example: {}: {}",
+            headline.count(),
+            example.scenario,
+            crate::runner::reports::example_text(example)
+        ))
     )
+}
+
+/// The closing summary's count of new failures per rule, in the headlines'
+/// order (`failed by rule: RID1.gracePeriodEndsAt 51`), bounded like the
+/// annotations.
+fn failures_by_rule(headlines: &[crate::headlines::Headline]) -> String {
+    let (own, rest) = crate::headlines::annotated(headlines);
+    let mut counts: Vec<String> = own
+        .iter()
+        .map(|h| format!("{} {}", h.key, h.cases))
+        .collect();
+    if let Some(rest) = rest {
+        counts.push(format!(
+            "{} ({})",
+            crate::headlines::more_rules(rest.len()),
+            crate::headlines::plural(rest.iter().map(|h| h.cases).sum(), "test case")
+        ));
+    }
+    format!("failed by rule: {}", counts.join(", "))
 }
 
 /// The summary lines `--quiet` leaves out: everything but failures.

@@ -4,6 +4,10 @@
 use super::RunReport;
 use super::tally::Outcome;
 use crate::expectations::{Finding, Judged};
+use crate::headlines::{Entry, Headline};
+use crate::levels::Level;
+use crate::outcome::ScenarioResult;
+use crate::verdict::Verdict;
 use std::path::Path;
 
 pub use super::metadata::RunMetadata;
@@ -24,6 +28,65 @@ pub fn write_json(
     let json = super::cucumber_json::render(&report.records, meta, judged);
     let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
     crate::fsio::write_file(path, text.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// The run's new failures grouped by rule ([`crate::headlines`]): every
+/// failed or errored test case that `judged` (the gate's judgement, aligned
+/// with the tally's results) does not list or waive. Each headline's
+/// example is an index into the tally's results.
+pub fn headlines(report: &RunReport, judged: Option<&[Option<Judged>]>) -> Vec<Headline> {
+    let entries: Vec<Entry<'_>> = report
+        .tally
+        .scenarios
+        .iter()
+        .enumerate()
+        .filter(|(at, s)| !is_expected(judged, *at) && !s.suites_own())
+        .filter_map(|(at, s)| {
+            let (key, fault, indirect) = match (&s.verdict, s.outcome) {
+                (_, Outcome::Passed | Outcome::Skipped | Outcome::Undefined) => return None,
+                (Some(Verdict::Failed(f)), _) => (f.rule.as_str(), false, f.observed.indirect),
+                (Some(Verdict::Errored(fault)), _) => (fault.kind.label(), true, false),
+                (None, outcome) => (outcome.label(), outcome == Outcome::Errored, false),
+            };
+            Some(Entry {
+                at,
+                key,
+                fault,
+                level: Level::of_tags(&s.tags),
+                fuzz: s.location.starts_with("fuzz:"),
+                indirect,
+                steps: report.records.get(at).map_or(0, |r| r.steps.len()),
+            })
+        })
+        .collect();
+    crate::headlines::group(&entries)
+}
+
+/// Whether the gate expected the failure of the `at`th result (listed or waived).
+fn is_expected(judged: Option<&[Option<Judged>]>, at: usize) -> bool {
+    matches!(
+        judged.and_then(|j| j.get(at)),
+        Some(Some(Judged::Listed { .. } | Judged::Waived { .. }))
+    )
+}
+
+/// What a headline's example shows: a failure's summary with its expected
+/// and actual values, a fault's kind and message, or the cause.
+pub fn example_text(result: &ScenarioResult) -> String {
+    match &result.verdict {
+        Some(Verdict::Failed(failure)) => failure.describe(),
+        Some(Verdict::Errored(fault)) => fault.to_string(),
+        None => result.cause.clone().unwrap_or_default(),
+    }
+}
+
+/// The rule a result names: a failure's rule id, an errored case's fault kind.
+fn rule_of(result: &ScenarioResult) -> String {
+    match &result.verdict {
+        Some(Verdict::Failed(failure)) => failure.rule.to_string(),
+        Some(Verdict::Errored(fault)) => fault.kind.label().to_owned(),
+        None => String::new(),
+    }
 }
 
 /// A table cell or list item: the sanitiser's Markdown form
@@ -86,6 +149,26 @@ pub fn summary_markdown(
             t.suite_problems()
         ));
     }
+    let judged = gate.map(|g| g.judged);
+    let headlines = headlines(report, judged);
+    if !headlines.is_empty() {
+        out.push_str(&format!(
+            "\n### Failures by rule\n\n{}; the clearest example of each:\n\n| rule | test cases | by level | clearest example |\n|---|---|---|---|\n",
+            crate::headlines::overview(&headlines),
+        ));
+        for h in &headlines {
+            let example = &t.scenarios[h.example];
+            out.push_str(&format!(
+                "| {} | {} | {} | {} (`{}`): {} |\n",
+                cell(&h.key),
+                h.cases,
+                h.levels(),
+                cell(&example.scenario),
+                example.location,
+                cell(&example_text(example)),
+            ));
+        }
+    }
     let problems: Vec<_> = t
         .scenarios
         .iter()
@@ -98,7 +181,7 @@ pub fn summary_markdown(
         })
         .collect();
     if !problems.is_empty() {
-        out.push_str("\n### Failed scenarios\n\n| scenario | location | verdict | cause |\n|---|---|---|---|\n");
+        out.push_str("\n### Failed scenarios\n\n| scenario | location | rule | verdict | cause |\n|---|---|---|---|---|\n");
         for (at, s) in problems {
             let expected = gate
                 .and_then(|g| g.judged.get(at))
@@ -109,9 +192,10 @@ pub fn summary_markdown(
                 None => s.outcome.label().to_ascii_lowercase(),
             };
             out.push_str(&format!(
-                "| {} | `{}` | {verdict} | {} |\n",
+                "| {} | `{}` | {} | {verdict} | {} |\n",
                 cell(&s.scenario),
                 s.location,
+                cell(&rule_of(s)),
                 cell(
                     s.cause
                         .as_deref()

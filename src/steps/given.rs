@@ -5,7 +5,7 @@ use super::world::{ConformanceWorld, SCENARIO_IDENTITY};
 use crate::domain::{Status, parse_timestamp};
 use crate::oracle::Call;
 use crate::oracle::Returned;
-use crate::oracle::model::DAY_MS;
+use crate::oracle::model::{DAY_MS, MS_NS};
 use crate::verdict::{Failure, RuleId};
 use chrono::Utc;
 use std::time::Duration;
@@ -66,8 +66,8 @@ pub async fn has_active(world: &mut ConformanceWorld, defined: bool, grace_not_o
         let model = &world.oracle.model.identities[ME];
         let over = model
             .active()
-            .and_then(|i| model.processes[i].grace_end_ms)
-            .is_none_or(|end| model.now_ms > end);
+            .and_then(|i| model.processes[i].grace_end_ns)
+            .is_none_or(|end| model.now_ns > end);
         let now = Utc::now();
         let ends = active
             .grace_period_ends_at
@@ -152,10 +152,16 @@ pub async fn grace_period_over(world: &mut ConformanceWorld) {
         initiate(world, None).await;
     }
     let model = &world.oracle.model.identities[ME];
-    let Some(end) = model.active().and_then(|i| model.processes[i].grace_end_ms) else {
+    let Some(end) = model.active().and_then(|i| model.processes[i].grace_end_ns) else {
         world.suite_error("the Active process has no grace period in the model")
     };
-    let by = (end - model.now_ms + 1).max(0);
+    // The model counts nanoseconds (the end may lie between milliseconds):
+    // the clock lands after the end by at most 1 ms.
+    let by = end
+        .saturating_sub(model.now_ns)
+        .div_euclid(MS_NS)
+        .saturating_add(1)
+        .max(0);
     world
         .advance_clock(ME, Duration::from_millis(u64::try_from(by).unwrap_or(0)))
         .await;
@@ -180,6 +186,21 @@ pub async fn clock_set_to(world: &mut ConformanceWorld, instant: &str) {
         Ok(at) => world.set_clock(ME, at).await,
         Err(e) => world.suite_error(format!("the instant {instant:?}: {e}")),
     }
+}
+
+/// The clock stops at 1 ms after the `gracePeriodEndsAt` the Active process
+/// was returned with (the oracle learned it from that answer: it may lie up
+/// to 5 ms after `createdAt` + N days), set absolutely.
+pub async fn clock_set_past_grace_end(world: &mut ConformanceWorld) {
+    let model = &world.oracle.model.identities[ME];
+    let Some(end) = model.active().and_then(|i| model.processes[i].grace_end_ns) else {
+        world.suite_error("the Identity has no Active process with a grace period")
+    };
+    let Some(now) = world.oracle.clock_instant(ME) else {
+        world.suite_error("the Identity's clock instant is not known exactly: set it first")
+    };
+    let at = now + chrono::TimeDelta::nanoseconds(end - model.now_ns + MS_NS);
+    world.set_clock(ME, at).await;
 }
 
 /// The Identity has `n` Devices: Devices are added until it has.

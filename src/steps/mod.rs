@@ -37,6 +37,7 @@ pub async fn perform(world: &mut ConformanceWorld, phrase: Phrase) {
         P::ClockAdvances { days, millis } => given::clock_advances(world, days, millis).await,
         P::ClockStopped => given::clock_advances(world, 0, 0).await,
         P::ClockSetTo(instant) => given::clock_set_to(world, &instant).await,
+        P::ClockSetPastGraceEnd => given::clock_set_past_grace_end(world).await,
         P::ClockNearDst(offset) => given::clock_near_dst(world, offset).await,
         P::HasSecondDevice => given::has_second_device(world).await,
         P::HasCycles(n) => given::has_cycles(world, n).await,

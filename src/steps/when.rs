@@ -171,7 +171,7 @@ pub async fn calls_get_mutated(world: &mut ConformanceWorld, mutation: IdMutatio
         world.suite_error("the Identity has no process whose id could be mutated")
     };
     let Some(mutated) = mutation.apply(&id) else {
-        world.suite_error(format!("the id {id:?} has no letter to flip"))
+        world.suite_error(format!("the id {id:?} is too short to mutate"))
     };
     world.subject_id = Some(mutated.clone());
     record(world, Function::Get, Call::Get(mutated), None).await;

@@ -225,6 +225,11 @@ pub static DEFINITIONS: LazyLock<Vec<Definition>> = LazyLock::new(|| {
         ),
         def(
             GIVEN_OR_WHEN,
+            r"the Identity's clock is set to 1 ms after its `gracePeriodEndsAt`",
+            |_| Ok(Phrase::ClockSetPastGraceEnd),
+        ),
+        def(
+            GIVEN_OR_WHEN,
             r"the Identity's clock is set (?P<offset>-?\d+) ms from the next daylight-saving change",
             |c| {
                 Ok(Phrase::ClockNearDst(number(

@@ -158,6 +158,7 @@ pub fn catalogue() -> Vec<(StepKind, Phrase)> {
         (Then, P::NoEvent),
         (Given, P::ClockSetTo("2026-03-28T12:00:00.000Z".into())),
         (When, P::ClockSetTo("2026-03-29T00:59:59.999Z".into())),
+        (Given, P::ClockSetPastGraceEnd),
         (Given, P::HasSecondDevice),
         (When, P::ClockNearDst(-3_600_000)),
         (Given, P::ClockNearDst(42)),

@@ -60,6 +60,9 @@ impl Refusal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdMutation {
     /// The case of its first letter after `IDP` flipped: well-formed, unknown.
+    /// An id with no letter after `IDP` (all digits, a legal alphabet) has
+    /// its last character replaced by a letter instead: as well-formed, and
+    /// as unknown, since the implementation's ids have no letter.
     CaseFlipped,
     /// A space before it: malformed.
     LeadingSpace,
@@ -88,13 +91,17 @@ impl IdMutation {
         }
     }
 
-    /// `id` mutated; `None` when it has no letter to flip.
+    /// `id` mutated; `None` when it is too short to mutate.
     pub fn apply(self, id: &str) -> Option<String> {
         match self {
             IdMutation::CaseFlipped => {
                 let (prefix, suffix) = id.split_at_checked(3)?;
-                let at = suffix.find(|c: char| c.is_ascii_alphabetic())?;
                 let mut chars: Vec<char> = suffix.chars().collect();
+                let Some(at) = chars.iter().position(char::is_ascii_alphabetic) else {
+                    let last = chars.last_mut()?;
+                    *last = 'A';
+                    return Some(format!("{prefix}{}", chars.into_iter().collect::<String>()));
+                };
                 let c = chars[at];
                 chars[at] = if c.is_ascii_lowercase() {
                     c.to_ascii_uppercase()
@@ -163,6 +170,10 @@ pub enum Phrase {
     ClockStopped,
     /// The Identity's clock is set to an absolute UTC instant (Given or When).
     ClockSetTo(String),
+    /// The Identity's clock (instant known exactly) is set to 1 ms after the
+    /// `gracePeriodEndsAt` its Active process was returned with (which may
+    /// lie up to 5 ms after `createdAt` + N days).
+    ClockSetPastGraceEnd,
     /// The Identity's clock (instant known exactly) is set this many ms from the
     /// next change of UTC offset of a zone of [`crate::oracle::dst::ZONES`].
     ClockNearDst(i64),
@@ -273,7 +284,9 @@ impl Phrase {
             Phrase::GracePeriodOver { .. }
             | Phrase::ClockAdvances { .. }
             | Phrase::ClockStopped => Some(Capability::Clock),
-            Phrase::ClockSetTo(_) | Phrase::ClockNearDst(_) => Some(Capability::SetClock),
+            Phrase::ClockSetTo(_) | Phrase::ClockNearDst(_) | Phrase::ClockSetPastGraceEnd => {
+                Some(Capability::SetClock)
+            }
             Phrase::EventCarriesReturned | Phrase::NoEvent | Phrase::OtherIdentityEvents => {
                 Some(Capability::Events)
             }
@@ -388,6 +401,9 @@ impl fmt::Display for Phrase {
             }
             Phrase::ClockStopped => f.write_str("the Identity's clock is stopped"),
             Phrase::ClockSetTo(instant) => write!(f, "the Identity's clock is set to {instant}"),
+            Phrase::ClockSetPastGraceEnd => {
+                f.write_str("the Identity's clock is set to 1 ms after its `gracePeriodEndsAt`")
+            }
             Phrase::ClockNearDst(offset) => write!(
                 f,
                 "the Identity's clock is set {offset} ms from the next daylight-saving change"

@@ -192,3 +192,41 @@ fn the_nearest_phrases_share_the_most_words() {
         "{near:?}"
     );
 }
+
+#[test]
+fn every_id_mutation_works_on_every_legal_alphabet() {
+    use crate::domain::ProcessId;
+    // All digits (a zero-padded sequence), all upper case, all lower case, mixed.
+    let ids = [
+        "IDP00000000000000305",
+        "IDPABCDEFGHIJKLMNOPQ",
+        "IDPabcdefghijklmnopq",
+        "IDP0aB1cD2eF3gH4iJ5k",
+    ];
+    for id in ids {
+        for mutation in IdMutation::ALL {
+            let mutated = mutation
+                .apply(id)
+                .unwrap_or_else(|| panic!("{mutation:?} of {id}"));
+            assert_ne!(mutated, id, "{mutation:?} of {id}");
+            let well_formed = ProcessId::parse(&mutated).is_ok();
+            assert_eq!(
+                well_formed,
+                mutation == IdMutation::CaseFlipped,
+                "{mutation:?} of {id}: {mutated:?}"
+            );
+        }
+    }
+    assert_eq!(
+        IdMutation::CaseFlipped
+            .apply("IDP00000000000000305")
+            .as_deref(),
+        Some("IDP0000000000000030A")
+    );
+    assert_eq!(
+        IdMutation::CaseFlipped
+            .apply("IDPabcdefghijklmnopq")
+            .as_deref(),
+        Some("IDPAbcdefghijklmnopq")
+    );
+}

@@ -48,6 +48,8 @@ fn run_gate_step(dir: &Path, adapter: &str, expectations: &Path) -> (i32, String
         .env("JUNIT", dir.join("junit.xml"))
         .env("JSON", dir.join("cucumber.json"))
         .env("SUMMARY", dir.join("summary.md"))
+        .env("RESULTS", dir.join("results.json"))
+        .env("HTML", dir.join("report.html"))
         .env("GITHUB_OUTPUT", dir.join("github-output"))
         .env("CASES", "")
         .env("SEED", "")

@@ -3,7 +3,10 @@
 //! option the action passes is one the binary takes, the fuzz is seeded, the
 //! reports are published, and the workflows carry a `permissions:` block.
 //! (actionlint lints the workflows in `.ci/run`; it does not read action
-//! metadata.)
+//! metadata.) The one gated run writes all five reports and the artifact
+//! lists them; the workflows pin every action by commit SHA, the suite's own
+//! at a commit (no release tag yet), and are replayed through the action's
+//! steps with their own `uses:` ref and `with:` inputs.
 //!
 //! The action's shell steps are replayed locally (`Replay`): each step's
 //! script runs under bash as the runner runs it (`-eo pipefail`), with its
@@ -41,9 +44,19 @@ fn the_action_installs_a_pinned_cached_suite_and_runs_it() {
         "fuzz-cases",
         "seed",
         "junit",
+        "results",
+        "html",
         "timeout",
     ] {
         assert!(action["inputs"][input].is_object(), "input {input}");
+    }
+    for output in ["verdict", "junit", "json", "summary", "results", "html"] {
+        assert!(
+            action["outputs"][output]["value"]
+                .as_str()
+                .is_some_and(|v| v.contains("steps.run.outputs.")),
+            "output {output}"
+        );
     }
     assert_eq!(action["inputs"]["adapter-cmd"]["required"], true);
     let steps = steps(&action);
@@ -79,14 +92,70 @@ fn the_action_installs_a_pinned_cached_suite_and_runs_it() {
         !scripts.contains("enmeshed-conformance fuzz") && !scripts.contains("args=(fuzz"),
         "one gate: `run` fuzzes, no second fuzz step that ignores the expectations"
     );
+    // One gated run: the run step runs `run` once and writes the HTML report from its results
+    // file; no other step runs the suite again.
+    let run = steps.iter().find(|s| s["id"] == "run").expect("a run step");
+    let script = run["run"].as_str().unwrap();
+    assert_eq!(scripts.matches("args=(run ").count(), 1, "{scripts}");
+    assert_eq!(
+        script
+            .matches("enmeshed-conformance \"${args[@]}\"")
+            .count(),
+        1
+    );
+    assert!(!scripts.contains("enmeshed-conformance run"), "{scripts}");
+    for option in [
+        "--junit \"$JUNIT\"",
+        "--json \"$JSON\"",
+        "--summary \"$SUMMARY\"",
+        "--results \"$RESULTS\"",
+    ] {
+        assert!(script.contains(option), "the gated run writes {option}");
+    }
     assert!(
-        steps.iter().any(|s| s["uses"]
-            .as_str()
-            .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
-            && s["with"]["path"]
+        script.contains("enmeshed-conformance report \"$RESULTS\" --output \"$HTML\""),
+        "{script}"
+    );
+    // The artifact holds every report, each as its input names it.
+    let upload = upload_step(&action);
+    let paths: Vec<&str> = upload["with"]["path"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        paths,
+        REPORTS.map(|r| format!("${{{{ inputs.{r} }}}}")),
+        "the artifact lists every report"
+    );
+    for step in steps.iter().filter(|s| s["uses"].is_string()) {
+        assert_pinned(step["uses"].as_str().unwrap(), "action.yml");
+    }
+}
+
+/// The action's step that uploads the reports artifact.
+fn upload_step(action: &Value) -> &Value {
+    steps(action)
+        .iter()
+        .find(|s| {
+            s["uses"]
                 .as_str()
-                .is_some_and(|p| p.contains("${{ inputs.junit }}"))),
-        "the JUnit report is published"
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+        })
+        .expect("an upload step")
+}
+
+/// Every report the gated run writes, by its input's name (the artifact's order).
+const REPORTS: [&str; 5] = ["junit", "json", "summary", "results", "html"];
+
+/// `uses` names an action at a full commit SHA (a tag can be moved).
+fn assert_pinned(uses: &str, file: &str) {
+    let (_, reference) = uses.split_once('@').unwrap_or((uses, ""));
+    assert!(
+        reference.len() == 40 && reference.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{file}: {uses} is not pinned by a full commit SHA"
     );
 }
 
@@ -123,10 +192,7 @@ fn every_option_the_action_passes_is_one_the_binary_takes() {
 #[test]
 fn the_example_workflows_use_the_action_with_its_inputs() {
     let action = yaml("action.yml");
-    for workflow in [
-        "examples/github-actions/conformance.yml",
-        "examples/github-actions/conformance-node.yml",
-    ] {
+    for workflow in WORKFLOWS {
         let flow = yaml(workflow);
         assert!(flow["permissions"].is_object(), "{workflow}: permissions");
         let jobs = flow["jobs"].as_object().unwrap();
@@ -178,6 +244,8 @@ struct Replay {
     inputs: BTreeMap<String, String>,
     github: BTreeMap<String, String>,
     runner: BTreeMap<String, String>,
+    /// The `matrix` context of a workflow's job (empty outside a matrix).
+    matrix: BTreeMap<String, String>,
     outputs: BTreeMap<String, BTreeMap<String, String>>,
     path: Vec<PathBuf>,
 }
@@ -229,6 +297,7 @@ impl Replay {
             inputs: all,
             github,
             runner,
+            matrix: BTreeMap::new(),
             outputs: BTreeMap::new(),
             path: Vec::new(),
         };
@@ -264,6 +333,7 @@ impl Replay {
             ["inputs", name] => self.inputs.get(*name),
             ["github", name] => self.github.get(*name),
             ["runner", name] => self.runner.get(*name),
+            ["matrix", name] => self.matrix.get(*name),
             ["steps", id, "outputs", name] => self.outputs.get(*id).and_then(|o| o.get(*name)),
             _ => panic!("the replay does not know the context {path}"),
         };
@@ -556,6 +626,26 @@ fn other_inputs_are_validated_too() {
             "",
             "must be file paths without control characters",
         ),
+        (
+            "results",
+            "",
+            "must be file paths without control characters",
+        ),
+        (
+            "html",
+            "a\u{7}.html",
+            "must be file paths without control characters",
+        ),
+        (
+            "html",
+            "conformance-junit.xml",
+            "must be five different paths",
+        ),
+        (
+            "results",
+            "conformance-summary.md",
+            "must be five different paths",
+        ),
         ("artifact-name", "a/b", "the artifact-name may hold"),
         ("artifact-name", "x\ny", "the artifact-name may hold"),
     ] {
@@ -580,14 +670,7 @@ fn artifacts_are_named_per_job_and_matrix_entry() {
         replay.runner.insert("os".to_owned(), os.to_owned());
         let ran = replay.run("suite");
         assert_eq!(ran.code, Some(0), "{}", ran.stdout);
-        let upload = steps(&replay.action)
-            .iter()
-            .find(|s| {
-                s["uses"]
-                    .as_str()
-                    .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
-            })
-            .unwrap();
+        let upload = upload_step(&replay.action);
         let evaluated = replay.evaluate(upload["with"]["name"].as_str().unwrap());
         assert_eq!(evaluated, ran.outputs["artifact-name"]);
         evaluated
@@ -622,7 +705,7 @@ fn artifacts_are_named_per_job_and_matrix_entry() {
 /// step and the replay.
 fn conformance(adapter: &str) -> (Replay, Ran, Ran) {
     let mut replay = Replay::new(&[("adapter-cmd", adapter), ("fuzz-cases", "5")]);
-    for name in ["junit", "json", "summary"] {
+    for name in REPORTS {
         let path = replay
             .dir
             .path()
@@ -708,6 +791,34 @@ fn a_passing_run_gives_its_verdict_counts_reports_and_summary() {
         "appended"
     );
     assert!(outputs["artifact-name"].starts_with("conformance-"));
+    // The same gated run wrote the results file, and the HTML report was made from it.
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(&outputs["results"]).unwrap()).unwrap();
+    assert_eq!(results["format"], "enmeshed-conformance-results");
+    let html = std::fs::read_to_string(&outputs["html"]).unwrap();
+    assert!(
+        html.to_ascii_lowercase().starts_with("<!doctype html>"),
+        "{}",
+        &html[..html.len().min(200)]
+    );
+    assert_artifact_holds_every_report(&replay);
+}
+
+/// Every path the upload step lists is a report the run wrote.
+fn assert_artifact_holds_every_report(replay: &Replay) {
+    let upload = upload_step(&replay.action);
+    let listed = replay.evaluate(upload["with"]["path"].as_str().unwrap());
+    let listed: Vec<&str> = listed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(listed.len(), REPORTS.len(), "{listed:?}");
+    for (path, report) in listed.iter().zip(REPORTS) {
+        assert_eq!(*path, replay.inputs[report]);
+        let written = std::fs::metadata(path).unwrap_or_else(|e| panic!("{report} {path}: {e}"));
+        assert!(written.len() > 0, "{report} {path} is empty");
+    }
 }
 
 #[test]
@@ -721,18 +832,28 @@ fn a_failing_run_fails_the_step_with_its_counts_and_a_broken_adapter_says_so() {
     let [total, passed, failed, errored, skipped] = counts(&outputs);
     assert!(failed >= cli::FAILING.len() as u64, "{outputs:?}");
     assert_eq!(passed + failed + errored + skipped, total);
+    assert_eq!(
+        outputs["html"], replay.inputs["html"],
+        "a failed run has its HTML report too"
+    );
+    assert_artifact_holds_every_report(&replay);
     let step_summary = std::fs::read_to_string(replay.file("step_summary")).unwrap();
     assert!(
         step_summary.contains(cli::FAILING[0].split('`').next().unwrap()),
         "{step_summary}"
     );
-    // On the runner (GITHUB_ACTIONS=true) the suite annotates each failure.
+    // On the runner (GITHUB_ACTIONS=true) the suite annotates each failing
+    // rule once, with its count.
     let annotations: Vec<&str> = run
         .stdout
         .lines()
         .filter(|l| l.starts_with("::error title=RID1."))
         .collect();
-    assert!(annotations.len() >= cli::FAILING.len(), "{}", run.stdout);
+    assert!(
+        annotations.len() == 2 && annotations[0].contains(" test cases)::fails "),
+        "{}",
+        run.stdout
+    );
 
     let mut broken = Replay::new(&[(
         "adapter-cmd",
@@ -768,10 +889,7 @@ fn the_example_workflows_install_dependencies_only_from_a_lock_file() {
         !node.join("package.json").exists() || node.join("package-lock.json").exists(),
         "examples/node has dependencies but no lock file for `npm ci`"
     );
-    for workflow in [
-        "examples/github-actions/conformance.yml",
-        "examples/github-actions/conformance-node.yml",
-    ] {
+    for workflow in WORKFLOWS {
         let flow = yaml(workflow);
         for job in flow["jobs"].as_object().unwrap().values() {
             for step in job["steps"].as_array().unwrap() {
@@ -799,10 +917,7 @@ fn the_example_workflows_install_dependencies_only_from_a_lock_file() {
 
 #[test]
 fn matrix_workflows_name_their_artifacts_per_entry() {
-    for workflow in [
-        "examples/github-actions/conformance.yml",
-        "examples/github-actions/conformance-node.yml",
-    ] {
+    for workflow in WORKFLOWS {
         let flow = yaml(workflow);
         for job in flow["jobs"].as_object().unwrap().values() {
             let Some(matrix) = job["strategy"]["matrix"].as_object() else {
@@ -896,4 +1011,138 @@ fn the_install_input_is_validated() {
     let (_, ran) = suite(&[("install", "source"), ("version", SHA)]);
     assert_eq!(ran.code, Some(0), "{}", ran.stdout);
     assert_eq!(ran.outputs["install"], "source");
+}
+
+const WORKFLOWS: [&str; 2] = [
+    "examples/github-actions/conformance.yml",
+    "examples/github-actions/conformance-node.yml",
+];
+
+/// The JUnit publisher the example workflows use (named, with why, in docs/vendors.md).
+const PUBLISHER: &str = "mikepenz/action-junit-report@";
+
+/// The example workflows as they run today: every action pinned by a commit SHA, the suite's
+/// own at a commit (there is no release tag yet), which the action's steps take and install
+/// with `--rev`; every output they read exists; the JUnit report goes to a check run.
+#[test]
+fn the_example_workflows_are_pinned_replayed_and_publish_junit() {
+    let action = yaml("action.yml");
+    let vendors =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/vendors.md"))
+            .unwrap();
+    for workflow in WORKFLOWS {
+        let flow = yaml(workflow);
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(workflow)).unwrap();
+        assert_eq!(
+            flow["permissions"]["checks"], "write",
+            "{workflow}: the check run"
+        );
+        let job = flow["jobs"].as_object().unwrap().values().next().unwrap();
+        let steps = job["steps"].as_array().unwrap();
+        for step in steps.iter().filter(|s| s["uses"].is_string()) {
+            assert_pinned(step["uses"].as_str().unwrap(), workflow);
+        }
+        let at = steps
+            .iter()
+            .position(|s| {
+                s["uses"]
+                    .as_str()
+                    .is_some_and(|u| u.contains("/enmeshed-conformance@"))
+            })
+            .unwrap();
+        let suite_step = &steps[at];
+        let id = suite_step["id"].as_str().expect("the suite step has an id");
+        let (repository, reference) = suite_step["uses"]
+            .as_str()
+            .unwrap()
+            .split_once('@')
+            .unwrap();
+
+        // Replay the action as this workflow uses it (the first matrix entry).
+        let with: Vec<(String, String)> = suite_step["with"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect();
+        let mut replay = Replay::new(&[]);
+        if let Some(matrix) = job["strategy"]["matrix"].as_object() {
+            for (name, values) in matrix {
+                let first = &values.as_array().unwrap()[0];
+                replay
+                    .matrix
+                    .insert(name.clone(), first.as_str().unwrap().to_owned());
+            }
+        }
+        for (name, value) in &with {
+            let value = replay.evaluate(value);
+            replay.inputs.insert(name.clone(), value);
+        }
+        replay
+            .github
+            .insert("action_ref".to_owned(), reference.to_owned());
+        replay
+            .github
+            .insert("action_repository".to_owned(), repository.to_owned());
+        let ran = replay.run("suite");
+        assert_eq!(ran.code, Some(0), "{workflow}: {}", ran.stdout);
+        assert_eq!(ran.outputs["pin"], "--rev", "{workflow}: a commit pin");
+        assert_eq!(ran.outputs["version"], reference);
+        if let Some(name) = with.iter().find(|(k, _)| k == "artifact-name") {
+            assert!(
+                !ran.outputs["artifact-name"].contains("${{"),
+                "{workflow}: {name:?}"
+            );
+        }
+        let installed = replay.run("install");
+        assert_eq!(installed.code, Some(0), "{}", installed.stderr);
+        let cargo = std::fs::read_to_string(replay.calls("cargo")).unwrap();
+        assert!(
+            cargo.contains(&format!(
+                "--git https://github.com/{repository} --rev {reference} "
+            )),
+            "{workflow}: {cargo}"
+        );
+
+        // Every output of the suite step the workflow reads is one the action has.
+        let prefix = format!("steps.{id}.outputs.");
+        for (start, _) in text.match_indices(&prefix) {
+            let name: String = text[start + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            assert!(
+                action["outputs"][&name].is_object(),
+                "{workflow}: the action has no output {name}"
+            );
+        }
+
+        // The JUnit report as a check run, after the gate, whatever its verdict; the gate stays
+        // the one verdict and the suite's per-rule annotations the only annotations.
+        let publish = steps[at + 1..]
+            .iter()
+            .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(PUBLISHER)))
+            .unwrap_or_else(|| panic!("{workflow}: no {PUBLISHER} step after the suite"));
+        let with = &publish["with"];
+        assert_eq!(
+            with["report_paths"],
+            format!("${{{{ steps.{id}.outputs.junit }}}}"),
+            "{workflow}"
+        );
+        assert!(
+            publish["if"]
+                .as_str()
+                .is_some_and(|c| c.contains("!cancelled()")),
+            "{workflow}: published also when the gate fails"
+        );
+        assert_eq!(with["skip_annotations"], true, "{workflow}");
+        assert!(
+            with["fail_on_failure"].is_null() || with["fail_on_failure"] == false,
+            "{workflow}"
+        );
+        // docs/vendors.md names the same pin.
+        let pin = publish["uses"].as_str().unwrap();
+        assert!(vendors.contains(pin), "docs/vendors.md does not name {pin}");
+    }
 }

@@ -147,3 +147,33 @@ fn the_schema_id_pattern_is_the_process_id_format() {
         );
     }
 }
+
+/// PROTOCOL.md, "Integers": `seq` and `protocolVersion` are JSON Schema
+/// `integer`s, which admit `2.0` and `2e0`; the suite reads them as the
+/// schema does, and refuses what the schema refuses.
+#[test]
+fn the_schema_integers_are_the_suites() {
+    use enmeshed_conformance::protocol::whole_number;
+    let schema = schema();
+    let defs = &schema["$defs"];
+    assert_eq!(defs["seq"]["type"], "integer");
+    assert_eq!(
+        defs["StartResult"]["properties"]["protocolVersion"]["type"],
+        "integer"
+    );
+    // What JSON Schema's `integer` admits: a number whose value is whole.
+    for (text, value) in [("2", 2), ("2.0", 2), ("2e0", 2), ("0.2e1", 2), ("1.0", 1)] {
+        let json: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(whole_number(&json), Some(value), "{text}");
+    }
+    for text in ["2.5", "-1", "\"2\"", "null", "true", "1e300"] {
+        let json: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(whole_number(&json), None, "{text}");
+    }
+    let protocol =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("PROTOCOL.md")).unwrap();
+    assert!(
+        protocol.contains("`2` and `2.0` alike"),
+        "PROTOCOL.md states the decision on integers"
+    );
+}

@@ -210,13 +210,17 @@ fn quiet_prints_only_the_failures_and_the_verdict() {
         6,
         "{out}"
     );
-    assert!(out.starts_with("\nFAILED "), "{out}");
+    // The failures by rule come first, then the per-scenario list.
+    assert!(
+        out.starts_with("\nfailures by rule: 2 rules fail 6 test cases"),
+        "{out}"
+    );
     assert_eq!(out.lines().last(), Some("79 passed, 6 failed, 0 skipped"));
 }
 
 #[test]
 #[ignore = "slow (over a second): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
-fn annotations_name_the_rule_of_each_unexpected_failure() {
+fn annotations_name_each_failing_rule_once_with_its_count() {
     use std::process::Command;
     let annotations = |output: &std::process::Output| -> Vec<String> {
         stdout(output)
@@ -233,7 +237,7 @@ fn annotations_name_the_rule_of_each_unexpected_failure() {
     ]);
     assert_eq!(flagged.status.code(), Some(1));
     let lines = annotations(&flagged);
-    let mut titles: Vec<&str> = lines
+    let titles: Vec<&str> = lines
         .iter()
         .map(|l| {
             l.strip_prefix("::error title=")
@@ -242,23 +246,26 @@ fn annotations_name_the_rule_of_each_unexpected_failure() {
                 .0
         })
         .collect();
-    titles.sort_unstable();
+    // One per failing rule, with its count; the rule failing a published
+    // scenario first.
     assert_eq!(
         titles,
         [
-            ["RID1.activeIdentityDeletionProcessAlreadyExists.message"; 4].as_slice(),
-            &["RID1.concurrent-loser-code"; 2]
+            "RID1.activeIdentityDeletionProcessAlreadyExists.message (4 test cases)",
+            "RID1.concurrent-loser-code (2 test cases)"
         ]
-        .concat()
     );
-    for scenario in cli::FAILING {
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.contains(&format!("::{scenario}: right code, wrong message"))),
-            "{scenario}: {lines:#?}"
-        );
-    }
+    assert!(
+        lines[0].contains("::fails 4 test cases (published 1, ")
+            && lines[0].contains(". Clearest example: "),
+        "{lines:#?}"
+    );
+    assert!(
+        cli::FAILING
+            .iter()
+            .any(|scenario| lines[0].contains(&format!(": {scenario}: right code, wrong message"))),
+        "{lines:#?}"
+    );
     // The verdict stays the last line.
     assert_eq!(
         stdout(&flagged).lines().last(),
