@@ -348,17 +348,18 @@ where
             .err()
     };
     let replayed = (0..REPLAYS).find_map(|_| replay());
-    let (verdict, step) = match replayed {
-        Some(d) => (d.verdict, Some(d.step)),
+    let (verdict, step, listed) = match replayed {
+        Some(d) => (d.verdict, Some(d.step), d.listed),
         // It failed once and passed on every replay: a timing-dependent
         // defect of the implementation, filed under the rule that failed.
         None => match last
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
         {
-            Some(d) => (nondeterministic(d.verdict), Some(d.step)),
+            Some(d) => (nondeterministic(d.verdict), Some(d.step), d.listed),
             None => (
                 Fault::suite(format!("{} (no typed verdict)", reason(&error))).into(),
+                None,
                 None,
             ),
         },
@@ -368,7 +369,7 @@ where
         verdict,
         step,
         steps: Some(render::numbered_steps(initial, ops, step)),
-        gherkin: Some(render::gherkin_scenario(initial, ops, step, events)),
+        gherkin: Some(render::gherkin_scenario(initial, ops, step, events, listed)),
     })
 }
 

@@ -348,6 +348,11 @@ fn assertions(
 /// Identities have no phrase yet and become comments (the scenario then says
 /// it is incomplete).
 ///
+/// With `listed` (the implementation's failure was the list of that Identity,
+/// read by the fuzzer's invariant check after the failing step), that
+/// Identity plays the scenario's Identity and the scenario ends with that
+/// read and its assertions.
+///
 /// With `events` (the implementation has the `events` capability, so the
 /// fuzzer checked them), every initiate and cancel also asserts its events
 /// (cycles of the scenario's Identity are spelled out call by call), and a
@@ -358,11 +363,14 @@ pub fn gherkin_scenario(
     ops: &[Op],
     failed: Option<usize>,
     events: bool,
+    listed: Option<usize>,
 ) -> String {
-    let main = failed
-        .and_then(|f| f.checked_sub(1))
-        .and_then(|f| ops.get(f))
-        .map_or(0, Op::identity);
+    let main = listed.unwrap_or_else(|| {
+        failed
+            .and_then(|f| f.checked_sub(1))
+            .and_then(|f| ops.get(f))
+            .map_or(0, Op::identity)
+    });
     let mut state = initial.clone();
     let mut scene = Scene::default();
     let mut body = String::new();
@@ -423,6 +431,28 @@ pub fn gherkin_scenario(
                 for (n, then) in thens.into_iter().enumerate() {
                     let _ = writeln!(body, "    {} {then}", if n == 0 { "Then" } else { "And" });
                 }
+            }
+        }
+    }
+    // The list the fuzzer's invariant check read after the failing step.
+    if listed.is_some() {
+        let op = Op::GetAll { identity: main };
+        let _ = writeln!(
+            body,
+            "    # the fuzzer's check after step {}: the list it read",
+            end
+        );
+        if let Some(steps) = lines(&state, &mut scene, main, &op) {
+            let before = state.clone();
+            let expected = step(&mut state, &op);
+            for (keyword, phrase) in steps {
+                let _ = writeln!(body, "    {keyword} {phrase}");
+            }
+            for (n, then) in assertions(&before, &state, main, &op, &expected)
+                .into_iter()
+                .enumerate()
+            {
+                let _ = writeln!(body, "    {} {then}", if n == 0 { "Then" } else { "And" });
             }
         }
     }
@@ -491,7 +521,7 @@ mod tests {
             Op::GetAll { identity: 0 },
             Op::GetActive { identity: 0 },
         ];
-        let gherkin = gherkin_scenario(&initial, &ops, Some(4), false);
+        let gherkin = gherkin_scenario(&initial, &ops, Some(4), false, None);
         parses(&gherkin);
         assert!(is_complete(&gherkin), "{gherkin}");
         assert!(gherkin.contains("its `gracePeriodEndsAt` is 3 days after its `createdAt`"));
@@ -547,7 +577,7 @@ mod tests {
                 device: None,
             },
         ];
-        let gherkin = gherkin_scenario(&initial, &ops, None, false);
+        let gherkin = gherkin_scenario(&initial, &ops, None, false, None);
         parses(&gherkin);
         assert!(
             gherkin.contains("Given another Identity has initiated an IdentityDeletionProcess"),

@@ -141,5 +141,12 @@ async fn a_wrong_list_between_two_operations_is_a_failure() {
         "{}",
         f.summary
     );
+    // The reproduction ends with the list the check read, asserted.
+    let gherkin = failure.gherkin.clone().unwrap_or_default();
+    assert!(
+        gherkin.contains("# the fuzzer's check after step")
+            && gherkin.contains("calls getIdentityDeletionProcesses"),
+        "{gherkin}"
+    );
     assert!(!rendered.contains("ERRORED"), "{rendered}");
 }
