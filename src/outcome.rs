@@ -82,6 +82,39 @@ impl ScenarioResult {
     pub fn fault(&self) -> Option<FaultKind> {
         self.verdict.as_ref().and_then(Verdict::fault)
     }
+
+    /// Whether the case is the suite's own problem, not the implementation's:
+    /// a step the suite does not define (`UNDEFINED`) or a fault of the suite
+    /// itself (`ERRORED SUITE`). Such a case judged nothing: it is never a
+    /// failure of the implementation, never an expected failure, and it
+    /// gives the run an exit code of its own (3, [`crate::run::exit`]).
+    pub fn suites_own(&self) -> bool {
+        self.outcome == Outcome::Undefined
+            || (self.outcome == Outcome::Errored && self.fault() == Some(FaultKind::Suite))
+    }
+
+    /// Whether the case failed or errored by the implementation's doing.
+    pub fn implementation_failed(&self) -> bool {
+        matches!(self.outcome, Outcome::Failed | Outcome::Errored) && !self.suites_own()
+    }
+}
+
+#[cfg(test)]
+impl ScenarioResult {
+    /// A result of the test case `scenario`, for unit tests.
+    pub(crate) fn sample(scenario: &str, outcome: Outcome, verdict: Option<Verdict>) -> Self {
+        Self {
+            feature: "f".into(),
+            scenario: scenario.into(),
+            tags: Vec::new(),
+            location: "f.feature:1".into(),
+            outcome,
+            cause: verdict.as_ref().map(Verdict::cause),
+            verdict,
+            message: None,
+            doc_location: None,
+        }
+    }
 }
 
 /// `documented at spec/use-cases/<page>.md:LINE`: how every sink names
@@ -106,5 +139,19 @@ impl TallyData {
             .iter()
             .filter(|s| s.outcome == outcome)
             .count()
+    }
+
+    /// How many cases ended with `outcome` by the implementation's doing
+    /// (the suite's own problems left out, [`ScenarioResult::suites_own`]).
+    pub fn count_charged(&self, outcome: Outcome) -> usize {
+        self.scenarios
+            .iter()
+            .filter(|s| s.outcome == outcome && !s.suites_own())
+            .count()
+    }
+
+    /// How many cases are the suite's own problem ([`ScenarioResult::suites_own`]).
+    pub fn suite_problems(&self) -> usize {
+        self.scenarios.iter().filter(|s| s.suites_own()).count()
     }
 }

@@ -135,8 +135,14 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
             }
         }
     }
+    let suites_own = report.failure.as_ref().is_some_and(|f| {
+        f.verdict.fault() == Some(enmeshed_conformance::verdict::FaultKind::Suite)
+    });
     ExitCode::from(if report.passed() && stale == 0 {
         EXIT_PASSED
+    } else if suites_own && stale == 0 {
+        println!("{}", enmeshed_conformance::run::suite_line(1));
+        enmeshed_conformance::run::exit::EXIT_INCOMPLETE
     } else {
         EXIT_FAILED
     })

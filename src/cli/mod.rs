@@ -20,18 +20,22 @@ pub use enmeshed_conformance::run::exit::{EXIT_FAILED, EXIT_PASSED, EXIT_USAGE};
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  passed (with --expectations: the failures are exactly the listed ones)
-  1  failed: a scenario failed or errored, the implementation did not start, or nothing ran
+  1  failed: the implementation failed or errored a test case, the gate found a problem,
+     the implementation did not start, or nothing ran
   2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started,
      an output file that is an input or another output or cannot be written (checked before the run)
-  3  incomplete: nothing failed, but a step of a hand-written scenario matches no phrase of the
-     suite (not your fault); a generated scenario with such a step is PENDING and changes no code";
+  3  incomplete, the suite's own fault, not yours: the implementation failed nothing, but the suite
+     could not judge a test case (a step of a hand-written scenario matches no phrase of the suite,
+     or ERRORED SUITE: a bug of the suite); a generated scenario whose step matches no phrase is
+     PENDING instead and changes no exit code";
 
 /// The exit codes of `fuzz`, `smoke` and `coverage`, as `--help` shows them.
 pub const EXIT_CODES_SHORT_HELP: &str = "\
 Exit codes:
   0  passed
   1  failed or errored, or the implementation did not start
-  2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started";
+  2  bad usage: a bad option or value, a missing file, an --adapter-cmd that cannot be started
+  3  (fuzz) incomplete, the suite's own fault, not yours: a property ended with ERRORED SUITE";
 
 /// Conformance suite for enmeshed IdentityDeletionProcesses.
 #[derive(Debug, Parser)]

@@ -62,6 +62,16 @@ pub enum Finding {
         /// The entry or waiver.
         entry: String,
     },
+    /// A test case the suite could not judge: a step it does not define or a
+    /// fault of the suite itself. The suite's own problem, never the
+    /// implementation's: no entry can list it, and it keeps the gate from
+    /// passing (exit code 3 when nothing else fails).
+    SuiteProblem {
+        /// The test case.
+        scenario: String,
+        /// Why the suite could not judge it.
+        cause: String,
+    },
     /// A pattern matched more scenarios than allowed.
     TooBroad {
         /// The entry.
@@ -97,6 +107,10 @@ impl Finding {
                     cause.lines().next().unwrap_or_default()
                 )
             }
+            Finding::SuiteProblem { scenario, cause } => format!(
+                "SUITE FAULT {scenario}: {} (the suite's own problem, not the implementation's: report it to the suite)",
+                cause.lines().next().unwrap_or_default()
+            ),
             Finding::Stale { entry, .. } => {
                 format!("STALE {entry}: the scenario passed; remove the entry")
             }
@@ -135,6 +149,16 @@ pub fn outcome_of(result: &ScenarioResult) -> Option<Outcome> {
         // The suite's own gap is never an expected failure of the implementation.
         RunOutcome::Undefined => Some(Outcome::Undefined),
     }
+}
+
+/// Whether `result` failed under a race rule of the catalogue.
+fn fails_by_race(result: &ScenarioResult) -> bool {
+    result
+        .verdict
+        .as_ref()
+        .and_then(Verdict::rule)
+        .and_then(|r| crate::rules::find(r.as_str()))
+        .is_some_and(|r| r.race)
 }
 
 /// The entries by exact scenario name, and the pattern entries, so that
@@ -244,6 +268,15 @@ pub fn check_each(
         if let Some(entry) = entry {
             matched[entry.index] += 1;
         }
+        if result.suites_own() {
+            let finding = Finding::SuiteProblem {
+                scenario: result.scenario.clone(),
+                cause: result.cause.clone().unwrap_or_default(),
+            };
+            judged[at] = Some(Judged::Problem(finding.clone()));
+            findings.push(finding);
+            continue;
+        }
         let waived = match (&result.outcome, &result.verdict) {
             (RunOutcome::Failed, Some(Verdict::Failed(failure))) => {
                 expectations.waivers.iter().find(|w| w.pin.matches(failure))
@@ -292,6 +325,27 @@ pub fn check_each(
                     cause.lines().next().unwrap_or_default()
                 ),
             },
+            (Some(entry), Some(Outcome::Errored))
+                if entry.fault.is_some()
+                    && result.fault() != entry.fault.map(FaultKind::Adapter) =>
+            {
+                Finding::Mismatch {
+                    entry: entry.label(),
+                    scenario: result.scenario.clone(),
+                    detail: format!(
+                        "expected to be errored with {}, it errored with {}: {}",
+                        entry.fault.map_or("?", |f| f.label()),
+                        result.fault().map_or("?", FaultKind::label),
+                        cause.lines().next().unwrap_or_default()
+                    ),
+                }
+            }
+            // A race entry: which race rule a race trips first is up to the race.
+            (Some(entry), Some(Outcome::Failed)) if entry.race && fails_by_race(result) => {
+                Finding::Expected {
+                    scenario: result.scenario.clone(),
+                }
+            }
             (Some(entry), Some(_))
                 if entry.rule.as_ref().is_some_and(|rule| {
                     result
@@ -367,4 +421,121 @@ pub fn check_each(
         }
     }
     (findings, judged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapter::AdapterError;
+    use crate::verdict::{Failure, Fault, RuleId};
+
+    fn expectations(text: &str) -> Expectations {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.toml");
+        std::fs::write(&path, text).unwrap();
+        super::super::load(&path).unwrap()
+    }
+
+    fn result(outcome: RunOutcome, verdict: Option<Verdict>) -> ScenarioResult {
+        ScenarioResult::sample("s", outcome, verdict)
+    }
+
+    fn failed(rule: &'static str) -> ScenarioResult {
+        result(
+            RunOutcome::Failed,
+            Some(Failure::new(RuleId::new(rule), "x").into()),
+        )
+    }
+
+    fn errored(fault: AdapterFault) -> ScenarioResult {
+        let error = AdapterError::new(fault, "m");
+        result(
+            RunOutcome::Errored,
+            Some(Fault::adapter("calling getAll", &error).into()),
+        )
+    }
+
+    fn judge(text: &str, result: ScenarioResult) -> Vec<Finding> {
+        check(&expectations(text), &[result], &BTreeMap::new())
+    }
+
+    #[test]
+    fn a_race_entry_accepts_a_pass_and_any_race_rule_but_no_other_rule() {
+        let race = "[[expected]]\nscenario = \"s\"\noutcome = \"failed\"\nrule = \"INVARIANT.serializable\"\nrace = true\nreason = \"r\"\n";
+        let expected = |f: &[Finding]| matches!(f, [Finding::Expected { .. }]);
+        assert!(expected(&judge(race, failed("INVARIANT.serializable"))));
+        assert!(expected(&judge(race, failed("RID1.concurrent-one-winner"))));
+        assert!(judge(race, result(RunOutcome::Passed, None)).is_empty());
+        assert!(matches!(
+            judge(race, failed("RID1.status")).as_slice(),
+            [Finding::Mismatch { detail, .. }] if detail.contains("another rule")
+        ));
+        // Without `race`, the rule must be the listed one.
+        let plain = "[[expected]]\nscenario = \"s\"\noutcome = \"failed\"\nrule = \"RID1.concurrent-one-winner\"\nreason = \"r\"\n";
+        assert!(matches!(
+            judge(plain, failed("INVARIANT.serializable")).as_slice(),
+            [Finding::Mismatch { .. }]
+        ));
+    }
+
+    #[test]
+    fn an_errored_entry_accepts_only_its_fault_kind() {
+        let declined = "[[expected]]\nscenario = \"s\"\noutcome = \"errored\"\nfault = \"DECLINED\"\nreason = \"r\"\n";
+        assert!(matches!(
+            judge(declined, errored(AdapterFault::Declined)).as_slice(),
+            [Finding::Expected { .. }]
+        ));
+        for other in [
+            AdapterFault::Crash,
+            AdapterFault::Protocol,
+            AdapterFault::Timeout,
+        ] {
+            assert!(
+                matches!(
+                    judge(declined, errored(other)).as_slice(),
+                    [Finding::Mismatch { .. }]
+                ),
+                "{other:?}"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.toml");
+        for (text, error) in [
+            (
+                "[[expected]]\nscenario = \"s\"\noutcome = \"errored\"\nreason = \"r\"\n",
+                "`fault` is missing",
+            ),
+            (
+                "[[expected]]\nscenario = \"s\"\noutcome = \"failed\"\nfault = \"CRASH\"\nreason = \"r\"\n",
+                "an `failed` outcome has none",
+            ),
+            (
+                "[[expected]]\nscenario = \"s\"\noutcome = \"errored\"\nfault = \"TIMEOUT\"\nreason = \"r\"\n",
+                "not \"TIMEOUT\"",
+            ),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let refused = super::super::load(&path).unwrap_err();
+            assert!(refused.contains(error), "{text}: {refused}");
+        }
+    }
+
+    #[test]
+    fn the_suites_own_fault_is_never_an_expected_failure() {
+        let entry = "[[expected]]\nscenario = \"s\"\noutcome = \"errored\"\nfault = \"DECLINED\"\nreason = \"r\"\n";
+        let suite = result(
+            RunOutcome::Errored,
+            Some(Fault::suite("the scenario contradicts itself").into()),
+        );
+        let findings = judge(entry, suite);
+        assert!(
+            matches!(findings.as_slice(), [Finding::SuiteProblem { cause, .. }] if cause.contains("contradicts")),
+            "{findings:?}"
+        );
+        assert!(findings[0].fails());
+        assert!(matches!(
+            judge("", result(RunOutcome::Undefined, None)).as_slice(),
+            [Finding::SuiteProblem { .. }]
+        ));
+    }
 }

@@ -1,5 +1,6 @@
 //! Reading and validating an expectations file.
 
+use crate::adapter::AdapterFault;
 use crate::oracle::Pin;
 use crate::verdict::{InputClass, OutcomeClass};
 use regex::Regex;
@@ -62,8 +63,14 @@ pub struct Expectation {
     pub outcome: Outcome,
     /// The rule id the failure must be filed under (a failed outcome).
     pub rule: Option<String>,
+    /// The fault kind an `errored` outcome must have (`fault = "DECLINED"`):
+    /// an entry for one fault never accepts another (a CRASH, a PROTOCOL
+    /// fault); a timeout is the `timeout` outcome.
+    pub fault: Option<AdapterFault>,
     /// The failure is a race (its `rule` is a race rule): a run in which the
-    /// test case passed does not make the entry stale.
+    /// test case passed does not make the entry stale, and a failure under
+    /// any race rule is the race it lists (which race rule a race trips
+    /// first is up to the race); a failure under any other rule is not.
     pub race: bool,
     /// How the cause must start (the older form; `--update-expectations`
     /// replaces it by `rule`).
@@ -328,9 +335,38 @@ impl Lines {
     }
 }
 
-const KEYS: [&str; 9] = [
-    "id", "scenario", "pattern", "outcome", "rule", "race", "message", "reason", "issue",
+const KEYS: [&str; 10] = [
+    "id", "scenario", "pattern", "outcome", "rule", "fault", "race", "message", "reason", "issue",
 ];
+
+/// The fault kinds an `errored` entry may name (a timeout is the `timeout`
+/// outcome; the suite's own faults are never an entry).
+const ENTRY_FAULTS: [AdapterFault; 5] = [
+    AdapterFault::Declined,
+    AdapterFault::Protocol,
+    AdapterFault::Crash,
+    AdapterFault::Unsupported,
+    AdapterFault::Internal,
+];
+
+/// The `fault` of an entry: mandatory for `errored`, refused otherwise.
+fn entry_fault(table: &Table, outcome: Outcome, at: &str) -> Result<Option<AdapterFault>, String> {
+    let names = ENTRY_FAULTS.map(AdapterFault::label).join(", ");
+    match (string(table, "fault", at)?, outcome) {
+        (None, Outcome::Errored) => Err(format!(
+            "{at}: `fault` is missing: an `errored` entry names the fault kind it expects (one of {names})"
+        )),
+        (None, _) => Ok(None),
+        (Some(name), Outcome::Errored) => ENTRY_FAULTS
+            .into_iter()
+            .find(|f| f.label() == name)
+            .map(Some)
+            .ok_or_else(|| format!("{at}: `fault` must be one of {names}, not {name:?}")),
+        (Some(_), other) => Err(format!(
+            "{at}: `fault` names the fault kind of an `errored` outcome; an `{other}` outcome has none"
+        )),
+    }
+}
 
 /// The race rules, for messages.
 fn race_rules() -> String {
@@ -561,6 +597,7 @@ fn read_document(
                 race_rules()
             ));
         }
+        let fault = entry_fault(table, outcome, &at)?;
         entries.push(Expectation {
             index,
             line,
@@ -569,6 +606,7 @@ fn read_document(
             pattern,
             outcome,
             rule,
+            fault,
             race,
             message: string(table, "message", &at)?,
             reason,

@@ -74,9 +74,16 @@ impl std::fmt::Debug for Scope<'_> {
 /// matches ran in full and did not fail, or when it matches no test case of
 /// the suite: an entry of a test case that did not run (a property left
 /// out, a reduced fuzz budget, a capability skip) is kept byte for byte.
+/// `replays` are the results of the race-sensitive test cases run again
+/// ([`crate::run`] replays them): a test case that passed in `results` but
+/// failed under a race rule in a replay is listed with that failure and
+/// `race = true`, so that the race it lost once does not fail a later gate.
+/// The suite's own problems (an undefined step, a fault of the suite) are
+/// never listed.
 pub fn update(
     path: &Path,
     results: &[ScenarioResult],
+    replays: &[ScenarioResult],
     scope: Scope<'_>,
 ) -> Result<UpdateSummary, String> {
     let text = match crate::fsio::read_text(path, crate::fsio::read::EXPECTATIONS_LIMIT) {
@@ -93,10 +100,20 @@ pub fn update(
     } else {
         load(path)?
     };
-    let failures: Vec<&ScenarioResult> = results
-        .iter()
-        .filter(|r| outcome_of(r).is_some_and(|o| o != Outcome::Undefined))
-        .collect();
+    let listable = |r: &&ScenarioResult| !r.suites_own() && outcome_of(r).is_some();
+    let mut failures: Vec<&ScenarioResult> = results.iter().filter(listable).collect();
+    // A race lost in a replay: the first such failure of each test case that passed.
+    for replay in replays.iter().filter(listable) {
+        let passed_in_run = results
+            .iter()
+            .any(|r| r.scenario == replay.scenario && outcome_of(r).is_none());
+        let race = rule_of(replay)
+            .and_then(|rule| crate::rules::find(&rule))
+            .is_some_and(|r| r.race);
+        if passed_in_run && race && !failures.iter().any(|f| f.scenario == replay.scenario) {
+            failures.push(replay);
+        }
+    }
     let mut summary = UpdateSummary::default();
     let mut covered = vec![false; failures.len()];
     // Failures by scenario name, so that an exact entry finds its failures
@@ -183,7 +200,16 @@ enum Action<'a> {
     Refile(&'a ScenarioResult),
 }
 
-/// Files `table` under `result`'s outcome and rule id (never its message).
+/// The fault kind an `errored` entry names, as the file spells it.
+fn fault_of(result: &ScenarioResult) -> Option<&'static str> {
+    match (outcome_of(result), result.fault()) {
+        (Some(Outcome::Errored), Some(kind)) => Some(kind.label()),
+        _ => None,
+    }
+}
+
+/// Files `table` under `result`'s outcome, rule id (with `race`) and fault
+/// kind; never its message.
 fn refile(table: &mut Table, result: &ScenarioResult) {
     if let Some(outcome) = outcome_of(result) {
         table["outcome"] = value(outcome.name());
@@ -200,6 +226,12 @@ fn refile(table: &mut Table, result: &ScenarioResult) {
             table.remove("race");
         }
     }
+    match fault_of(result) {
+        Some(fault) => table["fault"] = value(fault),
+        None => {
+            table.remove("fault");
+        }
+    }
 }
 
 /// The entry of an unlisted failure, with a reason still to be written.
@@ -209,13 +241,7 @@ fn new_entry(result: &ScenarioResult) -> Table {
         table["id"] = value(id);
     }
     table["scenario"] = value(result.scenario.clone());
-    if let Some(outcome) = outcome_of(result) {
-        table["outcome"] = value(outcome.name());
-    }
-    if let Some(rule) = rule_of(result) {
-        table["rule"] = value(rule.clone());
-        set_race(&mut table, &rule);
-    }
+    refile(&mut table, result);
     table["reason"] =
         value("TODO: say why this failure is tolerated (added by --update-expectations)");
     table
@@ -306,4 +332,75 @@ fn rewrite_pieces(
         out.push_str(&document.to_string());
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapter::{AdapterError, AdapterFault};
+    use crate::outcome::Outcome as RunOutcome;
+    use crate::verdict::{Failure, Fault, RuleId, Verdict};
+
+    fn result(scenario: &str, outcome: RunOutcome, verdict: Option<Verdict>) -> ScenarioResult {
+        ScenarioResult::sample(scenario, outcome, verdict)
+    }
+
+    fn failed(scenario: &str, rule: &'static str) -> ScenarioResult {
+        let verdict = Failure::new(RuleId::new(rule), "x").into();
+        result(scenario, RunOutcome::Failed, Some(verdict))
+    }
+
+    #[test]
+    fn a_race_lost_in_a_replay_is_listed_and_the_suites_faults_never_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.toml");
+        let declined = AdapterError::new(AdapterFault::Declined, "no");
+        let results = [
+            result("burst", RunOutcome::Passed, None),
+            result("sequential", RunOutcome::Passed, None),
+            result(
+                "declined",
+                RunOutcome::Errored,
+                Some(Fault::adapter("calling get", &declined).into()),
+            ),
+            result(
+                "contradicts",
+                RunOutcome::Errored,
+                Some(Fault::suite("the scenario contradicts itself").into()),
+            ),
+            result("undefined", RunOutcome::Undefined, None),
+        ];
+        let replays = [
+            result("burst", RunOutcome::Passed, None),
+            failed("burst", "INVARIANT.serializable"),
+            failed("burst", "RID1.concurrent-one-winner"),
+            // A replay's failure under a rule that is no race rule is not a race.
+            failed("sequential", "RID1.status"),
+        ];
+        let ran_in_full = |_: &ScenarioResult| true;
+        let scope = Scope {
+            ran_in_full: &ran_in_full,
+            left_out: &[],
+        };
+        let summary = update(&path, &results, &replays, scope).unwrap();
+        assert_eq!(summary.added, 2);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let loaded = crate::expectations::load(&path).unwrap();
+        let burst = loaded
+            .entries
+            .iter()
+            .find(|e| e.scenario.as_deref() == Some("burst"))
+            .unwrap();
+        assert!(burst.race, "{text}");
+        assert_eq!(burst.rule.as_deref(), Some("INVARIANT.serializable"));
+        let errored = loaded
+            .entries
+            .iter()
+            .find(|e| e.scenario.as_deref() == Some("declined"))
+            .unwrap();
+        assert_eq!(errored.fault, Some(AdapterFault::Declined), "{text}");
+        for absent in ["sequential", "contradicts", "undefined"] {
+            assert!(!text.contains(absent), "{absent}: {text}");
+        }
+    }
 }

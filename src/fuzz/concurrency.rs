@@ -1,4 +1,11 @@
 //! Concurrent calls: the invariant must hold under races, not only in sequence.
+//!
+//! Every defect a race shows is filed under a race rule of the catalogue
+//! (`crate::rules`), one per property: what a burst breaks is
+//! `INVARIANT.serializable` (also two Active processes seen mid-burst), what
+//! concurrent initiates break is `RID1.concurrent-*`. Which of them a race
+//! trips first is up to the race; an expectations entry with `race = true`
+//! accepts any race rule, never another rule (issue 26).
 
 use crate::adapter::{Adapter, AdapterError, CallError, IdentityHandle};
 use crate::domain::{ErrorKind, Function, IdentityDeletionProcess, Status};
@@ -131,8 +138,11 @@ pub async fn concurrent_initiates(
     let all = all(adapter.as_ref(), &identity).await?;
     let active = active_count(&all);
     if active != 1 || all.len() != 1 {
+        // One defect, one rule: a race that leaves two processes is filed
+        // where the one that let two initiates through is (not under
+        // INVARIANT.one-active one time and here the next).
         return Err(failed(
-            "INVARIANT.one-active",
+            "RID1.concurrent-one-winner",
             format!(
                 "after {k} concurrent initiates: {} processes, {active} Active",
                 all.len()
@@ -252,8 +262,11 @@ pub async fn bursts(
                         .into());
                 }
                 (BurstCall::Observe(i), Ok(count)) if count > 1 => {
+                    // Two Active processes seen mid-burst is a state no serial order
+                    // explains: filed under the burst's one race rule, as the state
+                    // after the burst is, whichever of the two the race shows first.
                     return Err(failed(
-                        "INVARIANT.one-active",
+                        "INVARIANT.serializable",
                         format!(
                             "burst {}: Identity {} was seen with {count} Active processes",
                             number + 1,

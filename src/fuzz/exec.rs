@@ -21,6 +21,9 @@ pub struct Divergence {
     pub step: usize,
     /// The typed verdict.
     pub verdict: Verdict,
+    /// The Identity whose list, read by the invariant check after the step,
+    /// was wrong (`None`: the step's own answer, or another check).
+    pub listed: Option<usize>,
 }
 
 impl fmt::Display for Divergence {
@@ -38,7 +41,13 @@ pub async fn execute(
     events: bool,
     seen: impl Fn(),
 ) -> Result<(), Divergence> {
-    let at = |step: usize| move |verdict: Verdict| Divergence { step, verdict };
+    let at = |step: usize| {
+        move |verdict: Verdict| Divergence {
+            step,
+            verdict,
+            listed: None,
+        }
+    };
     let mut oracle = Oracle::with_waivers(waivers.clone());
     let mut handles = Vec::new();
     for _ in &initial.identities {
@@ -90,9 +99,13 @@ pub async fn execute(
                 .await
                 .map_err(at(index + 1))?;
         }
-        check_invariant(adapter, &handles, waivers)
+        check_invariant(adapter, &mut oracle, &handles, waivers)
             .await
-            .map_err(at(index + 1))?;
+            .map_err(|(listed, verdict)| Divergence {
+                step: index + 1,
+                verdict,
+                listed,
+            })?;
     }
     Ok(())
 }
@@ -310,31 +323,39 @@ pub(super) async fn judged_call(
     Ok(())
 }
 
-/// After every step: at most one Active process per Identity.
+/// After every step: at most one Active process per Identity. The list
+/// each check reads is an answer like any other and is judged by the oracle
+/// in full (a wrong list between two operations is a failure, not only the
+/// lists an operation asked for).
 async fn check_invariant(
     adapter: &dyn Adapter,
+    oracle: &mut Oracle,
     handles: &[IdentityHandle],
     waivers: &Waivers,
-) -> Result<(), Verdict> {
+) -> Result<(), (Option<usize>, Verdict)> {
     for (i, handle) in handles.iter().enumerate() {
-        let all = match adapter.get_all(handle).await {
-            Ok(all) => all,
+        let (window, result) = measure(|| adapter.get_all(handle)).await;
+        let all = match &result {
+            Ok(all) => all.clone(),
             Err(CallError::Adapter(e)) => {
-                return Err(Fault::adapter(
-                    format!("checking the invariant ({})", Function::GetAll),
-                    &e,
-                )
-                .into());
+                return Err((
+                    None,
+                    Fault::adapter(format!("checking the invariant ({})", Function::GetAll), e)
+                        .into(),
+                ));
             }
             Err(CallError::Malformed(m)) => {
-                return Err(crate::oracle::check_malformed("RID5", &m).into());
+                return Err((Some(i), crate::oracle::check_malformed("RID5", m).into()));
             }
             Err(CallError::Domain(e)) => {
-                return Err(Failure::new(
-                    RuleId::new("RID5.succeeds"),
-                    format!("{} failed: {e}", Function::GetAll),
-                )
-                .into());
+                return Err((
+                    Some(i),
+                    Failure::new(
+                        RuleId::new("RID5.succeeds"),
+                        format!("{} failed: {e}", Function::GetAll),
+                    )
+                    .into(),
+                ));
             }
         };
         let active = all
@@ -342,11 +363,26 @@ async fn check_invariant(
             .filter(|p| p.status == Status::Active.as_str())
             .count();
         if active > 1 {
-            waivers.judge(Err(Failure::new(
-                RuleId::new("INVARIANT.one-active"),
-                format!("Identity {} has {active} Active processes", i + 1),
-            )))?;
+            waivers
+                .judge(Err(Failure::new(
+                    RuleId::new("INVARIANT.one-active"),
+                    format!("Identity {} has {active} Active processes", i + 1),
+                )))
+                .map_err(|f| (Some(i), Verdict::from(f)))?;
         }
+        let expected = oracle.apply_as(i, &Call::GetAll, window, None);
+        oracle
+            .check_answer(i, Function::GetAll, &expected, &result.map(Returned::Many))
+            .map_err(|f| {
+                (
+                    Some(i),
+                    Verdict::from(f.context(&format!(
+                        "Identity {}: {} (checking the invariant)",
+                        i + 1,
+                        Function::GetAll
+                    ))),
+                )
+            })?;
     }
     Ok(())
 }

@@ -202,6 +202,9 @@ pub const MODEL: &str = "model";
 pub const CONCURRENT_INITIATES: &str = "concurrent initiates";
 /// The bursts property's name.
 pub const BURSTS: &str = "bursts";
+
+/// The properties that make concurrent calls (race-sensitive test cases).
+pub const CONCURRENCY_PROPERTIES: [&str; 2] = [CONCURRENT_INITIATES, BURSTS];
 /// The three properties, in the order they run.
 pub const PROPERTIES: [&str; 3] = [MODEL, CONCURRENT_INITIATES, BURSTS];
 
@@ -374,17 +377,18 @@ where
             .err()
     };
     let replayed = (0..REPLAYS).find_map(|_| replay());
-    let (verdict, step) = match replayed {
-        Some(d) => (d.verdict, Some(d.step)),
+    let (verdict, step, listed) = match replayed {
+        Some(d) => (d.verdict, Some(d.step), d.listed),
         // It failed once and passed on every replay: a timing-dependent
         // defect of the implementation, filed under the rule that failed.
         None => match last
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
         {
-            Some(d) => (nondeterministic(d.verdict), Some(d.step)),
+            Some(d) => (nondeterministic(d.verdict), Some(d.step), d.listed),
             None => (
                 Fault::suite(format!("{} (no typed verdict)", reason(&error))).into(),
+                None,
                 None,
             ),
         },
@@ -395,7 +399,7 @@ where
         step,
         steps: Some(render::numbered_steps(initial, ops, step)),
         gherkin: Some(render::gherkin_scenario(
-            initial, ops, step, events, set_clock,
+            initial, ops, step, events, set_clock, listed,
         )),
     })
 }

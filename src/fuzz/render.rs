@@ -365,6 +365,11 @@ fn assertions(
 /// Identities have no phrase yet and become comments (the scenario then says
 /// it is incomplete).
 ///
+/// With `listed` (the implementation's failure was the list of that Identity,
+/// read by the fuzzer's invariant check after the failing step), that
+/// Identity plays the scenario's Identity and the scenario ends with that
+/// read and its assertions.
+///
 /// With `events` (the implementation has the `events` capability, so the
 /// fuzzer checked them), every initiate and cancel also asserts its events
 /// (cycles of the scenario's Identity are spelled out call by call), and a
@@ -376,11 +381,14 @@ pub fn gherkin_scenario(
     failed: Option<usize>,
     events: bool,
     set_clock: bool,
+    listed: Option<usize>,
 ) -> String {
-    let main = failed
-        .and_then(|f| f.checked_sub(1))
-        .and_then(|f| ops.get(f))
-        .map_or(0, Op::identity);
+    let main = listed.unwrap_or_else(|| {
+        failed
+            .and_then(|f| f.checked_sub(1))
+            .and_then(|f| ops.get(f))
+            .map_or(0, Op::identity)
+    });
     let mut state = initial.clone();
     let mut scene = Scene {
         set_clock,
@@ -450,6 +458,28 @@ pub fn gherkin_scenario(
             }
         }
     }
+    // The list the fuzzer's invariant check read after the failing step.
+    if listed.is_some() {
+        let op = Op::GetAll { identity: main };
+        let _ = writeln!(
+            body,
+            "    # the fuzzer's check after step {}: the list it read",
+            end
+        );
+        if let Some(steps) = lines(&state, &mut scene, main, &op) {
+            let before = state.clone();
+            let expected = step(&mut state, &op);
+            for (keyword, phrase) in steps {
+                let _ = writeln!(body, "    {keyword} {phrase}");
+            }
+            for (n, then) in assertions(&before, &state, main, &op, &expected)
+                .into_iter()
+                .enumerate()
+            {
+                let _ = writeln!(body, "    {} {then}", if n == 0 { "Then" } else { "And" });
+            }
+        }
+    }
     // The fuzzer read the events of every Identity after every step; a
     // scenario has only the Identities its steps create.
     if events && initial.identities.len() > 1 + scene.others.len() {
@@ -515,7 +545,7 @@ mod tests {
             Op::GetAll { identity: 0 },
             Op::GetActive { identity: 0 },
         ];
-        let gherkin = gherkin_scenario(&initial, &ops, Some(4), false, false);
+        let gherkin = gherkin_scenario(&initial, &ops, Some(4), false, false, None);
         parses(&gherkin);
         assert!(is_complete(&gherkin), "{gherkin}");
         assert!(gherkin.contains("its `gracePeriodEndsAt` is 3 days after its `createdAt`"));
@@ -580,7 +610,7 @@ mod tests {
             .nth(index.index(later))
             .unwrap()
             .at;
-        let gherkin = gherkin_scenario(&initial, &ops, None, false, true);
+        let gherkin = gherkin_scenario(&initial, &ops, None, false, true, None);
         parses(&gherkin);
         assert!(
             gherkin.contains(&format!(
@@ -593,7 +623,7 @@ mod tests {
         let mut state = initial.clone();
         step(&mut state, &ops[0]);
         assert_eq!(super::super::ops::clock_instant(&state, 0), target);
-        let without = gherkin_scenario(&initial, &ops, None, false, false);
+        let without = gherkin_scenario(&initial, &ops, None, false, false, None);
         assert!(!is_complete(&without), "{without}");
     }
 
@@ -622,7 +652,7 @@ mod tests {
                 device: None,
             },
         ];
-        let gherkin = gherkin_scenario(&initial, &ops, None, false, false);
+        let gherkin = gherkin_scenario(&initial, &ops, None, false, false, None);
         parses(&gherkin);
         assert!(
             gherkin.contains("Given another Identity has initiated an IdentityDeletionProcess"),

@@ -9,8 +9,8 @@ use crate::results::{Case, CaseVerdict, ResultsFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-/// `passed / judged` as a cell: count and percentage (skips are not judged;
-/// expected failures are failures here).
+/// `passed / judged` as a cell: count and percentage (skips and the suite's
+/// own faults are not judged; expected failures are failures here).
 fn percent_cell(passed: usize, judged: usize) -> String {
     if judged == 0 {
         return "<td class=\"absent\">—</td>".to_owned();
@@ -24,7 +24,7 @@ fn percent_cell(passed: usize, judged: usize) -> String {
     )
 }
 
-/// Passed and judged cases (skips are not judged).
+/// Passed and judged cases (skips and the suite's own faults are not judged).
 #[derive(Debug, Clone, Copy, Default)]
 struct Tally {
     passed: usize,
@@ -33,7 +33,7 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, case: &Case) {
-        if case.verdict != CaseVerdict::Skipped {
+        if case.verdict != CaseVerdict::Skipped && !super::suites_own(case) {
             self.judged += 1;
             if case.verdict == CaseVerdict::Passed {
                 self.passed += 1;

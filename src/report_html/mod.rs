@@ -264,6 +264,17 @@ fn outcome(case: &crate::results::Case) -> &'static str {
     }
 }
 
+/// Whether a case is the suite's own problem, not the implementation's: a
+/// step the suite does not define, or a fault of the suite itself.
+fn suites_own(case: &crate::results::Case) -> bool {
+    use crate::results::CaseVerdict;
+    match case.verdict {
+        CaseVerdict::Undefined => true,
+        CaseVerdict::Errored => case.fault.as_deref() == Some("SUITE"),
+        _ => false,
+    }
+}
+
 /// A level badge.
 fn level_badge(level: crate::levels::Level) -> String {
     format!(

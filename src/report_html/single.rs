@@ -2,7 +2,7 @@
 
 use super::diff::highlight;
 use super::escape::{anchor, esc, inline_code};
-use super::{Section, cut, cut_note, joined, level_badge, outcome, page, visit};
+use super::{Section, cut, cut_note, joined, level_badge, outcome, page, suites_own, visit};
 use crate::levels::Level;
 use crate::results::{Case, CaseVerdict, ResultsFile};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -113,7 +113,8 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
     out.push_str("<div class=\"scroll\"><table id=\"levels\">\n<caption>Test cases per level</caption>\n<thead><tr><th scope=\"col\">level</th><th scope=\"col\" class=\"meaning\">where the rules come from</th><th scope=\"col\">passed</th><th scope=\"col\">failed</th><th scope=\"col\">errored</th><th scope=\"col\">expected</th><th scope=\"col\">skipped</th><th scope=\"col\">pending</th></tr></thead>\n<tbody>\n");
     // One pass over the cases, not one per level and outcome.
     let mut counts: HashMap<(Level, &str), usize> = HashMap::new();
-    for case in visit(run.cases.iter()) {
+    // The suite's own faults are counted apart, below the table.
+    for case in visit(run.cases.iter()).filter(|c| !suites_own(c)) {
         *counts.entry((case.level, outcome(case))).or_default() += 1;
     }
     for level in Level::ALL {
@@ -123,14 +124,22 @@ fn header(out: &mut String, run: &ResultsFile, title: &str) {
             "<tr data-level=\"{level}\"><th scope=\"row\">{level}</th><td class=\"meaning\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(level.meaning()),
             count("passed"),
-            count("failed") + count("undefined"),
+            count("failed"),
             count("errored"),
             count("expected"),
             count("skipped"),
             count("pending"),
         );
     }
-    out.push_str("</tbody>\n</table></div>\n</header>\n");
+    out.push_str("</tbody>\n</table></div>\n");
+    let own = run.cases.iter().filter(|c| suites_own(c)).count();
+    if own > 0 {
+        let _ = writeln!(
+            out,
+            "<p id=\"suite-faults\">Not judged: {own} test cases, the suite's own problem (a step it does not define, or a fault of the suite), not the implementation's; not counted above.</p>"
+        );
+    }
+    out.push_str("</header>\n");
 }
 
 fn data_attrs(case: &Case) -> String {

@@ -27,11 +27,12 @@ pub mod start_failure;
 pub mod tags;
 
 pub use policy::{RunVerdict, gate_passed, verdict};
-pub use result::{Counts, Gate, MAX_LISTED, RunResult};
+pub use result::{Counts, Gate, MAX_LISTED, RunResult, suite_line};
 
 use crate::adapter::Adapter;
 use crate::expectations::{self, Expectations, Finding};
 use crate::levels::Level;
+use crate::outcome::ScenarioResult;
 use crate::results;
 use crate::runner::properties::FuzzBudget;
 use crate::runner::{self, RunError, RunOptions, RunReport, junit, reports};
@@ -400,14 +401,66 @@ impl Run {
         };
         let adapter = self.the_adapter()?;
         let (options, expectations) = self.prepare()?;
-        let report = match runner::run(adapter, &options).await {
+        let report = match runner::run(adapter.clone(), &options).await {
             Ok(report) => report,
             Err(e @ RunError::Features(_)) => {
                 return Err(Error::Usage(e.to_string()));
             }
             Err(e) => return Err(Error::Failed(e.to_string())),
         };
-        Ok(self.finish(&options, report, expectations.as_ref()))
+        let replays = if self.update_expectations && self.expectations.is_some() {
+            Self::replay_races(adapter, &options, &report).await
+        } else {
+            Vec::new()
+        };
+        Ok(self.finish(&options, report, expectations.as_ref(), &replays))
+    }
+
+    /// `--update-expectations`: runs the race-sensitive test cases of
+    /// `report` ([`race_sensitive`]) [`RACE_REPLAYS`] more times, without
+    /// console or reports, and returns their results: a race the first run
+    /// did not lose is then listed too, so that a later gate that loses it
+    /// finds it expected.
+    async fn replay_races(
+        adapter: Arc<dyn Adapter>,
+        options: &RunOptions,
+        report: &RunReport,
+    ) -> Vec<ScenarioResult> {
+        let names: Vec<String> = report
+            .records
+            .iter()
+            .filter(|r| race_sensitive(r))
+            .map(|r| regex::escape(&r.result.scenario))
+            .collect();
+        if names.is_empty() {
+            return Vec::new();
+        }
+        let Ok(name) = Regex::new(&format!("^(?:{})$", names.join("|"))) else {
+            return Vec::new();
+        };
+        let mut replay = options.clone();
+        replay.name = Some(name.clone());
+        replay.console = false;
+        replay.junit = None;
+        replay.json = None;
+        replay.summary = None;
+        // The model property is sequential: only the concurrency properties run again.
+        if let Some(budget) = &mut replay.fuzz {
+            budget.cases = 0;
+        }
+        let mut results = Vec::new();
+        for _ in 0..RACE_REPLAYS {
+            if let Ok(again) = runner::run(adapter.clone(), &replay).await {
+                results.extend(
+                    again
+                        .tally
+                        .scenarios
+                        .into_iter()
+                        .filter(|s| name.is_match(&s.scenario)),
+                );
+            }
+        }
+        results
     }
 
     /// The gate, the reports (written once the gate has judged), the update.
@@ -416,6 +469,7 @@ impl Run {
         options: &RunOptions,
         report: RunReport,
         expectations: Option<&Expectations>,
+        replays: &[ScenarioResult],
     ) -> RunResult {
         let gate = expectations.map(|e| {
             let mut gate = Gate::judge(e, &report, self.partial(), self.strict);
@@ -471,7 +525,7 @@ impl Run {
                 ran_in_full: &ran_in_full,
                 left_out: &left_out,
             };
-            match expectations::update(path, &report.tally.scenarios, scope) {
+            match expectations::update(path, &report.tally.scenarios, replays, scope) {
                 Ok(summary) => updated = Some((path.clone(), summary)),
                 Err(e) => problems.push(e),
             }
@@ -484,6 +538,25 @@ impl Run {
             updated,
         }
     }
+}
+
+/// How many times `--update-expectations` runs the race-sensitive test
+/// cases again after the run.
+pub const RACE_REPLAYS: usize = 4;
+
+/// Whether a test case's outcome may depend on how concurrent calls
+/// interleave: a scenario with a step that calls concurrently
+/// ([`crate::vocabulary::Phrase::concurrent`]), or a concurrency property of
+/// the fuzzer.
+pub fn race_sensitive(record: &runner::tally::ScenarioRecord) -> bool {
+    let concurrent_property = crate::fuzz::CONCURRENCY_PROPERTIES
+        .iter()
+        .any(|p| record.result.scenario == runner::properties::case_name(p));
+    concurrent_property
+        || record
+            .steps
+            .iter()
+            .any(|s| crate::vocabulary::parse_any(&s.text).is_some_and(|p| p.concurrent()))
 }
 
 /// The gate's findings that belong to no scenario of the run.

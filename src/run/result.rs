@@ -78,9 +78,11 @@ pub struct Counts {
     pub passed: usize,
     /// Failed (a conformance failure).
     pub failed: usize,
-    /// Errored (the implementation could not be judged).
+    /// Errored by the implementation's doing (a fault of the adapter or the
+    /// implementation: it could not be judged).
     pub errored: usize,
-    /// With a step the suite does not define.
+    /// The suite's own problems: a step the suite does not define, or a
+    /// fault of the suite itself (`ERRORED SUITE`); never the implementation's.
     pub undefined: usize,
     /// Skipped for a missing capability.
     pub skipped: usize,
@@ -120,6 +122,7 @@ impl RunResult {
             !self.problems.is_empty(),
             self.updated.is_some(),
             &self.report.tally,
+            self.gate.as_ref().map(|g| g.findings.as_slice()),
         )
     }
 
@@ -140,8 +143,8 @@ impl RunResult {
         Counts {
             passed: t.count(Outcome::Passed),
             failed: t.count(Outcome::Failed),
-            errored: t.count(Outcome::Errored),
-            undefined: t.count(Outcome::Undefined),
+            errored: t.count_charged(Outcome::Errored),
+            undefined: t.suite_problems(),
             skipped: t.count(Outcome::Skipped),
             pending: t.count(Outcome::Pending),
             listed: judged
@@ -222,6 +225,13 @@ impl RunResult {
                     failing.len() - MAX_LISTED
                 ));
             }
+            if policy::judged_nothing(&self.report.tally) {
+                lines.push(
+                    "  NOTHING CONFORMED: no test case that judges an answer of the implementation passed \
+                     (the protocol's hygiene checks alone show nothing): no expectations file makes such a gate pass"
+                        .to_owned(),
+                );
+            }
         }
         if let Some((path, s)) = &self.updated {
             lines.push(format!(
@@ -284,6 +294,16 @@ impl RunResult {
                 workflow::data(&crate::headlines::folded(rest))
             ));
         }
+        // The suite's own faults are no failing rule of the implementation: one
+        // warning each, about the suite.
+        lines.extend(
+            self.report
+                .tally
+                .scenarios
+                .iter()
+                .filter(|s| s.suites_own())
+                .map(suite_warning),
+        );
         lines
     }
 
@@ -383,7 +403,7 @@ impl RunResult {
         lines.push(format!(
             "{} passed, {} failed ({} expected: {} listed, {} waived{waived_checks}), {} skipped{} — gate: {}",
             c.passed,
-            c.failed + c.errored + c.undefined,
+            c.failed + c.errored,
             c.listed + c.waived,
             c.listed,
             c.waived,
@@ -405,6 +425,29 @@ impl RunResult {
         ));
         lines
     }
+}
+
+/// The line that says how many test cases the suite could not judge.
+pub fn suite_line(count: usize) -> String {
+    format!(
+        "not judged: {count} test cases, the suite's own problem (a step it does not define, or a fault of the suite), not the implementation's: report it to the suite (exit code {})",
+        super::exit::EXIT_INCOMPLETE
+    )
+}
+
+/// The annotation of a test case the suite could not judge: a warning about
+/// the suite, never an error of the implementation.
+fn suite_warning(result: &ScenarioResult) -> String {
+    use crate::sanitize::workflow;
+    format!(
+        "::warning title={}::{}",
+        workflow::property("suite fault (not the implementation's)"),
+        workflow::data(&format!(
+            "{}: {}",
+            result.scenario,
+            result.cause.clone().unwrap_or_default()
+        ))
+    )
 }
 
 /// The annotation of one failing rule: its count and its clearest example.
@@ -457,8 +500,8 @@ fn quiet_hides(line: &str) -> bool {
         || line.starts_with("SKIPPED ")
 }
 
-/// The closing summary's count of failed, errored and undefined test cases
-/// per level.
+/// The closing summary's count of failed and errored test cases per level
+/// (the implementation's only: the suite's own problems are counted apart).
 fn failures_by_level(report: &RunReport) -> String {
     let counts: Vec<String> = Level::ALL
         .iter()
@@ -468,12 +511,7 @@ fn failures_by_level(report: &RunReport) -> String {
                 .scenarios
                 .iter()
                 .filter(|s| Level::of_tags(&s.tags) == Some(*level))
-                .filter(|s| {
-                    matches!(
-                        s.outcome,
-                        Outcome::Failed | Outcome::Errored | Outcome::Undefined
-                    )
-                })
+                .filter(|s| s.implementation_failed())
                 .count();
             format!("{level} {failed}")
         })

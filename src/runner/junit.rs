@@ -154,9 +154,14 @@ impl Case {
                 kind: fault.kind.label().to_owned(),
                 message: fault.message.lines().next().unwrap_or_default().to_owned(),
                 body: format!(
-                    "{}\nwhile {}{}",
+                    "{}\nwhile {}{}{}",
                     fault.message,
                     fault.context,
+                    if result.suites_own() {
+                        "\nthe suite's own fault, not the implementation's"
+                    } else {
+                        ""
+                    },
                     step.as_ref()
                         .map_or_else(String::new, |s| format!("\nat step: {s}"))
                 ),
@@ -367,6 +372,7 @@ fn suites(input: &Input<'_>) -> Vec<Suite> {
                     Finding::Stale { .. } => "stale",
                     Finding::Mismatch { .. } => "mismatch",
                     Finding::Unexpected { .. } => "unexpected",
+                    Finding::SuiteProblem { .. } => "suite-fault",
                     Finding::Expected { .. } | Finding::Waived { .. } => "expected",
                 };
                 (

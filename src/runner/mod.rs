@@ -136,17 +136,24 @@ impl RunReport {
             && self.tally.count(Outcome::Passed) > 0
     }
 
-    /// The closing lines: implementation, suite version, scenario counts.
+    /// The closing lines: implementation, suite version, what did not pass,
+    /// the scenario counts. The suite's own problems (an undefined step, a
+    /// fault of the suite) are not counted as failed: a line of their own
+    /// says they are the suite's.
     pub fn summary(&self) -> String {
         let t = &self.tally;
-        let failed =
-            t.count(Outcome::Failed) + t.count(Outcome::Errored) + t.count(Outcome::Undefined);
+        let failed = t.count(Outcome::Failed) + t.count_charged(Outcome::Errored);
+        let suite = t.suite_problems();
         let mut out = format!(
             "implementation: {} {}\nsuite: enmeshed-conformance {SUITE_VERSION}\n",
             self.implementation.name, self.implementation.version
         );
         for s in t.scenarios.iter().filter(|s| s.outcome != Outcome::Passed) {
-            let label = s.outcome.label();
+            let label = if s.suites_own() && s.outcome == Outcome::Errored {
+                "SUITE FAULT"
+            } else {
+                s.outcome.label()
+            };
             out.push_str(&format!(
                 "{label} {} ({}): {}\n",
                 s.scenario,
@@ -157,13 +164,13 @@ impl RunReport {
         for e in &t.parse_errors {
             out.push_str(&format!("PARSE ERROR {e}\n"));
         }
-        if t.count(Outcome::Passed) + failed == 0 && t.parse_errors.is_empty() {
+        if t.count(Outcome::Passed) + failed + suite == 0 && t.parse_errors.is_empty() {
             out.push_str("no scenario ran: check --features, --tags and --name\n");
         }
-        if t.count(Outcome::Errored) > 0 {
+        if t.count_charged(Outcome::Errored) > 0 {
             out.push_str(&format!(
                 "({} of the failed scenarios errored: the implementation could not be judged)\n",
-                t.count(Outcome::Errored)
+                t.count_charged(Outcome::Errored)
             ));
         }
         if t.count(Outcome::Pending) > 0 {
@@ -172,11 +179,9 @@ impl RunReport {
                 t.count(Outcome::Pending)
             ));
         }
-        if t.count(Outcome::Undefined) > 0 {
-            out.push_str(&format!(
-                "({} of the failed scenarios have a step the suite does not define: the suite is incomplete, not the implementation)\n",
-                t.count(Outcome::Undefined)
-            ));
+        if suite > 0 {
+            out.push_str(&crate::run::suite_line(suite));
+            out.push('\n');
         }
         out.push_str(&format!(
             "{} passed, {failed} failed, {} skipped{}",

@@ -70,6 +70,13 @@ const FEATURE: &str = "Fuzzing and protocol checks";
 /// The tag of every property case (select them with `--tags @fuzz`).
 pub const TAG: &str = "fuzz";
 
+/// The test case of the protocol's unknown-kind check (process adapters).
+pub const UNKNOWN_KIND_CASE: &str = UNKNOWN_KIND.name;
+
+/// The test cases of the protocol's hygiene checks (unknown kind, `seq`
+/// order, `stop`): passing them shows nothing of the use cases.
+pub const PROTOCOL_CHECK_CASES: [&str; 3] = [UNKNOWN_KIND.name, SEQ_ORDER.name, STOP.name];
+
 fn feature() -> Arc<FeatureInfo> {
     Arc::new(FeatureInfo {
         keyword: "Feature".to_owned(),

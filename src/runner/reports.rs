@@ -64,7 +64,7 @@ pub fn headlines(report: &RunReport, judged: Option<&[Option<Judged>]>) -> Vec<H
         .scenarios
         .iter()
         .enumerate()
-        .filter(|(at, _)| !is_expected(judged, *at))
+        .filter(|(at, s)| !is_expected(judged, *at) && !s.suites_own())
         .filter_map(|(at, s)| {
             let (key, fault, indirect) = match (&s.verdict, s.outcome) {
                 (_, Outcome::Passed | Outcome::Skipped | Outcome::Undefined | Outcome::Pending) => {
@@ -156,10 +156,20 @@ pub fn summary_markdown(
 ) -> String {
     let findings = gate.map(|g| g.findings);
     let t = &report.tally;
+    // Only the suite's own problems keep the run from passing: not the implementation's fault.
+    let only_suites_own = t.suite_problems() > 0
+        && match findings {
+            Some(findings) => !findings
+                .iter()
+                .any(|f| f.fails() && !matches!(f, Finding::SuiteProblem { .. })),
+            None => !t.scenarios.iter().any(|s| s.implementation_failed()),
+        };
     let mut out = format!(
         "## enmeshed-conformance: {}\n\n| | |\n|---|---|\n| implementation | {} {} |\n| suite | enmeshed-conformance {} |\n| spec digest | `{}` ({} feature files) |\n| passed | {} |\n| failed | {} |\n| errored | {} |\n| skipped (capability) | {} |\n",
         if gate_passed {
             "passed ✅"
+        } else if only_suites_own {
+            "incomplete: the suite's own fault ⚠️"
         } else {
             "FAILED ❌"
         },
@@ -170,13 +180,19 @@ pub fn summary_markdown(
         meta.feature_files,
         t.count(Outcome::Passed),
         t.count(Outcome::Failed),
-        t.count(Outcome::Errored),
+        t.count_charged(Outcome::Errored),
         t.count(Outcome::Skipped),
     );
     if t.count(Outcome::Pending) > 0 {
         out.push_str(&format!(
             "| pending (bullets the suite cannot execute yet; not failed) | {} |\n",
             t.count(Outcome::Pending)
+        ));
+    }
+    if t.suite_problems() > 0 {
+        out.push_str(&format!(
+            "| not judged (the suite's own fault, not the implementation's) | {} |\n",
+            t.suite_problems()
         ));
     }
     let judged = gate.map(|g| g.judged);

@@ -267,6 +267,17 @@ pub enum Phrase {
 }
 
 impl Phrase {
+    /// Whether the phrase makes calls at the same time: a scenario with it
+    /// is race-sensitive (its outcome may depend on how the calls interleave).
+    pub fn concurrent(&self) -> bool {
+        matches!(
+            self,
+            Phrase::CallsConcurrently(..)
+                | Phrase::CallsBurst(_)
+                | Phrase::CallsConcurrentlyFromDevices(..)
+        )
+    }
+
     /// The capability a scenario with this phrase needs.
     pub fn capability(&self) -> Option<Capability> {
         match self {

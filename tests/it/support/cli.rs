@@ -26,6 +26,13 @@ pub fn run(args: &[&str]) -> Output {
     binary(&all)
 }
 
+/// Writes `body` as `scratch.feature` in `dir` and returns its path.
+pub fn scratch_feature(dir: &std::path::Path, body: &str) -> String {
+    let path = dir.join("scratch.feature");
+    std::fs::write(&path, body).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
 /// Standard output as text.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
