@@ -8,7 +8,7 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::adapter::Adapter;
 use enmeshed_conformance::fsio::{self, outputs::Named};
 use enmeshed_conformance::levels::Level;
-use enmeshed_conformance::run::Run;
+use enmeshed_conformance::run::{Printing, Run};
 use enmeshed_conformance::runner::features::{self, Features};
 use enmeshed_conformance::runner::properties::FuzzBudget;
 use enmeshed_conformance::runner::{self, RunOptions};
@@ -237,22 +237,16 @@ pub async fn run_against(adapter: Arc<dyn Adapter>, args: &RunArgs) -> ExitCode 
         Ok(result) => result,
         Err(e) => return fail(&e),
     };
-    for line in result.gate_lines() {
-        println!("{}", terminal::text(&line));
-    }
-    for problem in &result.problems {
-        eprintln!("error: {}", terminal::text(problem));
-    }
-    if args.annotations || std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-        // The suite's own workflow commands: their text is escaped by
-        // `RunResult::annotations`, so they are printed as they are.
-        for line in result.annotations() {
-            println!("{line}");
-        }
-    }
-    for line in result.closing_lines(args.quiet) {
-        println!("{}", terminal::text(&line));
-    }
+    let printing = Printing {
+        quiet: args.quiet,
+        annotations: args.annotations || Printing::from_env().annotations,
+    };
+    // A closed standard output (`| head`) is not a verdict: the exit code stays.
+    let _ = result.print(
+        printing,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
     ExitCode::from(result.exit_code())
 }
 
