@@ -51,4 +51,5 @@ mod step_rejections;
 mod test_tiers;
 mod use_case_tags;
 mod vendor_guide;
+mod vendor_print;
 mod verdict_kinds;
