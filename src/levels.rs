@@ -31,21 +31,10 @@ use std::str::FromStr;
 
 /// Where a rule comes from; ordered from the most authoritative (`Published`)
 /// to the least (`Platform`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
-#[value(rename_all = "kebab-case")]
+#[cfg_attr(feature = "cli", value(rename_all = "kebab-case"))]
 pub enum Level {
     /// Generated from a bullet of a published page.
     Published,

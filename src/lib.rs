@@ -16,7 +16,8 @@
 //! - [`run`]: the whole `run` command as a library call (features, fuzzing, gate, reports);
 //! - [`runner`]: running the features and reporting;
 //! - [`levels`]: where each rule comes from (published, derived, documented elsewhere, platform);
-//! - [`results`]: the suite's own results file; [`report_html`]: the HTML report made from it;
+//! - [`results`]: the suite's own results file; `report_html`: the HTML report made from it
+//!   (feature `html`);
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
 //! - [`digest`]: the one digest (SHA-256) of pages and feature files;
 //! - [`rules`]: the rule catalogue (every rule id, what it checks, the race rules);
@@ -26,6 +27,12 @@
 //! - [`protocol`], [`process`], [`smoke`]: implementations in other languages over stdio;
 //! - [`spec`], [`generate`]: the use-case page parser and the Gherkin generator
 //!   (used by `cargo xtask gen` and by the `coverage` command).
+//!
+//! Features: `cli` (on by default) builds the `enmeshed-conformance` binary
+//! (clap, shell completions) and turns on `html`, the HTML report
+//! (`report_html`, the `report` command). A vendor running the suite as a
+//! library depends on it with `default-features = false`: [`run::Run`]
+//! needs neither, and the crate compiles with fewer dependencies.
 
 pub mod adapter;
 pub mod coverage;
@@ -43,6 +50,7 @@ pub mod prelude;
 pub mod process;
 pub mod protocol;
 pub mod reference;
+#[cfg(feature = "html")]
 pub mod report_html;
 pub mod results;
 pub mod rules;

@@ -5,8 +5,8 @@ use super::EXIT_PASSED;
 use super::adapter::{AdapterArgs, StartError, timeout_hint};
 use cucumber::gherkin::tagexpr::TagOperation;
 use enmeshed_conformance::levels::Level;
-use enmeshed_conformance::run::Run;
 use enmeshed_conformance::run::start_failure::StartFailure;
+use enmeshed_conformance::run::{Printing, Run};
 use enmeshed_conformance::runner::RunOptions;
 use enmeshed_conformance::runner::features::Features;
 use enmeshed_conformance::runner::properties::FuzzBudget;
@@ -216,22 +216,16 @@ pub async fn run_against(run: Run, args: &RunArgs) -> ExitCode {
         Ok(result) => result,
         Err(e) => return fail(&e),
     };
-    for line in result.gate_lines() {
-        println!("{}", terminal::text(&line));
-    }
-    for problem in &result.problems {
-        eprintln!("error: {}", terminal::text(problem));
-    }
-    if args.annotations || std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-        // The suite's own workflow commands: their text is escaped by
-        // `RunResult::annotations`, so they are printed as they are.
-        for line in result.annotations() {
-            println!("{line}");
-        }
-    }
-    for line in result.closing_lines(args.quiet) {
-        println!("{}", terminal::text(&line));
-    }
+    let printing = Printing {
+        quiet: args.quiet,
+        annotations: args.annotations || Printing::from_env().annotations,
+    };
+    // A closed standard output (`| head`) is not a verdict: the exit code stays.
+    let _ = result.print(
+        printing,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
     ExitCode::from(result.exit_code())
 }
 

@@ -8,13 +8,14 @@
 //! ```no_run
 //! use enmeshed_conformance::prelude::*;
 //!
-//! # async fn example() -> Result<(), enmeshed_conformance::run::Error> {
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let result = Run::new(Arc::new(ReferenceImplementation::new()))
 //!     .expectations("conformance/expectations.toml")
 //!     .junit("target/conformance.xml")
 //!     .execute()
 //!     .await?;
-//! println!("{}", result.closing_lines(false).join("\n"));
+//! // What `run` prints after the features; the last line is the verdict.
+//! result.print_to_console()?;
 //! assert_eq!(result.verdict(), RunVerdict::Passed);
 //! # Ok(())
 //! # }
@@ -27,7 +28,7 @@ pub mod start_failure;
 pub mod tags;
 
 pub use policy::{RunVerdict, gate_passed, verdict};
-pub use result::{Counts, Gate, MAX_LISTED, RunResult, suite_line};
+pub use result::{Counts, Gate, MAX_LISTED, Printing, RunResult, suite_line};
 
 use crate::adapter::Adapter;
 use crate::expectations::{self, Expectations, Finding};

@@ -1,11 +1,13 @@
 //! What a [`super::Run`] returns: the report, the gate's judgement, the
-//! verdict and exit code, and the lines `run` prints after the features.
+//! verdict and exit code, and the lines `run` prints after the features
+//! ([`RunResult::print`], the one call the command line prints them with).
 
 use super::policy::{self, RunVerdict};
 use crate::expectations::{self, Expectations, Finding, Judged, UpdateSummary};
 use crate::levels::Level;
 use crate::outcome::{Outcome, ScenarioResult};
 use crate::runner::{RunReport, junit};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 /// How the expectations gate judged a run.
@@ -94,6 +96,28 @@ pub struct Counts {
     pub waived: usize,
 }
 
+/// How [`RunResult::print`] prints: what `run`'s `--quiet` and
+/// `--annotations` choose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Printing {
+    /// Only the failures and the counts in the closing lines (`--quiet`).
+    pub quiet: bool,
+    /// The GitHub Actions annotations, one per failing rule
+    /// ([`RunResult::annotations`]; `--annotations`).
+    pub annotations: bool,
+}
+
+impl Printing {
+    /// What `run` prints without options: everything, and the annotations
+    /// when the environment is a GitHub Actions runner (`GITHUB_ACTIONS=true`).
+    pub fn from_env() -> Self {
+        Self {
+            quiet: false,
+            annotations: std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
+        }
+    }
+}
+
 /// Everything a run did and what it comes to.
 #[derive(Debug, Clone)]
 pub struct RunResult {
@@ -173,6 +197,52 @@ impl RunResult {
             &gate_problems,
             &meta,
         ))
+    }
+
+    /// Prints what `enmeshed-conformance run` prints after the features, in
+    /// its order: the [gate lines](Self::gate_lines) on `out`, each report
+    /// that could not be written on `err` (`error: …`), the
+    /// [annotations](Self::annotations) when `printing` asks for them, and
+    /// the [closing lines](Self::closing_lines) on `out`, the last of which
+    /// is the verdict. The command line prints through this call. The text
+    /// is made safe for a terminal ([`crate::sanitize::terminal`]); the
+    /// annotations are escaped for the workflow log instead, and printed as
+    /// they are.
+    pub fn print(
+        &self,
+        printing: Printing,
+        out: &mut impl Write,
+        err: &mut impl Write,
+    ) -> io::Result<()> {
+        use crate::sanitize::terminal;
+        for line in self.gate_lines() {
+            writeln!(out, "{}", terminal::text(&line))?;
+        }
+        out.flush()?;
+        for problem in &self.problems {
+            writeln!(err, "error: {}", terminal::text(problem))?;
+        }
+        err.flush()?;
+        if printing.annotations {
+            for line in self.annotations() {
+                writeln!(out, "{line}")?;
+            }
+        }
+        for line in self.closing_lines(printing.quiet) {
+            writeln!(out, "{}", terminal::text(&line))?;
+        }
+        out.flush()
+    }
+
+    /// [`RunResult::print`] on standard output and standard error, as `run`
+    /// prints without options ([`Printing::from_env`]: the annotations on a
+    /// GitHub Actions runner).
+    pub fn print_to_console(&self) -> io::Result<()> {
+        self.print(
+            Printing::from_env(),
+            &mut io::stdout().lock(),
+            &mut io::stderr().lock(),
+        )
     }
 
     /// What the gate says before the closing lines: each waiver with its

@@ -58,4 +58,5 @@ mod test_tiers;
 mod traceability;
 mod use_case_tags;
 mod vendor_guide;
+mod vendor_print;
 mod verdict_kinds;

@@ -47,16 +47,12 @@ async fn main() -> ExitCode {
             return ExitCode::from(e.exit_code());
         }
     };
-    for line in result.gate_lines() {
-        println!("{line}");
-    }
-    for problem in &result.problems {
-        eprintln!("error: {problem}");
-    }
     println!("reports: {}", out.display());
-    // The last line is the verdict (`gate: N passed, N failed, N skipped`).
-    for line in result.closing_lines(false) {
-        println!("{line}");
+    // What `enmeshed-conformance run` prints after the features (annotations
+    // when GITHUB_ACTIONS=true); the last line is the verdict
+    // (`gate: N passed, N failed, N skipped`).
+    if let Err(e) = result.print_to_console() {
+        eprintln!("error: cannot print the result: {e}");
     }
     ExitCode::from(result.exit_code())
 }
