@@ -103,7 +103,7 @@ fn stale_mismatched_unmatched_and_too_broad_entries_fail_the_gate() {
     );
     let errored: String = FAILING
         .iter()
-        .map(|s| entry(s, "").replace("\"failed\"", "\"errored\""))
+        .map(|s| entry(s, "").replace("\"failed\"", "\"errored\"\nfault = \"DECLINED\""))
         .collect();
     let output = gate(&write(dir.path(), &errored));
     assert!(
@@ -320,7 +320,9 @@ fn timeouts_are_their_own_outcome() {
         path,
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", out(&output));
-    std::fs::write(path, written.replace("\"timeout\"", "\"errored\"")).unwrap();
+    // An errored entry names its fault kind; a timeout matches none.
+    let errored = written.replace("\"timeout\"", "\"errored\"\nfault = \"DECLINED\"");
+    std::fs::write(path, errored).unwrap();
     let output = run(&[
         "--adapter-cmd",
         hang,
