@@ -410,6 +410,14 @@ pub async fn run_jobs(jobs: Arc<Jobs>, options: &RunOptions) -> Result<RunReport
             let context = context.clone();
             Box::pin(async move { world.attach(context).await })
         })
+        // The scenario's process is free for the next one as soon as it ends
+        // (the writers may keep the world longer).
+        .after(|_, _, _, _, world| {
+            if let Some(world) = world {
+                world.release();
+            }
+            Box::pin(async {})
+        })
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .filter_run(parsed, filter)
         .await;

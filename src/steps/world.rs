@@ -157,6 +157,12 @@ impl ConformanceWorld {
         }
     }
 
+    /// Ends the scenario's placement on its implementation process
+    /// ([`crate::adapter::jobs::Lease`]); a later call is a fault of the suite.
+    pub fn release(&mut self) {
+        self.lease = None;
+    }
+
     /// The implementation under test.
     pub fn adapter(&mut self) -> Arc<dyn Adapter> {
         match &self.lease {
