@@ -36,6 +36,20 @@ function datawalletMode() {
 const DATAWALLET = datawalletMode();
 const logger = new StderrLoggerFactory(process.env.NMSHD_LOG_LEVEL || "warn").getLogger("adapter");
 
+// Profiling (opt in, for BENCHMARKS.md): NMSHD_ADAPTER_TIMINGS=<file> appends one JSON line per
+// request ({kind, ms}: time from the line's arrival to its reply) and one for the start-up
+// ({kind: "startUp", ms}) to that file. Off by default; it changes no reply.
+const TIMINGS = process.env.NMSHD_ADAPTER_TIMINGS || "";
+const started = performance.now();
+function recordTiming(kind, since) {
+    if (!TIMINGS) return;
+    try {
+        require("node:fs").appendFileSync(TIMINGS, JSON.stringify({ kind, ms: Math.round((performance.now() - since) * 100) / 100 }) + "\n");
+    } catch (e) {
+        logger.warn(`cannot write NMSHD_ADAPTER_TIMINGS: ${e.message}`);
+    }
+}
+
 // --- Start-up (begins at once; `start` waits for it) ---------------------------------------
 
 let fakeBackbone; // set when the fake is used: it owns the `clock` capability
@@ -62,6 +76,7 @@ async function setUp() {
 }
 
 const ready = setUp();
+ready.then(() => recordTiming("startUp", started), () => {});
 ready.catch((e) => logger.error("start-up failed", e));
 
 // --- Requests -------------------------------------------------------------------------------
@@ -180,7 +195,11 @@ input.on("line", (line) => {
         void stop(request.seq);
         return;
     }
-    const work = handle(request).then((body) => reply(request.seq, body));
+    const arrived = performance.now();
+    const work = handle(request).then((body) => {
+        recordTiming(String(request.kind), arrived);
+        return reply(request.seq, body);
+    });
     inFlight.add(work);
     work.finally(() => inFlight.delete(work));
 });

@@ -10,6 +10,7 @@
 mod blocking;
 mod capability;
 mod error;
+pub mod jobs;
 
 pub use blocking::{Blocking, BlockingAdapter};
 pub use capability::{Capability, ImplementationInfo};

@@ -66,8 +66,15 @@ pub struct RunArgs {
     /// Print only the failures and the verdict (no per-step report).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// How many scenarios run at once (at most 1024). Default: 64 in process, 1 with --adapter-cmd
-    /// (scenarios then share one child process, and a fault in one errors the others).
+    /// How many implementation processes `--adapter-cmd` starts (at most 64; default 1). Each
+    /// scenario runs whole on one of them, so a fault of one process errors only its own
+    /// scenarios; the fuzz properties and protocol checks run on the first. Verdicts and reports
+    /// do not depend on N.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "adapter_cmd", value_parser = clap::value_parser!(u16).range(1..=i64::from(enmeshed_conformance::runner::MAX_JOBS)))]
+    pub jobs: u16,
+    /// How many scenarios run at once (at most 1024). Default: 64 in process, --jobs with
+    /// --adapter-cmd (one scenario per process at a time; more share a process, and a fault of a
+    /// process errors every scenario on it).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=i64::from(enmeshed_conformance::runner::MAX_CONCURRENCY)))]
     pub concurrency: Option<u16>,
     /// Random operation sequences of the fuzz property `run` runs after the features
@@ -96,7 +103,7 @@ impl RunArgs {
             Features::Paths(self.features.clone())
         };
         let default_concurrency = if self.adapter.adapter_cmd.is_some() {
-            1
+            self.jobs
         } else {
             64
         };
@@ -157,12 +164,28 @@ pub async fn command(args: &RunArgs) -> ExitCode {
         Ok(run) => run,
         Err(e) => return fail(&e),
     };
-    let adapter = match args.adapter.start().await {
-        Ok(adapter) => adapter,
-        Err(e) => return start_failed(&run, args, &e),
-    };
-    let code = run_against(run.adapter(adapter.clone()), args).await;
-    adapter.close().await;
+    let started =
+        futures::future::join_all((0..args.jobs.max(1)).map(|_| args.adapter.start())).await;
+    let mut processes = Vec::new();
+    let mut failed = None;
+    for process in started {
+        match process {
+            Ok(adapter) => processes.push(adapter),
+            Err(e) => failed = failed.or(Some(e)),
+        }
+    }
+    if let Some(e) = failed {
+        for adapter in &processes {
+            adapter.close().await;
+        }
+        return start_failed(&run, args, &e);
+    }
+    let mut others = processes.clone();
+    let first = others.remove(0);
+    let code = run_against(run.adapter(first).more_processes(others), args).await;
+    for adapter in &processes {
+        adapter.close().await;
+    }
     code
 }
 

@@ -49,6 +49,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Run {
     adapter: Option<Arc<dyn Adapter>>,
+    more_processes: Vec<Arc<dyn Adapter>>,
     implementation_command: Option<String>,
     pinned: Option<Arc<crate::fsio::Pinned>>,
     options: RunOptions,
@@ -119,6 +120,7 @@ impl Run {
     pub fn unstarted(options: RunOptions) -> Self {
         Self {
             adapter: None,
+            more_processes: Vec::new(),
             implementation_command: None,
             pinned: None,
             options,
@@ -133,6 +135,16 @@ impl Run {
     /// The implementation under test.
     pub fn adapter(mut self, adapter: Arc<dyn Adapter>) -> Self {
         self.adapter = Some(adapter);
+        self
+    }
+
+    /// Further processes of the same implementation (`run --jobs N`: N - 1 of
+    /// them): the scenarios are spread over these and [`Run::adapter`], each
+    /// scenario on one process ([`crate::adapter::jobs`]); the fuzz
+    /// properties and protocol checks run on [`Run::adapter`]. Verdicts do
+    /// not depend on how many there are.
+    pub fn more_processes(mut self, others: Vec<Arc<dyn Adapter>>) -> Self {
+        self.more_processes = others;
         self
     }
 
@@ -402,7 +414,11 @@ impl Run {
         };
         let adapter = self.the_adapter()?;
         let (options, expectations) = self.prepare()?;
-        let report = match runner::run(adapter.clone(), &options).await {
+        let jobs = Arc::new(crate::adapter::jobs::Jobs::new(
+            adapter,
+            self.more_processes.clone(),
+        ));
+        let report = match runner::run_jobs(jobs.clone(), &options).await {
             Ok(report) => report,
             Err(e @ RunError::Features(_)) => {
                 return Err(Error::Usage(e.to_string()));
@@ -410,7 +426,7 @@ impl Run {
             Err(e) => return Err(Error::Failed(e.to_string())),
         };
         let replays = if self.update_expectations && self.expectations.is_some() {
-            Self::replay_races(adapter, &options, &report).await
+            Self::replay_races(jobs, &options, &report).await
         } else {
             Vec::new()
         };
@@ -423,7 +439,7 @@ impl Run {
     /// did not lose is then listed too, so that a later gate that loses it
     /// finds it expected.
     async fn replay_races(
-        adapter: Arc<dyn Adapter>,
+        jobs: Arc<crate::adapter::jobs::Jobs>,
         options: &RunOptions,
         report: &RunReport,
     ) -> Vec<ScenarioResult> {
@@ -451,7 +467,7 @@ impl Run {
         }
         let mut results = Vec::new();
         for _ in 0..RACE_REPLAYS {
-            if let Ok(again) = runner::run(adapter.clone(), &replay).await {
+            if let Ok(again) = runner::run_jobs(jobs.clone(), &replay).await {
                 results.extend(
                     again
                         .tally

@@ -18,6 +18,7 @@ pub mod properties;
 pub mod reports;
 pub mod tally;
 
+use crate::adapter::jobs::Jobs;
 use crate::adapter::{Adapter, ImplementationInfo};
 use crate::oracle::Waivers;
 use crate::steps::{self, ConformanceWorld, RunContext};
@@ -38,6 +39,9 @@ pub const SUITE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The most scenarios that run at once (`run --concurrency`).
 pub const MAX_CONCURRENCY: u16 = 1024;
+
+/// The most implementation processes of one run (`run --jobs`).
+pub const MAX_JOBS: u16 = 64;
 
 /// What to run and where to report.
 #[derive(Debug, Clone)]
@@ -212,6 +216,9 @@ pub enum RunError {
     /// cannot be written (bad usage).
     #[error("{0}")]
     Features(String),
+    /// The processes of `run --jobs` do not describe themselves alike.
+    #[error("{0}")]
+    Jobs(String),
 }
 
 /// The report files of `options`, named by their option.
@@ -296,7 +303,30 @@ fn properties_selected(options: &RunOptions, tally: &Tally) -> bool {
 /// only checked and created here: [`crate::run::Run`] is the whole run, with
 /// the expectations gate and the reports written.
 pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunReport, RunError> {
+    run_jobs(Arc::new(Jobs::new(adapter, Vec::new())), options).await
+}
+
+/// [`run`] on several processes of one implementation (`run --jobs`): each
+/// scenario on one of them ([`Jobs::lease`]), the fuzz properties and the
+/// protocol checks on the first. Every process must describe itself alike.
+pub async fn run_jobs(jobs: Arc<Jobs>, options: &RunOptions) -> Result<RunReport, RunError> {
+    let adapter = jobs.first().clone();
     let info = adapter.describe().await.map_err(RunError::Describe)?;
+    for (index, other) in jobs.members().iter().enumerate().skip(1) {
+        let said = other.describe().await.map_err(RunError::Describe)?;
+        if said != info {
+            return Err(RunError::Jobs(format!(
+                "cannot start: process {} of --jobs describes itself as {:?} {:?} with {:?}, the first as {:?} {:?} with {:?}",
+                index + 1,
+                said.name,
+                said.version,
+                said.capabilities,
+                info.name,
+                info.version,
+                info.capabilities
+            )));
+        }
+    }
     let files = features::discover(&options.features).map_err(RunError::Features)?;
     let on_disk: Vec<PathBuf> = files
         .iter()
@@ -311,7 +341,7 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
     let tally = Tally::default();
     let property_adapter = adapter.clone();
     let context = Arc::new(RunContext {
-        adapter,
+        jobs,
         info: info.clone(),
         waivers: options.waivers.clone(),
     });
@@ -379,6 +409,14 @@ pub async fn run(adapter: Arc<dyn Adapter>, options: &RunOptions) -> Result<RunR
         .before(move |_, _, _, world| {
             let context = context.clone();
             Box::pin(async move { world.attach(context).await })
+        })
+        // The scenario's process is free for the next one as soon as it ends
+        // (the writers may keep the world longer).
+        .after(|_, _, _, _, world| {
+            if let Some(world) = world {
+                world.release();
+            }
+            Box::pin(async {})
         })
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .filter_run(parsed, filter)

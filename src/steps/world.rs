@@ -15,8 +15,9 @@ use std::time::Duration;
 
 /// What every scenario of a run shares: the implementation under test.
 pub struct RunContext {
-    /// The implementation under test.
-    pub adapter: Arc<dyn Adapter>,
+    /// The implementation under test: its processes (`run --jobs`), one
+    /// scenario on one of them.
+    pub jobs: Arc<crate::adapter::jobs::Jobs>,
     /// What it said about itself.
     pub info: ImplementationInfo,
     /// The rules whose failures are known deviations.
@@ -63,6 +64,8 @@ pub struct Burst {
 #[derive(Debug, Default, cucumber::World)]
 pub struct ConformanceWorld {
     run: Option<Arc<RunContext>>,
+    /// The implementation process the scenario runs on.
+    lease: Option<crate::adapter::jobs::Lease>,
     handles: Vec<IdentityHandle>,
     /// The suite's model of the scenario's Identities.
     pub oracle: Oracle,
@@ -137,6 +140,7 @@ impl ConformanceWorld {
     /// Attaches the run's implementation and creates the scenario's Identity.
     pub async fn attach(&mut self, run: Arc<RunContext>) {
         self.oracle = Oracle::with_waivers(run.waivers.clone());
+        self.lease = Some(run.jobs.lease());
         self.run = Some(run);
         self.add_identity("creating the scenario's Identity").await;
     }
@@ -153,10 +157,16 @@ impl ConformanceWorld {
         }
     }
 
+    /// Ends the scenario's placement on its implementation process
+    /// ([`crate::adapter::jobs::Lease`]); a later call is a fault of the suite.
+    pub fn release(&mut self) {
+        self.lease = None;
+    }
+
     /// The implementation under test.
     pub fn adapter(&mut self) -> Arc<dyn Adapter> {
-        match &self.run {
-            Some(run) => run.adapter.clone(),
+        match &self.lease {
+            Some(lease) => lease.adapter().clone(),
             None => self.suite_error("no implementation is attached to the scenario"),
         }
     }

@@ -34,6 +34,7 @@ mod gate_reproducible;
 mod github_action;
 mod headlines;
 mod hostile_text;
+mod jobs;
 mod json_report;
 mod junit_report;
 mod mutants;

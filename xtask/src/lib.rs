@@ -4,6 +4,7 @@
 //! which the `coverage` command of the binary needs too.
 
 pub mod bench;
+pub mod bench_runtime;
 pub mod bench_scale;
 pub mod bench_suite;
 pub mod bench_sync;

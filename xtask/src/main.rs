@@ -7,6 +7,7 @@
 //! - `sync`: copy use-case pages verbatim from a docs checkout, record their source, regenerate;
 //! - `bench-gen`: time parse + generate against the parse-only floor;
 //! - `bench-sync`: time `sync` + `gen` over a whole directory of pages (the corpus);
+//! - `bench-runtime`: time the gated run against the real runtime, print BENCHMARKS.md's table;
 //! - `bench-suite`: time whole runs of the suite against the reference implementation;
 //! - `bench-fuzz`: time the fuzzer against the reference implementation;
 //! - `bench-scale`: time a feature file of 100k scenarios and a 10 MB expectations file;
@@ -102,6 +103,16 @@ enum Command {
         /// Extra arguments for `run`, after `--`.
         #[arg(last = true)]
         args: Vec<String>,
+    },
+    /// Time the gated `run` against the real runtime (datawallet on and off, with and without
+    /// fuzzing) and print BENCHMARKS.md's table with the date and the commit.
+    BenchRuntime {
+        /// How many runs of each kind (1 to 100).
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+        runs: u32,
+        /// `run --jobs N` (1 to 64).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+        jobs: u16,
     },
     /// Time one feature file of many scenarios and a large expectations file (parsing, run, matching).
     BenchScale {
@@ -288,6 +299,13 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
                 allow_removal,
             };
             println!("{}", xtask::sync::run(&options)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchRuntime { runs, jobs } => {
+            println!(
+                "{}",
+                xtask::bench_runtime::run(&workspace_root(), runs, jobs)?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchSuite { runs, args } => {
