@@ -8,7 +8,7 @@ use crate::support::{cli, npm};
 
 use std::path::Path;
 
-const EXPECTATIONS: &str = "adapters/nmshd-runtime/expectations.toml";
+const EXPECTATIONS: &str = "adapters/nmshd-runtime/expectations/7.0.0.toml";
 
 /// Installs the real runtime (`npm ci` in adapters/nmshd-runtime) when it is
 /// missing; fails naming the command when that fails.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 /// The adapter command, as the docs give it.
 const ADAPTER_CMD: &str = "node adapters/nmshd-runtime/adapter.js";
 /// The adapter's expectations file (the gate).
-const EXPECTATIONS: &str = "adapters/nmshd-runtime/expectations.toml";
+const EXPECTATIONS: &str = "adapters/nmshd-runtime/expectations/7.0.0.toml";
 
 /// One row of the table: what ran, and its wall times (sorted).
 #[derive(Debug, Clone, PartialEq)]

@@ -53,7 +53,7 @@ pub const IMPLEMENTATIONS: [Implementation; 4] = [
     Implementation {
         name: "nmshd-runtime",
         adapter_cmd: Some("node adapters/nmshd-runtime/adapter.js"),
-        expectations: Some("adapters/nmshd-runtime/expectations.toml"),
+        expectations: Some("adapters/nmshd-runtime/expectations/7.0.0.toml"),
         timeout: Some("30"),
         needs: Some((
             "adapters/nmshd-runtime/node_modules/@nmshd/runtime",
@@ -269,7 +269,7 @@ mod tests {
         assert!(
             runtime
                 .windows(2)
-                .any(|w| w == ["--expectations", "adapters/nmshd-runtime/expectations.toml"])
+                .any(|w| w == ["--expectations", "adapters/nmshd-runtime/expectations/7.0.0.toml"])
         );
         let reference = run_args(&IMPLEMENTATIONS[0], Path::new("r.json"));
         assert!(
