@@ -29,6 +29,8 @@ use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
 use tokio::sync::{mpsc, oneshot, watch};
 
 type Waiter = oneshot::Sender<Result<ReplyBody, AdapterError>>;
+/// The receiving end of a [`Waiter`]: where a request's reply arrives.
+type Waiting = oneshot::Receiver<Result<ReplyBody, AdapterError>>;
 
 /// Book-keeping shared by the caller and the reader task.
 #[derive(Default)]
@@ -199,46 +201,10 @@ impl Connection {
         limit: Duration,
     ) -> Result<ReplyBody, AdapterError> {
         let seq = self.next_seq.fetch_add(1, Ordering::SeqCst);
-        let (waiter, reply) = oneshot::channel();
-        {
-            let mut traffic = lock(&self.shared.traffic);
-            if let Some(fault) = &traffic.fault {
-                return Err(fault.clone());
-            }
-            traffic.pending.insert(seq, (request.kind(), waiter));
-            traffic.issued = traffic.issued.max(seq);
-        }
-        if self.requests.send(request.line(seq)).is_err() {
-            let tail = self.shared.stderr_tail();
-            self.shared.fail(AdapterError::new(
-                AdapterFault::Crash,
-                format!("the implementation's input is closed; {tail}"),
-            ));
-        }
-        match tokio::time::timeout(limit, reply).await {
-            Ok(Ok(result)) => result,
-            Ok(Err(_)) => Err(self.fault().unwrap_or_else(|| {
-                AdapterError::new(AdapterFault::Crash, "the connection closed")
-            })),
-            Err(_) => {
-                let error = AdapterError::new(
-                    AdapterFault::Timeout,
-                    format!(
-                        "no reply to `{}` (seq {seq}) within {:?} from `{}`",
-                        request.kind(),
-                        limit,
-                        self.command
-                    ),
-                );
-                {
-                    let mut traffic = lock(&self.shared.traffic);
-                    traffic.pending.remove(&seq);
-                    traffic.timed_out.insert(seq);
-                }
-                self.shared.fail(error.clone());
-                Err(error)
-            }
-        }
+        let reply = self.register(&[(seq, request)])?.remove(0);
+        self.write(request.line(seq));
+        self.await_reply(reply, seq, request.kind(), limit, "")
+            .await
     }
 
     /// Sends `first` and `second` with consecutive `seq`s, the higher one
@@ -251,57 +217,80 @@ impl Connection {
         second: &Request,
     ) -> Result<(ReplyBody, ReplyBody), AdapterError> {
         let seq = self.next_seq.fetch_add(2, Ordering::SeqCst);
-        let (first_waiter, first_reply) = oneshot::channel();
-        let (second_waiter, second_reply) = oneshot::channel();
-        {
-            let mut traffic = lock(&self.shared.traffic);
-            if let Some(fault) = &traffic.fault {
-                return Err(fault.clone());
-            }
-            traffic.pending.insert(seq, (first.kind(), first_waiter));
-            traffic
-                .pending
-                .insert(seq + 1, (second.kind(), second_waiter));
-            traffic.issued = traffic.issued.max(seq + 1);
-        }
-        for line in [second.line(seq + 1), first.line(seq)] {
-            if self.requests.send(line).is_err() {
-                let tail = self.shared.stderr_tail();
-                self.shared.fail(AdapterError::new(
-                    AdapterFault::Crash,
-                    format!("the implementation's input is closed; {tail}"),
-                ));
-            }
-        }
-        let wait = |reply: oneshot::Receiver<Result<ReplyBody, AdapterError>>, seq: u64, kind| async move {
-            match tokio::time::timeout(self.timeout, reply).await {
-                Ok(Ok(result)) => result,
-                Ok(Err(_)) => Err(self.fault().unwrap_or_else(|| {
-                    AdapterError::new(AdapterFault::Crash, "the connection closed")
-                })),
-                Err(_) => {
-                    let error = AdapterError::new(
-                        AdapterFault::Timeout,
-                        format!(
-                            "no reply to `{kind}` (seq {seq}, one of two written out of `seq` order) within {:?} from `{}`",
-                            self.timeout, self.command
-                        ),
-                    );
-                    {
-                        let mut traffic = lock(&self.shared.traffic);
-                        traffic.pending.remove(&seq);
-                        traffic.timed_out.insert(seq);
-                    }
-                    self.shared.fail(error.clone());
-                    Err(error)
-                }
-            }
-        };
+        let mut replies = self.register(&[(seq, first), (seq + 1, second)])?;
+        let second_reply = replies.remove(1);
+        let first_reply = replies.remove(0);
+        self.write(second.line(seq + 1));
+        self.write(first.line(seq));
+        let note = ", one of two written out of `seq` order";
         let (a, b) = futures::join!(
-            wait(first_reply, seq, first.kind()),
-            wait(second_reply, seq + 1, second.kind())
+            self.await_reply(first_reply, seq, first.kind(), self.timeout, note),
+            self.await_reply(second_reply, seq + 1, second.kind(), self.timeout, note)
         );
         Ok((a?, b?))
+    }
+
+    /// Registers a waiter for each `(seq, request)`, or returns the
+    /// connection's fault when it already has one.
+    fn register(&self, requests: &[(u64, &Request)]) -> Result<Vec<Waiting>, AdapterError> {
+        let mut traffic = lock(&self.shared.traffic);
+        if let Some(fault) = &traffic.fault {
+            return Err(fault.clone());
+        }
+        let mut replies = Vec::with_capacity(requests.len());
+        for (seq, request) in requests {
+            let (waiter, reply) = oneshot::channel();
+            traffic.pending.insert(*seq, (request.kind(), waiter));
+            traffic.issued = traffic.issued.max(*seq);
+            replies.push(reply);
+        }
+        Ok(replies)
+    }
+
+    /// Writes one request line; a closed input is the connection's fault
+    /// (a crash), which the waiting requests then return.
+    fn write(&self, line: String) {
+        if self.requests.send(line).is_err() {
+            let tail = self.shared.stderr_tail();
+            self.shared.fail(AdapterError::new(
+                AdapterFault::Crash,
+                format!("the implementation's input is closed; {tail}"),
+            ));
+        }
+    }
+
+    /// Waits at most `limit` for the reply to request `seq`; on a timeout the
+    /// connection is failed (`note` adds to the message how it was sent).
+    async fn await_reply(
+        &self,
+        reply: Waiting,
+        seq: u64,
+        kind: &str,
+        limit: Duration,
+        note: &str,
+    ) -> Result<ReplyBody, AdapterError> {
+        match tokio::time::timeout(limit, reply).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(self.fault().unwrap_or_else(|| {
+                AdapterError::new(AdapterFault::Crash, "the connection closed")
+            })),
+            Err(_) => {
+                let error = AdapterError::new(
+                    AdapterFault::Timeout,
+                    format!(
+                        "no reply to `{kind}` (seq {seq}{note}) within {limit:?} from `{}`",
+                        self.command
+                    ),
+                );
+                {
+                    let mut traffic = lock(&self.shared.traffic);
+                    traffic.pending.remove(&seq);
+                    traffic.timed_out.insert(seq);
+                }
+                self.shared.fail(error.clone());
+                Err(error)
+            }
+        }
     }
 
     /// Sends `stop` and judges the promise (PROTOCOL.md: "`{}`; then the

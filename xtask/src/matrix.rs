@@ -266,11 +266,11 @@ mod tests {
         let names: Vec<&str> = IMPLEMENTATIONS.iter().map(|i| i.name).collect();
         assert_eq!(names, ["reference", "python", "node", "nmshd-runtime"]);
         let runtime = run_args(&IMPLEMENTATIONS[3], Path::new("r.json"));
-        assert!(
-            runtime
-                .windows(2)
-                .any(|w| w == ["--expectations", "adapters/nmshd-runtime/expectations/7.0.0.toml"])
-        );
+        assert!(runtime.windows(2).any(|w| w
+            == [
+                "--expectations",
+                "adapters/nmshd-runtime/expectations/7.0.0.toml"
+            ]));
         let reference = run_args(&IMPLEMENTATIONS[0], Path::new("r.json"));
         assert!(
             !reference
