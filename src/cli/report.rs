@@ -16,11 +16,25 @@ pub struct ReportArgs {
     /// Where to write the HTML file.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
+    /// Results files (each one of RESULTS) that are versions of one product: the matrix
+    /// shows each rule's history across them, in version order (repeatable, one per product).
+    #[arg(long, value_name = "NAME=FILE[,FILE…]")]
+    pub series: Vec<String>,
 }
 
 /// Runs `report`: reads every results file, writes the HTML file.
 pub fn command(args: &ReportArgs) -> ExitCode {
     if let Err(e) = results::check_report_output(&args.output, &args.results) {
+        return usage(e);
+    }
+    let mut series = Vec::with_capacity(args.series.len());
+    for spec in &args.series {
+        match report_html::Series::parse(spec, &args.results) {
+            Ok(s) => series.push(s),
+            Err(e) => return usage(e),
+        }
+    }
+    if let Err(e) = report_html::Series::check_disjoint(&series) {
         return usage(e);
     }
     let mut runs = Vec::with_capacity(args.results.len());
@@ -30,7 +44,7 @@ pub fn command(args: &ReportArgs) -> ExitCode {
             Err(e) => return usage(e),
         }
     }
-    let html = report_html::render(&runs);
+    let html = report_html::render_series(&runs, &series);
     if let Err(e) = results::write_file(&args.output, html.as_bytes()) {
         return usage(e);
     }

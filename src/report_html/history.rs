@@ -1,0 +1,335 @@
+//! The rule history of the matrix: for each series of runs that are versions
+//! of one product (`report --series`), each rule that fails or is waived in
+//! one of them, across the versions in order ([`crate::version_order`]):
+//! where it passes, fails or is waived, and the version where that changed
+//! ("fails since 6.34.2", "fixed in 7.0.0").
+
+use super::escape::esc;
+use super::{Section, cut, cut_note, visit};
+use crate::levels::Level;
+use crate::results::{CaseVerdict, NOT_RUN_CASE, ResultsFile};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Columns of the matrix that are versions of one product: the rule history
+/// shows them in version order (each run's `implementation.version`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    /// The product's name, as the history's heading shows it.
+    pub name: String,
+    /// The runs (indexes into the matrix's results files), in any order.
+    pub runs: Vec<usize>,
+}
+
+impl Series {
+    /// Reads `NAME=FILE[,FILE…]` (the argument of `report --series`): the
+    /// product's name and its results files, each one of `results`.
+    pub fn parse(spec: &str, results: &[PathBuf]) -> Result<Series, String> {
+        let Some((name, files)) = spec.split_once('=') else {
+            return Err(format!(
+                "--series {spec:?}: expected NAME=FILE[,FILE…] (a product's name and its results files)"
+            ));
+        };
+        if name.trim().is_empty() {
+            return Err(format!("--series {spec:?}: the product's name is empty"));
+        }
+        let mut runs = Vec::new();
+        for file in files.split(',') {
+            let Some(at) = results.iter().position(|r| r == Path::new(file)) else {
+                return Err(format!(
+                    "--series {name}: {file:?} is not one of the results files given to report"
+                ));
+            };
+            if runs.contains(&at) {
+                return Err(format!("--series {name}: {file:?} is named twice"));
+            }
+            runs.push(at);
+        }
+        Ok(Series {
+            name: name.to_owned(),
+            runs,
+        })
+    }
+
+    /// Checks that no run is in two series (each run adds to the page's
+    /// bound once).
+    pub fn check_disjoint(series: &[Series]) -> Result<(), String> {
+        let mut owner: HashMap<usize, &str> = HashMap::new();
+        for s in series {
+            for &run in &s.runs {
+                if let Some(other) = owner.insert(run, &s.name) {
+                    return Err(format!(
+                        "--series {}: results file {} is in the series {other} too",
+                        s.name,
+                        run + 1
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a run never ran the suite ([`crate::results::not_run`] or a skip
+/// written like it): `not run` or `skipped`, and the reason.
+pub(super) fn not_run(run: &ResultsFile) -> Option<(&'static str, &str)> {
+    match run.cases.as_slice() {
+        [case] if case.name == NOT_RUN_CASE => Some((
+            if case.verdict == CaseVerdict::Skipped {
+                "skipped"
+            } else {
+                "not run"
+            },
+            case.skip_reason
+                .as_deref()
+                .or(case.message.as_deref())
+                .unwrap_or(""),
+        )),
+        _ => None,
+    }
+}
+
+/// A rule in one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State<'a> {
+    /// No case failed it.
+    Passes,
+    /// Cases failed it that the gate did not expect (how many).
+    Fails(usize),
+    /// Waived or expected by the gate (the reason).
+    Waived(&'a str),
+    /// The run never ran the suite (`not run`/`skipped`, why).
+    NotRun(&'static str, &'a str),
+}
+
+impl State<'_> {
+    /// What the history compares: passes, fails, waived (`None`: unknown).
+    fn kind(self) -> Option<&'static str> {
+        match self {
+            State::Passes => Some("passes"),
+            State::Fails(_) => Some("fails"),
+            State::Waived(_) => Some("waived"),
+            State::NotRun(..) => None,
+        }
+    }
+}
+
+/// One version's rules: failing (unexpected) counts and waiver reasons.
+struct Version<'a> {
+    run: &'a ResultsFile,
+    not_run: Option<(&'static str, &'a str)>,
+    fails: HashMap<&'a str, usize>,
+    waived: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Version<'a> {
+    fn of(run: &'a ResultsFile, rules: &mut BTreeMap<&'a str, Level>) -> Self {
+        let mut fails: HashMap<&str, usize> = HashMap::new();
+        let mut waived: HashMap<&str, &str> = HashMap::new();
+        for case in visit(run.cases.iter()) {
+            if let Some(f) = &case.failure {
+                rules.insert(f.rule.as_str(), f.rule_level);
+                match &case.expected {
+                    Some(e) => {
+                        waived.entry(f.rule.as_str()).or_insert(e.reason.as_str());
+                    }
+                    None => *fails.entry(f.rule.as_str()).or_default() += 1,
+                }
+            }
+        }
+        for w in visit(run.waivers.iter()) {
+            rules.insert(w.rule.as_str(), w.level);
+            waived.insert(w.rule.as_str(), w.reason.as_str());
+        }
+        Version {
+            run,
+            not_run: not_run(run),
+            fails,
+            waived,
+        }
+    }
+
+    fn state(&self, rule: &str) -> State<'a> {
+        if let Some((word, why)) = self.not_run {
+            return State::NotRun(word, why);
+        }
+        match (self.fails.get(rule), self.waived.get(rule)) {
+            (Some(&n), _) => State::Fails(n),
+            (None, Some(reason)) => State::Waived(reason),
+            (None, None) => State::Passes,
+        }
+    }
+}
+
+/// The words of a change to `kind` in `version`.
+fn change(kind: &str, version: &str) -> String {
+    match kind {
+        "passes" => format!("fixed in {version}"),
+        "fails" => format!("fails since {version}"),
+        _ => format!("waived since {version}"),
+    }
+}
+
+/// The history section of the matrix: one table per series.
+pub(super) fn section(out: &mut String, runs: &[ResultsFile], series: &[Series]) {
+    out.push_str("<section id=\"history\">\n<h2>Rule history across versions</h2>\n<p class=\"note\">Each rule that fails or is waived in a version, across the versions in order: where it passes, fails or is waived (expected by the gate), and the version where that changed (marked ▸). Rules that pass in every version are not listed.</p>\n");
+    // One bound for the whole section, whatever the number of series.
+    let bound = Section::at(out);
+    for (at, s) in series.iter().enumerate() {
+        let mut members: Vec<&ResultsFile> = s.runs.iter().filter_map(|&i| runs.get(i)).collect();
+        members.sort_by(|a, b| {
+            crate::version_order::compare(&a.implementation.version, &b.implementation.version)
+        });
+        let mut rules: BTreeMap<&str, Level> = BTreeMap::new();
+        let versions: Vec<Version<'_>> = members
+            .iter()
+            .map(|run| Version::of(run, &mut rules))
+            .collect();
+        let mut rows: Vec<(&str, Level, Vec<State<'_>>, Vec<usize>)> = rules
+            .iter()
+            .map(|(&rule, &level)| {
+                let states: Vec<State<'_>> = versions.iter().map(|v| v.state(rule)).collect();
+                // The columns where the rule's kind differs from the last known one.
+                let mut changes = Vec::new();
+                let mut last = None;
+                for (i, state) in states.iter().enumerate() {
+                    if let Some(kind) = state.kind() {
+                        if last.is_some_and(|l| l != kind) {
+                            changes.push(i);
+                        }
+                        last = Some(kind);
+                    }
+                }
+                (rule, level, states, changes)
+            })
+            .collect();
+        // The rules that changed first.
+        rows.sort_by_key(|row| row.3.is_empty());
+        let headers: String = versions
+            .iter()
+            .map(|v| {
+                format!(
+                    "<th scope=\"col\">{}</th>",
+                    esc(&v.run.implementation.version)
+                )
+            })
+            .collect();
+        let changed = rows.iter().filter(|r| !r.3.is_empty()).count();
+        let _ = writeln!(out, "<h3>{}</h3>", esc(&s.name));
+        // The versions that never ran, with their reasons, in words too.
+        let absent: Vec<String> = versions
+            .iter()
+            .filter_map(|v| {
+                v.not_run.map(|(word, why)| {
+                    format!(
+                        "{} {word}: {}",
+                        esc(&v.run.implementation.version),
+                        esc(why)
+                    )
+                })
+            })
+            .collect();
+        if !absent.is_empty() {
+            let _ = writeln!(out, "<p class=\"note\">{}</p>", absent.join("; "));
+        }
+        let _ = writeln!(
+            out,
+            "<div class=\"scroll\"><table id=\"history-{at}\" class=\"history\">\n<caption>{} rules fail or are waived in at least one of {} versions; {changed} of them changed between versions</caption>\n<thead><tr><th scope=\"col\">rule</th><th scope=\"col\">level</th><th scope=\"col\">history</th>{headers}</tr></thead>\n<tbody>",
+            rows.len(),
+            versions.len()
+        );
+        if rows.is_empty() {
+            let _ = writeln!(
+                out,
+                "<tr><td colspan=\"{}\">No rule fails or is waived in any version.</td></tr>",
+                versions.len() + 3
+            );
+        }
+        let shown = cut(out, bound, &rows, |out, (rule, level, states, changes)| {
+            row(out, rule, *level, states, changes, &versions);
+        });
+        out.push_str("</tbody>\n</table></div>\n");
+        out.push_str(&cut_note(shown, rows.len(), "rules"));
+    }
+    out.push_str("</section>\n");
+}
+
+/// One rule's row: its history in words, then a cell per version.
+fn row(
+    out: &mut String,
+    rule: &str,
+    level: Level,
+    states: &[State<'_>],
+    changes: &[usize],
+    versions: &[Version<'_>],
+) {
+    let version = |i: usize| versions[i].run.implementation.version.as_str();
+    let known: Vec<(usize, &str)> = states
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.kind().map(|k| (i, k)))
+        .collect();
+    let history = match known.first() {
+        None => "not run in any version".to_owned(),
+        Some(&(_, kind)) if changes.is_empty() => {
+            format!("{kind} in all {} versions run", known.len())
+        }
+        Some(&(first, kind)) => std::iter::once(format!("{kind} in {}", version(first)))
+            .chain(
+                changes
+                    .iter()
+                    .map(|&i| change(states[i].kind().unwrap_or_default(), version(i))),
+            )
+            .collect::<Vec<_>>()
+            .join(" → "),
+    };
+    let _ = write!(
+        out,
+        "<tr data-level=\"{level}\" data-outcome=\"{}\"><th scope=\"row\"><code>{}</code></th><td>{level}</td><td class=\"history-words\">{}</td>",
+        if changes.is_empty() {
+            "steady"
+        } else {
+            "changed"
+        },
+        esc(rule),
+        esc(&history)
+    );
+    let mut changed_at = vec![false; states.len()];
+    for &i in changes {
+        changed_at[i] = true;
+    }
+    for ((i, state), changed) in states.iter().enumerate().zip(changed_at) {
+        let (class, word, title) = match *state {
+            State::Passes => ("passed", "passes".to_owned(), None),
+            State::Fails(n) => (
+                "failed",
+                format!(
+                    "fails <small>({n} case{})</small>",
+                    if n == 1 { "" } else { "s" }
+                ),
+                None,
+            ),
+            State::Waived(reason) => ("expected", "waived".to_owned(), Some(reason)),
+            State::NotRun(word, why) => ("absent", word.to_owned(), Some(why)),
+        };
+        let _ = write!(
+            out,
+            "<td class=\"{class}{}\"{}>{}{word}</td>",
+            if changed { " change" } else { "" },
+            title
+                .filter(|t| !t.is_empty())
+                .map(|t| format!(" title=\"{}\"", esc(t)))
+                .unwrap_or_default(),
+            if changed {
+                format!(
+                    "▸ <small>{}</small><br>",
+                    esc(&change(state.kind().unwrap_or_default(), version(i)))
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    out.push_str("</tr>\n");
+}
