@@ -315,7 +315,7 @@ fn row(
         };
         let _ = write!(
             out,
-            "<td class=\"{class}{}\"{}>{}{word}</td>",
+            "<td class=\"{class}{}\"{}>{word}{}</td>",
             if changed { " change" } else { "" },
             title
                 .filter(|t| !t.is_empty())
@@ -323,7 +323,7 @@ fn row(
                 .unwrap_or_default(),
             if changed {
                 format!(
-                    "▸ <small>{}</small><br>",
+                    "<br><small>▸ {}</small>",
                     esc(&change(state.kind().unwrap_or_default(), version(i)))
                 )
             } else {

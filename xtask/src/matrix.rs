@@ -130,9 +130,7 @@ pub fn runtime_columns(text: &str, workspace: &Path) -> Result<Vec<Implementatio
         }
         let package = Path::new(RUNTIME_DIR).join("node_modules").join(&v.package);
         let cannot_run = if let Some(reason) = v.skip {
-            Some(format!(
-                "skipped (documented in {RUNTIME_VERSIONS}): {reason}"
-            ))
+            Some(format!("documented in {RUNTIME_VERSIONS}: {reason}"))
         } else if !workspace.join(&package).is_dir() {
             Some(format!(
                 "not installed: {} is missing; run first: (cd {RUNTIME_DIR} && npm ci)",
