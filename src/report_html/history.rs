@@ -231,7 +231,14 @@ pub(super) fn section(out: &mut String, runs: &[ResultsFile], series: &[Series])
             })
             .collect();
         if !absent.is_empty() {
-            let _ = writeln!(out, "<p class=\"note\">{}</p>", absent.join("; "));
+            let _ = writeln!(
+                out,
+                "<ul class=\"note\">{}</ul>",
+                absent
+                    .iter()
+                    .map(|a| format!("<li>{a}</li>"))
+                    .collect::<String>()
+            );
         }
         let _ = writeln!(
             out,
@@ -272,6 +279,9 @@ fn row(
         .collect();
     let history = match known.first() {
         None => "not run in any version".to_owned(),
+        Some(&(only, kind)) if known.len() == 1 => {
+            format!("{kind} in {} (the only version run)", version(only))
+        }
         Some(&(_, kind)) if changes.is_empty() => {
             format!("{kind} in all {} versions run", known.len())
         }
