@@ -17,7 +17,8 @@ pub struct ReportArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
     /// Results files (each one of RESULTS) that are versions of one product: the matrix
-    /// shows each rule's history across them, in version order (repeatable, one per product).
+    /// shows each rule's history across them, in version order (repeatable; the files of
+    /// one NAME are one series).
     #[arg(long, value_name = "NAME=FILE[,FILE…]")]
     pub series: Vec<String>,
 }
@@ -27,16 +28,10 @@ pub fn command(args: &ReportArgs) -> ExitCode {
     if let Err(e) = results::check_report_output(&args.output, &args.results) {
         return usage(e);
     }
-    let mut series = Vec::with_capacity(args.series.len());
-    for spec in &args.series {
-        match report_html::Series::parse(spec, &args.results) {
-            Ok(s) => series.push(s),
-            Err(e) => return usage(e),
-        }
-    }
-    if let Err(e) = report_html::Series::check_disjoint(&series) {
-        return usage(e);
-    }
+    let series = match report_html::Series::parse_all(&args.series, &args.results) {
+        Ok(series) => series,
+        Err(e) => return usage(e),
+    };
     let mut runs = Vec::with_capacity(args.results.len());
     for path in &args.results {
         match results::load(path) {

@@ -23,51 +23,61 @@ pub struct Series {
 }
 
 impl Series {
-    /// Reads `NAME=FILE[,FILE…]` (the argument of `report --series`): the
-    /// product's name and its results files, each one of `results`.
-    pub fn parse(spec: &str, results: &[PathBuf]) -> Result<Series, String> {
-        let Some((name, files)) = spec.split_once('=') else {
-            return Err(format!(
-                "--series {spec:?}: expected NAME=FILE[,FILE…] (a product's name and its results files)"
-            ));
-        };
-        if name.trim().is_empty() {
-            return Err(format!("--series {spec:?}: the product's name is empty"));
-        }
-        let mut runs = Vec::new();
-        for file in files.split(',') {
-            let Some(at) = results.iter().position(|r| r == Path::new(file)) else {
+    /// Reads the arguments of `report --series`, each `NAME=FILE[,FILE…]`:
+    /// a product's name and its results files, each one of `results`. The
+    /// arguments of one NAME are one series (a caller may name one file per
+    /// argument); a FILE that is one of `results` as a whole is one file,
+    /// commas and all. A run is in at most one series (each run adds to the
+    /// page's bound once).
+    pub fn parse_all(specs: &[String], results: &[PathBuf]) -> Result<Vec<Series>, String> {
+        let mut series: Vec<Series> = Vec::new();
+        // Each run's series.
+        let mut owner: HashMap<usize, usize> = HashMap::new();
+        for spec in specs {
+            let Some((name, files)) = spec.split_once('=') else {
                 return Err(format!(
-                    "--series {name}: {file:?} is not one of the results files given to report"
+                    "--series {spec:?}: expected NAME=FILE[,FILE…] (a product's name and its results files)"
                 ));
             };
-            if runs.contains(&at) {
-                return Err(format!("--series {name}: {file:?} is named twice"));
+            if name.trim().is_empty() {
+                return Err(format!("--series {spec:?}: the product's name is empty"));
             }
-            runs.push(at);
-        }
-        Ok(Series {
-            name: name.to_owned(),
-            runs,
-        })
-    }
-
-    /// Checks that no run is in two series (each run adds to the page's
-    /// bound once).
-    pub fn check_disjoint(series: &[Series]) -> Result<(), String> {
-        let mut owner: HashMap<usize, &str> = HashMap::new();
-        for s in series {
-            for &run in &s.runs {
-                if let Some(other) = owner.insert(run, &s.name) {
+            let files: Vec<&str> = if results.iter().any(|r| r == Path::new(files)) {
+                vec![files]
+            } else {
+                files.split(',').collect()
+            };
+            let at = series
+                .iter()
+                .position(|s| s.name == name)
+                .unwrap_or_else(|| {
+                    series.push(Series {
+                        name: name.to_owned(),
+                        runs: Vec::new(),
+                    });
+                    series.len() - 1
+                });
+            for file in files {
+                let Some(run) = results.iter().position(|r| r == Path::new(file)) else {
                     return Err(format!(
-                        "--series {}: results file {} is in the series {other} too",
-                        s.name,
-                        run + 1
+                        "--series {name}: {file:?} is not one of the results files given to report"
                     ));
+                };
+                if let Some(&other) = owner.get(&run) {
+                    return Err(if other == at {
+                        format!("--series {name}: {file:?} is named twice")
+                    } else {
+                        format!(
+                            "--series {name}: {file:?} is in the series {} too",
+                            series[other].name
+                        )
+                    });
                 }
+                owner.insert(run, at);
+                series[at].runs.push(run);
             }
         }
-        Ok(())
+        Ok(series)
     }
 }
 

@@ -193,41 +193,64 @@ fn report_series_names_the_versions_of_one_product_and_refuses_a_stranger() {
             .collect::<Vec<_>>()
             .join(",")
     };
-    let report = |series: &str| {
+    let report = |series: &[String]| {
         Command::new(env!("CARGO_BIN_EXE_enmeshed-conformance"))
             .arg("report")
             .args(&files)
-            .args(["--series", series, "-o"])
+            .args(series.iter().flat_map(|s| ["--series", s.as_str()]))
+            .arg("-o")
             .arg(&html)
             .output()
             .unwrap()
     };
-    let ok = report(&format!("product={}", list(&[2, 0, 1, 3])));
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-    let page = std::fs::read_to_string(&html).unwrap();
-    assert!(
-        page.contains("fails in 6.28.0 → fixed in 6.30.0 → waived since 7.0.0"),
-        "the history"
-    );
-    std::fs::remove_file(&html).unwrap();
+    // One argument with every file, or one argument per file of one name.
+    for series in [
+        vec![format!("product={}", list(&[2, 0, 1, 3]))],
+        vec![
+            format!("product={}", list(&[2, 0])),
+            format!("product={}", list(&[1])),
+            format!("product={}", list(&[3])),
+        ],
+    ] {
+        let ok = report(&series);
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(
+            page.contains("fails in 6.28.0 → fixed in 6.30.0 → waived since 7.0.0"),
+            "the history of {series:?}"
+        );
+        assert_eq!(
+            page.matches("<table id=\"history-").count(),
+            1,
+            "one series"
+        );
+        std::fs::remove_file(&html).unwrap();
+    }
     let stranger = dir.path().join("other.json");
     for (series, says) in [
         (
-            format!("product={}", stranger.display()),
+            vec![format!("product={}", stranger.display())],
             "is not one of the results files",
         ),
-        (list(&[0, 1]), "expected NAME=FILE"),
-        (format!("product={}", list(&[0, 0])), "named twice"),
+        (vec![list(&[0, 1])], "expected NAME=FILE"),
+        (vec![format!("product={}", list(&[0, 0]))], "named twice"),
+        (
+            vec![
+                format!("product={}", list(&[0])),
+                format!("other={}", list(&[0])),
+            ],
+            "is in the series product too",
+        ),
     ] {
         let out = report(&series);
-        assert_eq!(out.status.code(), Some(2), "{series}");
+        assert_eq!(out.status.code(), Some(2), "{series:?}");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains(says),
-            "{series}: {}",
+            "{series:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(!html.exists(), "no page after a refused --series");

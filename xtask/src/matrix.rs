@@ -323,11 +323,13 @@ pub fn run_with(
         results_files.push(results);
     }
     let matrix = out_dir.join("matrix.html");
+    // One `--series NAME=FILE` per file: a path may hold a comma.
     let series: Vec<String> = series
         .into_iter()
-        .map(|(name, files)| {
-            let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-            format!("{name}={}", files.join(","))
+        .flat_map(|(name, files)| {
+            files
+                .into_iter()
+                .map(move |f| format!("{name}={}", f.display()))
         })
         .collect();
     report(binary, workspace, &results_files, &series, &matrix)?;

@@ -205,7 +205,8 @@ fn a_link_planted_at_a_log_is_never_written_through() {
 #[ignore = "builds the suite (slow): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn versions_that_cannot_run_are_skipped_columns_of_the_rule_history() {
     let scratch = tempfile::tempdir().unwrap();
-    let out = scratch.path().join("out");
+    // A comma in the path: each file is one `--series` argument.
+    let out = scratch.path().join("out,dir");
     let text = r#"{"versions": [
         {"version": "6.28.0", "package": "absent-6.28.0", "expectations": "e/6.28.0.toml"},
         {"version": "5.3.0", "package": "absent-5.3.0", "expectations": "e/5.3.0.toml", "skip": "a <b>documented</b> skip"}
