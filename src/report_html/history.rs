@@ -172,6 +172,71 @@ impl<'a> Version<'a> {
     }
 }
 
+/// Which versions of a series ran the suite, for finding a rule's changes
+/// from only the versions where it does not pass.
+struct Ran {
+    /// `before[i]`: how many of the versions before `i` ran.
+    before: Vec<usize>,
+    /// `next[i]`: the first version at or after `i` that ran.
+    next: Vec<Option<usize>>,
+}
+
+impl Ran {
+    fn of(versions: &[Version<'_>]) -> Self {
+        let mut before = vec![0; versions.len() + 1];
+        for (i, v) in versions.iter().enumerate() {
+            before[i + 1] = before[i] + usize::from(v.not_run.is_none());
+        }
+        let mut next = vec![None; versions.len() + 1];
+        for i in (0..versions.len()).rev() {
+            next[i] = if versions[i].not_run.is_none() {
+                Some(i)
+            } else {
+                next[i + 1]
+            };
+        }
+        Ran { before, next }
+    }
+
+    /// The versions where a rule's kind differs from the last known one,
+    /// from `entries`, the versions where it fails or is waived (in order):
+    /// every other version that ran passes it, one that did not is unknown.
+    fn changes(&self, entries: &[(usize, &'static str)]) -> Vec<usize> {
+        let mut changes = Vec::new();
+        let mut last: Option<&str> = None;
+        // The first version not yet accounted for.
+        let mut from = 0;
+        for &(at, kind) in entries {
+            self.passes_between(from, at, &mut last, &mut changes);
+            if last.is_some_and(|l| l != kind) {
+                changes.push(at);
+            }
+            last = Some(kind);
+            from = at + 1;
+        }
+        self.passes_between(from, self.before.len() - 1, &mut last, &mut changes);
+        changes
+    }
+
+    /// The versions `from..to` that ran pass the rule.
+    fn passes_between(
+        &self,
+        from: usize,
+        to: usize,
+        last: &mut Option<&str>,
+        changes: &mut Vec<usize>,
+    ) {
+        if self.before[to] > self.before[from] {
+            if last.is_some_and(|l| l != "passes")
+                && let Some(at) = self.next[from]
+            {
+                changes.push(at);
+            }
+            *last = Some("passes");
+        }
+    }
+}
+
 /// The words of a change to `kind` in `version`.
 fn change(kind: &str, version: &str) -> String {
     match kind {
@@ -196,26 +261,32 @@ pub(super) fn section(out: &mut String, runs: &[ResultsFile], series: &[Series])
             .iter()
             .map(|run| Version::of(run, &mut rules))
             .collect();
-        let mut rows: Vec<(&str, Level, Vec<State<'_>>, Vec<usize>)> = rules
+        // Each rule's versions where it does not pass, in version order:
+        // the work is the failures and waivers, never rules × versions.
+        let mut entries: HashMap<&str, Vec<(usize, &'static str)>> = HashMap::new();
+        for (at, v) in versions.iter().enumerate() {
+            for &rule in visit(v.fails.keys()) {
+                entries.entry(rule).or_default().push((at, "fails"));
+            }
+            for &rule in visit(v.waived.keys()) {
+                if !v.fails.contains_key(rule) {
+                    entries.entry(rule).or_default().push((at, "waived"));
+                }
+            }
+        }
+        let ran = Ran::of(&versions);
+        let mut rows: Vec<(&str, Level, Vec<usize>)> = rules
             .iter()
             .map(|(&rule, &level)| {
-                let states: Vec<State<'_>> = versions.iter().map(|v| v.state(rule)).collect();
-                // The columns where the rule's kind differs from the last known one.
-                let mut changes = Vec::new();
-                let mut last = None;
-                for (i, state) in states.iter().enumerate() {
-                    if let Some(kind) = state.kind() {
-                        if last.is_some_and(|l| l != kind) {
-                            changes.push(i);
-                        }
-                        last = Some(kind);
-                    }
-                }
-                (rule, level, states, changes)
+                let changes = entries
+                    .get(rule)
+                    .map(|e| ran.changes(e))
+                    .unwrap_or_default();
+                (rule, level, changes)
             })
             .collect();
         // The rules that changed first.
-        rows.sort_by_key(|row| row.3.is_empty());
+        rows.sort_by_key(|row| row.2.is_empty());
         let headers: String = versions
             .iter()
             .map(|v| {
@@ -225,7 +296,7 @@ pub(super) fn section(out: &mut String, runs: &[ResultsFile], series: &[Series])
                 )
             })
             .collect();
-        let changed = rows.iter().filter(|r| !r.3.is_empty()).count();
+        let changed = rows.iter().filter(|r| !r.2.is_empty()).count();
         let _ = writeln!(out, "<h3>{}</h3>", esc(&s.name));
         // The versions that never ran, with their reasons, in words too.
         let absent: Vec<String> = versions
@@ -263,8 +334,10 @@ pub(super) fn section(out: &mut String, runs: &[ResultsFile], series: &[Series])
                 versions.len() + 3
             );
         }
-        let shown = cut(out, bound, &rows, |out, (rule, level, states, changes)| {
-            row(out, rule, *level, states, changes, &versions);
+        let shown = cut(out, bound, &rows, |out, (rule, level, changes)| {
+            // Only a shown row's cells: at most `MAX_ROWS` × versions.
+            let states: Vec<State<'_>> = versions.iter().map(|v| v.state(rule)).collect();
+            row(out, rule, *level, &states, changes, &versions);
         });
         out.push_str("</tbody>\n</table></div>\n");
         out.push_str(&cut_note(shown, rows.len(), "rules"));
@@ -352,4 +425,52 @@ fn row(
         );
     }
     out.push_str("</tr>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every history of up to five versions, each passing, failing, waived
+    /// or not run: the changes found from the failures and waivers alone are
+    /// those of walking every version.
+    #[test]
+    fn the_changes_from_the_failures_alone_are_those_of_every_version() {
+        const KINDS: [Option<&str>; 4] = [Some("passes"), Some("fails"), Some("waived"), None];
+        for n in 0..=5u32 {
+            for code in 0..4usize.pow(n) {
+                let kinds: Vec<Option<&str>> =
+                    (0..n).map(|i| KINDS[code / 4usize.pow(i) % 4]).collect();
+                let mut before = vec![0];
+                for k in &kinds {
+                    before.push(before.last().unwrap() + usize::from(k.is_some()));
+                }
+                let mut next = vec![None; kinds.len() + 1];
+                for i in (0..kinds.len()).rev() {
+                    next[i] = if kinds[i].is_some() {
+                        Some(i)
+                    } else {
+                        next[i + 1]
+                    };
+                }
+                let ran = Ran { before, next };
+                let entries: Vec<(usize, &'static str)> = kinds
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, k)| k.filter(|k| *k != "passes").map(|k| (i, k)))
+                    .collect();
+                let mut walked = Vec::new();
+                let mut last = None;
+                for (i, kind) in kinds.iter().enumerate() {
+                    if let Some(kind) = kind {
+                        if last.is_some_and(|l| l != *kind) {
+                            walked.push(i);
+                        }
+                        last = Some(*kind);
+                    }
+                }
+                assert_eq!(ran.changes(&entries), walked, "{kinds:?}");
+            }
+        }
+    }
 }
