@@ -17,7 +17,8 @@
 //! - [`runner`]: running the features and reporting;
 //! - [`levels`]: where each rule comes from (published, derived, documented elsewhere, platform);
 //! - [`results`]: the suite's own results file; `report_html`: the HTML report made from it
-//!   (feature `html`);
+//!   (feature `html`); [`version_order`]: the one order of version strings (the matrix's columns
+//!   and its rule history);
 //! - [`fuzz`]: fuzzing the invariant against any adapter;
 //! - [`digest`]: the one digest (SHA-256) of pages and feature files;
 //! - [`rules`]: the rule catalogue (every rule id, what it checks, the race rules);
@@ -62,4 +63,5 @@ pub mod spec;
 pub mod steps;
 pub mod suite;
 pub mod verdict;
+pub mod version_order;
 pub mod vocabulary;

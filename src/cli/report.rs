@@ -16,6 +16,11 @@ pub struct ReportArgs {
     /// Where to write the HTML file.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
+    /// Results files (each one of RESULTS) that are versions of one product: the matrix
+    /// shows each rule's history across them, in version order (repeatable; the files of
+    /// one NAME are one series).
+    #[arg(long, value_name = "NAME=FILE[,FILE…]")]
+    pub series: Vec<String>,
 }
 
 /// Runs `report`: reads every results file, writes the HTML file.
@@ -23,6 +28,10 @@ pub fn command(args: &ReportArgs) -> ExitCode {
     if let Err(e) = results::check_report_output(&args.output, &args.results) {
         return usage(e);
     }
+    let series = match report_html::Series::parse_all(&args.series, &args.results) {
+        Ok(series) => series,
+        Err(e) => return usage(e),
+    };
     let mut runs = Vec::with_capacity(args.results.len());
     for path in &args.results {
         match results::load(path) {
@@ -30,7 +39,7 @@ pub fn command(args: &ReportArgs) -> ExitCode {
             Err(e) => return usage(e),
         }
     }
-    let html = report_html::render(&runs);
+    let html = report_html::render_series(&runs, &series);
     if let Err(e) = results::write_file(&args.output, html.as_bytes()) {
         return usage(e);
     }

@@ -1,6 +1,7 @@
 //! The matrix of several runs: implementations × use cases, rules and
-//! scenarios, a percentage per implementation and level, and the rows where
-//! the implementations differ.
+//! scenarios, a percentage per implementation and level, the rows where
+//! the implementations differ, and the rule history of each series of
+//! versions (`history`).
 
 use super::escape::{anchor, esc};
 use super::{MAX_JOINED, Section, cut, cut_note, outcome, page, visit};
@@ -59,15 +60,26 @@ fn headers(runs: &[ResultsFile]) -> String {
         .collect()
 }
 
-/// The matrix page of `runs`.
-pub fn render(runs: &[ResultsFile]) -> String {
+/// The matrix page of `runs`, with the rule history of each of `series`.
+pub fn render(runs: &[ResultsFile], series: &[super::Series]) -> String {
     let title = format!("Implementation matrix: {} implementations", runs.len());
     let mut out = String::new();
     let _ = writeln!(out, "<header>\n<h1>{}</h1>", esc(&title));
-    out.push_str("<nav><a href=\"#implementations\">Implementations</a> · <a href=\"#use-cases\">Use cases</a> · <a href=\"#rules\">Rules</a> · <a href=\"#differs\">Where they differ</a> · <a href=\"#scenarios\">All scenarios</a></nav>\n</header>\n<div id=\"filters\"></div>\n<main>\n");
+    let _ = writeln!(
+        out,
+        "<nav><a href=\"#implementations\">Implementations</a> · <a href=\"#use-cases\">Use cases</a> · <a href=\"#rules\">Rules</a> · {}<a href=\"#differs\">Where they differ</a> · <a href=\"#scenarios\">All scenarios</a></nav>\n</header>\n<div id=\"filters\"></div>\n<main>",
+        if series.is_empty() {
+            ""
+        } else {
+            "<a href=\"#history\">Rule history</a> · "
+        }
+    );
     implementations(&mut out, runs);
     use_cases(&mut out, runs);
     rules(&mut out, runs);
+    if !series.is_empty() {
+        super::history::section(&mut out, runs, series);
+    }
     scenarios(&mut out, runs);
     out.push_str("</main>\n");
     page(&title, &out)
@@ -85,7 +97,17 @@ fn implementations(out: &mut String, runs: &[ResultsFile]) {
     out.push_str("<th scope=\"col\">suite</th></tr></thead>\n<tbody>\n");
     let section = Section::at(out);
     let shown = cut(out, section, runs, |out, run| {
-        let verdict = if run.passed { "passed" } else { "failed" };
+        let not_run = super::history::not_run(run);
+        let verdict = match not_run {
+            Some((word, _)) => word,
+            None if run.passed => "passed",
+            None => "failed",
+        };
+        let class = match not_run {
+            Some(("skipped", _)) => "skipped",
+            Some(_) => "failed",
+            None => verdict,
+        };
         // One pass over the cases: all levels, and each level.
         let mut all = Tally::default();
         let mut by_level: HashMap<Level, Tally> = HashMap::new();
@@ -95,9 +117,12 @@ fn implementations(out: &mut String, runs: &[ResultsFile]) {
         }
         let _ = write!(
             out,
-            "<tr><th scope=\"row\">{} {}</th><td class=\"{verdict}\">{verdict}{}</td>{}",
+            "<tr><th scope=\"row\">{} {}</th><td class=\"{class}\">{verdict}{}{}</td>{}",
             esc(&run.implementation.name),
             esc(&run.implementation.version),
+            not_run
+                .map(|(_, why)| format!(": {}", esc(why)))
+                .unwrap_or_default(),
             run.gate
                 .as_ref()
                 .map(|g| format!(

@@ -6,7 +6,9 @@
 //! marked), the expected failures and waivers with their reasons, each use
 //! case's bullets in the docs' own words with their scenarios, the other
 //! scenarios, and the fuzz properties with their seed and shrunk case.
-//! Several runs: the implementation matrix (`matrix`).
+//! Several runs: the implementation matrix (`matrix`), with the rule history
+//! of each series of runs that are versions of one product (`history`,
+//! `report --series`).
 //!
 //! The page has no external asset: the style and a small script are inline.
 //! Everything is readable without the script (semantic headings and tables);
@@ -26,11 +28,13 @@
 mod diff;
 pub mod escape;
 pub mod headlines;
+mod history;
 mod matrix;
 mod single;
 
 use crate::results::ResultsFile;
 use escape::esc;
+pub use history::Series;
 
 /// The most rows one table or list of the report shows; the rest are counted.
 pub const MAX_ROWS: usize = 500;
@@ -50,22 +54,29 @@ pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
 /// What each results file adds at most to the matrix's bound of
 /// [`MAX_PAGE_BYTES`]: its column in each table's header and in the one row
-/// each of its five sections may finish past its bound.
+/// each of its six sections may finish past its bound (the rule history is
+/// one section, whatever the number of series).
 pub const MAX_MATRIX_BYTES_PER_RUN: usize = 2 * 1024 * 1024;
 
 /// The report of `runs`: the one-run report for one, the matrix for several.
 pub fn render(runs: &[ResultsFile]) -> String {
-    render_with_work(runs).0
+    render_with_work(runs, &[]).0
 }
 
-/// [`render`], and the work it took: how many items (cases, pages, bullets,
+/// [`render`] with `series`: runs of the matrix that are versions of one
+/// product, each shown in the matrix's rule history (ignored for one run).
+pub fn render_series(runs: &[ResultsFile], series: &[Series]) -> String {
+    render_with_work(runs, series).0
+}
+
+/// [`render_series`], and the work it took: how many items (cases, pages, bullets,
 /// rules, rows, steps) it visited. It grows linearly with the input, which
 /// tests check without a clock.
-pub fn render_with_work(runs: &[ResultsFile]) -> (String, u64) {
+pub fn render_with_work(runs: &[ResultsFile], series: &[Series]) -> (String, u64) {
     WORK.with(|w| w.set(0));
     let page = match runs {
         [run] => single::render(run),
-        runs => matrix::render(runs),
+        runs => matrix::render(runs, series),
     };
     (page, WORK.with(std::cell::Cell::get))
 }
@@ -185,6 +196,7 @@ code { background: #f6f8fa; padding: 0 .2em; border-radius: 3px; }
 mark { background: #ffd8b5; }
 .passed { color: var(--pass); } .failed, .errored, .undefined { color: var(--fail); font-weight: 600; }
 .skipped, .absent { color: var(--muted); } .expected { color: var(--warn); font-weight: 600; }
+.history td.change { box-shadow: inset 4px 0 0 currentColor; } .history-words { min-width: 14rem; }
 .verdict { font-size: 1.2rem; font-weight: 700; }
 .case { border: 1px solid #d0d7de; border-radius: 6px; padding: .5rem .75rem; margin: .75rem 0; break-inside: avoid; }
 .case h3 { margin: 0 0 .25rem; font-size: 1.05rem; overflow-wrap: anywhere; }

@@ -50,6 +50,7 @@ mod racy_gate;
 mod reference;
 mod report_bounds;
 mod results_and_levels;
+mod rule_history;
 mod run_command;
 mod run_fuzz;
 mod scale;

@@ -118,7 +118,15 @@ fn matrix(n: usize) -> Vec<ResultsFile> {
 
 #[test]
 fn the_work_of_a_report_grows_linearly_with_its_input() {
-    let work = |runs: &[ResultsFile]| report_html::render_with_work(runs).1;
+    // The matrix's runs as versions of one product: its rule history too.
+    let both = [report_html::Series {
+        name: "a product".to_owned(),
+        runs: vec![0, 1],
+    }];
+    let work = |runs: &[ResultsFile]| {
+        let series = if runs.len() > 1 { &both[..] } else { &[] };
+        report_html::render_with_work(runs, series).1
+    };
     // One run: pages × cases (every page once looked for its hand-written cases).
     let (small, large) = (
         work(&[pages_and_cases(100, 400)]),
@@ -316,7 +324,12 @@ fn every_table_of_the_matrix_is_cut_so_the_page_stays_bounded() {
             case.name.clone_from(&big);
         }
     }
-    let html = report_html::render(&runs);
+    // The two runs as versions of one product: the rule history too.
+    let series = [report_html::Series {
+        name: big.clone(),
+        runs: vec![0, 1],
+    }];
+    let html = report_html::render_series(&runs, &series);
     assert!(
         html.len() <= MAX_PAGE_BYTES + 2 * MAX_MATRIX_BYTES_PER_RUN,
         "matrix: {} bytes",
@@ -325,6 +338,8 @@ fn every_table_of_the_matrix_is_cut_so_the_page_stays_bounded() {
     for cut in ["more rules", "more use cases", "more rows"] {
         assert!(html.contains(cut), "no \"… N {cut}\" line in the matrix");
     }
+    let history = &html[html.find("id=\"history\"").expect("the history")..];
+    assert!(history.contains("more rules"), "the history is cut too");
 }
 
 /// Runs `report` on `input`, killed after a generous deadline so that a

@@ -146,8 +146,8 @@ const README_ELSEWHERE: &[&str] = &[
     "cargo test --workspace",
     "cargo test --workspace -- --include-ignored",
     "(cd adapters/nmshd-runtime && npm ci)",
-    // Runs all four implementations (the real runtime after its `npm ci`): xtask/tests/it/html_report.rs.
-    "cargo xtask matrix \"$out/four\"",
+    // Runs every implementation and runtime version (the runtime after its `npm ci`): xtask/tests/it/html_report.rs.
+    "cargo xtask matrix \"$out/matrix\"",
     "enmeshed-conformance run  --adapter-cmd \"node adapters/nmshd-runtime/adapter.js\" --timeout 30     --expectations adapters/nmshd-runtime/expectations/7.0.0.toml",
     "enmeshed-conformance fuzz --adapter-cmd \"node adapters/nmshd-runtime/adapter.js\" --timeout 30     --expectations adapters/nmshd-runtime/expectations/7.0.0.toml --cases 64 --concurrency-cases 8",
 ];

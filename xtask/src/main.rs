@@ -14,7 +14,8 @@
 //! - `runtime-figures`: run the suite against the real-runtime adapter (both datawallet modes)
 //!   and write the figures the docs quote (`gen` renders them; only `runtime-figures --check`
 //!   checks them, so a docs-only change never needs the real runtime to get `check` green);
-//! - `matrix OUT_DIR`: the suite against our four implementations, their results and the matrix HTML.
+//! - `matrix OUT_DIR`: the suite against our implementations and every runtime version of
+//!   `adapters/nmshd-runtime/versions.json`, their results and the matrix HTML with its rule history.
 //!
 //! Paths default to the workspace of the current directory (`xtask::workspace`),
 //! not to where this binary was built.
@@ -130,8 +131,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Run the suite against the reference, the Python and Node examples and the real runtime
-    /// (gated by its expectations file); write their results files, reports and matrix.html.
+    /// Run the suite against the reference, the Python and Node examples and every runtime version
+    /// of adapters/nmshd-runtime/versions.json (each gated by its expectations file); write their
+    /// results files, reports and matrix.html (with the runtime's rule history).
     Matrix {
         /// The output directory (created if missing).
         #[arg(value_name = "OUT_DIR")]

@@ -1,5 +1,5 @@
-//! The HTML report in a real browser: `cargo xtask matrix` against our four
-//! implementations, a one-run report of a failing implementation judged by
+//! The HTML report in a real browser: `cargo xtask matrix` against our
+//! implementations and every runtime version, a one-run report of a failing implementation judged by
 //! an expectations file, both opened in headless Chromium (the rendered DOM
 //! checked, a screenshot of each saved), both validated by html-validate,
 //! every results file validated against schemas/results.schema.json by Ajv,
@@ -184,7 +184,7 @@ fn element<'a>(dom: &'a str, id: &str, close: &str) -> &'a str {
 }
 
 #[test]
-#[ignore = "needs Chromium and runs the four-implementation matrix (slow): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
+#[ignore = "needs Chromium and runs the matrix of every implementation and runtime version (slow): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
 fn the_report_and_the_matrix_render_in_a_browser_and_validate() {
     tools();
     let dir = tempfile::tempdir().expect("temp dir");
@@ -235,9 +235,10 @@ fn the_report_and_the_matrix_render_in_a_browser_and_validate() {
     std::fs::write(&one_json, serde_json::to_vec(&hostile).unwrap()).unwrap();
 
     // Every results file is valid against the schema; a broken one is not.
-    let mut results: Vec<PathBuf> = ["reference", "python", "node", "nmshd-runtime"]
+    let columns = xtask::matrix::implementations(&root()).expect("the columns");
+    let mut results: Vec<PathBuf> = columns
         .iter()
-        .map(|n| out.join(format!("{n}.json")))
+        .map(|c| out.join(format!("{}.json", c.name)))
         .collect();
     results.push(one_json.clone());
     let schema = root().join("schemas/results.schema.json");
@@ -326,10 +327,11 @@ fn the_report_and_the_matrix_render_in_a_browser_and_validate() {
     // The script ran: it added the filters.
     assert!(element(&dom, "filters", "</div>").contains("<select"));
 
-    // The matrix: a row and a column for each of the four implementations.
+    // The matrix: a row and a column for each implementation and runtime version.
+    let n = columns.len();
     let (dom, _) = dump_dom(&matrix_html);
     let summary_table = element(&dom, "summary", "</table>");
-    let names: Vec<String> = results[..4]
+    let names: Vec<String> = results[..n]
         .iter()
         .map(|p| {
             let v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
@@ -342,14 +344,26 @@ fn the_report_and_the_matrix_render_in_a_browser_and_validate() {
             "{name}: {summary_table}"
         );
     }
-    assert_eq!(summary_table.matches("<tr><th scope=\"row\">").count(), 4);
+    assert_eq!(summary_table.matches("<tr><th scope=\"row\">").count(), n);
     assert!(
         summary_table.matches('%').count() >= 4 * 5,
         "{summary_table}"
     );
     let use_cases = element(&dom, "use-case-matrix", "</table>");
     let rid1 = element(use_cases, "uc-RID1", "</tr>");
-    assert_eq!(rid1.matches("<td").count(), 4, "{rid1}");
+    assert_eq!(rid1.matches("<td").count(), n, "{rid1}");
+    // The runtime's rule history: a column per version, in the columns' (version) order.
+    let history = element(&dom, "history-0", "</table>");
+    let head = element(history, "history-0", "</thead>");
+    let mut last = 0;
+    for (_, version) in columns.iter().filter_map(|c| c.series.as_ref()) {
+        let at = head
+            .find(&format!(">{version}</th>"))
+            .unwrap_or_else(|| panic!("{version}: {head}"));
+        assert!(at > last, "{version} out of order: {head}");
+        last = at;
+    }
+    assert!(history.contains("RID2.cancelledAt"), "{history}");
     let rules = element(&dom, "rule-matrix", "</table>");
     assert!(
         rules.contains("RID2.cancelledAt") && rules.contains("waived"),
