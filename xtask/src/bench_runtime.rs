@@ -2,22 +2,24 @@
 //! measured by a command instead of copied by hand. Times the gated `run`
 //! against `adapters/nmshd-runtime` (release build, excluded from the time),
 //! datawallet on and off, with the default fuzz budget and with `--no-fuzz`,
-//! and prints a Markdown table headed by the date and the commit. It needs
-//! Node 20 and `npm ci` in the adapter's directory. No test asserts a time.
+//! and prints a Markdown table headed by the date and the commit. By default
+//! it times the adapter's default version; `--all-versions` times the gated
+//! run (default fuzz budget) of every version of
+//! `adapters/nmshd-runtime/versions.json`, each with its own expectations. It
+//! needs Node 20 and `npm ci` in the adapter's directory. No test asserts a
+//! time.
 
+use crate::matrix::{Implementation, runtime_versions};
 use crate::pipeline::PipelineError;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The adapter command, as the docs give it.
-const ADAPTER_CMD: &str = "node adapters/nmshd-runtime/adapter.js";
-/// The adapter's expectations file (the gate).
-const EXPECTATIONS: &str = "adapters/nmshd-runtime/expectations/7.0.0.toml";
-
 /// One row of the table: what ran, and its wall times (sorted).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// The runtime version.
+    pub version: String,
     /// `on` or `off`.
     pub datawallet: &'static str,
     /// Whether the fuzz properties ran (the default budget).
@@ -26,55 +28,96 @@ pub struct Row {
     pub samples: Vec<Duration>,
 }
 
-/// Times `runs` gated runs in each datawallet mode, with and without fuzzing,
-/// each with `--jobs jobs`, and renders the table.
-pub fn run(workspace: &Path, runs: u32, jobs: u16) -> Result<String, PipelineError> {
+/// Times `runs` gated runs in each datawallet mode, each with `--jobs jobs`:
+/// of the default version with and without fuzzing, or (`all_versions`) of
+/// every runnable version with the default fuzz budget; renders the table.
+/// A version that cannot run (not installed, a documented skip) is an error
+/// naming why, so no row goes missing unnoticed.
+pub fn run(
+    workspace: &Path,
+    runs: u32,
+    jobs: u16,
+    all_versions: bool,
+) -> Result<String, PipelineError> {
+    let (default, columns) = runtime_versions(workspace)?;
+    let version_of = |c: &Implementation| c.series.as_ref().map(|(_, v)| v.clone());
+    let chosen: Vec<&Implementation> = columns
+        .iter()
+        .filter(|c| all_versions || version_of(c).as_deref() == Some(default.as_str()))
+        .collect();
+    if let Some((column, why)) = chosen
+        .iter()
+        .find_map(|c| c.cannot_run.as_ref().map(|why| (c, why)))
+    {
+        return Err(PipelineError::Other(format!(
+            "{} cannot run: {why}",
+            column.name
+        )));
+    }
     let binary = crate::bench_scale::release_binary(workspace)?;
+    let fuzz_modes: &[bool] = if all_versions {
+        &[true]
+    } else {
+        &[true, false]
+    };
     let mut rows = Vec::new();
-    for datawallet in ["on", "off"] {
-        for fuzz in [true, false] {
-            let mut samples = Vec::new();
-            for _ in 0..runs.max(1) {
-                let mut command = Command::new(&binary);
-                command
-                    .args([
-                        "run",
-                        "--quiet",
-                        "--timeout",
-                        "30",
-                        "--adapter-cmd",
-                        ADAPTER_CMD,
-                    ])
-                    .args(["--expectations", EXPECTATIONS, "--jobs", &jobs.to_string()])
-                    .env("NMSHD_DATAWALLET", datawallet)
-                    .current_dir(workspace)
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped());
-                if !fuzz {
-                    command.arg("--no-fuzz");
+    for column in chosen {
+        let version = version_of(column).unwrap_or_default();
+        for datawallet in ["on", "off"] {
+            for &fuzz in fuzz_modes {
+                let mut samples = Vec::new();
+                for _ in 0..runs.max(1) {
+                    samples.push(time_one(
+                        workspace, &binary, column, datawallet, fuzz, jobs,
+                    )?);
                 }
-                let start = Instant::now();
-                let output = command.output().map_err(|e| {
-                    PipelineError::Other(format!("cannot run {}: {e}", binary.display()))
-                })?;
-                samples.push(start.elapsed());
-                if !output.status.success() {
-                    return Err(PipelineError::Other(format!(
-                        "the gated run (datawallet {datawallet}) failed:\n{}{}",
-                        String::from_utf8_lossy(&output.stdout),
-                        String::from_utf8_lossy(&output.stderr)
-                    )));
-                }
+                samples.sort();
+                rows.push(Row {
+                    version: version.clone(),
+                    datawallet,
+                    fuzz,
+                    samples,
+                });
             }
-            samples.sort();
-            rows.push(Row {
-                datawallet,
-                fuzz,
-                samples,
-            });
         }
     }
     Ok(render(&stamp(workspace), jobs, &rows))
+}
+
+/// The wall time of one gated run of `column`, which must pass.
+fn time_one(
+    workspace: &Path,
+    binary: &Path,
+    column: &Implementation,
+    datawallet: &str,
+    fuzz: bool,
+    jobs: u16,
+) -> Result<Duration, PipelineError> {
+    let mut command = Command::new(binary);
+    command
+        .args(["run", "--quiet", "--jobs", &jobs.to_string()])
+        .args(crate::matrix::gate_args(column))
+        .env("NMSHD_DATAWALLET", datawallet)
+        .current_dir(workspace)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if !fuzz {
+        command.arg("--no-fuzz");
+    }
+    let start = Instant::now();
+    let output = command
+        .output()
+        .map_err(|e| PipelineError::Other(format!("cannot run {}: {e}", binary.display())))?;
+    let took = start.elapsed();
+    if !output.status.success() {
+        return Err(PipelineError::Other(format!(
+            "the gated run of {} (datawallet {datawallet}) failed:\n{}{}",
+            column.name,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    Ok(took)
 }
 
 /// `date, commit`: `date -u` and `git rev-parse --short HEAD` (with
@@ -105,14 +148,15 @@ pub fn render(stamp: &str, jobs: u16, rows: &[Row]) -> String {
     let secs = |d: Duration| format!("{:.1} s", d.as_secs_f64());
     let mut text = format!(
         "Gated `run` against the real runtime (`cargo xtask bench-runtime`, --jobs {jobs}), {stamp}:\n\n\
-         | datawallet | fuzzing | runs | median | min | max |\n|---|---|---|---|---|---|\n"
+         | version | datawallet | fuzzing | runs | median | min | max |\n|---|---|---|---|---|---|---|\n"
     );
     for row in rows {
         let Some((first, last)) = row.samples.first().zip(row.samples.last()) else {
             continue;
         };
         text.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            row.version,
             row.datawallet,
             if row.fuzz {
                 "default budget"
@@ -137,11 +181,13 @@ mod tests {
         let ms = Duration::from_millis;
         let rows = [
             Row {
+                version: "7.0.0".into(),
                 datawallet: "on",
                 fuzz: true,
                 samples: vec![ms(20_000), ms(23_000), ms(25_500)],
             },
             Row {
+                version: "6.60.5".into(),
                 datawallet: "off",
                 fuzz: false,
                 samples: vec![ms(4_260)],
@@ -153,11 +199,11 @@ mod tests {
             "{table}"
         );
         assert!(
-            table.contains("| on | default budget | 3 | 23.0 s | 20.0 s | 25.5 s |"),
+            table.contains("| 7.0.0 | on | default budget | 3 | 23.0 s | 20.0 s | 25.5 s |"),
             "{table}"
         );
         assert!(
-            table.contains("| off | `--no-fuzz` | 1 | 4.3 s | 4.3 s | 4.3 s |"),
+            table.contains("| 6.60.5 | off | `--no-fuzz` | 1 | 4.3 s | 4.3 s | 4.3 s |"),
             "{table}"
         );
     }

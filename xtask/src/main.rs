@@ -114,6 +114,9 @@ enum Command {
         /// `run --jobs N` (1 to 64).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
         jobs: u16,
+        /// Time every version of adapters/nmshd-runtime/versions.json (default fuzz budget), not only the default one.
+        #[arg(long)]
+        all_versions: bool,
     },
     /// Time one feature file of many scenarios and a large expectations file (parsing, run, matching).
     BenchScale {
@@ -303,10 +306,14 @@ fn run(cli: Cli) -> Result<ExitCode, pipeline::PipelineError> {
             println!("{}", xtask::sync::run(&options)?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::BenchRuntime { runs, jobs } => {
+        Command::BenchRuntime {
+            runs,
+            jobs,
+            all_versions,
+        } => {
             println!(
                 "{}",
-                xtask::bench_runtime::run(&workspace_root(), runs, jobs)?
+                xtask::bench_runtime::run(&workspace_root(), runs, jobs, all_versions)?
             );
             Ok(ExitCode::SUCCESS)
         }

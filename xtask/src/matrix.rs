@@ -78,24 +78,43 @@ struct RuntimeVersion {
 /// `versions.json`: the list (its other fields are the adapter's).
 #[derive(Debug, serde::Deserialize)]
 struct RuntimeVersions {
+    /// The version the adapter runs without `--runtime`.
+    #[serde(default)]
+    default: Option<String>,
     versions: Vec<RuntimeVersion>,
 }
 
 /// The matrix's columns: the reference and the two examples, then one per
 /// runtime version of [`RUNTIME_VERSIONS`] in version order.
 pub fn implementations(workspace: &Path) -> Result<Vec<Implementation>, PipelineError> {
-    let path = workspace.join(RUNTIME_VERSIONS);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| other(format!("cannot read {}: {e}", path.display())))?;
     let mut columns = vec![
         Implementation::plain("reference", None),
         Implementation::plain("python", Some("python3 examples/python/enmeshed_idp.py")),
         Implementation::plain("node", Some("node examples/node/enmeshed_idp.js")),
     ];
-    columns.extend(
-        runtime_columns(&text, workspace).map_err(|e| other(format!("{}: {e}", path.display())))?,
-    );
+    columns.extend(runtime_versions(workspace)?.1);
     Ok(columns)
+}
+
+/// [`RUNTIME_VERSIONS`] read from `workspace`: the default version and the
+/// runtime's columns in version order (see [`runtime_columns`]).
+pub fn runtime_versions(workspace: &Path) -> Result<(String, Vec<Implementation>), PipelineError> {
+    let path = workspace.join(RUNTIME_VERSIONS);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| other(format!("cannot read {}: {e}", path.display())))?;
+    let at = |e: String| other(format!("{}: {e}", path.display()));
+    let list: RuntimeVersions = serde_json::from_str(&text).map_err(|e| at(e.to_string()))?;
+    let columns = runtime_columns(&text, workspace).map_err(at)?;
+    let default = list
+        .default
+        .ok_or_else(|| at("no `default` version".to_owned()))?;
+    if !columns
+        .iter()
+        .any(|c| c.series.as_ref().is_some_and(|(_, v)| *v == default))
+    {
+        return Err(at(format!("the default version {default} is not listed")));
+    }
+    Ok((default, columns))
 }
 
 /// The runtime's columns from the text of [`RUNTIME_VERSIONS`], in version
@@ -186,6 +205,14 @@ pub fn run_args(implementation: &Implementation, results: &Path) -> Vec<String> 
         .map(str::to_owned)
         .collect();
     args.push(results.display().to_string());
+    args.extend(gate_args(implementation));
+    args
+}
+
+/// The options that say what `implementation` is and how it is gated:
+/// `--adapter-cmd`, `--timeout` and `--expectations`, where it has them.
+pub fn gate_args(implementation: &Implementation) -> Vec<String> {
+    let mut args = Vec::new();
     if let Some(cmd) = &implementation.adapter_cmd {
         args.extend(["--adapter-cmd".to_owned(), cmd.clone()]);
     }
@@ -471,5 +498,33 @@ mod tests {
                 assert!(root.join(file).is_file(), "{file}");
             }
         }
+    }
+
+    #[test]
+    fn the_default_version_must_be_given_and_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(RUNTIME_VERSIONS);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let listed = r#"{"version": "6.60.5", "package": "p", "expectations": "e.toml"}"#;
+        let write = |default: &str| {
+            let text = format!(r#"{{{default} "versions": [{listed}]}}"#);
+            std::fs::write(&file, text).unwrap();
+        };
+        write(r#""default": "6.60.5","#);
+        let (default, columns) = runtime_versions(dir.path()).expect("a good list");
+        assert_eq!(default, "6.60.5");
+        assert_eq!(columns.len(), 1);
+        write("");
+        let error = runtime_versions(dir.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("versions.json: no `default` version"),
+            "{error}"
+        );
+        write(r#""default": "7.0.0","#);
+        let error = runtime_versions(dir.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("the default version 7.0.0 is not listed"),
+            "{error}"
+        );
     }
 }
