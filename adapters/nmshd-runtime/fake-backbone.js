@@ -53,10 +53,6 @@
 const http = require("node:http");
 const crypto = require("node:crypto");
 const querystring = require("node:querystring");
-// The address check in AccountController.createIdentityAndDevice compares the Backbone's address
-// with one the runtime derives from the public key; the fake derives it with the same function.
-const { IdentityUtil } = require("@nmshd/transport");
-const { CryptoSignaturePublicKey } = require("@nmshd/crypto");
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -330,7 +326,14 @@ class DeletionProcess {
     }
 }
 class FakeBackbone {
-    constructor({ clientId, clientSecret, hostname = "127.0.0.1", logger }) {
+    // `load` loads a package as the runtime under test sees it (runtime-versions.js: its own
+    // @nmshd/transport and @nmshd/crypto); the default is this directory's top level (7.0.0).
+    constructor({ clientId, clientSecret, hostname = "127.0.0.1", logger, load = require }) {
+        // The address check in AccountController.createIdentityAndDevice compares the Backbone's
+        // address with one the runtime derives from the public key; the fake derives it with the
+        // same function of the same version.
+        this.IdentityUtil = load("@nmshd/transport").IdentityUtil;
+        this.CryptoSignaturePublicKey = load("@nmshd/crypto").CryptoSignaturePublicKey;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.hostname = hostname;
@@ -477,8 +480,8 @@ class FakeBackbone {
         if (typeof body.identityPublicKey !== "string" || typeof body.devicePassword !== "string") {
             throw new BackboneError(400, ["error.platform.validation.invalidPropertyValue", "A property has an invalid value. (fake Backbone)"]);
         }
-        const publicKey = CryptoSignaturePublicKey.fromBase64(body.identityPublicKey);
-        const address = (await IdentityUtil.createAddress(publicKey, this.hostname)).toString();
+        const publicKey = this.CryptoSignaturePublicKey.fromBase64(body.identityPublicKey);
+        const address = (await this.IdentityUtil.createAddress(publicKey, this.hostname)).toString();
         const createdAt = formatTicks(runningTicks());
         const device = { id: randomId("DVC"), username: randomId("USR"), password: body.devicePassword, createdAt };
         const identity = new FakeIdentity(address, device);
