@@ -82,7 +82,7 @@ async function setUp() {
     } else {
         const clientId = "conformance";
         const clientSecret = "conformance-secret";
-        fakeBackbone = new FakeBackbone({ clientId, clientSecret, logger, load: selected.require });
+        fakeBackbone = new FakeBackbone({ clientId, clientSecret, logger, load: selected.require, mode: selected.backbone });
         backbone = { baseUrl: await fakeBackbone.listen(), clientId, clientSecret };
     }
     runtime = await startRuntime(selected, backbone, new StderrLoggerFactory(process.env.NMSHD_LOG_LEVEL || "warn"), {

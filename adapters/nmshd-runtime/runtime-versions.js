@@ -41,7 +41,8 @@ function requestedVersion(argv) {
 
 /**
  * The runtime version to run: `--runtime VERSION` from `argv`, else versions.json's `default`.
- * Returns {version, consumerApi, dir, require}, where `require` loads packages as that runtime
+ * Returns {version, consumerApi, backbone, dir, require} (`backbone`: the fake Backbone's rule
+ * set), where `require` loads packages as that runtime
  * sees them (its own nested @nmshd/transport, consumption, crypto). Throws SelectionError naming
  * the version, the known ones and the install command when it is unknown or not installed.
  */
@@ -74,6 +75,7 @@ function selectRuntime(argv) {
     return {
         version,
         consumerApi: entry.consumerApi,
+        backbone: entry.backbone,
         dir,
         // The runtime itself by its directory (a bare `@nmshd/runtime` from an aliased package's
         // directory would walk up to the top-level 7.0.0); its dependencies by name from there.
