@@ -136,7 +136,8 @@ function addDays(ticks, days) {
 // ([v1 Config] 2025 line 8, a `double`; 2024 line 6, `static int LengthOfGracePeriod = 14`).
 const DEFAULT_GRACE_PERIOD_DAYS = 14;
 // v1 only: an owner-started process still reports an approval period, `CreatedAt.AddDays(7)`
-// ([v1 IDP] 2025 line 52, [v1 Config] `LengthOfApprovalPeriodInDays`; 2024 line 46, `static int 7`).
+// ([v1 IDP] 2025 line 52, [v1 Config] 2025 line 7 `LengthOfApprovalPeriodInDays = 7`; 2024 [v1 IDP]
+// line 46, [v1 Config] line 5).
 const APPROVAL_PERIOD_DAYS = 7;
 
 // The statuses a v2 Backbone writes ([DTO] line 10: `process.Status.ToString()`; [IDP] lines 33,
@@ -210,14 +211,14 @@ const MODES = {
     },
     "v1-2025": {
         prefix: "/api/v1", // [v1 Ctl] `[Route("api/v1/[controller]")]`; transport 6.x IdentityDeletionProcessClient.js
-        active: "Approved", // [v1 IDP] 2025 lines 153-160 (ApproveInternally); enum [v1 Identity] 2025 lines 362-369
+        active: "Approved", // [v1 IDP] 2025 line 159 (ApproveInternally); enum [v1 Identity] 2025 lines 362-369 (Approved = 1)
         blocksStart: ["Approved", "WaitingForApproval", "Deleting"], // [v1 IDP] 2025 lines 89-92, IsActive()
         uniqueIndex: true, // [v1 EfCfg] 2025 line 23 (filter `"Status" = 1`, Approved); [v1 Repo] 2025 lines 157-170
-        takesGracePeriod: true, // [v1 StartCmd] 2025 lines 5-8, no Validator.cs
-        cancelChecksGracePeriod: true, // [v1 IDP] 2025 lines 179-192 (CancelAsOwner)
-        cancelClearsGracePeriodEnd: false, // [v1 IDP] 2025 lines 179-192: GracePeriodEndsAt is kept
+        takesGracePeriod: true, // [v1 StartCmd] 2025 line 7, no Validator.cs
+        cancelChecksGracePeriod: true, // [v1 IDP] 2025 lines 184-185 (CancelAsOwner, lines 179-192)
+        cancelClearsGracePeriodEnd: false, // [v1 IDP] 2025 lines 187-189 set status, time, Device; GracePeriodEndsAt stays
         approves: true, // [v1 IDP] 2025 lines 34-43, 153-160
-        dto: "v1", // [v1 DTO] 2025 lines 5-45
+        dto: "v1", // [v1 DTO] 2025 lines 7-44
         formatTime: formatTicksAsMilliseconds, // [v1 UtcConv] line 8
         badRequestBody: (key) => ERRORS.inputCannotBeParsed(key) // [v1 Mvc] lines 36-55
     },
@@ -226,16 +227,17 @@ const MODES = {
         active: "Approved", // [v1 IDP] 2024 lines 71-77
         blocksStart: ["Approved", "WaitingForApproval", "Deleting"], // [v1 IDP] 2024 lines 89-92
         // No unique index before nmshd/backbone 92c2bc4fe (2024-09-10): [v1 EfCfg] 2024 lines 9-26
-        // have no filtered index, [v1 StartH] 2024 lines 26-30 no try/catch. Concurrent starts
+        // have no filtered index, [v1 StartH] 2024 lines 26, 28, 30 no try/catch, [v1 Repo] 2024 lines 106-110. Concurrent starts
         // that each load the Identity without an active process all succeed.
         uniqueIndex: false,
         // [v1 StartCmd] 2024 line 5: an empty command; a sent lengthOfGracePeriodInDays is ignored
-        // by model binding, the grace period is always 14 days ([v1 IDP] 2024 lines 71-77).
+        // (2024's [v1 Ctl] lines 68-75 take no body at all), the grace period is always 14 days
+        // ([v1 IDP] 2024 line 75, [v1 Config] 2024 line 6).
         takesGracePeriod: false,
         // [v1 IDP] 2024 lines 170-180: no grace-period check before nmshd/backbone b1d06b740 (2024-12-16)
         cancelChecksGracePeriod: false,
-        cancelClearsGracePeriodEnd: false, // [v1 IDP] 2024 lines 170-180
-        approves: true, // [v1 IDP] 2024 lines 31-39, 71-77
+        cancelClearsGracePeriodEnd: false, // [v1 IDP] 2024 lines 175-177
+        approves: true, // [v1 IDP] 2024 lines 34, 71-77
         dto: "v1", // [v1 DTO]: byte-identical at 707babfbc
         formatTime: formatTicksAsMilliseconds,
         badRequestBody: (key) => ERRORS.inputCannotBeParsed(key)
@@ -337,15 +339,15 @@ class TrackedIdentity {
     }
 
     // [Identity] lines 124-140, StartDeletionProcess(DeviceId asDevice, double? lengthOfGracePeriodInDays);
-    // v1: [v1 Identity] 2025 lines 135-151, 2024 lines 105-121, StartDeletionProcessAsOwner, same order.
+    // v1: [v1 Identity] 2025 lines 135-151 (2024 lines 105-121), StartDeletionProcessAsOwner, same order.
     startDeletionProcess(deviceId, lengthOfGracePeriodInDays) {
         // [Identity] lines 160-166, EnsureNoActiveProcessExists: `DeletionProcesses.Any(d => d.IsActive())`
         // (in [IDP] of 011276a3: IsAtLeastActive, lines 68-71: Active or Deleting; v1 [v1 Identity]
-        // 2025 lines 242-248 with the v1 statuses, MODES `blocksStart`).
+        // 2025 lines 137, 242-248, 2024 lines 107, 212-218, with the v1 statuses: MODES `blocksStart`).
         const mode = this.identity.mode;
         if (this.processes.some((p) => mode.blocksStart.includes(p.status))) throw new BackboneError(400, ERRORS.onlyOneActive);
         // [Identity] lines 168-172, EnsureIdentityOwnsDevice: GenericDomainErrors.NotFound(nameof(Device))
-        // ([v1 Identity] 2025 lines 250-254).
+        // ([v1 Identity] 2025 lines 138, 250-254).
         // Never reached through the runtime: it always acts with its own Device.
         if (!this.ownsDevice(deviceId)) throw new BackboneError(404, ERRORS.domainNotFound("Device"));
         const process = DeletionProcess.start(this.identity, deviceId, lengthOfGracePeriodInDays);
@@ -354,7 +356,7 @@ class TrackedIdentity {
     }
 
     // [Identity] lines 203-219, CancelDeletionProcess(IdentityDeletionProcessId, DeviceId cancelledByDeviceId);
-    // v1: [v1 Identity] 2025 lines 285-300, CancelDeletionProcessAsOwner, same steps.
+    // v1: [v1 Identity] 2025 lines 285-300, CancelDeletionProcessAsOwner, same steps (lines 289, 290).
     cancelDeletionProcess(deletionProcessId, deviceId) {
         // line 205, EnsureIdentityOwnsDevice (never reached through the runtime, see above)
         if (!this.ownsDevice(deviceId)) throw new BackboneError(404, ERRORS.domainNotFound("Device"));
@@ -363,7 +365,7 @@ class TrackedIdentity {
         if (!process) throw new BackboneError(404, ERRORS.domainNotFound("IdentityDeletionProcess"));
         // line 208, EnsureStatus (the stored Identity.cs passes `Approved`, the v2 name is `Active`),
         // then line 210, IdentityDeletionProcess.Cancel, which checks the status again (v1: EnsureStatus(Approved),
-        // [v1 IDP] 2025 lines 173-177, then CancelAsOwner).
+        // [v1 IDP] 2025 lines 173-177, then CancelAsOwner, lines 181-182).
         process.ensureStatus(this.identity.mode.active);
         process.cancel(this.identity, deviceId);
         return process;
@@ -396,16 +398,17 @@ class DeletionProcess {
         // v1-2025 the same ([v1 IDP] 2025 line 155); v1-2024 always 14 (MODES `takesGracePeriod`).
         const days = (mode.takesGracePeriod ? lengthOfGracePeriodInDays : undefined) ?? DEFAULT_GRACE_PERIOD_DAYS;
         if (mode.approves) {
-            // v1: [v1 IDP] 2025 lines 34-43 then ApproveInternally, lines 153-160 (2024: lines 31-39,
-            // 71-77): `ApprovedAt = SystemTime.UtcNow` (clock read 2), `ApprovedByDevice =
-            // createdByDevice`, `GracePeriodEndsAt = SystemTime.UtcNow.AddDays(days)` (read 3), status
-            // Approved. v1 keeps no CreatedByDevice in its DTO.
+            // v1: [v1 IDP] 2025 lines 34-43 (CreatedAt, line 38), then ApproveInternally, lines 153-160
+            // (2024: lines 34, 71-77): `ApprovedAt = SystemTime.UtcNow` (clock read 2, line 156),
+            // `ApprovedByDevice = createdByDevice` (line 157), `GracePeriodEndsAt =
+            // SystemTime.UtcNow.AddDays(days)` (read 3, line 158), status Approved (line 159). v1's
+            // DTO has no CreatedByDevice.
             p.approvedAt = identity.now();
             p.approvedByDevice = deviceId;
             p.gracePeriodEndsAt = addDays(identity.now(), days);
             p.status = mode.active;
             p.cancelledAt = null;
-            p.cancelledByDevice = null; // [v1 IDP] 2025 lines 179-192 set it on cancel; not in the DTO
+            p.cancelledByDevice = null; // [v1 IDP] 2025 lines 187-189 set it on cancel; not in the DTO
             return p;
         }
         p.createdByDevice = deviceId; // line 31
@@ -436,7 +439,7 @@ class DeletionProcess {
         if (mode.cancelChecksGracePeriod && this.gracePeriodEndsAt < identity.now()) throw new BackboneError(400, ERRORS.gracePeriodExpired);
         this.status = CANCELLED; // line 120
         this.cancelledAt = identity.now(); // line 121 (v2 keeps no CancelledByDevice: the Device goes to the audit log only, line 124)
-        if (mode.approves) this.cancelledByDevice = deviceId; // v1 keeps it ([v1 IDP] 2025 lines 179-192)
+        if (mode.approves) this.cancelledByDevice = deviceId; // v1 keeps it ([v1 IDP] 2025 lines 187-189)
         if (mode.cancelClearsGracePeriodEnd) this.gracePeriodEndsAt = null; // line 122; v1 keeps it
     }
 
@@ -462,7 +465,7 @@ class DeletionProcess {
         };
     }
 
-    // [v1 DTO] lines 5-45 (identical at both v1 commits), IdentityDeletionProcessOverviewDTO, in
+    // [v1 DTO] lines 7-44 (identical at both v1 commits), IdentityDeletionProcessOverviewDTO, in
     // declaration order, camelCase, unset values null, times with three digits ([v1 UtcConv]). It
     // has NO createdByDevice, NO cancelledAt and NO cancelledByDevice; approvalPeriodEndsAt is never
     // null (CreatedAt + 7 days, even for an owner-started process); the reminders are sent by jobs
@@ -738,13 +741,12 @@ class FakeBackbone {
     // [StartEp] lines 15 and 21-24: POST, body optional (`request ?? new Command()`), answer 201.
     // [StartH] lines 26-47: load tracked (line 28), StartDeletionProcess (line 30), Update (line 34;
     // the unique-index violation becomes OnlyOneActiveDeletionProcessAllowed, lines 36-39).
-    // v1: [v1 Ctl] 2025 lines 72-80 (2024 lines 68-75): POST, body optional, `Created("", response)`
-    // 201; [v1 StartH] 2025 lines 28-39 (2024 lines 26-30) the same steps (2024 without the
-    // unique index: MODES).
+    // v1: [v1 Ctl] 2025 lines 72-80: POST, body optional, `Created("", response)` 201; [v1 StartH]
+    // 2025 lines 28, 30, 32-39, the same steps. v1-2024: [v1 Ctl] 2024 lines 68-75 take no body at
+    // all (not even parsed), [v1 StartH] 2024 lines 26, 28, 30 without the unique index (MODES).
     async startDeletionProcess(session, raw) {
-        const body = this.parseJson(raw);
-        // v1-2024's command has no such property: model binding ignores it (MODES `takesGracePeriod`).
-        const days = this.mode.takesGracePeriod ? body.lengthOfGracePeriodInDays : undefined;
+        const body = this.mode.takesGracePeriod ? this.parseJson(raw) : {};
+        const days = body.lengthOfGracePeriodInDays;
         // `double? LengthOfGracePeriodInDays` ([StartCmd] line 8): a body whose value is not a
         // number (or null) does not bind, a BadHttpRequestException ([HttpErr] line 25; v1: an
         // invalid model state, [v1 Mvc] lines 36-55). The runtime's own schema lets only numbers
@@ -777,7 +779,8 @@ class FakeBackbone {
         return ok(200, process.toOverviewDTO());
     }
 
-    // [CancelEp] lines 15 and 22-25: PUT {id}/Cancel, answer 200.
+    // [CancelEp] lines 15 and 22-25: PUT {id}/Cancel, answer 200 (v1: [v1 Ctl] 2025 lines 120-128,
+    // 2024 lines 114-122; [v1 CancelH] lines 27, 37, 39, the same steps).
     // [CancelH] lines 25-47: load the Identity tracked (line 27), identity.CancelDeletionProcess
     // (line 37), `_identitiesRepository.Update(identity)` (line 39). No lock, no transaction
     // around load and save, no concurrency token ([EfConfig]), and no unique index a cancel could
