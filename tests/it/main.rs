@@ -52,6 +52,7 @@ mod report_bounds;
 mod results_and_levels;
 mod run_command;
 mod run_fuzz;
+mod runtime_versions;
 mod scale;
 mod step_rejections;
 mod suite_faults;
