@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 "use strict";
 // enmeshed-conformance stdio protocol, version 1 (PROTOCOL.md), served by the real
-// @nmshd/runtime 7.0.0 against an in-process fake Backbone (fake-backbone.js), or against a
-// real Backbone when NMSHD_BACKBONE_URL is set (untested here; see README.md).
+// @nmshd/runtime (any version in versions.json; default its `default`, 7.0.0) against an
+// in-process fake Backbone (fake-backbone.js), or against a real Backbone when
+// NMSHD_BACKBONE_URL is set (untested here; see README.md).
 //
 //   enmeshed-conformance run --adapter-cmd "node adapters/nmshd-runtime/adapter.js"
+//   enmeshed-conformance run --adapter-cmd "node adapters/nmshd-runtime/adapter.js --runtime 6.60.5"
 //
 // Requests are read line by line from stdin and served concurrently; each reply names its seq.
 // Nothing but replies is written to stdout: console output and all loggers go to stderr.
@@ -13,6 +15,19 @@
 for (const method of ["log", "info", "debug"]) console[method] = (...args) => console.error(...args);
 
 const readline = require("node:readline");
+const { selectRuntime, SelectionError } = require("./runtime-versions");
+
+// The version to run (--runtime VERSION): unknown or not installed is an error before anything
+// starts, naming the version, the known ones and the install command.
+let selected;
+try {
+    selected = selectRuntime(process.argv.slice(2));
+} catch (e) {
+    if (!(e instanceof SelectionError)) throw e;
+    process.stderr.write(`adapters/nmshd-runtime: ${e.message}\n`);
+    process.exit(2);
+}
+
 const { FakeBackbone } = require("./fake-backbone");
 const { startRuntime, runtimeVersion, StderrLoggerFactory } = require("./runtime-host");
 
@@ -67,10 +82,10 @@ async function setUp() {
     } else {
         const clientId = "conformance";
         const clientSecret = "conformance-secret";
-        fakeBackbone = new FakeBackbone({ clientId, clientSecret, logger });
+        fakeBackbone = new FakeBackbone({ clientId, clientSecret, logger, load: selected.require, mode: selected.backbone });
         backbone = { baseUrl: await fakeBackbone.listen(), clientId, clientSecret };
     }
-    runtime = await startRuntime(backbone, new StderrLoggerFactory(process.env.NMSHD_LOG_LEVEL || "warn"), {
+    runtime = await startRuntime(selected, backbone, new StderrLoggerFactory(process.env.NMSHD_LOG_LEVEL || "warn"), {
         datawalletEnabled: DATAWALLET === "on"
     });
 }
@@ -104,7 +119,7 @@ const handlers = {
         return {
             result: {
                 name: `@nmshd/runtime ${fakeBackbone ? "with the fake Backbone" : "with a real Backbone"}, datawallet ${DATAWALLET} (adapters/nmshd-runtime)`,
-                version: runtimeVersion(),
+                version: runtimeVersion(selected),
                 protocolVersion: PROTOCOL_VERSION,
                 // `clock` and `setClock` move the fake Backbone's clock for that Identity; a real
                 // Backbone's clock cannot be moved.

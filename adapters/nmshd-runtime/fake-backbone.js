@@ -1,8 +1,13 @@
 "use strict";
-// An in-process fake of the enmeshed Backbone (Consumer API v2): only the endpoints the runtime
-// 7.0.0 calls to create an Identity, authenticate, run its start-up sync, push and pull its
-// datawallet, and work with IdentityDeletionProcesses. A plain node `http` server on 127.0.0.1,
-// ephemeral port.
+// An in-process fake of the enmeshed Backbone: only the endpoints the runtime calls to create an
+// Identity, authenticate, run its start-up sync, push and pull its datawallet, and work with
+// IdentityDeletionProcesses. A plain node `http` server on 127.0.0.1, ephemeral port.
+//
+// It has three rule sets (MODES below; versions.json's `backbone` picks one per runtime version):
+// `v2`, the Consumer API v2 that @nmshd/runtime 7.0.0 calls (the sources just below), and two of
+// the Consumer API v1 (/api/v1) that 5.3.0 to 6.60.5 call, as the Backbone was when those runtimes
+// were released: `v1-2025` (6.28.0 to 6.60.5) and `v1-2024` (5.3.0); their sources are listed
+// after v2's. Where v1 and v2 agree the code is shared; where they differ, MODES says so.
 //
 // What the runtime sends and expects was read from @nmshd/transport 7.0.0 (node_modules):
 // - core/backbone/RESTClient.js `getResult`: a reply `{result: ...}` is a success; a reply
@@ -49,14 +54,33 @@
 //   [GenApp]     BuildingBlocks/src/BuildingBlocks.Application.Abstractions/Exceptions/GenericApplicationErrors.cs
 //                (commit 3d91752f0ede62c6e096291cb535fbcfa6eeef30) and NotFoundException.cs
 //   [HttpErr]    BuildingBlocks/src/BuildingBlocks.API/HttpExceptionResponseFactory.cs (commit 3a310c2ee3d60c23265f7d803a64da2725524798)
+//
+// The Consumer API v1 rules (modes v1-2025 and v1-2024) are ported from nmshd/backbone at the
+// commit on main when each runtime version was tagged (nmshd/runtime tag dates; read with
+// `git show <commit>:<path>`): v1-2025 at df9de2ed1 (2025-07-07, for 6.60.5; fab3aea34, e5f9528d9
+// and b618d60c5, for 6.28.0, 6.30.0 and 6.34.2, have the same deletion-process code), v1-2024 at
+// 707babfbc (2024-08-27, for 5.3.0). Paths under Modules/Devices/src/ unless they start otherwise:
+//   [v1 IDP]      Devices.Domain/Entities/Identities/IdentityDeletionProcess.cs
+//   [v1 Identity] Devices.Domain/Entities/Identities/Identity.cs
+//   [v1 Errors]   Devices.Domain/DomainErrors.cs
+//   [v1 Config]   Devices.Domain/Entities/Identities/IdentityDeletionConfiguration.cs
+//   [v1 DTO]      Devices.Application/DTOs/IdentityDeletionProcessOverviewDTO.cs
+//   [v1 StartH], [v1 StartCmd]  Devices.Application/Identities/Commands/StartDeletionProcessAsOwner/
+//                 Handler.cs, StartDeletionProcessAsOwnerCommand.cs
+//   [v1 CancelH]  Devices.Application/Identities/Commands/CancelDeletionProcessAsOwner/Handler.cs
+//   [v1 GetH]     Devices.Application/Identities/Queries/GetDeletionProcessAsOwner/Handler.cs
+//   [v1 EfCfg]    Devices.Infrastructure/Persistence/Database/EntityConfigurations/
+//                 IdentityDeletionProcessEntityTypeConfiguration.cs
+//   [v1 Repo]     Devices.Infrastructure/Persistence/Repository/IdentitiesRepository.cs
+//   [v1 Ctl]      the MVC controller IdentitiesController.cs (Devices.ConsumerApi/Controllers/ until
+//                 de38f5adf, then Applications/ConsumerApi/src/Controllers/Devices/)
+//   [v1 Mvc]      Applications/ConsumerApi/src/Extensions/IServiceCollectionExtensions.cs
+//   [v1 UtcConv]  BuildingBlocks/src/BuildingBlocks.API/Mvc/JsonConverters/UtcDateTimeConverter.cs
+// A line cited as "2025 N, 2024 M" is line N at df9de2ed1 and line M at 707babfbc.
 
 const http = require("node:http");
 const crypto = require("node:crypto");
 const querystring = require("node:querystring");
-// The address check in AccountController.createIdentityAndDevice compares the Backbone's address
-// with one the runtime derives from the public key; the fake derives it with the same function.
-const { IdentityUtil } = require("@nmshd/transport");
-const { CryptoSignaturePublicKey } = require("@nmshd/crypto");
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -90,6 +114,14 @@ function formatTicks(ticks) {
     return iso.slice(0, 19) + (digits ? `.${digits}` : "") + "Z";
 }
 
+// How the v1 Backbone's MVC controllers write a DateTime: [v1 UtcConv] line 8, format
+// `yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffZ`: always exactly three fractional digits (truncated, as
+// `fff` does), then `Z`.
+function formatTicksAsMilliseconds(ticks) {
+    const ms = ticks / TICKS_PER_MS - (ticks % TICKS_PER_MS < 0n ? 1n : 0n);
+    return new Date(Number(ms)).toISOString();
+}
+
 // .NET's DateTime.AddDays(double) (since .NET 7: whole days exactly, the fraction truncated to
 // ticks); past DateTime.MaxValue it throws ArgumentOutOfRangeException, which the Backbone answers
 // as an unexpected error ([HttpErr] line 26).
@@ -100,11 +132,17 @@ function addDays(ticks, days) {
     return result;
 }
 
-// [Config] line 8: `LengthOfGracePeriodInDays { get; set; } = 14`.
+// [Config] line 8: `LengthOfGracePeriodInDays { get; set; } = 14`; the same 14 in v1
+// ([v1 Config] 2025 line 8, a `double`; 2024 line 6, `static int LengthOfGracePeriod = 14`).
 const DEFAULT_GRACE_PERIOD_DAYS = 14;
+// v1 only: an owner-started process still reports an approval period, `CreatedAt.AddDays(7)`
+// ([v1 IDP] 2025 line 52, [v1 Config] 2025 line 7 `LengthOfApprovalPeriodInDays = 7`; 2024 [v1 IDP]
+// line 46, [v1 Config] line 5).
+const APPROVAL_PERIOD_DAYS = 7;
 
 // The statuses a v2 Backbone writes ([DTO] line 10: `process.Status.ToString()`; [IDP] lines 33,
-// 120; `Deleting` is set only by the deletion job, which the fake does not run).
+// 120; `Deleting` is set only by the deletion job, which the fake does not run). v1 names the
+// running state `Approved` (MODES below).
 const ACTIVE = "Active";
 const CANCELLED = "Cancelled";
 
@@ -137,8 +175,73 @@ const ERRORS = {
     // [HttpErr] line 25: every BadHttpRequestException (minimal APIs throw it for a body that does
     // not bind, RouteHandlerOptions.ThrowOnBadRequest) is answered with this code and text.
     badRequestBody: ["error.platform.requestBodyTooLarge", "The request body is too large."],
+    // v1: a body that does not bind is refused by MVC's InvalidModelStateResponseFactory ([v1 Mvc]
+    // lines 36-55; GenericApplicationErrors.cs lines 51-54) with `'<model-state key>': <reason>`.
+    // The code is the source's; the reason (System.Text.Json's binder text) is not reproduced.
+    inputCannotBeParsed: (key) => ["error.platform.inputCannotBeParsed", `'${key}': The value is not valid. (fake Backbone)`],
     // [HttpErr] lines 17, 32 (production environment)
     unexpected: ["error.platform.unexpected", "An unexpected error occurred."]
+};
+
+// --- The rule sets: where the Consumer API v1 Backbone differs from v2 --------------------------
+// Everything not named here is shared: the tracked load, the await, the save (last writer wins,
+// no concurrency token in any of them: [EfConfig]; v1 [v1 CancelH] lines 27, 37, 39 and the model
+// snapshot), the unknown-process answers ([v1 Identity] 2025 lines 317-320, [v1 GetH] line 24),
+// the strict grace-period comparison, the error envelope and every code and text but the status
+// name in deletionProcessIsNotInRequiredStatus ([v1 Errors] 2025 lines 50-59, 67-71).
+const MODES = {
+    v2: {
+        prefix: "/api/v2",
+        active: ACTIVE, // [IDP] line 33
+        // EnsureNoActiveProcessExists counts these ([IDP] lines 68-71)
+        blocksStart: [ACTIVE, "Deleting"],
+        // IX_only_one_active_deletion_process ([Repo]): concurrent starts, one wins
+        uniqueIndex: true,
+        // `double? LengthOfGracePeriodInDays` ([StartCmd] line 8)
+        takesGracePeriod: true,
+        // [IDP] lines 117-118
+        cancelChecksGracePeriod: true,
+        // [IDP] line 122, `GracePeriodEndsAt = null`
+        cancelClearsGracePeriodEnd: true,
+        // the owner-started process is approved by the same call, with its own clock read
+        approves: false,
+        dto: "v2", // [DTO] lines 7-38
+        formatTime: formatTicks,
+        badRequestBody: () => ERRORS.badRequestBody
+    },
+    "v1-2025": {
+        prefix: "/api/v1", // [v1 Ctl] `[Route("api/v1/[controller]")]`; transport 6.x IdentityDeletionProcessClient.js
+        active: "Approved", // [v1 IDP] 2025 line 159 (ApproveInternally); enum [v1 Identity] 2025 lines 362-369 (Approved = 1)
+        blocksStart: ["Approved", "WaitingForApproval", "Deleting"], // [v1 IDP] 2025 lines 89-92, IsActive()
+        uniqueIndex: true, // [v1 EfCfg] 2025 line 23 (filter `"Status" = 1`, Approved); [v1 Repo] 2025 lines 157-170
+        takesGracePeriod: true, // [v1 StartCmd] 2025 line 7, no Validator.cs
+        cancelChecksGracePeriod: true, // [v1 IDP] 2025 lines 184-185 (CancelAsOwner, lines 179-192)
+        cancelClearsGracePeriodEnd: false, // [v1 IDP] 2025 lines 187-189 set status, time, Device; GracePeriodEndsAt stays
+        approves: true, // [v1 IDP] 2025 lines 34-43, 153-160
+        dto: "v1", // [v1 DTO] 2025 lines 7-44
+        formatTime: formatTicksAsMilliseconds, // [v1 UtcConv] line 8
+        badRequestBody: (key) => ERRORS.inputCannotBeParsed(key) // [v1 Mvc] lines 36-55
+    },
+    "v1-2024": {
+        prefix: "/api/v1",
+        active: "Approved", // [v1 IDP] 2024 lines 71-77
+        blocksStart: ["Approved", "WaitingForApproval", "Deleting"], // [v1 IDP] 2024 lines 89-92
+        // No unique index before nmshd/backbone 92c2bc4fe (2024-09-10): [v1 EfCfg] 2024 lines 9-26
+        // have no filtered index, [v1 StartH] 2024 lines 26, 28, 30 no try/catch, [v1 Repo] 2024 lines 106-110. Concurrent starts
+        // that each load the Identity without an active process all succeed.
+        uniqueIndex: false,
+        // [v1 StartCmd] 2024 line 5: an empty command; a sent lengthOfGracePeriodInDays is ignored
+        // (2024's [v1 Ctl] lines 68-75 take no body at all), the grace period is always 14 days
+        // ([v1 IDP] 2024 line 75, [v1 Config] 2024 line 6).
+        takesGracePeriod: false,
+        // [v1 IDP] 2024 lines 170-180: no grace-period check before nmshd/backbone b1d06b740 (2024-12-16)
+        cancelChecksGracePeriod: false,
+        cancelClearsGracePeriodEnd: false, // [v1 IDP] 2024 lines 175-177
+        approves: true, // [v1 IDP] 2024 lines 34, 71-77
+        dto: "v1", // [v1 DTO]: byte-identical at 707babfbc
+        formatTime: formatTicksAsMilliseconds,
+        badRequestBody: (key) => ERRORS.inputCannotBeParsed(key)
+    }
 };
 
 class BackboneError extends Error {
@@ -167,8 +270,9 @@ function databaseRoundTrip() {
 // The fake's Identity: the committed rows of its deletion processes (what the database holds),
 // its Devices, its clock.
 class FakeIdentity {
-    constructor(address, device) {
+    constructor(address, device, mode) {
         this.address = address;
+        this.mode = mode;
         this.devices = [device];
         this.rows = []; // committed IdentityDeletionProcesses rows, in insertion order
         this.datawalletVersion = 0;
@@ -195,19 +299,19 @@ class FakeIdentity {
     // the Identity with its deletion processes as they are committed now, as an entity graph the
     // handler then changes in memory.
     loadTracked() {
-        return new TrackedIdentity(this, this.rows.map((row) => DeletionProcess.fromRow(row)));
+        return new TrackedIdentity(this, this.rows.map((row) => DeletionProcess.fromRow(row, this.mode)));
     }
 
     // The untracked reads ([GetH] line 23, [ListH] line 22).
     load() {
-        return this.rows.map((row) => DeletionProcess.fromRow(row));
+        return this.rows.map((row) => DeletionProcess.fromRow(row, this.mode));
     }
 
     // [Repo] Update(identity): `_identities.Update(identity)` marks the whole graph as modified and
     // SaveChangesAsync writes every loaded process back in one transaction (a synchronous turn
     // here): last writer wins, because [EfConfig] gives no concurrency token. The unique index
     // IX_only_one_active_deletion_process allows one `Active` row per Identity; a write that would
-    // make a second one fails as a whole.
+    // make a second one fails as a whole. v1-2024 has no such index (MODES).
     save(tracked) {
         const next = this.rows.map((row) => ({ ...row }));
         for (const process of tracked.processes) {
@@ -216,7 +320,7 @@ class FakeIdentity {
             if (at >= 0) next[at] = row;
             else next.push(row);
         }
-        if (next.filter((r) => r.status === ACTIVE).length > 1) throw new UniqueIndexViolation();
+        if (this.mode.uniqueIndex && next.filter((r) => r.status === this.mode.active).length > 1) throw new UniqueIndexViolation();
         this.rows = next;
     }
 }
@@ -234,12 +338,16 @@ class TrackedIdentity {
         return this.identity.devices.some((d) => d.id === deviceId);
     }
 
-    // [Identity] lines 124-140, StartDeletionProcess(DeviceId asDevice, double? lengthOfGracePeriodInDays)
+    // [Identity] lines 124-140, StartDeletionProcess(DeviceId asDevice, double? lengthOfGracePeriodInDays);
+    // v1: [v1 Identity] 2025 lines 135-151 (2024 lines 105-121), StartDeletionProcessAsOwner, same order.
     startDeletionProcess(deviceId, lengthOfGracePeriodInDays) {
         // [Identity] lines 160-166, EnsureNoActiveProcessExists: `DeletionProcesses.Any(d => d.IsActive())`
-        // (in [IDP] of 011276a3: IsAtLeastActive, lines 68-71: Active or Deleting).
-        if (this.processes.some((p) => p.status === ACTIVE || p.status === "Deleting")) throw new BackboneError(400, ERRORS.onlyOneActive);
-        // [Identity] lines 168-172, EnsureIdentityOwnsDevice: GenericDomainErrors.NotFound(nameof(Device)).
+        // (in [IDP] of 011276a3: IsAtLeastActive, lines 68-71: Active or Deleting; v1 [v1 Identity]
+        // 2025 lines 137, 242-248, 2024 lines 107, 212-218, with the v1 statuses: MODES `blocksStart`).
+        const mode = this.identity.mode;
+        if (this.processes.some((p) => mode.blocksStart.includes(p.status))) throw new BackboneError(400, ERRORS.onlyOneActive);
+        // [Identity] lines 168-172, EnsureIdentityOwnsDevice: GenericDomainErrors.NotFound(nameof(Device))
+        // ([v1 Identity] 2025 lines 138, 250-254).
         // Never reached through the runtime: it always acts with its own Device.
         if (!this.ownsDevice(deviceId)) throw new BackboneError(404, ERRORS.domainNotFound("Device"));
         const process = DeletionProcess.start(this.identity, deviceId, lengthOfGracePeriodInDays);
@@ -247,7 +355,8 @@ class TrackedIdentity {
         return process;
     }
 
-    // [Identity] lines 203-219, CancelDeletionProcess(IdentityDeletionProcessId, DeviceId cancelledByDeviceId)
+    // [Identity] lines 203-219, CancelDeletionProcess(IdentityDeletionProcessId, DeviceId cancelledByDeviceId);
+    // v1: [v1 Identity] 2025 lines 285-300, CancelDeletionProcessAsOwner, same steps (lines 289, 290).
     cancelDeletionProcess(deletionProcessId, deviceId) {
         // line 205, EnsureIdentityOwnsDevice (never reached through the runtime, see above)
         if (!this.ownsDevice(deviceId)) throw new BackboneError(404, ERRORS.domainNotFound("Device"));
@@ -255,17 +364,23 @@ class TrackedIdentity {
         const process = this.processes.find((p) => p.id === deletionProcessId);
         if (!process) throw new BackboneError(404, ERRORS.domainNotFound("IdentityDeletionProcess"));
         // line 208, EnsureStatus (the stored Identity.cs passes `Approved`, the v2 name is `Active`),
-        // then line 210, IdentityDeletionProcess.Cancel, which checks the status again.
-        process.ensureStatus(ACTIVE);
-        process.cancel(this.identity);
+        // then line 210, IdentityDeletionProcess.Cancel, which checks the status again (v1: EnsureStatus(Approved),
+        // [v1 IDP] 2025 lines 173-177, then CancelAsOwner, lines 181-182).
+        process.ensureStatus(this.identity.mode.active);
+        process.cancel(this.identity, deviceId);
         return process;
     }
 }
 
-// [IDP] IdentityDeletionProcess, as v2 has it (owner-started only).
+// [IDP] IdentityDeletionProcess, as v2 has it (owner-started only), and [v1 IDP] as v1 has it
+// where MODES says they differ. `mode` is not part of the row.
 class DeletionProcess {
-    static fromRow(row) {
-        return Object.assign(new DeletionProcess(), row);
+    static fromRow(row, mode) {
+        return Object.assign(new DeletionProcess(mode), row);
+    }
+
+    constructor(mode) {
+        Object.defineProperty(this, "mode", { value: mode, enumerable: false });
     }
 
     toRow() {
@@ -274,12 +389,28 @@ class DeletionProcess {
 
     // [IDP] lines 63-66, Start, and the constructor it calls, lines 24-36.
     static start(identity, deviceId, lengthOfGracePeriodInDays) {
-        const p = new DeletionProcess();
+        const mode = identity.mode;
+        const p = new DeletionProcess(mode);
         p.id = randomId("IDP"); // line 26, IdentityDeletionProcessId.Generate(): "IDP" + 17 characters
         p.createdAt = identity.now(); // line 28, `CreatedAt = SystemTime.UtcNow;` (clock read 1)
         // line 30, `lengthOfGracePeriodInDays ??= IdentityDeletionConfiguration.Instance.LengthOfGracePeriodInDays;`
         // A double ([StartCmd] line 8), not validated: the StartDeletionProcess feature has no Validator.cs.
-        const days = lengthOfGracePeriodInDays ?? DEFAULT_GRACE_PERIOD_DAYS;
+        // v1-2025 the same ([v1 IDP] 2025 line 155); v1-2024 always 14 (MODES `takesGracePeriod`).
+        const days = (mode.takesGracePeriod ? lengthOfGracePeriodInDays : undefined) ?? DEFAULT_GRACE_PERIOD_DAYS;
+        if (mode.approves) {
+            // v1: [v1 IDP] 2025 lines 34-43 (CreatedAt, line 38), then ApproveInternally, lines 153-160
+            // (2024: lines 34, 71-77): `ApprovedAt = SystemTime.UtcNow` (clock read 2, line 156),
+            // `ApprovedByDevice = createdByDevice` (line 157), `GracePeriodEndsAt =
+            // SystemTime.UtcNow.AddDays(days)` (read 3, line 158), status Approved (line 159). v1's
+            // DTO has no CreatedByDevice.
+            p.approvedAt = identity.now();
+            p.approvedByDevice = deviceId;
+            p.gracePeriodEndsAt = addDays(identity.now(), days);
+            p.status = mode.active;
+            p.cancelledAt = null;
+            p.cancelledByDevice = null; // [v1 IDP] 2025 lines 187-189 set it on cancel; not in the DTO
+            return p;
+        }
         p.createdByDevice = deviceId; // line 31
         // line 32, `GracePeriodEndsAt = SystemTime.UtcNow.AddDays(...)`: a second clock read, so
         // under a running clock it may lie a little more than N days after CreatedAt.
@@ -297,15 +428,19 @@ class DeletionProcess {
         if (this.status !== status) throw new BackboneError(400, ERRORS.notInStatus(status));
     }
 
-    // [IDP] lines 112-125, Cancel(IdentityAddress address, DeviceId cancelledByDevice)
-    cancel(identity) {
-        this.ensureStatus(ACTIVE); // lines 114-115
+    // [IDP] lines 112-125, Cancel(IdentityAddress address, DeviceId cancelledByDevice); v1 [v1 IDP]
+    // 2025 lines 179-192, 2024 lines 170-180, CancelAsOwner.
+    cancel(identity, deviceId) {
+        const mode = this.mode;
+        this.ensureStatus(mode.active); // lines 114-115
         // lines 117-118, `if (GracePeriodEndsAt < SystemTime.UtcNow) throw ... GracePeriodHasAlreadyExpired()`:
-        // strictly earlier, so cancelling at exactly GracePeriodEndsAt is still allowed.
-        if (this.gracePeriodEndsAt < identity.now()) throw new BackboneError(400, ERRORS.gracePeriodExpired);
+        // strictly earlier, so cancelling at exactly GracePeriodEndsAt is still allowed. v1-2024 has
+        // no such check (MODES `cancelChecksGracePeriod`).
+        if (mode.cancelChecksGracePeriod && this.gracePeriodEndsAt < identity.now()) throw new BackboneError(400, ERRORS.gracePeriodExpired);
         this.status = CANCELLED; // line 120
         this.cancelledAt = identity.now(); // line 121 (v2 keeps no CancelledByDevice: the Device goes to the audit log only, line 124)
-        this.gracePeriodEndsAt = null; // line 122
+        if (mode.approves) this.cancelledByDevice = deviceId; // v1 keeps it ([v1 IDP] 2025 lines 187-189)
+        if (mode.cancelClearsGracePeriodEnd) this.gracePeriodEndsAt = null; // line 122; v1 keeps it
     }
 
     // [DTO] lines 7-38, IdentityDeletionProcessOverviewDTO, in the order System.Text.Json writes the
@@ -314,6 +449,7 @@ class DeletionProcess {
     // It has NO CancelledAt and NO CancelledByDevice. Unset values are written as null
     // (System.Text.Json's default).
     toOverviewDTO() {
+        if (this.mode.dto === "v1") return this.toV1OverviewDTO();
         const time = (ticks) => (ticks === null ? null : formatTicks(ticks));
         return {
             id: this.id,
@@ -328,9 +464,43 @@ class DeletionProcess {
             gracePeriodReminder3SentAt: time(this.gracePeriodReminder3SentAt)
         };
     }
+
+    // [v1 DTO] lines 7-44 (identical at both v1 commits), IdentityDeletionProcessOverviewDTO, in
+    // declaration order, camelCase, unset values null, times with three digits ([v1 UtcConv]). It
+    // has NO createdByDevice, NO cancelledAt and NO cancelledByDevice; approvalPeriodEndsAt is never
+    // null (CreatedAt + 7 days, even for an owner-started process); the reminders are sent by jobs
+    // the fake does not run.
+    toV1OverviewDTO() {
+        const time = (ticks) => (ticks === null ? null : formatTicksAsMilliseconds(ticks));
+        return {
+            id: this.id,
+            status: this.status,
+            createdAt: time(this.createdAt),
+            approvalPeriodEndsAt: time(addDays(this.createdAt, APPROVAL_PERIOD_DAYS)),
+            approvalReminder1SentAt: null,
+            approvalReminder2SentAt: null,
+            approvalReminder3SentAt: null,
+            approvedAt: time(this.approvedAt),
+            approvedByDevice: this.approvedByDevice,
+            gracePeriodEndsAt: time(this.gracePeriodEndsAt),
+            gracePeriodReminder1SentAt: null,
+            gracePeriodReminder2SentAt: null,
+            gracePeriodReminder3SentAt: null
+        };
+    }
 }
 class FakeBackbone {
-    constructor({ clientId, clientSecret, hostname = "127.0.0.1", logger }) {
+    // `load` loads a package as the runtime under test sees it (runtime-versions.js: its own
+    // @nmshd/transport and @nmshd/crypto); the default is this directory's top level (7.0.0).
+    // `mode` is one of MODES' names (versions.json `backbone`; default v2).
+    constructor({ clientId, clientSecret, hostname = "127.0.0.1", logger, load = require, mode = "v2" }) {
+        if (!Object.prototype.hasOwnProperty.call(MODES, mode)) throw new Error(`unknown fake Backbone mode '${mode}' (known: ${Object.keys(MODES).join(", ")})`);
+        this.mode = MODES[mode];
+        // The address check in AccountController.createIdentityAndDevice compares the Backbone's
+        // address with one the runtime derives from the public key; the fake derives it with the
+        // same function of the same version.
+        this.IdentityUtil = load("@nmshd/transport").IdentityUtil;
+        this.CryptoSignaturePublicKey = load("@nmshd/crypto").CryptoSignaturePublicKey;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.hostname = hostname;
@@ -406,13 +576,14 @@ class FakeBackbone {
     }
 
     // A JSON body. Invalid JSON (which the runtime never sends) is a BadHttpRequestException on
-    // the minimal-API endpoints ([HttpErr] line 25); the fake answers it so for every route.
+    // the minimal-API endpoints ([HttpErr] line 25), an invalid model state on v1's MVC controllers
+    // ([v1 Mvc] lines 36-55); the fake answers it so for every route.
     parseJson(raw) {
         if (!raw) return {};
         try {
             return JSON.parse(raw);
         } catch {
-            throw new BackboneError(400, ERRORS.badRequestBody);
+            throw new BackboneError(400, this.mode.badRequestBody("$"));
         }
     }
 
@@ -427,22 +598,26 @@ class FakeBackbone {
         const url = new URL(req.url, "http://fake");
         const path = url.pathname;
         const method = req.method;
+        const api = this.mode.prefix; // /api/v2 or /api/v1: the only difference in these routes
         let m;
 
-        if (method === "POST" && path === "/api/v2/Challenges") return this.createChallenge();
-        if (method === "POST" && path === "/api/v2/Identities") return await this.createIdentity(this.parseJson(raw));
+        if (method === "POST" && path === `${api}/Challenges`) return this.createChallenge();
+        if (method === "POST" && path === `${api}/Identities`) return await this.createIdentity(this.parseJson(raw));
         if (method === "POST" && path === "/connect/token") return this.token(querystring.parse(raw));
 
         const session = this.authenticate(req);
-        if (method === "POST" && path === "/api/v2/SyncRuns") return this.startSyncRun(session, this.parseJson(raw));
-        if (method === "PUT" && (m = path.match(/^\/api\/v2\/SyncRuns\/([^/]+)\/FinalizeDatawalletVersionUpgrade$/))) {
+        if (method === "POST" && path === `${api}/SyncRuns`) return this.startSyncRun(session, this.parseJson(raw));
+        if (method === "PUT" && path.startsWith(`${api}/SyncRuns/`) && (m = path.slice(api.length).match(/^\/SyncRuns\/([^/]+)\/FinalizeDatawalletVersionUpgrade$/))) {
             return this.finalizeDatawalletVersionUpgrade(session, m[1], this.parseJson(raw));
         }
-        if (method === "GET" && path === "/api/v2/Datawallet") return ok(200, { version: session.identity.datawalletVersion });
-        if (method === "GET" && path === "/api/v2/Datawallet/Modifications") return this.getDatawalletModifications(session, url.searchParams);
-        if (method === "POST" && path === "/api/v2/Datawallet/Modifications") return this.pushDatawalletModifications(session, this.parseJson(raw));
+        if (method === "GET" && path === `${api}/Datawallet`) return ok(200, { version: session.identity.datawalletVersion });
+        if (method === "GET" && path === `${api}/Datawallet/Modifications`) return this.getDatawalletModifications(session, url.searchParams);
+        if (method === "POST" && path === `${api}/Datawallet/Modifications`) return this.pushDatawalletModifications(session, this.parseJson(raw));
 
-        const base = "/api/v2/Identities/Self/DeletionProcesses";
+        // v1 also has PUT {id}/Approve and {id}/Reject ([v1 Ctl] 2025 lines 82-100); the runtime
+        // calls them only for a local process in WaitingForApproval, which an owner never has, so
+        // the fake leaves them out (an empty 404 below).
+        const base = `${api}/Identities/Self/DeletionProcesses`;
         if (path === base && method === "POST") return await this.startDeletionProcess(session, raw);
         if (path === base && method === "GET") return this.listDeletionProcesses(session);
         if (method === "GET" && (m = path.slice(base.length).match(/^\/([^/]+)$/)) && path.startsWith(base)) {
@@ -462,7 +637,7 @@ class FakeBackbone {
 
     createChallenge() {
         // ChallengeController.createAccountCreationChallenge reads `id` and `expiresAt`.
-        const expiresAt = formatTicks(runningTicks() + 10n * 60n * 1000n * TICKS_PER_MS);
+        const expiresAt = this.mode.formatTime(runningTicks() + 10n * 60n * 1000n * TICKS_PER_MS);
         return ok(201, { id: randomId("CHL"), expiresAt, createdBy: null, createdByDevice: null });
     }
 
@@ -477,11 +652,11 @@ class FakeBackbone {
         if (typeof body.identityPublicKey !== "string" || typeof body.devicePassword !== "string") {
             throw new BackboneError(400, ["error.platform.validation.invalidPropertyValue", "A property has an invalid value. (fake Backbone)"]);
         }
-        const publicKey = CryptoSignaturePublicKey.fromBase64(body.identityPublicKey);
-        const address = (await IdentityUtil.createAddress(publicKey, this.hostname)).toString();
-        const createdAt = formatTicks(runningTicks());
+        const publicKey = this.CryptoSignaturePublicKey.fromBase64(body.identityPublicKey);
+        const address = (await this.IdentityUtil.createAddress(publicKey, this.hostname)).toString();
+        const createdAt = this.mode.formatTime(runningTicks());
         const device = { id: randomId("DVC"), username: randomId("USR"), password: body.devicePassword, createdAt };
-        const identity = new FakeIdentity(address, device);
+        const identity = new FakeIdentity(address, device, this.mode);
         this.identities.set(address, identity);
         this.devicesByUsername.set(device.username, { identity, device });
         // BackbonePostIdentityResponse: {address, device: {id, username}, createdAt}
@@ -509,9 +684,9 @@ class FakeBackbone {
         const now = runningTicks();
         const syncRun = {
             id: randomId("SYR"),
-            expiresAt: formatTicks(now + 60n * 1000n * TICKS_PER_MS),
+            expiresAt: this.mode.formatTime(now + 60n * 1000n * TICKS_PER_MS),
             index: this.syncRuns.size,
-            createdAt: formatTicks(now),
+            createdAt: this.mode.formatTime(now),
             createdBy: session.identity.address,
             createdByDevice: session.device.id,
             eventCount: 0
@@ -548,7 +723,7 @@ class FakeBackbone {
                 index: store.length,
                 objectIdentifier: item.objectIdentifier,
                 payloadCategory: item.payloadCategory ?? null,
-                createdAt: formatTicks(runningTicks()),
+                createdAt: this.mode.formatTime(runningTicks()),
                 createdByDevice: session.device.id,
                 collection: item.collection,
                 type: item.type,
@@ -566,13 +741,17 @@ class FakeBackbone {
     // [StartEp] lines 15 and 21-24: POST, body optional (`request ?? new Command()`), answer 201.
     // [StartH] lines 26-47: load tracked (line 28), StartDeletionProcess (line 30), Update (line 34;
     // the unique-index violation becomes OnlyOneActiveDeletionProcessAllowed, lines 36-39).
+    // v1: [v1 Ctl] 2025 lines 72-80: POST, body optional, `Created("", response)` 201; [v1 StartH]
+    // 2025 lines 28, 30, 32-39, the same steps. v1-2024: [v1 Ctl] 2024 lines 68-75 take no body at
+    // all (not even parsed), [v1 StartH] 2024 lines 26, 28, 30 without the unique index (MODES).
     async startDeletionProcess(session, raw) {
-        const body = this.parseJson(raw);
+        const body = this.mode.takesGracePeriod ? this.parseJson(raw) : {};
         const days = body.lengthOfGracePeriodInDays;
         // `double? LengthOfGracePeriodInDays` ([StartCmd] line 8): a body whose value is not a
-        // number (or null) does not bind, a BadHttpRequestException ([HttpErr] line 25). The
-        // runtime's own schema lets only numbers through, so it never sees this answer.
-        if (days !== undefined && days !== null && typeof days !== "number") throw new BackboneError(400, ERRORS.badRequestBody);
+        // number (or null) does not bind, a BadHttpRequestException ([HttpErr] line 25; v1: an
+        // invalid model state, [v1 Mvc] lines 36-55). The runtime's own schema lets only numbers
+        // through, so it never sees this answer.
+        if (days !== undefined && days !== null && typeof days !== "number") throw new BackboneError(400, this.mode.badRequestBody("lengthOfGracePeriodInDays"));
         const tracked = session.identity.loadTracked();
         const process = tracked.startDeletionProcess(session.device.id, days ?? undefined);
         await databaseRoundTrip();
@@ -600,7 +779,8 @@ class FakeBackbone {
         return ok(200, process.toOverviewDTO());
     }
 
-    // [CancelEp] lines 15 and 22-25: PUT {id}/Cancel, answer 200.
+    // [CancelEp] lines 15 and 22-25: PUT {id}/Cancel, answer 200 (v1: [v1 Ctl] 2025 lines 120-128,
+    // 2024 lines 114-122; [v1 CancelH] lines 27, 37, 39, the same steps).
     // [CancelH] lines 25-47: load the Identity tracked (line 27), identity.CancelDeletionProcess
     // (line 37), `_identitiesRepository.Update(identity)` (line 39). No lock, no transaction
     // around load and save, no concurrency token ([EfConfig]), and no unique index a cancel could
@@ -623,4 +803,4 @@ function ok(status, result) {
     return { status, body: { result } };
 }
 
-module.exports = { FakeBackbone, DEFAULT_GRACE_PERIOD_DAYS, formatTicks, addDays, TICKS_PER_MS };
+module.exports = { FakeBackbone, MODES, DEFAULT_GRACE_PERIOD_DAYS, formatTicks, formatTicksAsMilliseconds, addDays, TICKS_PER_MS };

@@ -1,6 +1,6 @@
 "use strict";
-// Hosts one real, unmodified @nmshd/runtime 7.0.0 with an in-memory LokiJS database and one
-// account (Identity with one Device) per `newIdentity`.
+// Hosts one real, unmodified @nmshd/runtime (the version runtime-versions.js selected) with an
+// in-memory LokiJS database and one account (Identity with one Device) per `newIdentity`.
 //
 // How accounts are made (read from node_modules/@nmshd/runtime/dist/Runtime.js and the runtime
 // repository's packages/runtime/test/lib/TestRuntime.ts): `Runtime` is abstract; a subclass
@@ -8,14 +8,12 @@
 // then calls the protected `login()`, which returns that account's services. The DI container
 // resolves the account's controllers when `login()` builds the services, so services taken
 // from earlier logins keep pointing at their own account: one runtime serves many Identities.
+// The subclass API is the same in all six versions; what differs is in runtime-versions.js.
 
 const fs = require("node:fs");
 const path = require("node:path");
 const { LokiJsConnection } = require("@js-soft/docdb-access-loki");
-const { Runtime } = require("@nmshd/runtime");
-// Both are dependencies of @nmshd/runtime 7.0.0, pinned by it to exactly 7.0.0.
-const { AccountController } = require("@nmshd/transport");
-const { ConsumptionController } = require("@nmshd/consumption");
+const { consumptionConfig } = require("./runtime-versions");
 
 const STATUS_CHANGED_EVENT = "transport.identityDeletionProcessStatusChanged";
 
@@ -49,75 +47,85 @@ function safeJson(value) {
     }
 }
 
-class HostRuntime extends Runtime {
-    constructor(config, loggerFactory) {
-        super(config, loggerFactory);
-        this.accounts = new Map(); // address -> {services, deviceId}
-        this.accountCounter = 0;
-        this.creating = Promise.resolve(); // account creation runs one at a time
-    }
+// The host class for the selected version: its own Runtime, and the AccountController and
+// ConsumptionController of the @nmshd/transport and @nmshd/consumption it pins (exactly its own
+// version), loaded from its directory.
+function hostRuntimeClass(selected) {
+    const { Runtime } = selected.require("@nmshd/runtime");
+    const { AccountController } = selected.require("@nmshd/transport");
+    const { ConsumptionController } = selected.require("@nmshd/consumption");
+    const consumption = consumptionConfig(selected);
 
-    async createDatabaseConnection() {
-        // persistenceMethod "memory": nothing touches the disk.
-        this.dbConnection = LokiJsConnection.inMemory();
-        return this.dbConnection;
-    }
-
-    // No account at start-up; createIdentity() makes them on demand.
-    async initAccount() {}
-
-    createIdentity() {
-        const next = this.creating.then(() => this.createAccount());
-        this.creating = next.catch(() => undefined);
-        return next;
-    }
-
-    async createAccount() {
-        const db = await this.dbConnection.getDatabase(`acc-${++this.accountCounter}`);
-        // AccountController.init() registers a new Identity and Device at the Backbone when the
-        // database has none (transport dist/modules/accounts/AccountController.js, init()).
-        const accountController = await new AccountController(this.transport, db, this.transport.config).init();
-        const consumptionController = await new ConsumptionController(this.transport, accountController, {
-            setDefaultOwnIdentityAttributes: false
-        }).init();
-        const services = await this.login(accountController, consumptionController);
-        const address = accountController.identity.address.toString();
-        this.accounts.set(address, { services, deviceId: accountController.activeDevice.id.toString() });
-        return address;
-    }
-
-    getServices(address) {
-        const account = this.accounts.get(String(address));
-        if (!account) throw new Error(`unknown Identity '${address}'`);
-        return account.services;
-    }
-
-    getHealth() {
-        return Promise.resolve({ isHealthy: true, services: {} });
-    }
-
-    loadModule() {
-        throw new Error("no modules are loaded by this adapter");
-    }
-
-    async shutdown() {
-        try {
-            if (this.isStarted) await this.stop();
-        } finally {
-            await this.dbConnection?.close();
+    return class HostRuntime extends Runtime {
+        constructor(config, loggerFactory) {
+            super(config, loggerFactory);
+            this.accounts = new Map(); // address -> {services, deviceId}
+            this.accountCounter = 0;
+            this.creating = Promise.resolve(); // account creation runs one at a time
         }
-    }
+
+        async createDatabaseConnection() {
+            // persistenceMethod "memory": nothing touches the disk.
+            this.dbConnection = LokiJsConnection.inMemory();
+            return this.dbConnection;
+        }
+
+        // No account at start-up; createIdentity() makes them on demand.
+        async initAccount() {}
+
+        createIdentity() {
+            const next = this.creating.then(() => this.createAccount());
+            this.creating = next.catch(() => undefined);
+            return next;
+        }
+
+        async createAccount() {
+            const db = await this.dbConnection.getDatabase(`acc-${++this.accountCounter}`);
+            // AccountController.init() registers a new Identity and Device at the Backbone when the
+            // database has none (transport dist/modules/accounts/AccountController.js, init()).
+            const accountController = await new AccountController(this.transport, db, this.transport.config).init();
+            const consumptionController = await new ConsumptionController(this.transport, accountController, consumption).init();
+            const services = await this.login(accountController, consumptionController);
+            const address = accountController.identity.address.toString();
+            this.accounts.set(address, { services, deviceId: accountController.activeDevice.id.toString() });
+            return address;
+        }
+
+        getServices(address) {
+            const account = this.accounts.get(String(address));
+            if (!account) throw new Error(`unknown Identity '${address}'`);
+            return account.services;
+        }
+
+        getHealth() {
+            return Promise.resolve({ isHealthy: true, services: {} });
+        }
+
+        loadModule() {
+            throw new Error("no modules are loaded by this adapter");
+        }
+
+        async shutdown() {
+            try {
+                if (this.isStarted) await this.stop();
+            } finally {
+                await this.dbConnection?.close();
+            }
+        }
+    };
 }
 
-function runtimeVersion() {
-    const file = path.join(path.dirname(require.resolve("@nmshd/runtime")), "..", "package.json");
-    return JSON.parse(fs.readFileSync(file, "utf8")).version;
+// The version of the runtime actually loaded: its package.json, read from its directory.
+function runtimeVersion(selected) {
+    return JSON.parse(fs.readFileSync(path.join(selected.dir, "package.json"), "utf8")).version;
 }
 
-// Starts the runtime against `backbone` ({baseUrl, clientId, clientSecret}) and collects the
-// status-changed events per Identity. `datawalletEnabled` is the transport library's switch
-// (see datawalletMode() in adapter.js for which real product runs with which setting).
-async function startRuntime(backbone, loggerFactory, { datawalletEnabled }) {
+// Starts the `selected` runtime (runtime-versions.js) against `backbone` ({baseUrl, clientId,
+// clientSecret}) and collects the status-changed events per Identity. `datawalletEnabled` is the
+// transport library's switch (see datawalletMode() in adapter.js for which real product runs with
+// which setting).
+async function startRuntime(selected, backbone, loggerFactory, { datawalletEnabled }) {
+    const HostRuntime = hostRuntimeClass(selected);
     const runtime = new HostRuntime(
         {
             transportLibrary: {

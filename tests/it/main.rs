@@ -53,6 +53,7 @@ mod results_and_levels;
 mod rule_history;
 mod run_command;
 mod run_fuzz;
+mod runtime_versions;
 mod scale;
 mod step_rejections;
 mod suite_faults;

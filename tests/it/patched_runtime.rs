@@ -1,8 +1,9 @@
 //! The real runtime's waivers hide only what they state: the runtime's
 //! adapter with one extra defect each (tests/fixtures/runtime/patched.js)
 //! fails the gated `run` and the gated `fuzz` with the runtime's own
-//! expectations file. The tests install the runtime themselves
-//! (`npm ci` in adapters/nmshd-runtime) when it is missing.
+//! expectations file; an older version (6.60.5, Consumer API v1) with an
+//! extra defect fails its own gated `run`. The tests install the runtimes
+//! themselves (`npm ci` in adapters/nmshd-runtime) when they are missing.
 
 use crate::support::{cli, npm};
 
@@ -13,10 +14,15 @@ const EXPECTATIONS: &str = "adapters/nmshd-runtime/expectations/7.0.0.toml";
 /// Installs the real runtime (`npm ci` in adapters/nmshd-runtime) when it is
 /// missing; fails naming the command when that fails.
 fn require_runtime() {
+    require_installed("node_modules/@nmshd/runtime/package.json");
+}
+
+/// Installs the runtimes when `marker` (in adapters/nmshd-runtime) is missing.
+fn require_installed(marker: &str) {
     npm::ensure_installed(
         Path::new(env!("CARGO_MANIFEST_DIR")),
         "adapters/nmshd-runtime",
-        "node_modules/@nmshd/runtime/package.json",
+        marker,
     );
 }
 
@@ -98,5 +104,35 @@ fn cancelledat_on_active_processes_fails_the_gate() {
         "cancelled-at-on-active",
         "`cancelledAt` must be absent",
         "[RID2.cancelledAt]",
+    );
+}
+
+/// An older version, gated with its own expectations file.
+const OLDER: &str = "6.60.5";
+
+#[test]
+#[ignore = "installs and runs the real runtime (npm ci): the full suite runs it, `cargo test --workspace -- --include-ignored`"]
+fn an_older_runtime_answering_recordnotfound_for_every_malformed_id_fails_its_gate() {
+    require_installed(&format!("node_modules/nmshd-runtime-{OLDER}/package.json"));
+    let expectations = format!("adapters/nmshd-runtime/expectations/{OLDER}.toml");
+    let output = cli::binary(&[
+        "run",
+        "--quiet",
+        "--adapter-cmd",
+        &format!("node tests/fixtures/runtime/patched.js malformed-not-found --runtime {OLDER}"),
+        "--timeout",
+        "30",
+        "--expectations",
+        &expectations,
+    ]);
+    let out = cli::stdout(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "gated run against {OLDER}:\n{out}"
+    );
+    assert!(
+        out.contains("UNEXPECTED failed: Get by an id with 19 characters is a validation error"),
+        "gated run against {OLDER}:\n{out}"
     );
 }

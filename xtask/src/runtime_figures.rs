@@ -35,10 +35,13 @@ pub const RECORD: &str = "adapters/nmshd-runtime/figures.toml";
 /// The documents that quote the figures, relative to the workspace root.
 pub const DOCUMENTS: [&str; 2] = ["adapters/nmshd-runtime/README.md", "docs/findings.md"];
 /// The adapter's files whose change can move the figures.
-const ADAPTER_FILES: [&str; 5] = [
+const ADAPTER_FILES: [&str; 7] = [
     "adapters/nmshd-runtime/adapter.js",
     "adapters/nmshd-runtime/fake-backbone.js",
     "adapters/nmshd-runtime/runtime-host.js",
+    "adapters/nmshd-runtime/runtime-versions.js",
+    // the default version and its fake Backbone rule set
+    "adapters/nmshd-runtime/versions.json",
     "adapters/nmshd-runtime/package.json",
     "adapters/nmshd-runtime/package-lock.json",
 ];
