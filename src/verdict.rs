@@ -124,12 +124,18 @@ impl OutcomeClass {
 pub struct Observed {
     /// The field the rule is about was absent.
     pub absent: bool,
+    /// The field the rule is about was set where it must be absent.
+    pub present: bool,
     /// The implementation answered with an error of this code.
-    pub code: Option<Box<str>>,
+    pub code: Option<std::sync::Arc<String>>,
     /// The call was made with an input of this class.
     pub input: Option<InputClass>,
     /// How the concurrent calls ended.
     pub outcome: Option<OutcomeClass>,
+    /// The value the implementation sent for the field the rule is about,
+    /// where it was a wrong value of a closed set (a `status`). Behind one
+    /// pointer: it is rare, and a [`Failure`] travels in every `Result`.
+    pub value: Option<std::sync::Arc<String>>,
     /// Found by a check made for something else (set by [`Failure::context`]:
     /// while setting up, by a broader read, inside a fuzz sequence). Not a
     /// pin (no waiver reads it): a failure found by the step's own check is
@@ -170,9 +176,15 @@ impl Failure {
         self
     }
 
+    /// Records that the field the rule is about was set where it must be absent.
+    pub fn present(mut self) -> Self {
+        self.observed.present = true;
+        self
+    }
+
     /// Records the error code the implementation answered.
     pub fn code(mut self, code: &str) -> Self {
-        self.observed.code = Some(code.into());
+        self.observed.code = Some(std::sync::Arc::new(code.to_owned()));
         self
     }
 
@@ -181,6 +193,12 @@ impl Failure {
         if self.observed.input.is_none() {
             self.observed.input = input;
         }
+        self
+    }
+
+    /// Records the wrong value the implementation sent (a `status`).
+    pub fn value(mut self, value: &str) -> Self {
+        self.observed.value = Some(std::sync::Arc::new(value.to_owned()));
         self
     }
 

@@ -79,7 +79,7 @@ impl Field {
             Field::Id => Some(process.id.as_str()),
             Field::Status => Some(process.status.as_str()),
             Field::CreatedAt => Some(process.created_at.as_str()),
-            Field::CreatedByDevice => Some(process.created_by_device.as_str()),
+            Field::CreatedByDevice => process.created_by_device.as_deref(),
             Field::GracePeriodEndsAt => process.grace_period_ends_at.as_deref(),
             Field::CancelledAt => process.cancelled_at.as_deref(),
             Field::CancelledByDevice => process.cancelled_by_device.as_deref(),

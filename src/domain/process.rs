@@ -24,8 +24,13 @@ pub struct IdentityDeletionProcess {
     pub status: String,
     /// When it was initiated (ISO-8601).
     pub created_at: String,
-    /// The Device that initiated it (`DVC...`).
-    pub created_by_device: String,
+    /// The Device that initiated it (`DVC...`). Always set; kept as an
+    /// option so that a process without it (the Consumer API v1's DTO has
+    /// none) is judged under `RID1.createdByDevice` as an absent field, which
+    /// an expectations file can waive, while every other check of the
+    /// process still runs: no other check reads this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by_device: Option<String>,
     /// `createdAt` + the grace period; cleared on cancel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grace_period_ends_at: Option<String>,
@@ -80,7 +85,10 @@ impl IdentityDeletionProcess {
     /// Reads a process as an implementation wrote it: every field a string,
     /// the optional ones absent when unset (docs/domain.md: "left out of the
     /// JSON, not written as `null`"). Unknown fields are ignored. The error
-    /// names the first field (in the DTO's order) that breaks this.
+    /// names the first field (in the DTO's order) that breaks this. A missing
+    /// `createdByDevice` is read as `None`, for the oracle to judge: the
+    /// other always-set fields (`id`, `status`, `createdAt`) are read by other
+    /// checks, so without them the process cannot be judged at all.
     pub fn from_json(value: &Value) -> Result<Self, DtoDefect> {
         let Value::Object(fields) = value else {
             return Err(DtoDefect::NotAnObject);
@@ -100,7 +108,7 @@ impl IdentityDeletionProcess {
             id: required(Field::Id)?,
             status: required(Field::Status)?,
             created_at: required(Field::CreatedAt)?,
-            created_by_device: required(Field::CreatedByDevice)?,
+            created_by_device: read(Field::CreatedByDevice)?,
             grace_period_ends_at: read(Field::GracePeriodEndsAt)?,
             cancelled_at: read(Field::CancelledAt)?,
             cancelled_by_device: read(Field::CancelledByDevice)?,
@@ -135,7 +143,7 @@ mod tests {
             id: "IDPabcdefghijABCDEFG".into(),
             status: "Active".into(),
             created_at: "2026-01-01T00:00:00.000Z".into(),
-            created_by_device: "DVCabcdefghijABCDEFG".into(),
+            created_by_device: Some("DVCabcdefghijABCDEFG".into()),
             grace_period_ends_at: None,
             cancelled_at: None,
             cancelled_by_device: None,
@@ -186,7 +194,7 @@ mod tests {
             id: "IDPabcdefghijABCDEFG".into(),
             status: "Active".into(),
             created_at: "2026-01-01T00:00:00.120Z".into(),
-            created_by_device: "DVCx".into(),
+            created_by_device: Some("DVCx".into()),
             grace_period_ends_at: Some("2026-01-15T00:00:00.12Z".into()),
             cancelled_at: None,
             cancelled_by_device: None,

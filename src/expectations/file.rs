@@ -178,8 +178,8 @@ pub fn is_todo(reason: &str) -> bool {
     reason.trim_start().to_ascii_uppercase().starts_with("TODO")
 }
 
-const WAIVER_KEYS: [&str; 8] = [
-    "rule", "absent", "code", "input", "outcome", "reason", "issue", "race",
+const WAIVER_KEYS: [&str; 10] = [
+    "rule", "absent", "present", "code", "input", "outcome", "value", "reason", "issue", "race",
 ];
 
 /// Checks that `rule` is a rule of the catalogue; the error names the nearest known ids.
@@ -236,6 +236,12 @@ fn load_waivers(
                 .as_bool()
                 .ok_or_else(|| format!("{at}: `absent` must be true or false"))?,
         };
+        let present = match table.get("present") {
+            None => false,
+            Some(item) => item
+                .as_bool()
+                .ok_or_else(|| format!("{at}: `present` must be true or false"))?,
+        };
         let input = string(table, "input", &at)?
             .map(|name| {
                 InputClass::parse(&name).ok_or_else(|| {
@@ -263,17 +269,21 @@ fn load_waivers(
         let pin = Pin {
             rule: rule.clone(),
             absent,
+            present,
             code: string(table, "code", &at)?,
             input,
             outcome,
+            value: string(table, "value", &at)?,
         };
         if pin.describe().is_empty() {
             return Err(format!(
                 "{at}: the waiver of {rule} must say what was observed, so that it hides nothing else: \
-                 add `absent = true` (the field was missing), `code = \"…\"` (the error code the \
+                 add `absent = true` (the field was missing), `present = true` (the field was set where it \
+                 must be absent), `code = \"…\"` (the error code the \
                  implementation answered) or `input = \"id-containing-valid-id\"` / `input = \"malformed-id\"` \
                  (the class of id the call was made with) or `outcome = \"several-succeeded\"` (concurrent \
-                 calls of which several succeeded); see docs/vendors.md, section 4"
+                 calls of which several succeeded) or `value = \"…\"` (the wrong `status` sent); see \
+                 docs/vendors.md, section 4"
             ));
         }
         if let Some(first) = waivers.iter().find(|w| w.rule == rule) {

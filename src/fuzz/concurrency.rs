@@ -53,10 +53,10 @@ async fn all(
     }
 }
 
-fn active_count(list: &[IdentityDeletionProcess]) -> usize {
-    list.iter()
-        .filter(|p| p.status == Status::Active.as_str())
-        .count()
+/// How many of `list` are Active: their `status` is one of `names`
+/// (`Waivers::names_of(Status::Active)`: a status the waivers rename counts).
+fn active_count(list: &[IdentityDeletionProcess], names: &[String]) -> usize {
+    list.iter().filter(|p| names.contains(&p.status)).count()
 }
 
 /// The Identity's Devices for a burst: `None` (its first) and `count - 1`
@@ -136,7 +136,7 @@ pub async fn concurrent_initiates(
         ));
     }
     let all = all(adapter.as_ref(), &identity).await?;
-    let active = active_count(&all);
+    let active = active_count(&all, &waivers.names_of(Status::Active));
     if active != 1 || all.len() != 1 {
         // One defect, one rule: a race that leaves two processes is filed
         // where the one that let two initiates through is (not under
@@ -217,6 +217,7 @@ pub async fn bursts(
             .map(|call| {
                 let (adapter, handles, barrier, call) =
                     (adapter.clone(), handles.clone(), barrier.clone(), *call);
+                let active_names = waivers.names_of(Status::Active);
                 let device = match call {
                     BurstCall::Initiate(i, d) | BurstCall::Cancel(i, d) => device_of(i, d),
                     BurstCall::Observe(_) => None,
@@ -238,7 +239,10 @@ pub async fn bursts(
                         ),
                         BurstCall::Observe(i) => (
                             call,
-                            adapter.get_all(&handles[i]).await.map(|l| active_count(&l)),
+                            adapter
+                                .get_all(&handles[i])
+                                .await
+                                .map(|l| active_count(&l, &active_names)),
                         ),
                     }
                 })
@@ -335,7 +339,9 @@ pub async fn bursts(
             let now_active = (active[i] as usize + o.initiated) - o.cancelled == 1;
             totals[i] += o.initiated;
             let all = all(adapter.as_ref(), &handles[i]).await?;
-            if all.len() != totals[i] || active_count(&all) != usize::from(now_active) {
+            if all.len() != totals[i]
+                || active_count(&all, &waivers.names_of(Status::Active)) != usize::from(now_active)
+            {
                 return Err(failed(
                     "INVARIANT.serializable",
                     format!(
@@ -343,7 +349,7 @@ pub async fn bursts(
                         number + 1,
                         i + 1,
                         all.len(),
-                        active_count(&all),
+                        active_count(&all, &waivers.names_of(Status::Active)),
                         totals[i],
                         usize::from(now_active)
                     ),

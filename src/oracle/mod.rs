@@ -16,7 +16,7 @@ pub mod serial;
 mod waivers;
 mod window;
 
-pub use waivers::{Pin, Waivers};
+pub use waivers::{Pin, Waivers, status_rule};
 pub use window::{Window, measure};
 
 use crate::adapter::{CallError, MalformedAnswer, StatusChangedEvent};
@@ -725,6 +725,7 @@ impl Oracle {
                     rule(area, field.name()),
                     format!("`{field}` must be absent ({what})"),
                 )
+                .present()
                 .expected_actual(format!("no `{field}`"), format!("{value:?}"))),
             }
         };
@@ -734,12 +735,12 @@ impl Oracle {
                 if dto.status == process.status.as_str() {
                     Ok(())
                 } else {
-                    Err(
-                        Failure::new(rule(area, "status"), "wrong `status`").expected_actual(
+                    Err(Failure::new(rule(area, "status"), "wrong `status`")
+                        .value(&dto.status)
+                        .expected_actual(
                             format!("{:?}", process.status.as_str()),
                             format!("{:?}", dto.status),
-                        ),
-                    )
+                        ))
                 }
             }
             Field::CreatedAt => {
@@ -793,7 +794,14 @@ impl Oracle {
                 }
             },
             Field::CreatedByDevice => {
-                let device = dto.created_by_device.clone();
+                let Some(device) = dto.created_by_device.clone() else {
+                    return Err(Failure::new(
+                        rule(area, field.name()),
+                        "`createdByDevice` is not set",
+                    )
+                    .absent()
+                    .expected_actual("the Device that initiated", dto.to_json()));
+                };
                 let named = self.seen[identity].created_by.get(index).cloned().flatten();
                 self.check_device(identity, &device, named, area, field)
             }

@@ -63,7 +63,7 @@ fn active(id: &str, created: DateTime<Utc>, days: i64) -> IdentityDeletionProces
         id: id.to_owned(),
         status: Status::Active.as_str().to_owned(),
         created_at: format_timestamp(created),
-        created_by_device: DEVICE.to_owned(),
+        created_by_device: Some(DEVICE.to_owned()),
         grace_period_ends_at: Some(format_timestamp(created + TimeDelta::days(days))),
         cancelled_at: None,
         cancelled_by_device: None,
@@ -76,7 +76,7 @@ fn cancelled(process: &IdentityDeletionProcess, at: DateTime<Utc>) -> IdentityDe
         status: Status::Cancelled.as_str().to_owned(),
         grace_period_ends_at: None,
         cancelled_at: Some(format_timestamp(at)),
-        cancelled_by_device: Some(process.created_by_device.clone()),
+        cancelled_by_device: process.created_by_device.clone(),
         ..process.clone()
     }
 }
@@ -579,7 +579,7 @@ fn list_rows() -> Vec<Row> {
                 let t = Utc::now() + TimeDelta::seconds(5);
                 oracle.apply(other, &Call::Initiate(None), window(t));
                 let theirs = IdentityDeletionProcess {
-                    created_by_device: OTHER_DEVICE.into(),
+                    created_by_device: Some(OTHER_DEVICE.into()),
                     ..active(&format!("IDP{}", "d".repeat(17)), t + ms(1), 14)
                 };
                 oracle.check_process(other, 0, &theirs, "RID1")?;
@@ -758,21 +758,24 @@ fn field_rows() -> Vec<Row> {
             "no Device id",
             initiating,
             keep,
-            |p| p.created_by_device = "device-1".into(),
+            |p| p.created_by_device = Some("device-1".into()),
         ),
+        field_row("RID1.createdByDevice", "absent", initiating, keep, |p| {
+            p.created_by_device = None
+        }),
         field_row(
             "RID1.createdByDevice",
             "`DVC` alone",
             initiating,
-            |p| p.created_by_device = "DVCa".into(),
-            |p| p.created_by_device = "DVC".into(),
+            |p| p.created_by_device = Some("DVCa".into()),
+            |p| p.created_by_device = Some("DVC".into()),
         ),
         field_row(
             "RID1.createdByDevice",
             "changed after the first answer",
             || reading(Function::Get),
             keep,
-            |p| p.created_by_device = OTHER_DEVICE.into(),
+            |p| p.created_by_device = Some(OTHER_DEVICE.into()),
         ),
         field_row("DTO.id-format", "a short id", initiating, keep, |p| {
             p.id = "IDP123".into()
@@ -812,7 +815,8 @@ fn scenario_rows() -> Vec<Row> {
                 let other = oracle.add_identity();
                 oracle.apply(other, &Call::Initiate(None), window(t0));
                 let mut theirs = active(OTHER_ID, t0 + ms(1), 14);
-                theirs.created_by_device = if is_wrong { DEVICE } else { OTHER_DEVICE }.into();
+                theirs.created_by_device =
+                    Some(if is_wrong { DEVICE } else { OTHER_DEVICE }.into());
                 oracle.check_process(other, 0, &theirs, "RID1")
             },
         ),
@@ -825,7 +829,7 @@ fn scenario_rows() -> Vec<Row> {
                 oracle.apply(me, &Call::Initiate(None), window(t0));
                 let mut p = active(ID, t0 + ms(1), 14);
                 if is_wrong {
-                    p.created_by_device = OTHER_DEVICE.into();
+                    p.created_by_device = Some(OTHER_DEVICE.into());
                 }
                 oracle.check_process(me, 0, &p, "RID1")
             },
@@ -838,7 +842,7 @@ fn scenario_rows() -> Vec<Row> {
                 oracle.add_device(me, OTHER_DEVICE);
                 oracle.apply_as(me, &Call::Initiate(None), window(t0), Some(OTHER_DEVICE));
                 let mut p = active(ID, t0 + ms(1), 14);
-                p.created_by_device = if is_wrong { DEVICE } else { OTHER_DEVICE }.into();
+                p.created_by_device = Some(if is_wrong { DEVICE } else { OTHER_DEVICE }.into());
                 oracle.check_process(me, 0, &p, "RID1")
             },
         ),
@@ -940,7 +944,7 @@ fn event_rows() -> Vec<Row> {
             let other = oracle.add_identity();
             oracle.apply(other, &Call::Initiate(None), window(t0));
             let theirs = IdentityDeletionProcess {
-                created_by_device: OTHER_DEVICE.into(),
+                created_by_device: Some(OTHER_DEVICE.into()),
                 ..active(OTHER_ID, t0 + ms(1), 14)
             };
             oracle.check_process(other, 0, &theirs, "RID1")?;

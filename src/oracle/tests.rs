@@ -12,7 +12,7 @@ fn dto(
         id: id.to_owned(),
         status: status.to_owned(),
         created_at: format_timestamp(created),
-        created_by_device: "DVCaaaaaaaaaaaaaaaaa".to_owned(),
+        created_by_device: Some("DVCaaaaaaaaaaaaaaaaa".to_owned()),
         grace_period_ends_at: days.map(|d| format_timestamp(created + TimeDelta::days(d))),
         cancelled_at: None,
         cancelled_by_device: None,
@@ -75,7 +75,7 @@ fn each_wrong_field_names_its_rule() {
         ),
         (
             "RID1.createdByDevice",
-            Box::new(|p| p.created_by_device = "device-1".into()),
+            Box::new(|p| p.created_by_device = Some("device-1".into())),
         ),
         (
             "RID2.cancelledAt",
@@ -83,7 +83,7 @@ fn each_wrong_field_names_its_rule() {
         ),
         (
             "RID2.cancelledByDevice",
-            Box::new(|p| p.cancelled_by_device = Some(p.created_by_device.clone())),
+            Box::new(|p| p.cancelled_by_device = p.created_by_device.clone()),
         ),
     ];
     for (rule, mutate) in cases {
@@ -108,7 +108,7 @@ fn a_cancellation_must_carry_the_cancel_calls_time_and_the_callers_device() {
     cancelled.cancelled_at = Some(format_timestamp(
         window.earliest + TimeDelta::milliseconds(1),
     ));
-    cancelled.cancelled_by_device = Some(p.created_by_device.clone());
+    cancelled.cancelled_by_device = p.created_by_device.clone();
     assert_eq!(
         oracle.clone().check_process(0, 0, &cancelled, "RID2"),
         Ok(())
@@ -156,7 +156,7 @@ fn a_stopped_clock_pins_every_later_timestamp_exactly() {
     let mut cancelled = first.clone();
     cancelled.status = "Cancelled".into();
     cancelled.grace_period_ends_at = None;
-    cancelled.cancelled_by_device = Some(first.created_by_device.clone());
+    cancelled.cancelled_by_device = first.created_by_device.clone();
     cancelled.cancelled_at = Some(format_timestamp(at + TimeDelta::days(1)));
     assert_eq!(
         oracle.clone().check_process(me, 0, &cancelled, "RID2"),
@@ -450,7 +450,7 @@ fn failures_show_the_expected_and_the_actual_answer_as_protocol_json() {
         failure.actual,
         Some(error_json(&wrong.code, &wrong.message))
     );
-    assert_eq!(failure.observed.code.as_deref(), Some(wrong.code.as_str()));
+    assert_eq!(failure.observed.code.as_deref(), Some(&wrong.code));
 
     let a = dto(ID, "Active", whole_ms_soon(), Some(14));
     let b = dto("IDPbbbbbbbbbbbbbbbbb", "Cancelled", whole_ms_soon(), None);
@@ -554,12 +554,12 @@ fn the_oracle_counts_identities_and_learns_each_ones_device() {
     assert_eq!(oracle.identities(), 2);
     assert_eq!(oracle.device(0), None);
     oracle.check_process(0, 0, &p, "RID1").unwrap();
-    assert_eq!(oracle.device(0), Some(p.created_by_device.as_str()));
+    assert_eq!(oracle.device(0), p.created_by_device.as_deref());
     assert_eq!(oracle.device(other), None);
     assert_eq!(oracle.device(7), None);
     oracle.apply(other, &Call::Initiate(None), window);
     let mut theirs = dto("IDPbbbbbbbbbbbbbbbbb", "Active", window.earliest, Some(14));
-    theirs.created_by_device = "DVCbbbbbbbbbbbbbbbbb".into();
+    theirs.created_by_device = Some("DVCbbbbbbbbbbbbbbbbb".into());
     oracle.check_process(other, 0, &theirs, "RID1").unwrap();
     assert_eq!(oracle.device(other), Some("DVCbbbbbbbbbbbbbbbbb"));
 }
@@ -644,7 +644,7 @@ fn a_grace_period_failure_names_the_instant_it_expected() {
     let mut kept = p.clone();
     kept.status = "Cancelled".into();
     kept.cancelled_at = Some(format_timestamp(later));
-    kept.cancelled_by_device = Some(p.created_by_device.clone());
+    kept.cancelled_by_device = p.created_by_device.clone();
     let failure = oracle.check_process(0, 0, &kept, "RID2").unwrap_err();
     assert_eq!(failure.rule.as_str(), "RID2.gracePeriodEndsAt");
     assert!(failure.summary.contains("cancel removes it"), "{failure}");
@@ -737,11 +737,12 @@ fn a_pin_describes_what_it_states() {
         code: Some("error.runtime.recordNotFound".into()),
         input: Some(InputClass::MalformedId),
         outcome: Some(OutcomeClass::SeveralSucceeded),
+        value: Some("Approved".into()),
         ..Pin::rule("RID3.recordNotFound")
     };
     assert_eq!(
         pin.describe(),
-        r#"absent, code = "error.runtime.recordNotFound", input = "malformed-id", outcome = "several-succeeded""#
+        r#"absent, code = "error.runtime.recordNotFound", input = "malformed-id", outcome = "several-succeeded", value = "Approved""#
     );
 }
 

@@ -1,11 +1,14 @@
 //! Known deviations: checks whose failure is expected and reported as waived.
 //!
 //! A waiver is pinned to what was observed: a rule id plus at least one of
-//! `absent` (the field the rule is about was absent), `code` (the
-//! implementation answered this error code) and `input` (the call was made
-//! with this class of input). A failure of the same rule that observed
+//! `absent` (the field the rule is about was absent), `present` (it was
+//! set where it must be absent), `code` (the
+//! implementation answered this error code), `input` (the call was made
+//! with this class of input), `outcome` (how concurrent calls ended) and
+//! `value` (the wrong value sent for a field of a closed set: a `status`). A failure of the same rule that observed
 //! anything else is not waived.
 
+use crate::domain::{Field, Status};
 use crate::verdict::{Failure, InputClass, OutcomeClass, RuleId};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -17,12 +20,16 @@ pub struct Pin {
     pub rule: String,
     /// The failure must be an absent field.
     pub absent: bool,
+    /// The failure must be a field set where it must be absent.
+    pub present: bool,
     /// The failure must have observed this error code.
     pub code: Option<String>,
     /// The call must have been made with this class of input.
     pub input: Option<InputClass>,
     /// The concurrent calls must have ended this way.
     pub outcome: Option<OutcomeClass>,
+    /// The field must have had this (wrong) value.
+    pub value: Option<String>,
 }
 
 impl Pin {
@@ -32,9 +39,11 @@ impl Pin {
         Self {
             rule: rule.into(),
             absent: false,
+            present: false,
             code: None,
             input: None,
             outcome: None,
+            value: None,
         }
     }
 
@@ -43,21 +52,29 @@ impl Pin {
         let seen = &failure.observed;
         failure.rule.as_str() == self.rule
             && (!self.absent || seen.absent)
+            && (!self.present || seen.present)
             && self
                 .code
                 .as_ref()
-                .is_none_or(|code| seen.code.as_deref() == Some(code.as_str()))
+                .is_none_or(|code| seen.code.as_deref() == Some(code))
             && self.input.is_none_or(|input| seen.input == Some(input))
             && self
                 .outcome
                 .is_none_or(|outcome| seen.outcome == Some(outcome))
+            && self
+                .value
+                .as_ref()
+                .is_none_or(|value| seen.value.as_deref() == Some(value))
     }
 
-    /// What the pin states, in words (`absent`, `code = "…"`, `input = "…"`, `outcome = "…"`).
+    /// What the pin states, in words (`absent`, `code = "…"`, `input = "…"`, `outcome = "…"`, `value = "…"`).
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if self.absent {
             parts.push("absent".to_owned());
+        }
+        if self.present {
+            parts.push("present".to_owned());
         }
         if let Some(code) = &self.code {
             parts.push(format!("code = {code:?}"));
@@ -68,6 +85,9 @@ impl Pin {
         if let Some(outcome) = self.outcome {
             parts.push(format!("outcome = {:?}", outcome.name()));
         }
+        if let Some(value) = &self.value {
+            parts.push(format!("value = {value:?}"));
+        }
         parts.join(", ")
     }
 }
@@ -76,6 +96,15 @@ impl From<&str> for Pin {
     fn from(rule: &str) -> Self {
         Pin::rule(rule)
     }
+}
+
+/// The rule a process's `status` is checked under when it must be `status`
+/// (`RID1.status` for `Active`, `RID2.status` for `Cancelled`).
+pub fn status_rule(status: Status) -> RuleId {
+    RuleId::of(
+        super::field_area(Field::Status, status == Status::Cancelled),
+        Field::Status.name(),
+    )
 }
 
 /// The waivers of an expectations file, and how often each was needed.
@@ -114,6 +143,32 @@ impl Waivers {
     /// Whether `failure` is waived; counts the use.
     pub fn waives(&self, failure: &Failure) -> bool {
         self.waiver_of(failure).is_some()
+    }
+
+    /// Whether the `status` value an implementation sent reads as `status`:
+    /// it is that status, or a waiver of the status's own rule (`RID1.status`
+    /// for `Active`, `RID2.status` for `Cancelled`) pins exactly this value.
+    /// Such a waiver states a renamed status (the Consumer API v1 runtimes
+    /// say `Approved` for `Active`): the status check itself is waived (and
+    /// counted) where it runs, and the checks that count processes of a status
+    /// (one Active per Identity) count the renamed value as that status, so
+    /// they judge the implementation instead of repeating the rename.
+    pub fn reads_as(&self, value: &str, status: Status) -> bool {
+        self.names_of(status).iter().any(|name| name == value)
+    }
+
+    /// The values that read as `status` (see [`Waivers::reads_as`]): the
+    /// status's own name first, then the renames the waivers pin.
+    pub fn names_of(&self, status: Status) -> Vec<String> {
+        let rule = status_rule(status);
+        std::iter::once(status.as_str().to_owned())
+            .chain(
+                self.pins
+                    .iter()
+                    .filter(|p| p.rule == rule.as_str())
+                    .filter_map(|p| p.value.clone()),
+            )
+            .collect()
     }
 
     /// Whether some waiver names `rule` (whatever it pins).
@@ -170,7 +225,14 @@ mod tests {
         let missing = Failure::new(RuleId::new("RID2.cancelledAt"), "not set").absent();
         let present = Failure::new(RuleId::new("RID2.cancelledAt"), "must be absent");
         assert_eq!(waivers.judge(Err(missing)), Ok(()));
-        assert!(waivers.judge(Err(present)).is_err());
+        assert!(waivers.judge(Err(present.clone())).is_err());
+        let kept = Waivers::new([Pin {
+            present: true,
+            ..Pin::rule("RID2.cancelledAt")
+        }]);
+        assert_eq!(kept.judge(Err(present.present())), Ok(()));
+        let missing = Failure::new(RuleId::new("RID2.cancelledAt"), "not set").absent();
+        assert!(kept.judge(Err(missing)).is_err());
         let containing = Failure::new(RuleId::new("RID3.invalidPropertyValue"), "wrong code")
             .code("error.runtime.recordNotFound")
             .input(Some(InputClass::IdContainingValidId));
@@ -189,6 +251,36 @@ mod tests {
         assert!(waivers.judge(Err(other_input)).is_err());
         assert!(waivers.judge(Err(other_code)).is_err());
         assert_eq!(waivers.usage().get("RID2.cancelledAt"), Some(&1));
+    }
+
+    #[test]
+    fn a_value_pin_passes_that_value_and_nothing_else() {
+        let pin = Pin {
+            value: Some("Approved".to_owned()),
+            ..Pin::rule("RID1.status")
+        };
+        let waivers = Waivers::new([pin]);
+        let wrong = |value: &str| Failure::new(RuleId::new("RID1.status"), "wrong").value(value);
+        assert_eq!(waivers.judge(Err(wrong("Approved"))), Ok(()));
+        assert!(waivers.judge(Err(wrong("approved"))).is_err());
+        assert!(waivers.judge(Err(wrong("Cancelled"))).is_err());
+        let unobserved = Failure::new(RuleId::new("RID1.status"), "wrong");
+        assert!(waivers.judge(Err(unobserved)).is_err());
+    }
+
+    #[test]
+    fn a_status_value_pin_renames_that_status_only() {
+        let pin = Pin {
+            value: Some("Approved".to_owned()),
+            ..Pin::rule("RID1.status")
+        };
+        let waivers = Waivers::new([pin]);
+        assert!(waivers.reads_as("Active", Status::Active));
+        assert!(waivers.reads_as("Approved", Status::Active));
+        assert!(!waivers.reads_as("Approved", Status::Cancelled));
+        assert!(!waivers.reads_as("approved", Status::Active));
+        assert!(!Waivers::default().reads_as("Approved", Status::Active));
+        assert!(Waivers::default().reads_as("Cancelled", Status::Cancelled));
     }
 
     #[test]

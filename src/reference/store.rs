@@ -33,7 +33,7 @@ impl Process {
             id: self.id.as_str().to_owned(),
             status: self.status.as_str().to_owned(),
             created_at: format_timestamp(self.created_at),
-            created_by_device: self.created_by_device.clone(),
+            created_by_device: Some(self.created_by_device.clone()),
             grace_period_ends_at: self.grace_period_ends_at.map(format_timestamp),
             cancelled_at: self.cancelled_at.map(format_timestamp),
             cancelled_by_device: self.cancelled_by_device.clone(),

@@ -69,7 +69,7 @@ async fn grace_period_boundary_on_a_manual_clock() {
     );
     assert_eq!(
         cancelled.cancelled_by_device.as_deref(),
-        Some(process.created_by_device.as_str())
+        process.created_by_device.as_deref()
     );
     assert_eq!(cancelled.grace_period_ends_at, None);
 

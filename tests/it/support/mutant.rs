@@ -275,7 +275,7 @@ impl Mutant {
             id: p.id.clone(),
             status,
             created_at: stamp(p.created_at),
-            created_by_device: p.created_by.clone().unwrap_or_else(|| device.to_owned()),
+            created_by_device: Some(p.created_by.clone().unwrap_or_else(|| device.to_owned())),
             grace_period_ends_at: grace.map(stamp),
             cancelled_at: if self.mutation == Mutation::CancelledAtIsCreatedAt {
                 p.cancelled_at.map(|_| stamp(p.created_at))
