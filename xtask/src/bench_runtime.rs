@@ -2,7 +2,8 @@
 //! measured by a command instead of copied by hand. Times the gated `run`
 //! against `adapters/nmshd-runtime` (release build, excluded from the time),
 //! datawallet on and off, with the default fuzz budget and with `--no-fuzz`,
-//! and prints a Markdown table headed by the date and the commit. It needs
+//! and prints a Markdown table headed by the date, the commit and the load
+//! average at the start and the end. It needs
 //! Node 20 and `npm ci` in the adapter's directory. No test asserts a time.
 
 use crate::pipeline::PipelineError;
@@ -30,6 +31,7 @@ pub struct Row {
 /// each with `--jobs jobs`, and renders the table.
 pub fn run(workspace: &Path, runs: u32, jobs: u16) -> Result<String, PipelineError> {
     let binary = crate::bench_scale::release_binary(workspace)?;
+    let load_before = load_average();
     let mut rows = Vec::new();
     for datawallet in ["on", "off"] {
         for fuzz in [true, false] {
@@ -74,7 +76,22 @@ pub fn run(workspace: &Path, runs: u32, jobs: u16) -> Result<String, PipelineErr
             });
         }
     }
-    Ok(render(&stamp(workspace), jobs, &rows))
+    let stamp = format!(
+        "{}, load average {} at the start and {} at the end",
+        stamp(workspace),
+        load_before,
+        load_average()
+    );
+    Ok(render(&stamp, jobs, &rows))
+}
+
+/// The 1-minute load average (`/proc/loadavg`), or `unknown`: the machine
+/// may be shared, so the table says how busy it was.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// `date, commit`: `date -u` and `git rev-parse --short HEAD` (with
