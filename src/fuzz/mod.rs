@@ -421,7 +421,7 @@ where
 }
 
 /// How many cases of the model property each process gets per batch of [`screen`].
-const CASES_PER_PROCESS: usize = 8;
+const CASES_PER_PROCESS: usize = 64;
 
 /// A case of the model property: the initial state and the operations.
 type ModelCase = (ModelState, Vec<Op>);
