@@ -58,6 +58,9 @@ pub fn check_over(
     runtime: &tokio::runtime::Handle,
     waivers: &Arc<Waivers>,
 ) -> Result<(), Verdict> {
+    if members.is_empty() {
+        return Err(Fault::suite("the calendar check has no implementation process").into());
+    }
     let marks = table();
     let runs = super::spread::spread(members, runtime, marks.len(), |member, i| async move {
         let counted = Arc::new(waivers.uncounted());
