@@ -64,14 +64,16 @@ fn fuzz_reports_the_same_for_one_process_and_four() {
     for (adapter, exit) in [
         ("python3 examples/python/enmeshed_idp.py", 0),
         ("python3 tests/fixtures/adapters/first_page.py", 1),
+        // fails only where a sequence jumps the clock to a leap day: a later case, shrunk
+        ("python3 tests/fixtures/adapters/leap_day.py", 1),
     ] {
         let fuzz = |jobs: &str| {
             cli::binary(&[
                 "fuzz",
                 "--seed",
-                "4242",
+                "11",
                 "--cases",
-                "24",
+                "64",
                 "--concurrency-cases",
                 "2",
                 "--adapter-cmd",
@@ -84,7 +86,7 @@ fn fuzz_reports_the_same_for_one_process_and_four() {
         let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
         assert_eq!(one.status.code(), Some(exit), "{adapter}: {}", text(&one));
         assert_eq!(four.status.code(), Some(exit), "{adapter}: {}", text(&four));
-        assert!(text(&one).contains("seed 4242"), "{}", text(&one));
+        assert!(text(&one).contains("seed 11"), "{}", text(&one));
         assert_eq!(
             text(&one),
             text(&four),
