@@ -82,7 +82,8 @@ async function setUp() {
     } else {
         const clientId = "conformance";
         const clientSecret = "conformance-secret";
-        fakeBackbone = new FakeBackbone({ clientId, clientSecret, logger, load: selected.require, mode: selected.backbone });
+        const requests = (address) => perIdentity.get(address) ?? { inFlight: 0, arrived: 0 };
+        fakeBackbone = new FakeBackbone({ clientId, clientSecret, logger, requests, load: selected.require, mode: selected.backbone });
         backbone = { baseUrl: await fakeBackbone.listen(), clientId, clientSecret };
     }
     runtime = await startRuntime(selected, backbone, new StderrLoggerFactory(process.env.NMSHD_LOG_LEVEL || "warn"), {
@@ -188,6 +189,10 @@ function reply(seq, body) {
 // --- The loop -------------------------------------------------------------------------------
 
 const inFlight = new Set();
+// Per Identity: its requests in flight (from the line's arrival to its reply) and how many have
+// arrived; the fake Backbone pays its full load-to-save gap only for a call that another request of
+// the same Identity overlaps (fake-backbone.js, databaseRoundTrip).
+const perIdentity = new Map();
 let stopping = false;
 
 const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -211,12 +216,22 @@ input.on("line", (line) => {
         return;
     }
     const arrived = performance.now();
+    const identity = typeof request.identity === "string" ? request.identity : undefined;
+    if (identity !== undefined) {
+        const counts = perIdentity.get(identity) ?? { inFlight: 0, arrived: 0 };
+        counts.inFlight += 1;
+        counts.arrived += 1;
+        perIdentity.set(identity, counts);
+    }
     const work = handle(request).then((body) => {
         recordTiming(String(request.kind), arrived);
         return reply(request.seq, body);
     });
     inFlight.add(work);
-    work.finally(() => inFlight.delete(work));
+    work.finally(() => {
+        inFlight.delete(work);
+        if (identity !== undefined) perIdentity.get(identity).inFlight -= 1;
+    });
 });
 
 // stdin closed without `stop`: answer what is in flight, then clean up and exit as well.

@@ -262,9 +262,29 @@ function randomId(prefix, length = 17) {
 // between the two ([CancelH] lines 27 and 39, [StartH] lines 28 and 34). The real gap is a few
 // database round trips; the fake waits this long so that calls arriving together interleave as
 // they would on the real Backbone.
+//
+// The gap is paid in full only by a call that another request of the same Identity overlaps. Why
+// that changes nothing observable: the gap's length can be seen only by another deletion-process
+// call of the same Identity landing between the load and the save (each Identity's rows are its
+// own, and only the runtime's requests reach the fake). The constructor's option
+// `requests(address)` gives the adapter's count of that Identity's requests in flight (from the
+// arrival of the suite's request line to its reply) and of those that have arrived so far:
+// - another request in flight (sent by the suite, whether or not the runtime has passed it to the
+//   fake yet): the full LOAD_TO_SAVE_MS, so the second call still loads before the first saves;
+// - none: the call waits ALONE_WAIT_MS, and if a request of the Identity arrives meanwhile (calls
+//   the suite sends together may reach the adapter a little apart), the rest of LOAD_TO_SAVE_MS;
+//   otherwise it saves at once, as if the round trips had taken ALONE_WAIT_MS.
+// Without the option (the fake used on its own) every call waits the full gap.
 const LOAD_TO_SAVE_MS = 5;
-function databaseRoundTrip() {
-    return new Promise((resolve) => setTimeout(resolve, LOAD_TO_SAVE_MS));
+const ALONE_WAIT_MS = 1;
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+async function databaseRoundTrip(backbone, identity) {
+    const before = backbone.requests(identity.address);
+    if (before.inFlight > 1) return sleep(LOAD_TO_SAVE_MS);
+    await sleep(ALONE_WAIT_MS);
+    if (backbone.requests(identity.address).arrived !== before.arrived) await sleep(LOAD_TO_SAVE_MS - ALONE_WAIT_MS);
 }
 
 // The fake's Identity: the committed rows of its deletion processes (what the database holds),
@@ -493,7 +513,8 @@ class FakeBackbone {
     // `load` loads a package as the runtime under test sees it (runtime-versions.js: its own
     // @nmshd/transport and @nmshd/crypto); the default is this directory's top level (7.0.0).
     // `mode` is one of MODES' names (versions.json `backbone`; default v2).
-    constructor({ clientId, clientSecret, hostname = "127.0.0.1", logger, load = require, mode = "v2" }) {
+    constructor({ clientId, clientSecret, hostname = "127.0.0.1", logger, requests = () => ({ inFlight: Infinity, arrived: 0 }), load = require, mode = "v2" }) {
+        this.requests = requests; // {inFlight, arrived} of an Identity, see databaseRoundTrip
         if (!Object.prototype.hasOwnProperty.call(MODES, mode)) throw new Error(`unknown fake Backbone mode '${mode}' (known: ${Object.keys(MODES).join(", ")})`);
         this.mode = MODES[mode];
         // The address check in AccountController.createIdentityAndDevice compares the Backbone's
@@ -754,7 +775,7 @@ class FakeBackbone {
         if (days !== undefined && days !== null && typeof days !== "number") throw new BackboneError(400, this.mode.badRequestBody("lengthOfGracePeriodInDays"));
         const tracked = session.identity.loadTracked();
         const process = tracked.startDeletionProcess(session.device.id, days ?? undefined);
-        await databaseRoundTrip();
+        await databaseRoundTrip(this, session.identity);
         try {
             session.identity.save(tracked);
         } catch (e) {
@@ -793,7 +814,7 @@ class FakeBackbone {
         // does not model that answer.
         const tracked = session.identity.loadTracked();
         const process = tracked.cancelDeletionProcess(id, session.device.id);
-        await databaseRoundTrip();
+        await databaseRoundTrip(this, session.identity);
         session.identity.save(tracked);
         return ok(200, process.toOverviewDTO());
     }

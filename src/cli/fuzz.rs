@@ -33,6 +33,11 @@ pub struct FuzzArgs {
     /// needed fails the run as stale).
     #[arg(long, value_name = "FILE")]
     pub expectations: Option<PathBuf>,
+    /// How many implementation processes `--adapter-cmd` starts (at most 64; default 1): the
+    /// model property's sequences are spread over them, the concurrency properties run on the
+    /// first (so their calls race inside one process). The report does not depend on N.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "adapter_cmd", value_parser = clap::value_parser!(u16).range(1..=i64::from(enmeshed_conformance::runner::MAX_JOBS)))]
+    pub jobs: u16,
     /// The implementation under test.
     #[command(flatten)]
     pub adapter: AdapterArgs,
@@ -93,17 +98,25 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
         options.seed,
         fuzz::seed_note(options.seed)
     );
+    let members = match more_processes(adapter, &info, args).await {
+        Ok(members) => members,
+        Err(code) => return code,
+    };
+    let others = members[1..].to_vec();
     let runtime = tokio::runtime::Handle::current();
-    let report =
-        match tokio::task::spawn_blocking(move || fuzz::fuzz(adapter, &info, &runtime, &options))
-            .await
-        {
-            Ok(report) => report,
-            Err(e) => {
-                eprintln!("error: the fuzzer stopped: {e}");
-                return ExitCode::from(EXIT_FAILED);
-            }
-        };
+    let fuzzed =
+        tokio::task::spawn_blocking(move || fuzz::fuzz_on(&members, &info, &runtime, &options))
+            .await;
+    for other in &others {
+        other.close().await;
+    }
+    let report = match fuzzed {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("error: the fuzzer stopped: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
     println!(
         "{}",
         enmeshed_conformance::sanitize::terminal::text(&report.render())
@@ -146,4 +159,54 @@ pub async fn command(adapter: Arc<dyn Adapter>, args: &FuzzArgs) -> ExitCode {
     } else {
         EXIT_FAILED
     })
+}
+
+/// `--jobs N`: `first` and N - 1 more processes of the same command, each
+/// describing itself as `first` does; on a failure the started ones are
+/// closed and the exit code returned.
+async fn more_processes(
+    first: Arc<dyn Adapter>,
+    info: &enmeshed_conformance::adapter::ImplementationInfo,
+    args: &FuzzArgs,
+) -> Result<Vec<Arc<dyn Adapter>>, ExitCode> {
+    let started =
+        futures::future::join_all((1..args.jobs.max(1)).map(|_| args.adapter.start())).await;
+    let mut members = vec![first];
+    let mut problem = None;
+    for process in started {
+        match process {
+            Ok(adapter) => members.push(adapter),
+            Err(e) => problem = problem.or(Some(e.to_string())),
+        }
+    }
+    for (index, other) in members.iter().enumerate().skip(1) {
+        if problem.is_some() {
+            break;
+        }
+        match other.describe().await {
+            Ok(said) if &said == info => {}
+            Ok(said) => {
+                problem = Some(format!(
+                    "process {} of --jobs describes itself as {:?} {:?}, the first as {:?} {:?}",
+                    index + 1,
+                    said.name,
+                    said.version,
+                    info.name,
+                    info.version
+                ))
+            }
+            Err(e) => problem = Some(e.to_string()),
+        }
+    }
+    let Some(problem) = problem else {
+        return Ok(members);
+    };
+    for other in &members[1..] {
+        other.close().await;
+    }
+    eprintln!(
+        "error: cannot start: {}",
+        enmeshed_conformance::sanitize::terminal::text(&problem)
+    );
+    Err(ExitCode::from(EXIT_FAILED))
 }

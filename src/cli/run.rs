@@ -68,8 +68,9 @@ pub struct RunArgs {
     pub quiet: bool,
     /// How many implementation processes `--adapter-cmd` starts (at most 64; default 1). Each
     /// scenario runs whole on one of them, so a fault of one process errors only its own
-    /// scenarios; the fuzz properties and protocol checks run on the first. Verdicts and reports
-    /// do not depend on N.
+    /// scenarios; the model property's sequences and the calendar's instants go to any free one;
+    /// the concurrency properties and protocol checks run on the first. Verdicts and reports do
+    /// not depend on N.
     #[arg(long, value_name = "N", default_value_t = 1, requires = "adapter_cmd", value_parser = clap::value_parser!(u16).range(1..=i64::from(enmeshed_conformance::runner::MAX_JOBS)))]
     pub jobs: u16,
     /// How many scenarios run at once (at most 1024). Default: 64 in process, --jobs with

@@ -44,19 +44,59 @@ pub fn what() -> String {
 /// named with the instant and what it is.
 pub async fn check(adapter: &dyn Adapter, waivers: &Arc<Waivers>) -> Result<(), Verdict> {
     for mark in table() {
-        at_mark(adapter, waivers, mark).await.map_err(|v| match v {
+        at_mark(adapter, waivers, mark).await?;
+    }
+    Ok(())
+}
+
+/// [`check`] with the instants spread over every process of `members`
+/// ([`super::spread`]; each instant has its own fresh Identity): the same
+/// verdict, the first divergence in table order, and the same waiver counts
+/// (those of the instants up to it). Blocks.
+pub fn check_over(
+    members: &[Arc<dyn Adapter>],
+    runtime: &tokio::runtime::Handle,
+    waivers: &Arc<Waivers>,
+) -> Result<(), Verdict> {
+    if members.is_empty() {
+        return Err(Fault::suite("the calendar check has no implementation process").into());
+    }
+    let marks = table();
+    let runs = super::spread::spread(members, runtime, marks.len(), |member, i| async move {
+        let counted = Arc::new(waivers.uncounted());
+        let result = at_mark(member.as_ref(), &counted, &marks[i]).await;
+        super::spread::CaseRun {
+            result,
+            waivers: counted,
+            operations: 0,
+        }
+    });
+    for run in runs.into_iter().flatten() {
+        waivers.absorb(&run.waivers);
+        run.result?;
+    }
+    Ok(())
+}
+
+/// The check at one instant; a failure names the instant and what it is.
+async fn at_mark(
+    adapter: &dyn Adapter,
+    waivers: &Arc<Waivers>,
+    mark: &Mark,
+) -> Result<(), Verdict> {
+    at_mark_unnamed(adapter, waivers, mark)
+        .await
+        .map_err(|v| match v {
             Verdict::Failed(f) => Verdict::Failed(f.context(&format!(
                 "with the clock set to {} ({})",
                 crate::domain::format_timestamp(mark.at),
                 mark.what
             ))),
             errored => errored,
-        })?;
-    }
-    Ok(())
+        })
 }
 
-async fn at_mark(
+async fn at_mark_unnamed(
     adapter: &dyn Adapter,
     waivers: &Arc<Waivers>,
     mark: &Mark,

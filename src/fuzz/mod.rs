@@ -21,6 +21,7 @@ pub mod ops;
 pub mod persistence;
 pub mod progress;
 pub mod render;
+pub mod spread;
 
 use crate::adapter::{Adapter, Capability, ImplementationInfo};
 use crate::oracle::Waivers;
@@ -312,8 +313,13 @@ fn reason<T: std::fmt::Debug>(error: &TestError<T>) -> String {
     }
 }
 
+/// The model property on `members[0]`. With several processes (`run --jobs
+/// N`) and no regression file, its cases are first run over all of them
+/// ([`screen`]); the runner then runs as with one process but takes the cases
+/// the screening passed as passed, so it runs (and shrinks) only from the
+/// first failing case on: the same cases, the same verdict, whatever N.
 fn run_model<M>(
-    adapter: &Arc<dyn Adapter>,
+    members: &[Arc<dyn Adapter>],
     runtime: &Handle,
     options: &FuzzOptions,
     operations: &AtomicU64,
@@ -323,13 +329,23 @@ fn run_model<M>(
 where
     M: ReferenceStateMachine<State = ModelState, Transition = Op>,
 {
+    let adapter = members.first()?;
+    let progress = progress::Progress::new("model", options.cases);
+    let passed = if members.len() > 1 && options.regressions.is_none() {
+        screen::<M>(members, runtime, options, operations, events, &progress)?
+    } else {
+        0
+    };
     let mut runner = runner(options.cases, options.seed, options.regressions.as_ref());
     let strategy = M::sequential_strategy(1..=options.max_ops.clamp(1, MAX_OPS as usize));
-    let progress = progress::Progress::new("model", options.cases);
+    let calls = std::sync::atomic::AtomicUsize::new(0);
     // The typed divergence of the last failing case (the minimal one, once
     // shrinking ends): what stands when a replay does not fail again.
     let last: std::sync::Mutex<Option<exec::Divergence>> = std::sync::Mutex::new(None);
     let result = runner.run(&strategy, |(initial, ops, seen)| {
+        if calls.fetch_add(1, Ordering::Relaxed) < passed {
+            return Ok(());
+        }
         progress.tick();
         let count = |()| {
             operations.fetch_add(1, Ordering::Relaxed);
@@ -404,6 +420,96 @@ where
     })
 }
 
+/// How many cases of the model property each process gets per batch of [`screen`].
+const CASES_PER_PROCESS: usize = 64;
+
+/// A case of the model property: the initial state and the operations.
+type ModelCase = (ModelState, Vec<Op>);
+
+/// Runs the model property's cases, generated exactly as its runner generates
+/// them (the same seed, the same order), over every process of `members`, one
+/// case at a time on each, in batches of [`CASES_PER_PROCESS`] cases per
+/// process; each case's Identities are its own, so which process runs it
+/// changes nothing. Returns how many cases passed before the first that
+/// failed, or `None` when every case passed. The waivers count, and
+/// `operations` adds, only what those passing cases did: what the sequential
+/// run counts for them (cases run after the first failure are not counted).
+fn screen<M>(
+    members: &[Arc<dyn Adapter>],
+    runtime: &Handle,
+    options: &FuzzOptions,
+    operations: &AtomicU64,
+    events: bool,
+    progress: &progress::Progress,
+) -> Option<usize>
+where
+    M: ReferenceStateMachine<State = ModelState, Transition = Op>,
+{
+    let strategy = M::sequential_strategy(1..=options.max_ops.clamp(1, MAX_OPS as usize));
+    let batch: std::cell::RefCell<Vec<ModelCase>> = std::cell::RefCell::new(Vec::new());
+    let passed = std::cell::Cell::new(0usize);
+    let failed = std::cell::Cell::new(false);
+    let flush = || {
+        let cases = std::mem::take(&mut *batch.borrow_mut());
+        let runs = run_batch(members, runtime, options, events, &cases, progress);
+        for run in runs {
+            match run {
+                Some(run) if run.result.is_ok() => {
+                    options.waivers.absorb(&run.waivers);
+                    operations.fetch_add(run.operations, Ordering::Relaxed);
+                    passed.set(passed.get() + 1);
+                }
+                _ => {
+                    failed.set(true);
+                    break;
+                }
+            }
+        }
+    };
+    // Every case passes here, so the runner generates all `cases` of them.
+    let _ = runner(options.cases, options.seed, None).run(&strategy, |(initial, ops, _)| {
+        if !failed.get() {
+            batch.borrow_mut().push((initial, ops));
+            if batch.borrow().len() >= members.len() * CASES_PER_PROCESS {
+                flush();
+            }
+        }
+        Ok(())
+    });
+    if !failed.get() && !batch.borrow().is_empty() {
+        flush();
+    }
+    failed.get().then(|| passed.get())
+}
+
+/// One batch of [`screen`] ([`spread::spread`] over the processes): per case,
+/// in order, its run (`None` where it was not started because an earlier one
+/// failed).
+fn run_batch(
+    members: &[Arc<dyn Adapter>],
+    runtime: &Handle,
+    options: &FuzzOptions,
+    events: bool,
+    cases: &[ModelCase],
+    progress: &progress::Progress,
+) -> Vec<Option<spread::CaseRun<exec::Divergence>>> {
+    spread::spread(members, runtime, cases.len(), |member, i| async move {
+        progress.tick();
+        let waivers = Arc::new(options.waivers.uncounted());
+        let operations = AtomicU64::new(0);
+        let (initial, steps) = &cases[i];
+        let result = exec::execute(member.as_ref(), initial, steps, &waivers, events, || {
+            operations.fetch_add(1, Ordering::Relaxed);
+        })
+        .await;
+        spread::CaseRun {
+            result,
+            waivers,
+            operations: operations.into_inner(),
+        }
+    })
+}
+
 /// How often a failing minimal case is replayed before it counts as nondeterministic.
 pub const REPLAYS: usize = 3;
 
@@ -422,7 +528,7 @@ fn nondeterministic(verdict: Verdict) -> Verdict {
 
 /// The model property with the operations the implementation's capabilities allow.
 fn run_model_for(
-    adapter: &Arc<dyn Adapter>,
+    members: &[Arc<dyn Adapter>],
     info: &ImplementationInfo,
     runtime: &Handle,
     options: &FuzzOptions,
@@ -436,7 +542,7 @@ fn run_model_for(
         (false, false) => run_model::<FuzzMachine<false, false>>,
     };
     let set_clock = info.has(Capability::SetClock);
-    run(adapter, runtime, options, operations, events, set_clock)
+    run(members, runtime, options, operations, events, set_clock)
 }
 
 /// How many Devices per Identity the concurrency properties spread calls
@@ -580,6 +686,34 @@ pub fn fuzz(
     runtime: &Handle,
     options: &FuzzOptions,
 ) -> FuzzReport {
+    fuzz_on(&[adapter], info, runtime, options)
+}
+
+/// [`fuzz`] with several processes of one implementation (`fuzz --jobs N`):
+/// the model property's cases spread over all of them ([`screen`]; not with
+/// a regression file), the concurrency properties on `members[0]`, so that
+/// their calls race inside one process. The report does not depend on N.
+pub fn fuzz_on(
+    members: &[Arc<dyn Adapter>],
+    info: &ImplementationInfo,
+    runtime: &Handle,
+    options: &FuzzOptions,
+) -> FuzzReport {
+    let Some(adapter) = members.first().cloned() else {
+        return FuzzReport {
+            seed: options.seed,
+            cases: options.cases,
+            operations: 0,
+            failure: Some(FuzzFailure {
+                property: MODEL,
+                verdict: Fault::suite("no implementation process to fuzz").into(),
+                step: None,
+                steps: None,
+                gherkin: None,
+            }),
+            skipped: Vec::new(),
+        };
+    };
     let operations = AtomicU64::new(0);
     let mut skipped = Vec::new();
     // Zero new cases still replay a regression file's seeds.
@@ -596,7 +730,7 @@ pub fn fuzz(
         if model_skip.is_some() {
             None
         } else {
-            run_model_for(&adapter, info, runtime, options, &operations)
+            run_model_for(members, info, runtime, options, &operations)
         }
     };
     let concurrent = || {
@@ -639,13 +773,18 @@ pub struct PropertyOutcome {
 /// Runs each of the three properties to its end, independently (for `run`,
 /// where each is a test case of its own), then the calendar check
 /// ([`calendar`]: every instant of the fixed time table, whatever the date);
-/// blocks like [`fuzz`].
+/// blocks like [`fuzz`]. Everything runs on `members[0]` (so the concurrency
+/// properties race inside one process), except that the model property's
+/// sequential cases are spread over every member ([`screen`]).
 pub fn fuzz_each(
-    adapter: Arc<dyn Adapter>,
+    members: &[Arc<dyn Adapter>],
     info: &ImplementationInfo,
     runtime: &Handle,
     options: &FuzzOptions,
 ) -> Vec<PropertyOutcome> {
+    let Some(adapter) = members.first().cloned() else {
+        return Vec::new();
+    };
     let operations = AtomicU64::new(0);
     let devices = burst_devices(info);
     let timed = |property: &'static str,
@@ -670,7 +809,7 @@ pub fn fuzz_each(
                 options.cases, options.max_ops, options.seed
             ),
             zero_cases(options.cases, "--fuzz-cases"),
-            &|| run_model_for(&adapter, info, runtime, options, &operations),
+            &|| run_model_for(members, info, runtime, options, &operations),
         ),
         timed(
             CONCURRENT_INITIATES,
@@ -697,8 +836,7 @@ pub fn fuzz_each(
             calendar::what(),
             zero_cases(options.cases, "--fuzz-cases").or_else(|| calendar::skip_reason(info)),
             &|| {
-                runtime
-                    .block_on(calendar::check(adapter.as_ref(), &options.waivers))
+                calendar::check_over(members, runtime, &options.waivers)
                     .err()
                     .map(|verdict| FuzzFailure {
                         property: calendar::CALENDAR,

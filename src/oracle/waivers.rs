@@ -193,6 +193,22 @@ impl Waivers {
     pub fn is_empty(&self) -> bool {
         self.pins.is_empty()
     }
+
+    /// The same waivers with nothing counted yet: a scratch copy for work
+    /// whose counts are kept only if it would have run anyway.
+    pub fn uncounted(&self) -> Self {
+        Self::new(self.pins.iter().cloned())
+    }
+
+    /// Adds the counts of `other` (an [`Waivers::uncounted`] copy) to these.
+    pub fn absorb(&self, other: &Waivers) {
+        let mut used = self.used_map();
+        for (rule, count) in other.usage() {
+            if let Some(total) = used.get_mut(&rule) {
+                *total += count;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -208,6 +224,23 @@ mod tests {
         assert_eq!(waivers.judge(Err(waived)), Ok(()));
         assert_eq!(waivers.judge(Err(other.clone())), Err(other));
         assert_eq!(waivers.usage().get("RID2.cancelledAt"), Some(&2));
+    }
+
+    #[test]
+    fn an_uncounted_copy_waives_the_same_and_its_counts_are_added_on_absorb() {
+        let waivers = Waivers::new(["RID2.cancelledAt"]);
+        let waived = Failure::new(RuleId::new("RID2.cancelledAt"), "absent");
+        assert!(waivers.waives(&waived));
+        let copy = waivers.uncounted();
+        assert_eq!(copy.usage().get("RID2.cancelledAt"), Some(&0));
+        assert!(copy.waives(&waived) && copy.waives(&waived));
+        assert_eq!(
+            waivers.usage().get("RID2.cancelledAt"),
+            Some(&1),
+            "apart until absorbed"
+        );
+        waivers.absorb(&copy);
+        assert_eq!(waivers.usage().get("RID2.cancelledAt"), Some(&3));
     }
 
     #[test]

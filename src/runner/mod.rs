@@ -339,7 +339,7 @@ pub async fn run_jobs(jobs: Arc<Jobs>, options: &RunOptions) -> Result<RunReport
     let parser = FeatureFiles::for_implementation(&info);
     let parsed: Vec<_> = files.iter().map(|source| parser.read(source)).collect();
     let tally = Tally::default();
-    let property_adapter = adapter.clone();
+    let property_members = jobs.members().to_vec();
     let context = Arc::new(RunContext {
         jobs,
         info: info.clone(),
@@ -442,7 +442,7 @@ pub async fn run_jobs(jobs: Arc<Jobs>, options: &RunOptions) -> Result<RunReport
         // run's expression does not select is left out of the results.
         let cases = Tally::default();
         properties::run(
-            property_adapter,
+            property_members,
             &info,
             budget,
             options.waivers.clone(),

@@ -290,24 +290,28 @@ async fn protocol_check(
 }
 
 /// Runs the fuzz properties and the calendar check with `budget` against
-/// `adapter`, and, for an adapter that speaks the stdio protocol, the
-/// protocol checks (unknown kind and `seq` order first, `stop` last); adds a
-/// test case for each to `tally`.
+/// `members[0]` (the model property's cases over every member, see
+/// [`fuzz::fuzz_each`]), and, for an adapter that speaks the stdio protocol,
+/// the protocol checks on `members[0]` (unknown kind and `seq` order first,
+/// `stop` last); adds a test case for each to `tally`.
 pub async fn run(
-    adapter: Arc<dyn Adapter>,
+    members: Vec<Arc<dyn Adapter>>,
     info: &ImplementationInfo,
     budget: FuzzBudget,
     waivers: Arc<Waivers>,
     tally: &Tally,
 ) {
+    let Some(adapter) = members.first().cloned() else {
+        return;
+    };
     protocol_check(&UNKNOWN_KIND, adapter.probe_unknown_request(), tally).await;
     protocol_check(&SEQ_ORDER, adapter.probe_seq_order(), tally).await;
-    fuzz_properties(adapter.clone(), info, budget, waivers, tally).await;
+    fuzz_properties(members, info, budget, waivers, tally).await;
     protocol_check(&STOP, adapter.probe_stop(), tally).await;
 }
 
 async fn fuzz_properties(
-    adapter: Arc<dyn Adapter>,
+    members: Vec<Arc<dyn Adapter>>,
     info: &ImplementationInfo,
     budget: FuzzBudget,
     waivers: Arc<Waivers>,
@@ -320,7 +324,7 @@ async fn fuzz_properties(
     let info = info.clone();
     let started = SystemTime::now();
     let outcomes =
-        tokio::task::spawn_blocking(move || fuzz::fuzz_each(adapter, &info, &runtime, &options))
+        tokio::task::spawn_blocking(move || fuzz::fuzz_each(&members, &info, &runtime, &options))
             .await;
     match outcomes {
         Ok(outcomes) => {

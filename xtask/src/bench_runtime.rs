@@ -2,7 +2,8 @@
 //! measured by a command instead of copied by hand. Times the gated `run`
 //! against `adapters/nmshd-runtime` (release build, excluded from the time),
 //! datawallet on and off, with the default fuzz budget and with `--no-fuzz`,
-//! and prints a Markdown table headed by the date and the commit. By default
+//! and prints a Markdown table headed by the date, the commit and the load
+//! average at the start and the end. By default
 //! it times the adapter's default version; `--all-versions` times the gated
 //! run (default fuzz budget) of every version of
 //! `adapters/nmshd-runtime/versions.json`, each with its own expectations. It
@@ -60,6 +61,7 @@ pub fn run(
     } else {
         &[true, false]
     };
+    let load_before = load_average();
     let mut rows = Vec::new();
     for column in chosen {
         let version = version_of(column).unwrap_or_default();
@@ -81,7 +83,22 @@ pub fn run(
             }
         }
     }
-    Ok(render(&stamp(workspace), jobs, &rows))
+    let stamp = format!(
+        "{}, load average {} at the start and {} at the end",
+        stamp(workspace),
+        load_before,
+        load_average()
+    );
+    Ok(render(&stamp, jobs, &rows))
+}
+
+/// The 1-minute load average (`/proc/loadavg`), or `unknown`: the machine
+/// may be shared, so the table says how busy it was.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// The wall time of one gated run of `column`, which must pass.
