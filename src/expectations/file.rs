@@ -270,7 +270,7 @@ fn load_waivers(
             rule: rule.clone(),
             absent,
             present,
-            code: string(table, "code", &at)?,
+            code: codes(table, &at)?,
             input,
             outcome,
             value: string(table, "value", &at)?,
@@ -395,6 +395,28 @@ fn string(table: &Table, key: &str, at: &str) -> Result<Option<String>, String> 
             .as_str()
             .map(|s| Some(s.to_owned()))
             .ok_or_else(|| format!("{at}: `{key}` must be a string")),
+    }
+}
+
+/// A waiver's `code`: one string, or a non-empty array of strings (a
+/// deviation that shows several codes); absent: no code pinned.
+fn codes(table: &Table, at: &str) -> Result<Vec<String>, String> {
+    let wrong = || format!("{at}: `code` must be a string or a non-empty array of strings");
+    match table.get("code") {
+        None => Ok(Vec::new()),
+        Some(item) => {
+            if let Some(code) = item.as_str() {
+                return Ok(vec![code.to_owned()]);
+            }
+            let array = item
+                .as_array()
+                .filter(|a| !a.is_empty())
+                .ok_or_else(wrong)?;
+            array
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned).ok_or_else(wrong))
+                .collect()
+        }
     }
 }
 

@@ -14,7 +14,7 @@
 //!
 //! [[waived]]
 //! rule = "RID2.cancelledAt"   # a rule id of the catalogue (`crate::rules`)
-//! absent = true               # what was observed: absent, code = "…", input = "…" (one at least)
+//! absent = true               # what was observed: absent, present, code, input, outcome, value (one at least)
 //! reason = "the Backbone v2 DTO has no cancelledAt"   # mandatory
 //! issue = "https://tracker/124"         # optional
 //! ```

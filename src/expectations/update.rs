@@ -100,7 +100,15 @@ pub fn update(
     } else {
         load(path)?
     };
-    let listable = |r: &&ScenarioResult| !r.suites_own() && outcome_of(r).is_some();
+    // A failure one of the file's own `[[waived]]` entries states is judged
+    // as waived by the gate (`check`): listing it too would make it stale.
+    let waived = |r: &ScenarioResult| match (&r.outcome, &r.verdict) {
+        (crate::outcome::Outcome::Failed, Some(crate::verdict::Verdict::Failed(failure))) => {
+            expectations.waivers.iter().any(|w| w.pin.matches(failure))
+        }
+        _ => false,
+    };
+    let listable = |r: &&ScenarioResult| !r.suites_own() && outcome_of(r).is_some() && !waived(r);
     let mut failures: Vec<&ScenarioResult> = results.iter().filter(listable).collect();
     // A race lost in a replay: the first such failure of each test case that passed.
     for replay in replays.iter().filter(listable) {
@@ -402,5 +410,33 @@ mod tests {
         for absent in ["sequential", "contradicts", "undefined"] {
             assert!(!text.contains(absent), "{absent}: {text}");
         }
+    }
+
+    #[test]
+    fn a_failure_the_files_own_waiver_states_is_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.toml");
+        std::fs::write(
+            &path,
+            "[[waived]]\nrule = \"RID1.status\"\nvalue = \"Approved\"\nreason = \"renamed\"\n",
+        )
+        .unwrap();
+        let renamed = Failure::new(RuleId::new("RID1.status"), "wrong").value("Approved");
+        let other = Failure::new(RuleId::new("RID1.status"), "wrong").value("Pending");
+        let results = [
+            result("renamed", RunOutcome::Failed, Some(renamed.into())),
+            result("other value", RunOutcome::Failed, Some(other.into())),
+        ];
+        let ran_in_full = |_: &ScenarioResult| true;
+        let scope = Scope {
+            ran_in_full: &ran_in_full,
+            left_out: &[],
+        };
+        let summary = update(&path, &results, &[], scope).unwrap();
+        assert_eq!(summary.added, 1);
+        let loaded = crate::expectations::load(&path).unwrap();
+        let listed: Vec<_> = loaded.entries.iter().map(|e| e.scenario.clone()).collect();
+        assert_eq!(listed, [Some("other value".to_owned())]);
+        assert_eq!(loaded.waivers.len(), 1);
     }
 }

@@ -734,7 +734,7 @@ fn a_pin_describes_what_it_states() {
     assert_eq!(Pin::rule("RID1.status").describe(), "");
     let pin = Pin {
         absent: true,
-        code: Some("error.runtime.recordNotFound".into()),
+        code: vec!["error.runtime.recordNotFound".into()],
         input: Some(InputClass::MalformedId),
         outcome: Some(OutcomeClass::SeveralSucceeded),
         value: Some("Approved".into()),

@@ -22,8 +22,10 @@ pub struct Pin {
     pub absent: bool,
     /// The failure must be a field set where it must be absent.
     pub present: bool,
-    /// The failure must have observed this error code.
-    pub code: Option<String>,
+    /// The failure must have observed one of these error codes (none: any
+    /// or no code). More than one where one deviation shows several codes,
+    /// e.g. concurrent losers refused by the runtime or by its Backbone.
+    pub code: Vec<String>,
     /// The call must have been made with this class of input.
     pub input: Option<InputClass>,
     /// The concurrent calls must have ended this way.
@@ -40,7 +42,7 @@ impl Pin {
             rule: rule.into(),
             absent: false,
             present: false,
-            code: None,
+            code: Vec::new(),
             input: None,
             outcome: None,
             value: None,
@@ -53,10 +55,11 @@ impl Pin {
         failure.rule.as_str() == self.rule
             && (!self.absent || seen.absent)
             && (!self.present || seen.present)
-            && self
-                .code
-                .as_ref()
-                .is_none_or(|code| seen.code.as_deref() == Some(code))
+            && (self.code.is_empty()
+                || seen
+                    .code
+                    .as_deref()
+                    .is_some_and(|seen| self.code.iter().any(|code| code == seen)))
             && self.input.is_none_or(|input| seen.input == Some(input))
             && self
                 .outcome
@@ -76,8 +79,17 @@ impl Pin {
         if self.present {
             parts.push("present".to_owned());
         }
-        if let Some(code) = &self.code {
-            parts.push(format!("code = {code:?}"));
+        match self.code.as_slice() {
+            [] => {}
+            [code] => parts.push(format!("code = {code:?}")),
+            codes => parts.push(format!(
+                "code = [{}]",
+                codes
+                    .iter()
+                    .map(|c| format!("{c:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         }
         if let Some(input) = self.input {
             parts.push(format!("input = {:?}", input.name()));
@@ -250,7 +262,7 @@ mod tests {
             ..Pin::rule("RID2.cancelledAt")
         };
         let code = Pin {
-            code: Some("error.runtime.recordNotFound".to_owned()),
+            code: vec!["error.runtime.recordNotFound".to_owned()],
             input: Some(InputClass::IdContainingValidId),
             ..Pin::rule("RID3.invalidPropertyValue")
         };
@@ -299,6 +311,24 @@ mod tests {
         assert!(waivers.judge(Err(wrong("Cancelled"))).is_err());
         let unobserved = Failure::new(RuleId::new("RID1.status"), "wrong");
         assert!(waivers.judge(Err(unobserved)).is_err());
+    }
+
+    #[test]
+    fn a_pin_of_several_codes_passes_each_of_them_and_no_other() {
+        let pin = Pin {
+            code: vec!["a.one".to_owned(), "a.two".to_owned()],
+            ..Pin::rule("RID2.concurrent-loser-code")
+        };
+        assert_eq!(pin.describe(), r#"code = ["a.one", "a.two"]"#);
+        let waivers = Waivers::new([pin]);
+        let refused = |code: &str| {
+            Failure::new(RuleId::new("RID2.concurrent-loser-code"), "wrong code").code(code)
+        };
+        assert_eq!(waivers.judge(Err(refused("a.one"))), Ok(()));
+        assert_eq!(waivers.judge(Err(refused("a.two"))), Ok(()));
+        assert!(waivers.judge(Err(refused("a.three"))).is_err());
+        let no_code = Failure::new(RuleId::new("RID2.concurrent-loser-code"), "succeeded");
+        assert!(waivers.judge(Err(no_code)).is_err());
     }
 
     #[test]

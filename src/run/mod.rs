@@ -377,14 +377,22 @@ impl Run {
     }
 
     /// Reads the expectations file (unless it is to be rewritten) and sets
-    /// its waivers.
+    /// its waivers. An update runs with the waivers of the file it rewrites
+    /// (when the file exists): its `[[waived]]` entries are kept as written,
+    /// so the `[[expected]]` entries it writes are only for what they do not
+    /// already waive.
     fn prepare(&self) -> Result<(RunOptions, Option<Expectations>), Error> {
         self.refuse_partial_update()?;
+        let mut options = self.options.clone();
         let expectations = match (&self.expectations, self.update_expectations) {
             (Some(path), false) => Some(expectations::load(path).map_err(Error::Usage)?),
+            (Some(path), true) if path.exists() => {
+                let rewritten = expectations::load(path).map_err(Error::Usage)?;
+                options.waivers = Arc::new(rewritten.waivers());
+                None
+            }
             _ => None,
         };
-        let mut options = self.options.clone();
         if let Some(e) = &expectations {
             options.waivers = Arc::new(e.waivers());
         }

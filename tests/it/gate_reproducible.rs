@@ -105,6 +105,22 @@ fn unknown_rules_and_false_races_are_refused_naming_the_nearest_ids() {
             "must say what was observed",
         ),
         (
+            "[[waived]]\nrule = \"RID2.concurrent-loser-code\"\ncode = []\nreason = \"x\"\n",
+            "`code` must be a string or a non-empty array of strings",
+        ),
+        (
+            "[[waived]]\nrule = \"RID2.concurrent-loser-code\"\ncode = [\"a\", 1]\nreason = \"x\"\n",
+            "`code` must be a string or a non-empty array of strings",
+        ),
+        (
+            "[[waived]]\nrule = \"RID2.gracePeriodEndsAt\"\npresent = \"yes\"\nreason = \"x\"\n",
+            "`present` must be true or false",
+        ),
+        (
+            "[[waived]]\nrule = \"RID1.status\"\nvalue = 1\nreason = \"x\"\n",
+            "`value` must be a string",
+        ),
+        (
             "[[expected]]\nscenario = \"x\"\noutcome = \"failed\"\nrule = \"RID1.nope\"\nreason = \"x\"\n",
             "unknown rule id \"RID1.nope\"",
         ),
