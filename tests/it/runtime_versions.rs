@@ -1,11 +1,11 @@
 //! The real-runtime adapter runs any version of
 //! adapters/nmshd-runtime/versions.json (`--runtime VERSION`), and the fake
 //! Backbone's Consumer API v1 rule sets do what the README's v1 table says,
-//! also where the suite cannot see it (every v1 process lacks
-//! `createdByDevice`, so its scenarios stop before these rules): status
-//! `Approved`, 5.3.0's fixed 14-day grace period and cancel after expiry;
-//! 6.60.5's grace period, expiry check and one winner among concurrent
-//! initiates (the unique index 5.3.0's Backbone lacks).
+//! checked here call by call, below the suite's verdicts (which waive them,
+//! pinned, in each version's expectations file): status `Approved`, 5.3.0's
+//! fixed 14-day grace period and cancel after expiry; 6.60.5's grace period,
+//! expiry check and one winner among concurrent initiates (the unique index
+//! 5.3.0's Backbone lacks).
 
 use crate::support::npm;
 
