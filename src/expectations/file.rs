@@ -492,13 +492,27 @@ struct Read {
 
 /// Reads `path`; every defect is an error naming the file and line.
 pub fn load(path: &Path) -> Result<Expectations, String> {
+    load_kinds(path, false)
+}
+
+/// Reads the `[[waived]]` entries of `path` only (its `entries` are left
+/// empty; the `[[expected]]` pieces are not parsed where the file can be read
+/// piece by piece): what an update, which rewrites the entries, runs with.
+pub fn load_waived_only(path: &Path) -> Result<Expectations, String> {
+    load_kinds(path, true)
+}
+
+fn load_kinds(path: &Path, waivers_only: bool) -> Result<Expectations, String> {
     let text = crate::fsio::read_text(path, crate::fsio::read::EXPECTATIONS_LIMIT)
         .map_err(|e| e.to_string())?;
     let lines = Lines::of(&text);
     let mut read = Read::default();
     let whole = [(0, text.as_str(), PieceKind::Preamble)];
     let pieces = pieces(&text);
-    for &(base, piece, _) in pieces.as_deref().unwrap_or(&whole) {
+    for &(base, piece, kind) in pieces.as_deref().unwrap_or(&whole) {
+        if waivers_only && kind == PieceKind::Expected {
+            continue;
+        }
         let document = Document::parse(piece).map_err(|e| {
             let line = e.span().map_or(1, |s| lines.line(base + s.start));
             format!("{}:{line}: not valid TOML: {}", path.display(), e.message())
@@ -507,7 +521,11 @@ pub fn load(path: &Path) -> Result<Expectations, String> {
     }
     Ok(Expectations {
         path: path.to_path_buf(),
-        entries: read.entries,
+        entries: if waivers_only {
+            Vec::new()
+        } else {
+            read.entries
+        },
         waivers: read.waivers,
     })
 }

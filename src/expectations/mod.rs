@@ -30,7 +30,7 @@ mod file;
 mod update;
 
 pub use check::{Finding, Judged, check, check_each};
-pub use file::{Expectation, Expectations, Outcome, Waiver, load};
+pub use file::{Expectation, Expectations, Outcome, Waiver, load, load_waived_only};
 pub use update::{Scope as UpdateScope, UpdateSummary, update};
 
 /// The most scenarios one pattern may match.

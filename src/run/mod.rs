@@ -387,7 +387,7 @@ impl Run {
         let expectations = match (&self.expectations, self.update_expectations) {
             (Some(path), false) => Some(expectations::load(path).map_err(Error::Usage)?),
             (Some(path), true) if path.exists() => {
-                let rewritten = expectations::load(path).map_err(Error::Usage)?;
+                let rewritten = expectations::load_waived_only(path).map_err(Error::Usage)?;
                 options.waivers = Arc::new(rewritten.waivers());
                 None
             }
