@@ -38,7 +38,7 @@ impl Process {
             id: self.id.clone(),
             status: if self.active { "Active" } else { "Cancelled" }.to_owned(),
             created_at: timestamp(self.created_at),
-            created_by_device: self.created_by_device.clone(),
+            created_by_device: Some(self.created_by_device.clone()),
             grace_period_ends_at: self.grace_period_ends_at.map(timestamp),
             cancelled_at: self.cancelled_at.map(timestamp),
             cancelled_by_device: self.cancelled_by_device.clone(),
