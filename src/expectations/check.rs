@@ -277,13 +277,7 @@ pub fn check_each(
             findings.push(finding);
             continue;
         }
-        let waived = match (&result.outcome, &result.verdict) {
-            (RunOutcome::Failed, Some(Verdict::Failed(failure))) => {
-                expectations.waivers.iter().find(|w| w.pin.matches(failure))
-            }
-            _ => None,
-        };
-        if let Some(waiver) = waived {
+        if let Some(waiver) = expectations.waiver_of(result) {
             judged[at] = Some(Judged::Waived {
                 rule: waiver.rule.clone(),
                 reason: waiver.reason.clone(),

@@ -157,6 +157,18 @@ impl Expectations {
         crate::oracle::Waivers::new(self.waivers.iter().map(|w| w.pin.clone()))
     }
 
+    /// The waiver that states `result`'s failure, if it failed by one (a
+    /// known deviation): what the gate judges as waived, and what an update
+    /// does not list again.
+    pub fn waiver_of(&self, result: &crate::outcome::ScenarioResult) -> Option<&Waiver> {
+        match (&result.outcome, &result.verdict) {
+            (crate::outcome::Outcome::Failed, Some(crate::verdict::Verdict::Failed(failure))) => {
+                self.waivers.iter().find(|w| w.pin.matches(failure))
+            }
+            _ => None,
+        }
+    }
+
     /// The entries and waivers whose reason is still a `TODO`, as labels.
     pub fn todo_reasons(&self) -> Vec<String> {
         self.entries

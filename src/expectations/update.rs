@@ -102,13 +102,9 @@ pub fn update(
     };
     // A failure one of the file's own `[[waived]]` entries states is judged
     // as waived by the gate (`check`): listing it too would make it stale.
-    let waived = |r: &ScenarioResult| match (&r.outcome, &r.verdict) {
-        (crate::outcome::Outcome::Failed, Some(crate::verdict::Verdict::Failed(failure))) => {
-            expectations.waivers.iter().any(|w| w.pin.matches(failure))
-        }
-        _ => false,
+    let listable = |r: &&ScenarioResult| {
+        !r.suites_own() && outcome_of(r).is_some() && expectations.waiver_of(r).is_none()
     };
-    let listable = |r: &&ScenarioResult| !r.suites_own() && outcome_of(r).is_some() && !waived(r);
     let mut failures: Vec<&ScenarioResult> = results.iter().filter(listable).collect();
     // A race lost in a replay: the first such failure of each test case that passed.
     for replay in replays.iter().filter(listable) {
