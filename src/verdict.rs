@@ -91,29 +91,56 @@ impl InputClass {
     }
 }
 
-/// How a set of concurrent calls ended, as an expectations waiver pins it
-/// (`outcome = "…"`).
+/// How a set of concurrent calls broke the promise of a race rule, as an
+/// expectations waiver pins it (`outcome = "…"`). Every failure of a race rule
+/// records one: which of them a race shows varies from run to run, and a
+/// waiver must be able to name each (issue 30: a failure of a race rule with
+/// no outcome could not be pinned, and the gate's verdict varied with load).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutcomeClass {
     /// Several of the concurrent calls succeeded where at most one could (for
     /// example every concurrent cancel of one Active process).
     SeveralSucceeded,
+    /// A call was refused where no serial order of the calls refuses it (for
+    /// example every one of concurrent initiates on an Identity without an
+    /// Active process).
+    UnexplainedRefusal,
+    /// The answers fit a serial order of the calls, but a state read during or
+    /// after them does not (two Active processes seen mid-burst, a process
+    /// left Active that the answers say was cancelled).
+    UnexplainedState,
 }
 
 impl OutcomeClass {
     /// Every class.
-    pub const ALL: [OutcomeClass; 1] = [OutcomeClass::SeveralSucceeded];
+    pub const ALL: [OutcomeClass; 3] = [
+        OutcomeClass::SeveralSucceeded,
+        OutcomeClass::UnexplainedRefusal,
+        OutcomeClass::UnexplainedState,
+    ];
 
     /// The name used in expectations files.
     pub const fn name(self) -> &'static str {
         match self {
             OutcomeClass::SeveralSucceeded => "several-succeeded",
+            OutcomeClass::UnexplainedRefusal => "unexplained-refusal",
+            OutcomeClass::UnexplainedState => "unexplained-state",
         }
     }
 
     /// The class with this name.
     pub fn parse(name: &str) -> Option<OutcomeClass> {
         OutcomeClass::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The class of a count of concurrent calls that succeeded where exactly
+    /// one must: more than one, or none (every call refused).
+    pub fn of_winners(winners: usize) -> OutcomeClass {
+        if winners > 1 {
+            OutcomeClass::SeveralSucceeded
+        } else {
+            OutcomeClass::UnexplainedRefusal
+        }
     }
 }
 

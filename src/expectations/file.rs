@@ -266,23 +266,24 @@ fn load_waivers(
                 })
             })
             .transpose()?;
-        let outcome = string(table, "outcome", &at)?
+        let outcome = strings(table, "outcome", &at)?
+            .into_iter()
             .map(|name| {
                 OutcomeClass::parse(&name).ok_or_else(|| {
                     format!(
-                        "{at}: `outcome` must be one of {}, not {name:?}",
+                        "{at}: `outcome` must be one of {}, or a list of them, not {name:?}",
                         OutcomeClass::ALL
                             .map(|c| format!("{:?}", c.name()))
                             .join(", ")
                     )
                 })
             })
-            .transpose()?;
+            .collect::<Result<Vec<_>, _>>()?;
         let pin = Pin {
             rule: rule.clone(),
             absent,
             present,
-            code: codes(table, &at)?,
+            code: strings(table, "code", &at)?,
             input,
             outcome,
             value: string(table, "value", &at)?,
@@ -293,8 +294,8 @@ fn load_waivers(
                  add `absent = true` (the field was missing), `present = true` (the field was set where it \
                  must be absent), `code = \"…\"` (the error code the \
                  implementation answered) or `input = \"id-containing-valid-id\"` / `input = \"malformed-id\"` \
-                 (the class of id the call was made with) or `outcome = \"several-succeeded\"` (concurrent \
-                 calls of which several succeeded) or `value = \"…\"` (the wrong `status` sent); see \
+                 (the class of id the call was made with) or `outcome = \"several-succeeded\"` / \
+                 `\"unexplained-refusal\"` / `\"unexplained-state\"` (how concurrent calls broke the rule) or `value = \"…\"` (the wrong `status` sent); see \
                  docs/vendors.md, section 4"
             ));
         }
@@ -410,15 +411,15 @@ fn string(table: &Table, key: &str, at: &str) -> Result<Option<String>, String> 
     }
 }
 
-/// A waiver's `code`: one string, or a non-empty array of strings (a
-/// deviation that shows several codes); absent: no code pinned.
-fn codes(table: &Table, at: &str) -> Result<Vec<String>, String> {
-    let wrong = || format!("{at}: `code` must be a string or a non-empty array of strings");
-    match table.get("code") {
+/// A waiver's `code` or `outcome`: one string, or a non-empty array of
+/// strings (a deviation that shows several); absent: nothing pinned.
+fn strings(table: &Table, key: &str, at: &str) -> Result<Vec<String>, String> {
+    let wrong = || format!("{at}: `{key}` must be a string or a non-empty array of strings");
+    match table.get(key) {
         None => Ok(Vec::new()),
         Some(item) => {
-            if let Some(code) = item.as_str() {
-                return Ok(vec![code.to_owned()]);
+            if let Some(one) = item.as_str() {
+                return Ok(vec![one.to_owned()]);
             }
             let array = item
                 .as_array()

@@ -9,7 +9,7 @@
 
 use crate::adapter::{Adapter, AdapterError, CallError, IdentityHandle};
 use crate::domain::{ErrorKind, Function, IdentityDeletionProcess, Status};
-use crate::oracle::serial::{BurstOutcome as Outcome, explain};
+use crate::oracle::serial::{self, BurstOutcome as Outcome};
 use crate::verdict::{Failure, Fault, OutcomeClass, RuleId, Verdict};
 use std::sync::Arc;
 use tokio::sync::Barrier;
@@ -30,8 +30,15 @@ fn fault(context: &str, e: &AdapterError) -> Verdict {
     Fault::adapter(context, e).into()
 }
 
-fn failed(rule: &'static str, summary: String) -> Verdict {
-    Failure::new(RuleId::new(rule), summary).into()
+/// `failure` of burst `number` (from 0) on Identity `identity` (from 0), so named.
+fn in_burst(mut failure: Failure, number: usize, identity: usize) -> Failure {
+    failure.summary = format!(
+        "burst {}, Identity {}: {}",
+        number + 1,
+        identity + 1,
+        failure.summary
+    );
+    failure
 }
 
 fn panicked(e: &tokio::task::JoinError) -> Verdict {
@@ -46,10 +53,13 @@ async fn all(
         Ok(list) => Ok(list),
         Err(CallError::Adapter(e)) => Err(fault(&format!("calling {}", Function::GetAll), &e)),
         Err(CallError::Malformed(m)) => Err(crate::oracle::check_malformed("RID5", &m).into()),
-        Err(CallError::Domain(e)) => Err(failed(
-            "RID5.succeeds",
-            format!("{} failed: {e}", Function::GetAll),
-        )),
+        Err(CallError::Domain(e)) => Err(crate::oracle::must_succeed(
+            "RID5",
+            format!("{} failed", Function::GetAll),
+            "a list",
+            &e,
+        )
+        .into()),
     }
 }
 
@@ -130,10 +140,12 @@ pub async fn concurrent_initiates(
         }
     }
     if succeeded != 1 {
-        return Err(failed(
-            "RID1.concurrent-one-winner",
+        return Err(Failure::new(
+            RuleId::new("RID1.concurrent-one-winner"),
             format!("{succeeded} of {k} concurrent initiates succeeded"),
-        ));
+        )
+        .outcome(OutcomeClass::of_winners(succeeded))
+        .into());
     }
     let all = all(adapter.as_ref(), &identity).await?;
     let active = active_count(&all, &waivers.names_of(Status::Active));
@@ -141,13 +153,15 @@ pub async fn concurrent_initiates(
         // One defect, one rule: a race that leaves two processes is filed
         // where the one that let two initiates through is (not under
         // INVARIANT.one-active one time and here the next).
-        return Err(failed(
-            "RID1.concurrent-one-winner",
+        return Err(Failure::new(
+            RuleId::new("RID1.concurrent-one-winner"),
             format!(
                 "after {k} concurrent initiates: {} processes, {active} Active",
                 all.len()
             ),
-        ));
+        )
+        .outcome(OutcomeClass::UnexplainedState)
+        .into());
     }
     Ok(())
 }
@@ -248,9 +262,13 @@ pub async fn bursts(
                 })
             })
             .collect();
-        let mut outcomes = vec![Outcome::default(); identities];
+        // Every call joined before any is judged: no call of the burst outlives it.
+        let mut answers = Vec::with_capacity(tasks.len());
         for task in tasks {
-            let (call, result) = task.await.map_err(|e| panicked(&e))?;
+            answers.push(task.await.map_err(|e| panicked(&e))?);
+        }
+        let mut outcomes = vec![Outcome::default(); identities];
+        for (call, result) in answers {
             match (call, result) {
                 (call, Err(CallError::Adapter(e))) => {
                     return Err(fault(&format!("burst {}: {call:?}", number + 1), &e));
@@ -266,28 +284,23 @@ pub async fn bursts(
                         .into());
                 }
                 (BurstCall::Observe(i), Ok(count)) if count > 1 => {
-                    // Two Active processes seen mid-burst is a state no serial order
-                    // explains: filed under the burst's one race rule, as the state
-                    // after the burst is, whichever of the two the race shows first.
-                    return Err(failed(
-                        "INVARIANT.serializable",
-                        format!(
-                            "burst {}: Identity {} was seen with {count} Active processes",
-                            number + 1,
-                            i + 1
-                        ),
-                    ));
+                    // Filed under the burst's one race rule, as the state after the
+                    // burst is, whichever of the two the race shows first.
+                    let failure = serial::check_seen_mid_burst(count)
+                        .expect_err("more than one Active is a failure");
+                    return waivers
+                        .judge(Err(in_burst(failure, number, i)))
+                        .map_err(Verdict::from);
                 }
                 (BurstCall::Observe(_), Ok(_)) => {}
                 (BurstCall::Observe(i), Err(CallError::Domain(e))) => {
-                    return Err(failed(
-                        "RID5.succeeds",
-                        format!(
-                            "burst {}: getIdentityDeletionProcesses of Identity {} failed: {e}",
-                            number + 1,
-                            i + 1
-                        ),
-                    ));
+                    let failure = crate::oracle::must_succeed(
+                        "RID5",
+                        format!("{} failed", Function::GetAll),
+                        "a list",
+                        &e,
+                    );
+                    return Err(in_burst(failure, number, i).into());
                 }
                 (BurstCall::Initiate(i, _), Ok(_)) => outcomes[i].initiated += 1,
                 (BurstCall::Cancel(i, _), Ok(_)) => outcomes[i].cancelled += 1,
@@ -323,38 +336,24 @@ pub async fn bursts(
         }
         for i in 0..identities {
             let o = outcomes[i];
-            if let Err(e) = explain(active[i], o) {
-                let mut failure = Failure::new(
-                    RuleId::new("INVARIANT.serializable"),
-                    format!("burst {}, Identity {}: {e} ({o:?})", number + 1, i + 1),
-                );
-                if o.too_many_succeeded(active[i]) {
-                    failure = failure.outcome(OutcomeClass::SeveralSucceeded);
+            let judged = match serial::check_answers(active[i], o) {
+                Ok(()) => {
+                    let all = all(adapter.as_ref(), &handles[i]).await?;
+                    let active_now = active_count(&all, &waivers.names_of(Status::Active));
+                    serial::check_state_after(active[i], o, totals[i], all.len(), active_now)
                 }
+                failed => failed,
+            };
+            if let Err(failure) = judged {
                 // A waived deviation (concurrent cancels that all succeed, as the Backbone's
                 // source predicts) leaves no serial state to judge later bursts by: the property
                 // ends here, with the waiver counted.
-                return waivers.judge(Err(failure)).map_err(Verdict::from);
+                return waivers
+                    .judge(Err(in_burst(failure, number, i)))
+                    .map_err(Verdict::from);
             }
-            let now_active = (active[i] as usize + o.initiated) - o.cancelled == 1;
+            let now_active = o.active_after(active[i]);
             totals[i] += o.initiated;
-            let all = all(adapter.as_ref(), &handles[i]).await?;
-            if all.len() != totals[i]
-                || active_count(&all, &waivers.names_of(Status::Active)) != usize::from(now_active)
-            {
-                return Err(failed(
-                    "INVARIANT.serializable",
-                    format!(
-                        "burst {}, Identity {}: {} processes with {} Active, expected {} with {}",
-                        number + 1,
-                        i + 1,
-                        all.len(),
-                        active_count(&all, &waivers.names_of(Status::Active)),
-                        totals[i],
-                        usize::from(now_active)
-                    ),
-                ));
-            }
             active[i] = now_active;
         }
     }

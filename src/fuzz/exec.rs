@@ -350,9 +350,11 @@ async fn check_invariant(
             Err(CallError::Domain(e)) => {
                 return Err((
                     Some(i),
-                    Failure::new(
-                        RuleId::new("RID5.succeeds"),
-                        format!("{} failed: {e}", Function::GetAll),
+                    crate::oracle::must_succeed(
+                        "RID5",
+                        format!("{} failed", Function::GetAll),
+                        "a list",
+                        e,
                     )
                     .into(),
                 ));

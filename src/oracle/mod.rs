@@ -308,6 +308,21 @@ pub fn check_new_device<'a>(
     }
 }
 
+/// The failure of a call of `area`'s use case that had to succeed and was
+/// refused with `e`: `<area>.succeeds`, with the code a waiver can pin and
+/// `wanted` as what was expected. One shape wherever a call must succeed (a
+/// step, a fuzz sequence, a burst), so one waiver covers them all.
+pub fn must_succeed(
+    area: &str,
+    summary: impl Into<String>,
+    wanted: &str,
+    e: &crate::domain::DomainError,
+) -> Failure {
+    Failure::new(rule(area, "succeeds"), summary)
+        .code(&e.code)
+        .expected_actual(wanted, error_json(&e.code, &e.message))
+}
+
 /// The failure of a malformed answer of a call of `area`'s use case.
 pub fn check_malformed(area: &str, m: &MalformedAnswer) -> Failure {
     let failure = check_dto_shape(area, m.defect, &m.answer);
@@ -589,12 +604,12 @@ impl Oracle {
             }
             (Expected::All, Ok(Returned::Many(list))) => self.check_list(identity, list, area),
             (Expected::Nothing, _) => Ok(()),
-            (_, Err(CallError::Domain(e))) => Err(Failure::new(
-                rule(area, "succeeds"),
+            (_, Err(CallError::Domain(e))) => Err(must_succeed(
+                area,
                 "the call failed; it must succeed",
-            )
-            .code(&e.code)
-            .expected_actual("a successful answer", error_json(&e.code, &e.message))),
+                "a successful answer",
+                e,
+            )),
             (_, Ok(other)) => Err(Failure::new(
                 rule(area, "answer"),
                 "the answer has the wrong shape",

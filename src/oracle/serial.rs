@@ -1,5 +1,11 @@
 //! Serializability of concurrent initiates and cancels: whether some serial
-//! order of the calls explains how they ended.
+//! order of the calls explains how they ended, and the state after them.
+//! One judgment for the scenario step and the fuzzer's `bursts` property.
+
+use crate::verdict::{Failure, OutcomeClass, RuleId};
+
+/// The rule every check of a burst's serializability is filed under.
+const SERIALIZABLE: &str = "INVARIANT.serializable";
 
 /// How one Identity's concurrent calls ended.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +65,67 @@ pub fn explain(was_active: bool, o: BurstOutcome) -> Result<(), String> {
     Ok(())
 }
 
+/// The burst's answers judged: `INVARIANT.serializable` when no serial order
+/// explains them, with the outcome class that says how (too many succeeded,
+/// or a refusal no order gives).
+pub fn check_answers(was_active: bool, outcome: BurstOutcome) -> Result<(), Failure> {
+    explain(was_active, outcome).map_err(|e| {
+        let class = if outcome.too_many_succeeded(was_active) {
+            OutcomeClass::SeveralSucceeded
+        } else {
+            OutcomeClass::UnexplainedRefusal
+        };
+        Failure::new(RuleId::new(SERIALIZABLE), e)
+            .outcome(class)
+            .expected_actual("answers some serial order explains", format!("{outcome:?}"))
+    })
+}
+
+/// The processes read after a burst whose answers [`check_answers`]
+/// accepted, judged against them: `before` processes before the burst,
+/// `listed` after it, `active` of them Active. A difference is
+/// `INVARIANT.serializable` with outcome `unexplained-state`: the answers fit
+/// a serial order, the state does not (say two cancels of one process both
+/// succeeded, and an initiate between them left its process Active).
+pub fn check_state_after(
+    was_active: bool,
+    outcome: BurstOutcome,
+    before: usize,
+    listed: usize,
+    active: usize,
+) -> Result<(), Failure> {
+    let expected_count = before + outcome.initiated;
+    let expected_active = usize::from(outcome.active_after(was_active));
+    if listed == expected_count && active == expected_active {
+        return Ok(());
+    }
+    Err(Failure::new(
+        RuleId::new(SERIALIZABLE),
+        "the processes after the burst are not what its answers say",
+    )
+    .outcome(OutcomeClass::UnexplainedState)
+    .expected_actual(
+        format!("{expected_count} processes, {expected_active} Active"),
+        format!("{listed} processes, {active} Active"),
+    ))
+}
+
+/// Two or more Active processes seen while a burst runs: a state no serial
+/// order gives, filed under `INVARIANT.serializable` with outcome
+/// `unexplained-state` (whichever the race shows first, this or the state
+/// after the burst, it is the one defect).
+pub fn check_seen_mid_burst(active: usize) -> Result<(), Failure> {
+    if active <= 1 {
+        return Ok(());
+    }
+    Err(Failure::new(
+        RuleId::new(SERIALIZABLE),
+        format!("the Identity was seen with {active} Active processes during the burst"),
+    )
+    .outcome(OutcomeClass::UnexplainedState)
+    .expected_actual("at most 1 Active", format!("{active} Active")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +149,45 @@ mod tests {
         assert!(o(0, 0, 2, 0).too_many_succeeded(false));
         assert!(!o(0, 0, 1, 3).too_many_succeeded(true));
         assert!(!o(0, 1, 0, 0).too_many_succeeded(false));
+    }
+
+    #[test]
+    fn every_serializability_failure_says_how_the_burst_broke() {
+        let o = |initiated, initiate_refused, cancelled, cancel_refused| BurstOutcome {
+            initiated,
+            initiate_refused,
+            cancelled,
+            cancel_refused,
+        };
+        let class = |r: Result<(), Failure>| r.unwrap_err().observed.outcome;
+        assert_eq!(
+            class(check_answers(true, o(0, 0, 4, 0))),
+            Some(OutcomeClass::SeveralSucceeded)
+        );
+        assert_eq!(
+            class(check_answers(false, o(0, 3, 0, 0))),
+            Some(OutcomeClass::UnexplainedRefusal)
+        );
+        // Issue 30's run of runtime 6.60.5 under load: two initiates and two
+        // cancels all succeeded (a serial order I C I C explains them), yet
+        // the second process stayed Active.
+        let seen = o(2, 0, 2, 0);
+        assert!(check_answers(false, seen).is_ok());
+        assert!(check_state_after(false, seen, 0, 2, 0).is_ok());
+        let failure = check_state_after(false, seen, 0, 2, 1).unwrap_err();
+        assert_eq!(failure.rule.as_str(), SERIALIZABLE);
+        assert_eq!(
+            failure.observed.outcome,
+            Some(OutcomeClass::UnexplainedState)
+        );
+        assert!(
+            check_state_after(false, seen, 0, 3, 0).is_err(),
+            "a process too many"
+        );
+        assert!(check_seen_mid_burst(1).is_ok());
+        assert_eq!(
+            class(check_seen_mid_burst(2)),
+            Some(OutcomeClass::UnexplainedState)
+        );
     }
 }

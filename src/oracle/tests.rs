@@ -736,7 +736,7 @@ fn a_pin_describes_what_it_states() {
         absent: true,
         code: vec!["error.runtime.recordNotFound".into()],
         input: Some(InputClass::MalformedId),
-        outcome: Some(OutcomeClass::SeveralSucceeded),
+        outcome: vec![OutcomeClass::SeveralSucceeded],
         value: Some("Approved".into()),
         ..Pin::rule("RID3.recordNotFound")
     };

@@ -28,8 +28,11 @@ pub struct Pin {
     pub code: Vec<String>,
     /// The call must have been made with this class of input.
     pub input: Option<InputClass>,
-    /// The concurrent calls must have ended this way.
-    pub outcome: Option<OutcomeClass>,
+    /// The concurrent calls must have ended one of these ways (none: any or
+    /// no outcome). More than one where one deviation shows as several, as
+    /// the race goes (e.g. two cancels of one process that both succeed, or
+    /// whose double success an initiate between them hides from the answers).
+    pub outcome: Vec<OutcomeClass>,
     /// The field must have had this (wrong) value.
     pub value: Option<String>,
 }
@@ -44,7 +47,7 @@ impl Pin {
             present: false,
             code: Vec::new(),
             input: None,
-            outcome: None,
+            outcome: Vec::new(),
             value: None,
         }
     }
@@ -61,9 +64,10 @@ impl Pin {
                     .as_deref()
                     .is_some_and(|seen| self.code.iter().any(|code| code == seen)))
             && self.input.is_none_or(|input| seen.input == Some(input))
-            && self
-                .outcome
-                .is_none_or(|outcome| seen.outcome == Some(outcome))
+            && (self.outcome.is_empty()
+                || seen
+                    .outcome
+                    .is_some_and(|seen| self.outcome.contains(&seen)))
             && self
                 .value
                 .as_ref()
@@ -79,28 +83,36 @@ impl Pin {
         if self.present {
             parts.push("present".to_owned());
         }
-        match self.code.as_slice() {
-            [] => {}
-            [code] => parts.push(format!("code = {code:?}")),
-            codes => parts.push(format!(
-                "code = [{}]",
-                codes
-                    .iter()
-                    .map(|c| format!("{c:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+        if let Some(codes) = one_or_list("code", &self.code) {
+            parts.push(codes);
         }
         if let Some(input) = self.input {
             parts.push(format!("input = {:?}", input.name()));
         }
-        if let Some(outcome) = self.outcome {
-            parts.push(format!("outcome = {:?}", outcome.name()));
+        let outcomes: Vec<&str> = self.outcome.iter().map(|o| o.name()).collect();
+        if let Some(outcomes) = one_or_list("outcome", &outcomes) {
+            parts.push(outcomes);
         }
         if let Some(value) = &self.value {
             parts.push(format!("value = {value:?}"));
         }
         parts.join(", ")
+    }
+}
+
+/// `key = "…"` for one value, `key = ["…", …]` for several, as the file
+/// writes them; nothing for none.
+fn one_or_list(key: &str, values: &[impl AsRef<str>]) -> Option<String> {
+    match values {
+        [] => None,
+        [one] => Some(format!("{key} = {:?}", one.as_ref())),
+        many => Some(format!(
+            "{key} = [{}]",
+            many.iter()
+                .map(|v| format!("{:?}", v.as_ref()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
 }
 
@@ -347,16 +359,50 @@ mod tests {
     }
 
     #[test]
-    fn an_outcome_pin_passes_several_winners_and_nothing_else() {
-        let pin = Pin {
-            outcome: Some(OutcomeClass::SeveralSucceeded),
-            ..Pin::rule("RID2.concurrent-one-winner")
+    fn an_outcome_pin_passes_the_outcomes_it_lists_and_nothing_else() {
+        let rule = "INVARIANT.serializable";
+        let failure = |outcome: Option<OutcomeClass>| {
+            let failure = Failure::new(RuleId::new(rule), "burst 1");
+            match outcome {
+                Some(outcome) => failure.outcome(outcome),
+                None => failure,
+            }
         };
-        let waivers = Waivers::new([pin]);
-        let several = Failure::new(RuleId::new("RID2.concurrent-one-winner"), "4 of 8")
-            .outcome(OutcomeClass::SeveralSucceeded);
-        let none = Failure::new(RuleId::new("RID2.concurrent-one-winner"), "0 of 8");
-        assert_eq!(waivers.judge(Err(several)), Ok(()));
-        assert!(waivers.judge(Err(none)).is_err());
+        let one = Waivers::new([Pin {
+            outcome: vec![OutcomeClass::SeveralSucceeded],
+            ..Pin::rule(rule)
+        }]);
+        assert_eq!(
+            one.judge(Err(failure(Some(OutcomeClass::SeveralSucceeded)))),
+            Ok(())
+        );
+        assert!(
+            one.judge(Err(failure(Some(OutcomeClass::UnexplainedState))))
+                .is_err()
+        );
+        assert!(one.judge(Err(failure(None))).is_err());
+        let both = Pin {
+            outcome: vec![
+                OutcomeClass::SeveralSucceeded,
+                OutcomeClass::UnexplainedState,
+            ],
+            ..Pin::rule(rule)
+        };
+        assert_eq!(
+            both.describe(),
+            r#"outcome = ["several-succeeded", "unexplained-state"]"#
+        );
+        let both = Waivers::new([both]);
+        for seen in [
+            OutcomeClass::SeveralSucceeded,
+            OutcomeClass::UnexplainedState,
+        ] {
+            assert_eq!(both.judge(Err(failure(Some(seen)))), Ok(()), "{seen:?}");
+        }
+        assert!(
+            both.judge(Err(failure(Some(OutcomeClass::UnexplainedRefusal))))
+                .is_err()
+        );
+        assert!(both.judge(Err(failure(None))).is_err());
     }
 }

@@ -10,8 +10,7 @@ use crate::domain::{
 };
 use crate::oracle::model::{DAY_MS as DAY_MS_I64, Expected};
 use crate::oracle::{
-    Call, Returned, check_error, check_fails_with, check_malformed, error_json,
-    grace_period_matches,
+    Call, Returned, check_error, check_fails_with, check_malformed, grace_period_matches,
 };
 use crate::verdict::{Failure, OutcomeClass, RuleId};
 use crate::vocabulary::Refusal;
@@ -41,12 +40,12 @@ fn one(world: &mut ConformanceWorld, last: &LastCall) -> IdentityDeletionProcess
 
 /// The failure of a call that had to succeed and answered `e`.
 fn must_succeed(last: &LastCall, wanted: &str, e: &crate::domain::DomainError) -> Failure {
-    Failure::new(
-        rule(last, "succeeds"),
+    crate::oracle::must_succeed(
+        last.function.use_case(),
         format!("{} failed; it must succeed", last.function),
+        wanted,
+        e,
     )
-    .code(&e.code)
-    .expected_actual(wanted, error_json(&e.code, &e.message))
 }
 
 /// The list the last call returned; a failure otherwise.
@@ -761,12 +760,9 @@ pub fn exactly_one_succeeds(world: &mut ConformanceWorld) {
                 burst.results.len()
             ),
         )
-        .expected_actual("exactly 1", format!("{}", winners.len()));
-        world.fail(if winners.len() > 1 {
-            failure.outcome(OutcomeClass::SeveralSucceeded)
-        } else {
-            failure
-        });
+        .expected_actual("exactly 1", format!("{}", winners.len()))
+        .outcome(OutcomeClass::of_winners(winners.len()));
+        world.fail(failure);
     }
     let Expected::Process(index) = burst.expected else {
         world.suite_error("the oracle expects no call to win")
@@ -802,7 +798,8 @@ pub fn others_fail_with(world: &mut ConformanceWorld, kind: ErrorKind) {
             .expected_actual(
                 format!("{}", burst.results.len().saturating_sub(1)),
                 format!("{}", losers.len()),
-            ),
+            )
+            .outcome(OutcomeClass::of_winners(burst.results.len() - losers.len())),
         );
     }
     for loser in losers {
@@ -979,14 +976,10 @@ pub async fn burst_serializable(world: &mut ConformanceWorld) {
     let Some((outcome, was_active, before)) = world.mixed_burst else {
         world.suite_error("no alternating burst was made")
     };
-    if let Err(e) = crate::oracle::serial::explain(was_active, outcome) {
-        let failure = Failure::new(RuleId::new("INVARIANT.serializable"), e)
-            .expected_actual("answers some serial order explains", format!("{outcome:?}"));
-        world.fail(if outcome.too_many_succeeded(was_active) {
-            failure.outcome(OutcomeClass::SeveralSucceeded)
-        } else {
-            failure
-        });
+    // Answers no serial order explains leave no state to judge: the step ends
+    // with them, waived or not.
+    if let Err(failure) = crate::oracle::serial::check_answers(was_active, outcome) {
+        world.fail(failure);
     }
     let adapter = world.adapter();
     let handle = world.handle(ME);
@@ -994,30 +987,22 @@ pub async fn burst_serializable(world: &mut ConformanceWorld) {
         Ok(all) => all,
         Err(CallError::Adapter(e)) => world.errored("listing the processes after the burst", &e),
         Err(CallError::Malformed(m)) => world.fail(check_malformed("RID5", &m)),
-        Err(CallError::Domain(e)) => world.fail(
-            Failure::new(
-                RuleId::new("RID5.succeeds"),
-                "getIdentityDeletionProcesses failed",
-            )
-            .expected_actual("a list", error_json(&e.code, &e.message)),
-        ),
+        Err(CallError::Domain(e)) => world.fail(crate::oracle::must_succeed(
+            "RID5",
+            "getIdentityDeletionProcesses failed",
+            "a list",
+            &e,
+        )),
     };
     let active = all
         .iter()
         .filter(|p| world.oracle.waivers.reads_as(&p.status, Status::Active))
         .count();
-    let expected_active = usize::from(outcome.active_after(was_active));
-    let expected_count = before + outcome.initiated;
-    if all.len() != expected_count || active != expected_active {
-        world.fail(
-            Failure::new(
-                RuleId::new("INVARIANT.serializable"),
-                "the processes after the burst are not what its answers say",
-            )
-            .expected_actual(
-                format!("{expected_count} processes, {expected_active} Active"),
-                format!("{} processes, {active} Active", all.len()),
-            ),
-        );
-    }
+    world.check(crate::oracle::serial::check_state_after(
+        was_active,
+        outcome,
+        before,
+        all.len(),
+        active,
+    ));
 }

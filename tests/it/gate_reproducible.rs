@@ -113,6 +113,14 @@ fn unknown_rules_and_false_races_are_refused_naming_the_nearest_ids() {
             "`code` must be a string or a non-empty array of strings",
         ),
         (
+            "[[waived]]\nrule = \"INVARIANT.serializable\"\noutcome = []\nreason = \"x\"\n",
+            "`outcome` must be a string or a non-empty array of strings",
+        ),
+        (
+            "[[waived]]\nrule = \"INVARIANT.serializable\"\noutcome = [\"several-succeeded\", \"lost\"]\nreason = \"x\"\n",
+            "`outcome` must be one of \"several-succeeded\", \"unexplained-refusal\", \"unexplained-state\", or a list of them, not \"lost\"",
+        ),
+        (
             "[[waived]]\nrule = \"RID2.gracePeriodEndsAt\"\npresent = \"yes\"\nreason = \"x\"\n",
             "`present` must be true or false",
         ),

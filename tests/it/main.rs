@@ -46,6 +46,7 @@ mod process_adapter;
 mod process_groups;
 mod protocol_docs;
 mod protocol_promises;
+mod race_outcomes;
 mod racy_gate;
 mod reference;
 mod report_bounds;
