@@ -145,7 +145,7 @@ impl OutcomeClass {
 }
 
 /// What a failed check observed, in the terms an expectations waiver pins
-/// (`absent`, `code`, `input`, `outcome`); a waiver passes only failures that observed
+/// (`absent`, `present`, `code`, `input`, `outcome`, `refusal`, `value`); a waiver passes only failures that observed
 /// what it states.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Observed {
@@ -159,6 +159,9 @@ pub struct Observed {
     pub input: Option<InputClass>,
     /// How the concurrent calls ended.
     pub outcome: Option<OutcomeClass>,
+    /// The call succeeded where the model says it must be refused with this
+    /// refusal (a `<area>.must-fail` failure).
+    pub refusal: Option<crate::domain::ErrorKind>,
     /// The value the implementation sent for the field the rule is about,
     /// where it was a wrong value of a closed set (a `status`). Behind one
     /// pointer: it is rare, and a [`Failure`] travels in every `Result`.
@@ -226,6 +229,12 @@ impl Failure {
     /// Records the wrong value the implementation sent (a `status`).
     pub fn value(mut self, value: &str) -> Self {
         self.observed.value = Some(std::sync::Arc::new(value.to_owned()));
+        self
+    }
+
+    /// Records the refusal the call did not give (it succeeded).
+    pub fn refusal(mut self, kind: crate::domain::ErrorKind) -> Self {
+        self.observed.refusal = Some(kind);
         self
     }
 

@@ -190,8 +190,9 @@ pub fn is_todo(reason: &str) -> bool {
     reason.trim_start().to_ascii_uppercase().starts_with("TODO")
 }
 
-const WAIVER_KEYS: [&str; 10] = [
-    "rule", "absent", "present", "code", "input", "outcome", "value", "reason", "issue", "race",
+const WAIVER_KEYS: [&str; 11] = [
+    "rule", "absent", "present", "code", "input", "outcome", "refusal", "value", "reason", "issue",
+    "race",
 ];
 
 /// Checks that `rule` is a rule of the catalogue; the error names the nearest known ids.
@@ -279,6 +280,21 @@ fn load_waivers(
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let refusal = string(table, "refusal", &at)?
+            .map(|name| {
+                crate::domain::ErrorKind::ALL
+                    .into_iter()
+                    .find(|k| k.short_name() == name)
+                    .ok_or_else(|| {
+                        format!(
+                            "{at}: `refusal` must be one of {}, not {name:?}",
+                            crate::domain::ErrorKind::ALL
+                                .map(|k| format!("{:?}", k.short_name()))
+                                .join(", ")
+                        )
+                    })
+            })
+            .transpose()?;
         let pin = Pin {
             rule: rule.clone(),
             absent,
@@ -286,6 +302,7 @@ fn load_waivers(
             code: strings(table, "code", &at)?,
             input,
             outcome,
+            refusal,
             value: string(table, "value", &at)?,
         };
         if pin.describe().is_empty() {
@@ -295,7 +312,8 @@ fn load_waivers(
                  must be absent), `code = \"…\"` (the error code the \
                  implementation answered) or `input = \"id-containing-valid-id\"` / `input = \"malformed-id\"` \
                  (the class of id the call was made with) or `outcome = \"several-succeeded\"` / \
-                 `\"unexplained-refusal\"` / `\"unexplained-state\"` (how concurrent calls broke the rule) or `value = \"…\"` (the wrong `status` sent); see \
+                 `\"unexplained-refusal\"` / `\"unexplained-state\"` (how concurrent calls broke the rule) or `refusal = \"…\"` \
+                 (the call succeeded where it must be refused so) or `value = \"…\"` (the wrong `status` sent); see \
                  docs/vendors.md, section 4"
             ));
         }

@@ -310,12 +310,11 @@ pub(super) async fn judged_call(
     oracle
         .check_answer(i, function, &expected, &result)
         .map_err(|f| Verdict::from(f.context(&format!("Identity {}: {function}", i + 1))))?;
-    if let (
-        Some(changes),
-        Call::Initiate(_) | Call::Cancel,
-        Expected::Process(_),
-        Ok(Returned::One(dto)),
-    ) = (changes, &request, &expected, &result)
+    // A status changed: the call's own, or a cancel the model adopted from a
+    // waived success (`Oracle::take_adopted`).
+    let changed = matches!(expected, Expected::Process(_)) || oracle.take_adopted().is_some();
+    if let (Some(changes), Call::Initiate(_) | Call::Cancel, true, Ok(Returned::One(dto))) =
+        (changes, &request, changed, &result)
         && let Some(list) = changes.get_mut(i)
     {
         list.push(dto.clone());

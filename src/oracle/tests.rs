@@ -840,3 +840,98 @@ fn the_grace_period_ends_where_the_answer_says_within_the_tolerance() {
         Some(oracle.model.identities[me].processes[0].created_ns + DAY_MS * MS_NS)
     );
 }
+
+#[test]
+fn a_waived_fixed_grace_period_and_a_waived_late_cancel_are_adopted_by_the_model() {
+    // runtime 5.3.0: every grace period is 14 days, whatever was asked, and
+    // its Backbone lets a cancel through after the grace period.
+    let pins = [
+        Pin {
+            value: Some("14 days".into()),
+            ..Pin::rule("RID1.gracePeriodEndsAt")
+        },
+        Pin {
+            refusal: Some(ErrorKind::GracePeriodExpired),
+            ..Pin::rule("RID2.must-fail")
+        },
+    ];
+    let waivers = Arc::new(Waivers::new(pins));
+    let mut oracle = Oracle::with_waivers(waivers.clone());
+    let me = oracle.add_identity();
+    let t0 = whole_ms_soon();
+    oracle.set_clock(me, t0);
+    oracle.apply(me, &Call::Initiate(Some(1)), Window::exact(t0));
+    let mut p = dto(ID, "Active", t0, Some(14));
+    p.created_at = crate::domain::format_instant(t0);
+    // The 14 days are observed, waived and counted; the model's grace period
+    // now ends where the implementation's does.
+    let answer = Ok(Returned::One(p.clone()));
+    assert_eq!(
+        oracle.check_answer(me, Function::Initiate, &Expected::Process(0), &answer),
+        Ok(())
+    );
+    assert_eq!(waivers.usage()["RID1.gracePeriodEndsAt"], 1);
+    oracle.advance_clock(me, 2 * DAY_MS);
+    assert_eq!(
+        oracle.clone().apply(me, &Call::Cancel, Window::exact(t0)),
+        Expected::Process(0),
+        "day 2 of 14: a cancel is allowed"
+    );
+    // Past the 14 days the model refuses; the implementation's success is
+    // waived, and the model cancels as the implementation did.
+    oracle.advance_clock(me, 13 * DAY_MS);
+    let now = t0 + TimeDelta::days(15);
+    let expected = oracle.apply(me, &Call::Cancel, Window::exact(now));
+    assert_eq!(expected, Expected::Error(ErrorKind::GracePeriodExpired));
+    let mut cancelled = p.clone();
+    cancelled.status = "Cancelled".into();
+    cancelled.grace_period_ends_at = None;
+    cancelled.cancelled_at = Some(crate::domain::format_instant(now));
+    cancelled.cancelled_by_device = Some("DVCaaaaaaaaaaaaaaaaa".into());
+    oracle.bind(me, 0, ID);
+    let answer = Ok(Returned::One(cancelled.clone()));
+    assert_eq!(
+        oracle.check_answer(me, Function::Cancel, &expected, &answer),
+        Ok(())
+    );
+    assert_eq!(waivers.usage()["RID2.must-fail"], 1);
+    assert_eq!(oracle.take_adopted(), Some(0));
+    assert_eq!(oracle.take_adopted(), None, "taken once");
+    assert_eq!(
+        oracle.model.identities[me].processes[0].status,
+        Status::Cancelled
+    );
+    assert_eq!(
+        oracle.apply(me, &Call::Initiate(None), Window::exact(now)),
+        Expected::Process(1),
+        "nothing is Active any more"
+    );
+
+    // Without the waivers nothing is adopted: the model keeps 1 day and
+    // refuses, and the success fails under RID2.must-fail.
+    let mut strict = Oracle::new();
+    let me = strict.add_identity();
+    strict.set_clock(me, t0);
+    strict.apply(me, &Call::Initiate(Some(1)), Window::exact(t0));
+    let failure = strict.check_process(me, 0, &p, "RID1").unwrap_err();
+    assert_eq!(
+        failure.observed.value.as_deref().map(String::as_str),
+        Some("14 days")
+    );
+    strict.advance_clock(me, 2 * DAY_MS);
+    let expected = strict.apply(me, &Call::Cancel, Window::exact(t0));
+    assert_eq!(expected, Expected::Error(ErrorKind::GracePeriodExpired));
+    let failure = strict
+        .check_answer(me, Function::Cancel, &expected, &answer)
+        .unwrap_err();
+    assert_eq!(failure.rule.as_str(), "RID2.must-fail");
+    assert_eq!(
+        failure.observed.refusal,
+        Some(ErrorKind::GracePeriodExpired)
+    );
+    assert_eq!(strict.take_adopted(), None);
+    assert_eq!(
+        strict.model.identities[me].processes[0].status,
+        Status::Active
+    );
+}

@@ -4,11 +4,12 @@
 //! `absent` (the field the rule is about was absent), `present` (it was
 //! set where it must be absent), `code` (the
 //! implementation answered this error code), `input` (the call was made
-//! with this class of input), `outcome` (how concurrent calls ended) and
+//! with this class of input), `outcome` (how concurrent calls ended),
+//! `refusal` (the call succeeded where it must be refused so) and
 //! `value` (the wrong value sent for a field of a closed set: a `status`). A failure of the same rule that observed
 //! anything else is not waived.
 
-use crate::domain::{Field, Status};
+use crate::domain::{ErrorKind, Field, Status};
 use crate::verdict::{Failure, InputClass, OutcomeClass, RuleId};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -33,7 +34,15 @@ pub struct Pin {
     /// the race goes (e.g. two cancels of one process that both succeed, or
     /// whose double success an initiate between them hides from the answers).
     pub outcome: Vec<OutcomeClass>,
-    /// The field must have had this (wrong) value.
+    /// The call must have succeeded where it must be refused with this
+    /// refusal. The oracle adopts a waived success of cancel: its model
+    /// cancels too, so later checks judge the implementation from the state
+    /// it is in.
+    pub refusal: Option<ErrorKind>,
+    /// The field must have had this (wrong) value: a `status` the
+    /// implementation sent, or on `RID1.gracePeriodEndsAt` the grace period it
+    /// gave, `"N days"` (the model then ends the grace period where the
+    /// implementation does).
     pub value: Option<String>,
 }
 
@@ -48,6 +57,7 @@ impl Pin {
             code: Vec::new(),
             input: None,
             outcome: Vec::new(),
+            refusal: None,
             value: None,
         }
     }
@@ -68,6 +78,7 @@ impl Pin {
                 || seen
                     .outcome
                     .is_some_and(|seen| self.outcome.contains(&seen)))
+            && self.refusal.is_none_or(|kind| seen.refusal == Some(kind))
             && self
                 .value
                 .as_ref()
@@ -92,6 +103,9 @@ impl Pin {
         let outcomes: Vec<&str> = self.outcome.iter().map(|o| o.name()).collect();
         if let Some(outcomes) = one_or_list("outcome", &outcomes) {
             parts.push(outcomes);
+        }
+        if let Some(kind) = self.refusal {
+            parts.push(format!("refusal = {:?}", kind.short_name()));
         }
         if let Some(value) = &self.value {
             parts.push(format!("value = {value:?}"));
@@ -162,6 +176,13 @@ impl Waivers {
             *count += 1;
         }
         Some(pin)
+    }
+
+    /// Whether a waiver passes `failure`, without counting a use: for the
+    /// oracle, which adopts a waived deviation into its model before the
+    /// failure is judged (and counted) where it is reported.
+    pub fn covers(&self, failure: &Failure) -> bool {
+        self.pins.iter().any(|p| p.matches(failure))
     }
 
     /// Whether `failure` is waived; counts the use.

@@ -430,13 +430,16 @@ pub fn call_fails(world: &mut ConformanceWorld) {
 pub async fn no_process_can_be(world: &mut ConformanceWorld, refusal: Refusal) {
     let last = world.last_call();
     if let Ok(returned) = &last.result {
-        world.fail(
-            Failure::new(
-                rule(&last, "must-fail"),
-                format!("a process was {}", refusal.verb()),
-            )
-            .expected_actual("no process", returned.to_json()),
-        );
+        let failure = Failure::new(
+            rule(&last, "must-fail"),
+            format!("a process was {}", refusal.verb()),
+        )
+        .expected_actual("no process", returned.to_json());
+        // The refusal that was due, as the oracle records it (`refusal = "…"`).
+        world.fail(match last.expected {
+            Expected::Error(kind) => failure.refusal(kind),
+            _ => failure,
+        });
     }
     match refusal {
         Refusal::Initiated | Refusal::Cancelled => {
@@ -518,6 +521,9 @@ pub fn grace_period_lasts(world: &mut ConformanceWorld, days: u32) {
             ),
         );
         failure.actual = Some(dto.to_json());
+        if let Some(value) = crate::oracle::grace_length_value(length) {
+            failure = failure.value(&value);
+        }
         world.fail(failure);
     }
 }
@@ -932,11 +938,22 @@ pub fn field_is_instant(world: &mut ConformanceWorld, field: Field, instant: &st
             format!("`{field}` is not {instant}"),
         )
         .expected_actual(format!("{instant:?}"), dto.to_json());
-        world.fail(if field.value(&dto).is_none() {
-            failure.absent()
-        } else {
-            failure
-        });
+        let failure = match (field, expected, actual) {
+            (_, _, None) if field.value(&dto).is_none() => failure.absent(),
+            // The grace period the process got (`value = "14 days"`, as the
+            // oracle records it).
+            (Field::GracePeriodEndsAt, _, Some(a)) => {
+                match parse_utc_timestamp(&dto.created_at)
+                    .ok()
+                    .and_then(|created| crate::oracle::grace_length_value(a - created))
+                {
+                    Some(value) => failure.value(&value),
+                    None => failure,
+                }
+            }
+            _ => failure,
+        };
+        world.fail(failure);
     }
 }
 

@@ -125,6 +125,10 @@ fn unknown_rules_and_false_races_are_refused_naming_the_nearest_ids() {
             "`present` must be true or false",
         ),
         (
+            "[[waived]]\nrule = \"RID2.must-fail\"\nrefusal = \"gracePeriodExpired\"\nreason = \"x\"\n",
+            "`refusal` must be one of \"activeIdentityDeletionProcessAlreadyExists\", \"noActiveIdentityDeletionProcess\", \"gracePeriodHasAlreadyExpired\", \"recordNotFound\", \"invalidPropertyValue\", not \"gracePeriodExpired\"",
+        ),
+        (
             "[[waived]]\nrule = \"RID1.status\"\nvalue = 1\nreason = \"x\"\n",
             "`value` must be a string",
         ),
