@@ -143,6 +143,18 @@ struct Seen {
     clock: Clock,
 }
 
+impl Seen {
+    /// Records that process `index` was cancelled at `stamp`, by `device`.
+    fn cancelled_at(&mut self, index: usize, stamp: Stamp, device: Option<String>) {
+        if let Some(slot) = self.cancelled.get_mut(index) {
+            *slot = Some(stamp);
+        }
+        if let Some(slot) = self.cancelled_by.get_mut(index) {
+            *slot = device;
+        }
+    }
+}
+
 /// The model plus what the suite observed.
 #[derive(Debug, Clone)]
 pub struct Oracle {
@@ -571,12 +583,7 @@ impl Oracle {
                 seen.cancelled_by.push(None);
             }
             (Call::Cancel, Expected::Process(index)) => {
-                if let Some(slot) = seen.cancelled.get_mut(*index) {
-                    *slot = Some(stamp);
-                }
-                if let Some(slot) = seen.cancelled_by.get_mut(*index) {
-                    *slot = device.map(str::to_owned);
-                }
+                seen.cancelled_at(*index, stamp, device.map(str::to_owned));
             }
             _ => {}
         }
@@ -606,22 +613,12 @@ impl Oracle {
     /// checks after it judge the state the implementation is in instead of
     /// repeating the one deviation. `None` when no process is Active.
     fn adopt_cancel(&mut self, identity: usize) -> Option<usize> {
-        let model = self.model.identities.get_mut(identity)?;
-        let index = model.active()?;
-        let now = model.now_ns;
-        let process = &mut model.processes[index];
-        process.status = Status::Cancelled;
-        process.cancelled_ns = Some(now);
-        process.grace_end_ns = None;
+        let index = self.model.identities.get(identity)?.active()?;
+        self.model.cancel_process(identity, index);
         if let (Some((stamp, device)), Some(seen)) =
             (self.last.clone(), self.seen.get_mut(identity))
         {
-            if let Some(slot) = seen.cancelled.get_mut(index) {
-                *slot = Some(stamp);
-            }
-            if let Some(slot) = seen.cancelled_by.get_mut(index) {
-                *slot = device;
-            }
+            seen.cancelled_at(index, stamp, device);
         }
         self.adopted = Some(index);
         Some(index)
@@ -847,46 +844,38 @@ impl Oracle {
                     let created = timestamp(area, Field::CreatedAt, dto)?;
                     let length = process.grace_length_ns;
                     let expected = created + TimeDelta::nanoseconds(length);
-                    if grace_period_matches(ends - created, length / MS_NS) {
-                        // The grace period ends where the implementation
-                        // says (within the tolerance): every later boundary
-                        // (cancel allowed while now <= gracePeriodEndsAt) is
-                        // judged against that instant.
+                    let failure =
+                        (!grace_period_matches(ends - created, length / MS_NS)).then(|| {
+                            let failure = Failure::new(
+                                rule(area, "gracePeriodEndsAt"),
+                                format!(
+                                    "`gracePeriodEndsAt` − `createdAt`: expected {}, got {}",
+                                    crate::domain::format_duration(TimeDelta::nanoseconds(length)),
+                                    crate::domain::format_duration(ends - created)
+                                ),
+                            )
+                            .expected_actual(
+                                format!("{:?}", crate::domain::format_instant(expected)),
+                                format!("{:?}", field.value(dto).unwrap_or_default()),
+                            );
+                            // A grace period of whole days (under the tolerance)
+                            // is an observation a waiver can pin (`value = "14 days"`).
+                            match grace_length_value(ends - created) {
+                                Some(value) => failure.value(&value),
+                                None => failure,
+                            }
+                        });
+                    // The grace period ends where the implementation says,
+                    // within the tolerance or where a waiver covers the length
+                    // it gave: every later boundary (cancel allowed while now
+                    // <= gracePeriodEndsAt) is judged against that instant.
+                    if failure.as_ref().is_none_or(|f| self.waivers.covers(f)) {
                         let end = process.created_ns.saturating_add(nanos(ends - created));
                         if let Some(p) = self.model.identities[identity].processes.get_mut(index) {
                             p.grace_end_ns = Some(end);
                         }
-                        Ok(())
-                    } else {
-                        let mut failure = Failure::new(
-                            rule(area, "gracePeriodEndsAt"),
-                            format!(
-                                "`gracePeriodEndsAt` − `createdAt`: expected {}, got {}",
-                                crate::domain::format_duration(TimeDelta::nanoseconds(length)),
-                                crate::domain::format_duration(ends - created)
-                            ),
-                        )
-                        .expected_actual(
-                            format!("{:?}", crate::domain::format_instant(expected)),
-                            format!("{:?}", field.value(dto).unwrap_or_default()),
-                        );
-                        // A grace period of whole days (under the tolerance)
-                        // is an observation a waiver can pin (`value = "14
-                        // days"`); where one does, the model ends the grace
-                        // period where the implementation does.
-                        if let Some(value) = grace_length_value(ends - created) {
-                            failure = failure.value(&value);
-                            if self.waivers.covers(&failure) {
-                                let end = process.created_ns.saturating_add(nanos(ends - created));
-                                if let Some(p) =
-                                    self.model.identities[identity].processes.get_mut(index)
-                                {
-                                    p.grace_end_ns = Some(end);
-                                }
-                            }
-                        }
-                        Err(failure)
                     }
+                    failure.map_or(Ok(()), Err)
                 }
             },
             Field::CreatedByDevice => {

@@ -114,14 +114,28 @@ impl ModelState {
         let Some(index) = model.active() else {
             return Expected::Error(ErrorKind::NoActiveProcess);
         };
-        let process = &mut model.processes[index];
-        if process.grace_end_ns.is_some_and(|end| now > end) {
+        if model.processes[index]
+            .grace_end_ns
+            .is_some_and(|end| now > end)
+        {
             return Expected::Error(ErrorKind::GracePeriodExpired);
         }
-        process.status = Status::Cancelled;
-        process.cancelled_ns = Some(now);
-        process.grace_end_ns = None;
+        self.cancel_process(identity, index);
         Expected::Process(index)
+    }
+
+    /// What a successful cancel does to process `index` of `identity`, at
+    /// the Identity's now (also where the oracle adopts a waived cancel).
+    pub fn cancel_process(&mut self, identity: usize, index: usize) {
+        let Some(model) = self.identities.get_mut(identity) else {
+            return;
+        };
+        let now = model.now_ns;
+        if let Some(process) = model.processes.get_mut(index) {
+            process.status = Status::Cancelled;
+            process.cancelled_ns = Some(now);
+            process.grace_end_ns = None;
+        }
     }
 
     /// RID4.
